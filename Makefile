@@ -1,0 +1,64 @@
+# Common Ground: `make run` serves the demo, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check --upgrade "pip>=24"
+	$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Compiled catalogues are build output (not committed); msgfmt comes with gettext.
+messages: install
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=var -v0
+
+migrate: messages
+	$(PY) manage.py migrate --noinput -v0
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+run: demo
+	@echo ""
+	@echo "  Common Ground is running at http://$(HOST):$(PORT)/"
+	@echo "  Sign in as the convener:  ingrid@fjordvik.example  /  fjordvik-demo-2026"
+	@echo "  An outsider account:      outsider@elsewhere.example  /  fjordvik-demo-2026"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+typecheck: install
+	$(VENV)/bin/mypy commonground
+
+pytest: messages
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+# The same suite on PostgreSQL; DATABASE_URL must point at a server (see .ci/run).
+test-pg: messages
+	test -n "$$DATABASE_URL"
+	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
+
+makemessages: install
+	$(PY) manage.py makemessages -l nb --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py makemessages -d djangojs -l nb --ignore=.venv --ignore=var --ignore=static/vendor --no-obsolete
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+import pytest
+
+from commonground.core.testing import World, build_world
+
+
+@pytest.fixture(autouse=True)
+def _english(settings):
+    settings.LANGUAGE_CODE = "en"
+
+
+@pytest.fixture
+def world(db) -> World:
+    return build_world()
+
+
+@pytest.fixture
+def client_for(client, world):
+    """``client_for("manager")`` gives a test client signed in as that role's person."""
+    from django.test import Client
+
+    def make(role: str) -> Client:
+        c = Client()
+        user = world.user(role)
+        if user is not None:
+            c.force_login(user)
+        return c
+
+    return make

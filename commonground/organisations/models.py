@@ -1,0 +1,145 @@
+"""The shared directory of organisations."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+
+class Sector(models.TextChoices):
+    PUBLIC = "public", _("Public / government")
+    PRIVATE = "private", _("Private / business")
+    CIVIL = "civil", _("Civil society / non-profit")
+    KNOWLEDGE = "knowledge", _("Knowledge (universities, schools, research, libraries)")
+    FUNDER = "funder", _("Funder (foundations, donors, development banks)")
+    MULTILATERAL = "multilateral", _("Multilateral / UN body")
+    RESIDENTS = "residents", _("Residents and people with lived experience")
+
+
+class OrgType(models.TextChoices):
+    LOCAL_GOV = "local_gov", _("Local government")
+    REGIONAL_GOV = "regional_gov", _("Regional government")
+    NATIONAL_GOV = "national_gov", _("National government")
+    AGENCY = "agency", _("Public agency")
+    COMPANY = "company", _("Company")
+    SOCIAL_ENTERPRISE = "social_enterprise", _("Social enterprise")
+    NGO = "ngo", _("NGO / community organisation")
+    UNIVERSITY = "university", _("University or college")
+    SCHOOL = "school", _("School")
+    RESEARCH = "research", _("Research centre")
+    LIBRARY = "library", _("Library")
+    FOUNDATION = "foundation", _("Foundation")
+    BANK = "bank", _("Development bank / donor")
+    MULTILATERAL = "multilateral", _("Multilateral body")
+    RESIDENT_GROUP = "resident_group", _("Resident group")
+    OTHER = "other", _("Other")
+
+
+class Size(models.TextChoices):
+    MICRO = "micro", _("1–9 people")
+    SMALL = "small", _("10–49 people")
+    MEDIUM = "medium", _("50–249 people")
+    LARGE = "large", _("250 people or more")
+
+
+class ResourceCategory(models.TextChoices):
+    """What an organisation can offer or may need (used for gap analysis)."""
+
+    FUNDING = "funding", _("Funding")
+    EXPERTISE = "expertise", _("Expertise")
+    NETWORKS = "networks", _("Networks")
+    ASSETS = "assets", _("Assets and facilities")
+    DATA = "data", _("Data")
+    CONVENING = "convening", _("Convening power")
+    LEGAL = "legal", _("Legal")
+    COMMUNITY = "community", _("Community access")
+    WORKFORCE = "workforce", _("Workforce and training")
+    TECHNOLOGY = "technology", _("Technology")
+    LOGISTICS = "logistics", _("Logistics")
+    POLICY = "policy", _("Policy and regulation")
+    OTHER = "other", _("Other")
+
+
+class Tag(models.Model):
+    """A thing an organisation offers or needs, e.g. "repair workshops"."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    category = models.CharField(
+        _("resource category"),
+        max_length=20,
+        choices=ResourceCategory.choices,
+        default=ResourceCategory.OTHER,
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("tag")
+        verbose_name_plural = _("tags")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, db_index=True)
+    org_type = models.CharField(
+        _("type"), max_length=30, choices=OrgType.choices, default=OrgType.OTHER
+    )
+    place_name = models.CharField(_("place"), max_length=120, blank=True)
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+    )
+    website = models.URLField(_("website"), blank=True)
+    mission = models.TextField(_("mission"), blank=True)
+    size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
+    track_record = models.TextField(
+        _("track record"), blank=True, help_text=_("Past projects and references.")
+    )
+    capacity = models.TextField(
+        _("capacity"), blank=True, help_text=_("Staff, equipment and time it can commit.")
+    )
+    offers = models.ManyToManyField(
+        Tag, blank=True, related_name="offered_by", verbose_name=_("offers")
+    )
+    needs = models.ManyToManyField(
+        Tag, blank=True, related_name="needed_by", verbose_name=_("needs")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        indexes = [
+            models.Index(fields=["sector", "name"]),
+            models.Index(fields=["latitude", "longitude"]),
+        ]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("organisations:detail", kwargs={"slug": self.slug})

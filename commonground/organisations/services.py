@@ -1,0 +1,66 @@
+"""State changes of directory entries."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from commonground.core.audit import audit_record, snapshot
+
+from .models import Organisation
+
+FIELDS = [
+    "name",
+    "sector",
+    "org_type",
+    "place_name",
+    "latitude",
+    "longitude",
+    "website",
+    "mission",
+    "size",
+]
+
+
+def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
+    root = slugify(name)[:200] or "organisation"
+    slug, n = root, 2
+    qs = Organisation.objects.all()
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{root}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def organisation_save(
+    *, actor: Any, organisation: Organisation, offers: Any = None, needs: Any = None
+) -> Organisation:
+    """Create or update a directory entry (from a validated form's unsaved instance)."""
+    creating = organisation.pk is None
+    before = None
+    if not creating:
+        before = snapshot(Organisation.objects.get(pk=organisation.pk), FIELDS)
+    if creating:
+        organisation.created_by = actor
+        organisation.slug = unique_slug(organisation.name)
+    organisation.save()
+    if offers is not None:
+        organisation.offers.set(offers)
+    if needs is not None:
+        organisation.needs.set(needs)
+    audit_record(
+        actor=actor,
+        verb="organisation.create" if creating else "organisation.update",
+        target=organisation,
+        summary=(_("Added %(name)s to the directory") if creating else _("Edited %(name)s"))
+        % {"name": organisation.name},
+        before=before,
+        after=snapshot(organisation, FIELDS),
+    )
+    return organisation

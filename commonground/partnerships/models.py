@@ -1,0 +1,191 @@
+"""The partnership workspace: who is in it and in which role."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+
+class PartnershipModel(models.TextChoices):
+    PRIVATE_LED = "private_led", _("Private-sector led")
+    GOV_PRIVATE = "gov_private", _("Government led with private support")
+    GOV_NONPROFIT = "gov_nonprofit", _("Government led with non-profit support")
+    JOINT = "joint", _("Joint ownership (all partners co-invest)")
+    MIXED = "mixed", _("Mixed model")
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", _("Private: only members see it")
+    LISTED = "listed", _("Listed: signed-in users see its name and purpose")
+
+
+class Phase(models.TextChoices):
+    PREPARE = "prepare", _("Prepare")
+    IDENTIFY = "identify", _("Identify partners")
+    AGREE = "agree", _("Agree")
+    CONSOLIDATE = "consolidate", _("Consolidate and expand")
+    ASSESS = "assess", _("Assess")
+
+
+class Status(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+
+
+class Partnership(TimeStampedModel):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("short name"), max_length=80, unique=True)
+    purpose = models.TextField(_("purpose"))
+    model = models.CharField(
+        _("partnership model"),
+        max_length=20,
+        choices=PartnershipModel.choices,
+        default=PartnershipModel.MIXED,
+    )
+    visibility = models.CharField(
+        _("visibility"), max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE
+    )
+    phase = models.CharField(
+        _("current phase"), max_length=20, choices=Phase.choices, default=Phase.PREPARE
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    place_name = models.CharField(_("place"), max_length=120, blank=True)
+    trigger = models.TextField(
+        _("trigger"), blank=True, help_text=_("What made partnering necessary now.")
+    )
+    objectives = models.TextField(_("objectives"), blank=True)
+    needs = models.TextField(_("needs"), blank=True)
+    resources = models.TextField(_("available resources"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    organisations = models.ManyToManyField(  # type: ignore[var-annotated]
+        "organisations.Organisation", through="Membership", related_name="partnerships"
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("partnerships:home", kwargs={"slug": self.slug})
+
+
+class MembershipStatus(models.TextChoices):
+    PROSPECT = "prospect", _("Prospect")
+    INVITED = "invited", _("Invited")
+    ACTIVE = "active", _("Active")
+    LEFT = "left", _("Left")
+
+
+class Membership(TimeStampedModel):
+    """An organisation's place in a partnership."""
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="memberships"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
+    )
+    status = models.CharField(
+        _("membership status"),
+        max_length=10,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.ACTIVE,
+    )
+    joined_on = models.DateField(_("joined on"), null=True, blank=True)
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation__name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation"], name="membership_unique_org"
+            ),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.partnership}"
+
+
+class RoleKind(models.TextChoices):
+    CONVENER = "convener", _("Convener")
+    MANAGER = "manager", _("Manager / backbone")
+    REPRESENTATIVE = "representative", _("Partner representative")
+    SPONSOR = "sponsor", _("Sponsor")
+    CHAMPION = "champion", _("Champion")
+    WG_MEMBER = "wg_member", _("Working-group member")
+    FACILITATOR = "facilitator", _("Facilitator")
+    RECORD_KEEPER = "record_keeper", _("Record-keeper")
+    OBSERVER = "observer", _("Observer / external partner")
+
+
+class RepresentativeKind(models.TextChoices):
+    DOER = "doer", _("Doer: implements change")
+    DECISION_MAKER = "decision_maker", _("Decision-maker: can commit the organisation")
+
+
+class Role(TimeStampedModel):
+    """A person's role in a partnership. A person may hold several roles.
+
+    Roles end (``ended_on``) rather than being deleted, so the record of who
+    did what outlives any one person's involvement.
+    """
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_roles"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("on behalf of"),
+    )
+    kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
+    representative_kind = models.CharField(
+        _("representative type"), max_length=20, choices=RepresentativeKind.choices, blank=True
+    )
+    is_signatory = models.BooleanField(
+        _("authorised signatory"),
+        default=False,
+        help_text=_("May sign agreements for the organisation."),
+    )
+    title = models.CharField(_("job title"), max_length=120, blank=True)
+    started_on = models.DateField(_("since"), null=True, blank=True)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["partnership", "kind", "user__display_name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "user", "kind"],
+                condition=Q(ended_on__isnull=True),
+                name="role_unique_active_kind",
+            ),
+        ]
+        indexes = [models.Index(fields=["user", "partnership"])]
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_kind_display()}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None

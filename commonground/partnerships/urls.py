@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("", views.partnership_list, name="list"),
+    path("new/", views.partnership_create, name="create"),
+    path("<slug:slug>/", views.partnership_home, name="home"),
+    path("<slug:slug>/edit/", views.partnership_edit, name="edit"),
+    path("<slug:slug>/members/", views.member_list, name="members"),
+    path("<slug:slug>/members/set/", views.membership_set, name="membership_set"),
+    path("<slug:slug>/roles/assign/", views.role_assign, name="role_assign"),
+    path("<slug:slug>/roles/<int:pk>/end/", views.role_end, name="role_end"),
+    path("<slug:slug>/invite/", views.invite, name="invite"),
+    path("<slug:slug>/audit/", views.audit_log, name="audit"),
+]

@@ -1,0 +1,190 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.accounts import services as account_services
+from commonground.core import policy
+from commonground.core.models import AuditEvent
+from commonground.core.nav import panels_for
+from commonground.core.pagination import paginate
+from commonground.core.policy import partnership_view
+
+from . import rules, selectors, services
+from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleForm
+from .models import Partnership, Role
+
+
+def partnership_list(request: HttpRequest) -> HttpResponse:
+    page = paginate(request, rules.visible_partnerships(request.user).order_by("name", "id"))
+    mine = set(policy.partnerships_with(request.user, rules.VIEW).values_list("pk", flat=True))
+    return render(request, "partnerships/partnership_list.html", {"page": page, "mine": mine})
+
+
+def partnership_create(request: HttpRequest) -> HttpResponse:
+    form = PartnershipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = {k: v for k, v in form.cleaned_data.items() if k not in ("name", "purpose")}
+        partnership = services.partnership_create(
+            actor=request.user,
+            name=form.cleaned_data["name"],
+            purpose=form.cleaned_data["purpose"],
+            **data,
+        )
+        messages.success(
+            request, _("The partnership is created. Next: invite your first partners.")
+        )
+        return redirect(partnership)
+    return render(request, "partnerships/partnership_form.html", {"form": form})
+
+
+def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
+    partnership = get_object_or_404(Partnership, slug=slug)
+    if not policy.has_capability(request.user, partnership, rules.VIEW):
+        if rules.can_see_summary(request.user, partnership):
+            return render(
+                request, "partnerships/partnership_summary.html", {"summary": partnership}
+            )
+        raise Http404
+    request.partnership = partnership  # type: ignore[attr-defined]
+    return render(
+        request,
+        "partnerships/partnership_home.html",
+        {
+            "members": selectors.members_of(partnership),
+            "roles": selectors.active_roles(partnership),
+            "my_roles": sorted(policy.roles_for(request.user, partnership)),
+            "role_table": selectors.role_capability_table(),
+            "panels": panels_for(request, partnership),
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+        },
+    )
+
+
+partnership_home.capability = rules.VIEW  # type: ignore[attr-defined]
+
+
+@partnership_view(rules.MANAGE)
+def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = PartnershipForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        services.partnership_update(
+            actor=request.user, partnership=partnership, **form.cleaned_data
+        )
+        messages.success(request, _("Saved."))
+        return redirect(partnership)
+    return render(request, "partnerships/partnership_form.html", {"form": form})
+
+
+@partnership_view(rules.VIEW)
+def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    return render(
+        request,
+        "partnerships/members.html",
+        {
+            "members": selectors.members_of(partnership),
+            "roles": selectors.active_roles(partnership),
+            "membership_form": MembershipForm() if can_manage else None,
+            "role_form": RoleForm(partnership=partnership) if can_manage else None,
+            "can_manage": can_manage,
+        },
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def membership_set(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        services.membership_set(actor=request.user, partnership=partnership, **form.cleaned_data)
+        messages.success(request, _("Membership saved."))
+        return redirect("partnerships:members", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/members.html",
+        {
+            "members": selectors.members_of(partnership),
+            "roles": selectors.active_roles(partnership),
+            "membership_form": form,
+            "role_form": RoleForm(partnership=partnership),
+            "can_manage": True,
+        },
+        status=400,
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = RoleForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            services.role_assign(actor=request.user, partnership=partnership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Role given."))
+            return redirect("partnerships:members", slug=partnership.slug)
+    return render(
+        request,
+        "partnerships/members.html",
+        {
+            "members": selectors.members_of(partnership),
+            "roles": selectors.active_roles(partnership),
+            "membership_form": MembershipForm(),
+            "role_form": form,
+            "can_manage": True,
+        },
+        status=400,
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    role = get_object_or_404(Role, pk=pk, partnership=partnership, ended_on__isnull=True)
+    try:
+        services.role_end(actor=request.user, role=role)
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    else:
+        messages.success(request, _("Role ended."))
+    return redirect("partnerships:members", slug=partnership.slug)
+
+
+@partnership_view(rules.INVITE)
+def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = InvitationForm(request.POST or None)
+    link = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            _invitation, raw = account_services.invitation_create(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            link = account_services.invitation_url(raw)
+            messages.success(
+                request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
+            )
+            form = InvitationForm()
+    invitations = partnership.invitations.select_related("organisation", "invited_by")[:50]
+    return render(
+        request,
+        "partnerships/invite.html",
+        {"form": form, "link": link, "invitations": invitations},
+    )
+
+
+@partnership_view(rules.VIEW_AUDIT)
+def audit_log(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    page = paginate(
+        request, AuditEvent.objects.filter(partnership=partnership).select_related("actor"), 50
+    )
+    return render(request, "partnerships/audit_log.html", {"page": page})
