@@ -189,3 +189,46 @@ class Role(TimeStampedModel):
     @property
     def is_active(self) -> bool:
         return self.ended_on is None
+
+
+class WorkingGroup(TimeStampedModel):
+    """A working (task) group with a remit; many modules can scope records to one.
+
+    Decision authority, proposals and meetings of working groups live in the
+    decisions and meetings apps; the group itself is part of the workspace.
+    """
+
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="working_groups"
+    )
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("short name"), max_length=80)
+    remit = models.TextField(_("remit"), blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lead"),
+    )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        blank=True,
+        related_name="working_groups",
+        verbose_name=_("members"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["partnership", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "slug"], name="working_group_unique_slug"
+            )
+        ]
+        verbose_name = _("working group")
+        verbose_name_plural = _("working groups")
+
+    def __str__(self) -> str:
+        return self.name
