@@ -82,7 +82,8 @@ def partnership_create(
 
 @transaction.atomic
 def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
-    before = snapshot(partnership, PARTNERSHIP_FIELDS)
+    # Read "before" from the database: a bound ModelForm has already changed the instance.
+    before = snapshot(Partnership.objects.get(pk=partnership.pk), PARTNERSHIP_FIELDS)
     for key, value in changes.items():
         if key not in PARTNERSHIP_FIELDS:
             raise ValueError(f"not an editable field: {key}")

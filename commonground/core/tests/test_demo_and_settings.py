@@ -1,0 +1,79 @@
+import os
+import subprocess
+import sys
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from commonground.accounts.models import User
+from commonground.organisations.models import Organisation
+from commonground.partnerships.models import Partnership, Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_is_idempotent(client):
+    call_command("load_demo", verbosity=0)
+    counts = (
+        Partnership.objects.count(),
+        Organisation.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+    )
+    call_command("load_demo", verbosity=0)
+    assert counts == (
+        Partnership.objects.count(),
+        Organisation.objects.count(),
+        User.objects.count(),
+        Role.objects.count(),
+    )
+    demo = Partnership.objects.get(slug="fjordvik-circular")
+    assert demo.memberships.count() >= 10
+    assert demo.roles.count() >= 25
+    assert set(demo.memberships.values_list("organisation__sector", flat=True)) >= {
+        "public",
+        "private",
+        "civil",
+        "knowledge",
+        "funder",
+        "residents",
+        "multilateral",
+    }
+    assert len(set(demo.roles.values_list("kind", flat=True))) == 9
+    # The convener sees it; the outsider gets 404.
+    client.force_login(User.objects.get(email="ingrid@fjordvik.example"))
+    assert client.get(demo.get_absolute_url()).status_code == 200
+    client.force_login(User.objects.get(email="outsider@elsewhere.example"))
+    demo.visibility = "private"
+    demo.save()
+    assert client.get(demo.get_absolute_url()).status_code == 404
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    env = {
+        **os.environ,
+        "DJANGO_ENV": "production",
+        "DJANGO_SECRET_KEY": "k" * 64 + "-production-test-secret-0123456789",
+        "DJANGO_ALLOWED_HOSTS": "commonground.example",
+        "COMMONGROUND_VAR_DIR": str(tmp_path),
+    }
+    env.pop("DATABASE_URL", None)
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/about/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
