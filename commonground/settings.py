@@ -186,7 +186,7 @@ ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
-ACCOUNT_SESSION_REMEMBER = None
+ACCOUNT_SESSION_REMEMBER = True  # no "remember me" box: every session lasts SESSION_COOKIE_AGE
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Brute-force protection: at most 5 failed sign-ins per account per 30 minutes
 # and 20 per minute from one address. allauth keeps the counters in the cache,

@@ -32,3 +32,15 @@ def role_capability_table() -> list[dict[str, Any]]:
         {"kind": kind, "label": label, "capabilities": [c.label for c in caps if kind in c.roles]}
         for kind, label in RoleKind.choices
     ]
+
+
+def roles_by_kind(partnership: Partnership) -> list[dict[str, Any]]:
+    """Active roles grouped by role kind, in the order of RoleKind (one query)."""
+    groups: dict[str, list[Role]] = {}
+    for role in active_roles(partnership):
+        groups.setdefault(role.kind, []).append(role)
+    return [
+        {"kind": k, "label": label, "roles": groups[k]}
+        for k, label in RoleKind.choices
+        if k in groups
+    ]

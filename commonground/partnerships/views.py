@@ -16,7 +16,7 @@ from commonground.core.policy import partnership_view
 
 from . import rules, selectors, services
 from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleForm
-from .models import Partnership, Role
+from .models import Partnership, Role, RoleKind
 
 
 def partnership_list(request: HttpRequest) -> HttpResponse:
@@ -56,8 +56,12 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
         "partnerships/partnership_home.html",
         {
             "members": selectors.members_of(partnership),
-            "roles": selectors.active_roles(partnership),
-            "my_roles": sorted(policy.roles_for(request.user, partnership)),
+            "role_groups": selectors.roles_by_kind(partnership),
+            "my_roles": [
+                label
+                for kind, label in RoleKind.choices
+                if kind in policy.roles_for(request.user, partnership)
+            ],
             "role_table": selectors.role_capability_table(),
             "panels": panels_for(request, partnership),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
