@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean
+.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -62,3 +62,8 @@ makemessages: install
 
 clean:
 	rm -rf $(VENV) var
+
+# End-to-end tests in the machine's Chromium (Debian package; Playwright's own browser download is not used).
+e2e: messages
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
+	$(VENV)/bin/pytest e2e -p no:xdist -p no:randomly $(PYTEST_ARGS)

@@ -1,0 +1,132 @@
+"""The product's journey as people walk it, through the UI only."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import axe_violations, screenshot, sign_in
+
+
+def test_convener_starts_a_partnership_and_a_partner_joins_by_invitation(new_context, server):
+    convener = new_context().new_page()
+    sign_in(convener, "ingrid@fjordvik.example")
+    expect(convener.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+
+    # Phase 1, prepare: create the partnership with its trigger and objectives.
+    convener.get_by_role("link", name="Start a partnership").first.click()
+    convener.fill("#id_name", "Fjordvik Repair Week")
+    convener.fill(
+        "#id_purpose", "A city-wide week of repair cafés in libraries and neighbourhood centres."
+    )
+    convener.fill("#id_trigger", "Residual waste keeps growing and repair cafés are full.")
+    convener.fill("#id_objectives", "Repair 1,000 items in one week.")
+    convener.get_by_role("button", name="Save").click()
+    expect(convener.get_by_role("heading", level=1, name="Fjordvik Repair Week")).to_be_visible()
+    expect(convener.get_by_text("Residual waste keeps growing")).to_be_visible()
+    slug = convener.url.rstrip("/").rsplit("/", 1)[-1]
+
+    # Invite a representative of a directory organisation.
+    convener.get_by_role("link", name="Invite").first.click()
+    convener.fill("#id_email", "new.partner@repair.example")
+    convener.select_option("#id_kind", "representative")
+    convener.select_option("#id_organisation", label="Gjenbruksnettverket")
+    convener.select_option("#id_representative_kind", "decision_maker")
+    convener.get_by_role("button", name="Send invitation").click()
+    expect(convener.get_by_text("Invitation sent to new.partner@repair.example")).to_be_visible()
+    link = convener.locator("#invite-link").input_value()
+    assert "/me/invitation/" in link
+
+    # The partner opens the link in their own browser, creates an account and lands in the workspace.
+    partner = new_context().new_page()
+    partner.goto(link)
+    expect(partner.get_by_role("heading", name="Join Fjordvik Repair Week")).to_be_visible()
+    partner.fill("#id_display_name", "Nils Nyhus")
+    partner.fill("#id_password1", "a-long-passphrase-2026")
+    partner.fill("#id_password2", "a-long-passphrase-2026")
+    partner.get_by_role("button", name="Create account and join").click()
+    expect(partner.get_by_role("heading", level=1, name="Fjordvik Repair Week")).to_be_visible()
+    expect(partner.locator(".role-groups").get_by_text("Nils Nyhus")).to_be_visible()
+
+    # The link is used up.
+    again = new_context().new_page()
+    response = again.goto(link)
+    assert response is not None and response.status == 410
+
+    # An outsider sees nothing of it.
+    outsider = new_context().new_page()
+    sign_in(outsider, "outsider@elsewhere.example")
+    response = outsider.goto(f"/p/{slug}/")
+    assert response is not None and response.status == 404
+
+
+MAIN_PAGES = [
+    ("dashboard", "/"),
+    ("partnership-home", "/p/fjordvik-circular/"),
+    ("members", "/p/fjordvik-circular/members/"),
+    ("invite", "/p/fjordvik-circular/invite/"),
+    ("audit-log", "/p/fjordvik-circular/audit/"),
+    ("directory", "/organisations/"),
+    ("organisation", "/organisations/gjenbruksnettverket/"),
+    ("partnerships", "/p/"),
+    ("profile", "/me/profile/"),
+    ("about", "/about/"),
+]
+
+
+def test_main_pages_screenshots_and_accessibility(new_context):
+    problems = []
+    for width, height, suffix in ((1280, 900, "desktop"), (390, 844, "phone")):
+        page = new_context(width=width, height=height).new_page()
+        sign_in(page, "tor@fjordvik.example")
+        for name, path in MAIN_PAGES:
+            response = page.goto(path)
+            assert response is not None and response.status == 200, (
+                f"{path}: {response and response.status}"
+            )
+            screenshot(page, f"{name}-{suffix}")
+            if suffix == "desktop":
+                problems += [
+                    f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                    for v in axe_violations(page)
+                ]
+    assert not problems, "\n".join(problems)
+
+
+def test_sign_in_with_the_keyboard_only(new_context):
+    page = new_context().new_page()
+    page.goto("/accounts/login/")
+    page.keyboard.press("Tab")  # skip link first
+    expect(page.locator(".skip-link")).to_be_focused()
+    page.focus("input[name=login]")
+    page.keyboard.type("nora@fjordvik.example")
+    page.keyboard.press("Tab")
+    page.keyboard.type("fjordvik-demo-2026")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("Welcome"))).to_be_visible()
+
+
+def test_pages_read_and_forms_submit_without_javascript(new_context):
+    page = new_context(javascript=False).new_page()
+    sign_in(page, "tor@fjordvik.example")
+    for _name, path in MAIN_PAGES:
+        response = page.goto(path)
+        assert response is not None and response.status == 200
+        assert "{%" not in page.content() and "{{" not in page.content()
+    page.goto("/organisations/")
+    page.fill("input[name=q]", "bibliotek")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_role("link", name="Fjordvik folkebibliotek")).to_be_visible()
+
+
+def test_a_short_journey_in_norwegian(new_context):
+    page = new_context(locale="nb-NO").new_page()
+    page.goto("/accounts/login/")
+    page.select_option("#lang-select", "nb")
+    page.wait_for_load_state()
+    expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
+    sign_in(page, "ingrid@fjordvik.example")
+    page.goto("/p/fjordvik-circular/")
+    expect(page.get_by_role("link", name="Medlemmer").first).to_be_visible()
+    screenshot(page, "partnership-home-nb")
