@@ -57,7 +57,7 @@ def server() -> Iterator[str]:
         env=env,
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=(var / "server.log").open("w"),  # noqa: SIM115
+        stderr=(var / "server.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
