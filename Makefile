@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e
+.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e bench
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -67,3 +67,7 @@ clean:
 e2e: messages
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium >/dev/null)
 	$(VENV)/bin/pytest e2e -p no:xdist -p no:randomly $(PYTEST_ARGS)
+
+# Benchmark (not a test): seeded data at F=1 and F=10 under gunicorn on loopback.
+bench: migrate
+	$(PY) scripts/bench.py --factors 1 10 $(BENCH_ARGS)

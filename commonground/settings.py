@@ -95,6 +95,9 @@ MIDDLEWARE = [
     "commonground.core.middleware.SecurityHeadersMiddleware",
 ]
 
+if env_bool("COMMONGROUND_QUERY_COUNT_HEADER", default=False):
+    MIDDLEWARE.insert(0, "commonground.core.middleware.QueryCountHeaderMiddleware")
+
 ROOT_URLCONF = "commonground.urls"
 WSGI_APPLICATION = "commonground.wsgi.application"
 ASGI_APPLICATION = "commonground.asgi.application"

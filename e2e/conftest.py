@@ -63,7 +63,7 @@ def server() -> Iterator[str]:
     deadline = time.monotonic() + 60
     while True:
         try:
-            urllib.request.urlopen(base + "/healthz", timeout=2)  # noqa: S310 - loopback only
+            urllib.request.urlopen(base + "/healthz", timeout=2)
             break
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:

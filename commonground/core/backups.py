@@ -77,7 +77,16 @@ def restore_database(source: Path, alias: str = "default") -> None:
         args, env = _pg_env(sd)
         conn.close()
         subprocess.run(
-            [pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "-d", str(sd["NAME"]), *args, str(source)],
+            [
+                pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "-d",
+                str(sd["NAME"]),
+                *args,
+                str(source),
+            ],
             env=env,
             check=True,
         )

@@ -36,8 +36,30 @@ class PartnershipForm(forms.ModelForm):
         }
 
 
+class OrganisationSlugField(forms.ModelChoiceField):
+    """An organisation chosen by its short name (slug) from the directory.
+
+    A select of every organisation would not scale to a region's directory,
+    so the field is a text box (with suggestions from the directory search).
+    """
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(attrs={"list": "organisation-suggestions", "autocomplete": "off"}),
+        )
+        kwargs.setdefault(
+            "help_text",
+            _("The organisation’s short name in the directory, e.g. “gjenbruksnettverket”."),
+        )
+        super().__init__(Organisation.objects.all(), to_field_name="slug", **kwargs)
+        self.error_messages["invalid_choice"] = _(
+            "No organisation with that short name is in the directory."
+        )
+
+
 class MembershipForm(forms.Form):
-    organisation = forms.ModelChoiceField(Organisation.objects.all(), label=_("Organisation"))
+    organisation = OrganisationSlugField(label=_("Organisation"))
     status = forms.ChoiceField(
         label=_("Status"), choices=MembershipStatus.choices, initial=MembershipStatus.ACTIVE
     )
@@ -50,7 +72,18 @@ def member_organisations(partnership: Partnership) -> Any:
 
 
 class RoleForm(forms.Form):
-    user = forms.ModelChoiceField(User.objects.filter(is_active=True), label=_("Person"))
+    user = forms.ModelChoiceField(
+        User.objects.filter(is_active=True),
+        to_field_name="email",
+        label=_("Person’s email"),
+        widget=forms.EmailInput,
+        help_text=_("Someone who already has an account; invite new people instead."),
+        error_messages={
+            "invalid_choice": _(
+                "Nobody with that email has an account yet. Send an invitation instead."
+            )
+        },
+    )
     kind = forms.ChoiceField(label=_("Role"), choices=RoleKind.choices)
     organisation = forms.ModelChoiceField(
         Organisation.objects.none(), label=_("On behalf of"), required=False
@@ -73,11 +106,13 @@ class InvitationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Role"), choices=RoleKind.choices, initial=RoleKind.REPRESENTATIVE
     )
-    organisation = forms.ModelChoiceField(
-        Organisation.objects.all(),
+    organisation = OrganisationSlugField(
         label=_("Organisation"),
         required=False,
-        help_text=_("The organisation the person will represent; it becomes an invited member."),
+        help_text=_(
+            "Short name of the organisation the person will represent (from the directory); "
+            "it becomes an invited member."
+        ),
     )
     representative_kind = forms.ChoiceField(
         label=_("Representative type"),

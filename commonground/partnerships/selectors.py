@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, F, QuerySet, Window
+from django.db.models.functions import RowNumber
 
 from commonground.core.policy import all_capabilities
 
@@ -34,13 +35,44 @@ def role_capability_table() -> list[dict[str, Any]]:
     ]
 
 
+HOME_NAMES_PER_ROLE = 8
+
+
 def roles_by_kind(partnership: Partnership) -> list[dict[str, Any]]:
-    """Active roles grouped by role kind, in the order of RoleKind (one query)."""
-    groups: dict[str, list[Role]] = {}
-    for role in active_roles(partnership):
-        groups.setdefault(role.kind, []).append(role)
+    """Active roles grouped by kind: the count of each and the first few names.
+
+    Two queries whatever the partnership's size: counts in SQL, then the first
+    names of every kind in one query with a window function.
+    """
+    counts = dict(
+        partnership.roles.filter(ended_on__isnull=True)
+        .values_list("kind")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    ranked = active_roles(partnership).annotate(
+        rank=Window(
+            RowNumber(),
+            partition_by=[F("kind")],
+            order_by=[F("user__display_name").asc(), F("id").asc()],
+        )
+    )
+    first: dict[str, list[Role]] = {}
+    for role in ranked.filter(rank__lte=HOME_NAMES_PER_ROLE):
+        first.setdefault(role.kind, []).append(role)
     return [
-        {"kind": k, "label": label, "roles": groups[k]}
+        {
+            "kind": k,
+            "label": label,
+            "roles": first.get(k, []),
+            "count": counts[k],
+            "more": counts[k] - len(first.get(k, [])),
+        }
         for k, label in RoleKind.choices
-        if k in groups
+        if counts.get(k)
     ]
+
+
+def member_summary(partnership: Partnership, limit: int = 12) -> dict[str, Any]:
+    members = members_of(partnership)
+    return {"first": list(members[:limit]), "count": members.count()}

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -55,7 +58,7 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "partnerships/partnership_home.html",
         {
-            "members": selectors.members_of(partnership),
+            "member_summary": selectors.member_summary(partnership),
             "role_groups": selectors.roles_by_kind(partnership),
             "my_roles": [
                 label
@@ -84,20 +87,26 @@ def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResp
     return render(request, "partnerships/partnership_form.html", {"form": form})
 
 
+def members_context(
+    request: HttpRequest, partnership: Partnership, **forms_: Any
+) -> dict[str, Any]:
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    members = Paginator(selectors.members_of(partnership), 50).get_page(request.GET.get("mpage"))
+    roles = Paginator(selectors.active_roles(partnership), 50).get_page(request.GET.get("rpage"))
+    return {
+        "members": members,
+        "roles": roles,
+        "membership_form": forms_.get("membership_form", MembershipForm()) if can_manage else None,
+        "role_form": forms_.get("role_form", RoleForm(partnership=partnership))
+        if can_manage
+        else None,
+        "can_manage": can_manage,
+    }
+
+
 @partnership_view(rules.VIEW)
 def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
-    return render(
-        request,
-        "partnerships/members.html",
-        {
-            "members": selectors.members_of(partnership),
-            "roles": selectors.active_roles(partnership),
-            "membership_form": MembershipForm() if can_manage else None,
-            "role_form": RoleForm(partnership=partnership) if can_manage else None,
-            "can_manage": can_manage,
-        },
-    )
+    return render(request, "partnerships/members.html", members_context(request, partnership))
 
 
 @require_POST
@@ -111,13 +120,7 @@ def membership_set(request: HttpRequest, partnership: Partnership) -> HttpRespon
     return render(
         request,
         "partnerships/members.html",
-        {
-            "members": selectors.members_of(partnership),
-            "roles": selectors.active_roles(partnership),
-            "membership_form": form,
-            "role_form": RoleForm(partnership=partnership),
-            "can_manage": True,
-        },
+        members_context(request, partnership, membership_form=form),
         status=400,
     )
 
@@ -137,13 +140,7 @@ def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(
         request,
         "partnerships/members.html",
-        {
-            "members": selectors.members_of(partnership),
-            "roles": selectors.active_roles(partnership),
-            "membership_form": MembershipForm(),
-            "role_form": form,
-            "can_manage": True,
-        },
+        members_context(request, partnership, role_form=form),
         status=400,
     )
 

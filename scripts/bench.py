@@ -1,0 +1,287 @@
+"""Benchmark: the app under gunicorn on loopback, driven by concurrent signed-in clients.
+
+    .venv/bin/python scripts/bench.py [--factors 1 10] [--clients 8] [--seconds 10] [--write docs/performance.md]
+
+For each factor it builds (or reuses) a seeded database in var/bench-F/, starts
+gunicorn on a free loopback port, signs each client in, then drives every page
+that the modules list in their ``scale.bench_pages`` plus the bare ``/healthz``
+view (the ceiling), each for a fixed duration. It prints requests/s, p50/p95/p99
+latency and queries per request (from the X-Query-Count header), and checks the
+targets of docs/performance.md. Only 127.0.0.1 is contacted; every loop is
+bounded in time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = sys.executable
+sys.path.insert(0, str(ROOT))
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def env_for(var: Path, port: int | None = None) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "COMMONGROUND_VAR_DIR": str(var),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "COMMONGROUND_QUERY_COUNT_HEADER": "1",
+        "DJANGO_LOG_LEVEL": "WARNING",
+    }
+    return env
+
+
+def prepare(factor: float, var: Path, reseed: bool) -> None:
+    marker = var / f"seeded-{factor}"
+    if marker.exists() and not reseed and not os.environ.get("DATABASE_URL"):
+        return
+    if var.exists():
+        shutil.rmtree(var)
+    var.mkdir(parents=True)
+    env = env_for(var)
+    manage = [PY, str(ROOT / "manage.py")]
+    if os.environ.get("DATABASE_URL"):
+        subprocess.run([*manage, "flush", "--noinput"], env=env, check=True, cwd=ROOT)
+    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
+    started = time.monotonic()
+    subprocess.run([*manage, "seed_scale", "--factor", str(factor)], env=env, check=True, cwd=ROOT)
+    print(f"seeded factor {factor} in {time.monotonic() - started:.0f}s", flush=True)
+    marker.touch()
+
+
+def bench_paths(var: Path, factor: float) -> list[tuple[str, str]]:
+    code = (
+        "import django, json; django.setup();"
+        "from commonground.core.scale import load_context, bench_pages;"
+        f"print(json.dumps(bench_pages(load_context({factor}))))"
+    )
+    env = {**env_for(var), "DJANGO_SETTINGS_MODULE": "commonground.settings"}
+    out = subprocess.run(
+        [PY, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    return [tuple(x) for x in json.loads(out.strip().splitlines()[-1])]
+
+
+def opener_signed_in(base: str, email: str, password: str) -> urllib.request.OpenerDirector:
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode(
+        {"login": email, "password": password, "csrfmiddlewaretoken": token}
+    ).encode()
+    req = urllib.request.Request(
+        base + "/accounts/login/", data=data, headers={"Referer": base + "/accounts/login/"}
+    )
+    opener.open(req, timeout=30)
+    if not any(c.name.endswith("sessionid") for c in jar):
+        raise RuntimeError("bench sign-in failed")
+    return opener
+
+
+def drive(openers, url: str, seconds: float) -> dict:
+    latencies: list[float] = []
+    queries: list[int] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def worker(opener):
+        nonlocal errors
+        while time.monotonic() < deadline:
+            t0 = time.perf_counter()
+            try:
+                with opener.open(url, timeout=30) as resp:
+                    resp.read()
+                    q = int(resp.headers.get("X-Query-Count", "0"))
+                    ok = resp.status == 200
+            except Exception:
+                ok, q = False, 0
+            dt = time.perf_counter() - t0
+            with lock:
+                if ok:
+                    latencies.append(dt)
+                    queries.append(q)
+                else:
+                    errors += 1
+
+    threads = [threading.Thread(target=worker, args=(o,)) for o in openers]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        if not latencies:
+            return float("nan")
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
+
+    return {
+        "rps": len(latencies) / elapsed,
+        "p50": pct(0.50),
+        "p95": pct(0.95),
+        "p99": pct(0.99),
+        "queries": statistics.mode(queries) if queries else -1,
+        "errors": errors,
+        "n": len(latencies),
+    }
+
+
+def run_factor(factor: float, clients: int, seconds: float, reseed: bool) -> dict[str, dict]:
+    from commonground.core.scale import BENCH_EMAIL, SCALE_PASSWORD
+
+    var = ROOT / "var" / f"bench-{factor:g}"
+    prepare(factor, var, reseed)
+    pages = bench_paths(var, factor)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    server = subprocess.Popen(
+        [
+            str(ROOT / ".venv" / "bin" / "gunicorn"),
+            "commonground.wsgi",
+            "-b",
+            f"127.0.0.1:{port}",
+            "-w",
+            "3",
+            "-k",
+            "gthread",
+            "--threads",
+            "4",
+            "--log-level",
+            "warning",
+        ],
+        env=env_for(var),
+        cwd=ROOT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(base + "/healthz", timeout=2)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise RuntimeError("gunicorn did not start") from None
+                time.sleep(0.3)
+        openers = [opener_signed_in(base, BENCH_EMAIL, SCALE_PASSWORD) for _ in range(clients)]
+        results = {}
+        for name, path in [("bare view (healthz)", "/healthz"), *pages]:
+            drive(openers[:2], base + path, 1.0)  # warm up
+            results[name] = drive(openers, base + path, seconds)
+            r = results[name]
+            print(
+                f"F={factor:g} {name:38} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  p95 {r['p95']:6.1f}  "
+                f"p99 {r['p99']:6.1f} ms  {r['queries']:3d} q  {r['errors']} err",
+                flush=True,
+            )
+        return results
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def table(all_results: dict[float, dict[str, dict]]) -> str:
+    factors = sorted(all_results)
+    lines = [
+        "| page | F | req/s | p50 ms | p95 ms | p99 ms | queries | errors |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for name in all_results[factors[0]]:
+        for f in factors:
+            r = all_results[f].get(name)
+            if r:
+                lines.append(
+                    f"| {name} | {f:g} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
+                    f"{r['queries']} | {r['errors']} |"
+                )
+    return "\n".join(lines)
+
+
+def check_targets(all_results: dict[float, dict[str, dict]]) -> list[str]:
+    failures = []
+    factors = sorted(all_results)
+    low, high = factors[0], factors[-1]
+    bare = all_results[low]["bare view (healthz)"]["rps"]
+    for name, r in all_results[low].items():
+        if name.startswith("bare view"):
+            continue
+        hr = all_results[high].get(name, r)
+        if r["queries"] != hr["queries"]:
+            failures.append(
+                f"{name}: queries {r['queries']} at F={low:g} but {hr['queries']} at F={high:g}"
+            )
+        if hr["queries"] > 20:
+            failures.append(f"{name}: {hr['queries']} queries (> 20)")
+        if r["p95"] > 150:
+            failures.append(f"{name}: p95 {r['p95']:.0f} ms at F={low:g} (> 150)")
+        if len(factors) > 1 and hr["p95"] > 1.25 * r["p95"]:
+            failures.append(
+                f"{name}: p95 grew {hr['p95'] / r['p95']:.2f}x from F={low:g} to F={high:g} (> 1.25)"
+            )
+        if r["errors"] or hr["errors"]:
+            failures.append(f"{name}: errors")
+    home = all_results[low].get("partnership home")
+    if home and home["rps"] < 0.2 * bare:
+        failures.append(
+            f"partnership home: {home['rps']:.0f} req/s is under 20% of the bare view's {bare:.0f}"
+        )
+    return failures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--factors", type=float, nargs="+", default=[1, 10])
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--reseed", action="store_true")
+    parser.add_argument("--write", help="append the table to this markdown file")
+    args = parser.parse_args()
+    all_results = {f: run_factor(f, args.clients, args.seconds, args.reseed) for f in args.factors}
+    text = table(all_results)
+    print()
+    print(text)
+    failures = check_targets(all_results)
+    print()
+    print("targets: all met" if not failures else "targets missed:\n- " + "\n- ".join(failures))
+    if args.write:
+        db = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
+        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+        with Path(args.write).open("a", encoding="utf-8") as fh:
+            fh.write(
+                f"\n### Run of {stamp} on {db}, {os.cpu_count()} cores, {args.clients} clients, "
+                f"{args.seconds:g} s per page\n\n{text}\n\n"
+            )
+            fh.write(
+                "Targets: all met.\n"
+                if not failures
+                else "Targets missed:\n- " + "\n- ".join(failures) + "\n"
+            )
+    return 0 if not failures else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
