@@ -40,7 +40,7 @@ class OrganisationSlugField(forms.ModelChoiceField):
     """An organisation chosen by its short name (slug) from the directory.
 
     A select of every organisation would not scale to a region's directory,
-    so the field is a text box (with suggestions from the directory search).
+    so the field is a text box.
     """
 
     def __init__(self, **kwargs: Any) -> None:
