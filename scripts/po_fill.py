@@ -16,7 +16,11 @@ def fill(path: Path, pairs: dict[str, str]) -> int:
     blocks = re.split(r"(\n\s*\n)", text)
     done = 0
     for i, block in enumerate(blocks):
-        m = re.search(r'^msgid "(.*)"\n((?:".*"\n)*)msgstr', block + "\n", re.M)
+        m = re.search(
+            r'^msgid "(.*)"\n((?:".*"\n)*)(?:msgid_plural .*\n(?:".*"\n)*)?msgstr',
+            block + "\n",
+            re.M,
+        )
         if not m:
             continue
         msgid = m.group(1) + "".join(re.findall(r'^"(.*)"$', m.group(2), re.M))
@@ -26,7 +30,13 @@ def fill(path: Path, pairs: dict[str, str]) -> int:
                 head = re.sub(r"^#, fuzzy\n", "", head, flags=re.M)
                 head = re.sub(r"^(#,.*), fuzzy", r"\1", head, flags=re.M)
                 head = re.sub(r"^#\| .*\n", "", head, flags=re.M)
-                blocks[i] = head + f'msgstr "{escape(nb)}"'
+                if "msgid_plural" in head:
+                    forms = nb.split("||")
+                    blocks[i] = head + "\n".join(
+                        f'msgstr[{n}] "{escape(f)}"' for n, f in enumerate(forms)
+                    )
+                else:
+                    blocks[i] = head + f'msgstr "{escape(nb)}"'
                 done += 1
     path.write_text("".join(blocks), encoding="utf-8")
     return done

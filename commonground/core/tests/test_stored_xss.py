@@ -19,9 +19,28 @@ from commonground.core.tests.test_permission_matrix import matrix_rows
 
 PAYLOAD = '<script>alert("xss")</script><img src=x onerror=alert(1)>'
 SHORT = "<script>x</script>"
-SKIP_NAMES = {"slug", "email", "token_hash", "password", "prefix", "kind", "status", "verb", "target_type",
-              "target_id", "sha256", "content_hash", "key", "stable_key", "code", "mime_type", "content_type",
-              "extension", "currency", "language"}
+SKIP_NAMES = {
+    "slug",
+    "email",
+    "token_hash",
+    "password",
+    "prefix",
+    "kind",
+    "status",
+    "verb",
+    "target_type",
+    "target_id",
+    "sha256",
+    "content_hash",
+    "key",
+    "stable_key",
+    "code",
+    "mime_type",
+    "content_type",
+    "extension",
+    "currency",
+    "language",
+}
 
 
 def text_fields(model: type[models.Model]) -> list[models.Field]:
@@ -31,7 +50,11 @@ def text_fields(model: type[models.Model]) -> list[models.Field]:
             continue
         if isinstance(f, models.EmailField | models.URLField | models.SlugField | models.FileField):
             continue
-        if f.name in SKIP_NAMES or f.name.endswith(("_hash", "_token", "_key", "_code")) or f.unique:
+        if (
+            f.name in SKIP_NAMES
+            or f.name.endswith(("_hash", "_token", "_key", "_code"))
+            or f.unique
+        ):
             continue
         fields.append(f)
     return fields
@@ -68,7 +91,11 @@ def test_script_payloads_in_free_text_render_inert(world):
             kwargs = row.kwargs() if callable(row.kwargs) else row.kwargs
             response = client.get(reverse(row.name, kwargs=kwargs))
             ctype = response.get("Content-Type", "")
-            if response.status_code != 200 or "html" not in ctype or getattr(response, "streaming", False):
+            if (
+                response.status_code != 200
+                or "html" not in ctype
+                or getattr(response, "streaming", False)
+            ):
                 continue
             if is_live(response.content.decode("utf-8", "replace")):
                 failures.append(f"{row.name} as {role}")
