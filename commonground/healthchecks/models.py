@@ -127,7 +127,7 @@ class RoundItem(models.Model):
     """The wording of an item as asked in one round (rewording later leaves history intact)."""
 
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="items")
-    item = models.ForeignKey(SurveyItem, on_delete=models.PROTECT, related_name="round_items")
+    item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="round_items")
     key = models.SlugField(max_length=60)
     section = models.CharField(max_length=20, choices=Section.choices)
     kind = models.CharField(max_length=20, choices=ItemKind.choices)

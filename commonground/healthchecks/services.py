@@ -188,6 +188,7 @@ def round_open(
     closes_on: datetime.date,
     working_group: Any = None,
     opens_on: datetime.date | None = None,
+    notify: bool = True,
 ) -> tuple[Round, dict[int, str]]:
     """Open a round: freeze today's questions, invite every member person by email.
 
@@ -240,8 +241,9 @@ def round_open(
             Invitation(round=round, user=person, token_hash=hash_secret(raw), sent_on=today)
         )
     Invitation.objects.bulk_create(invitations)
-    for person in people:
-        _send(round, person, tokens[person.pk], reminder=False)
+    if notify:
+        for person in people:
+            _send(round, person, tokens[person.pk], reminder=False)
     audit_record(
         actor=actor,
         partnership=partnership,

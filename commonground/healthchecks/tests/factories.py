@@ -21,7 +21,9 @@ def open_round(partnership: Any, actor: Any, **kwargs: Any) -> tuple[Round, dict
     return services.round_open(actor=actor, partnership=partnership, **defaults)
 
 
-def add_responses(round: Round, answers: list[dict[str, Any]], sectors: list[str] | None = None) -> None:
+def add_responses(
+    round: Round, answers: list[dict[str, Any]], sectors: list[str] | None = None
+) -> None:
     """Store anonymous responses directly (as if through links), one dict of key→value each."""
     items = {ri.key: ri for ri in RoundItem.objects.filter(round=round)}
     for n, given in enumerate(answers):

@@ -17,7 +17,9 @@ class IndicatorFactory(factory.django.DjangoModelFactory):
     unit = "t"
     direction = "increase"
     baseline_value = Decimal("0")
-    baseline_date = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(days=180))
+    baseline_date = factory.LazyFunction(
+        lambda: datetime.date.today() - datetime.timedelta(days=180)
+    )
     target_value = Decimal("100")
     target_date = factory.LazyFunction(lambda: datetime.date.today() + datetime.timedelta(days=185))
 
