@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 from commonground.core.demo import DemoContext
 from commonground.partnerships.models import WorkingGroup
@@ -32,7 +33,7 @@ def _wg(ctx: DemoContext) -> WorkingGroup:
 
 # name, description, kind, financial, unit, direction, baseline, target, band, source, owner,
 # cadence, criteria (vision, facts, timely, lived), monthly values (12), working group?
-INDICATORS = [
+INDICATORS: list[tuple[Any, ...]] = [
     (
         "Building materials reused",
         "Tonnes of doors, windows, steel and timber taken back into use instead of waste, cumulative.",
@@ -64,7 +65,7 @@ INDICATORS = [
         "kari",
         "monthly",
         (True, True, True, True),
-        [6.5, 7.2, 8.1, 9.3, 10.4, 11.6, 12.8, 13.5, 14.1, 14.6, 15.2, 15.9],
+        [6.5, 7.2, 8.1, 9.3, 10.4, 11.6, 12.1, 12.5, 12.9, 13.2, 13.6, 13.9],
         True,
     ),
     (

@@ -106,7 +106,7 @@ def test_csv_dry_run_saves_nothing_until_clean(world, ind, client_for):
     assert Measurement.objects.count() == 0
     response = client.post(url, {"csv_text": good, "confirm": "1"})
     assert response.status_code == 302
-    assert sorted(Measurement.objects.values_list("value", flat=True)) == [D("12.5"), D("13")]
+    assert sorted(Measurement.objects.values_list("value", flat=True)) == [D("12.5"), D("13")]  # type: ignore[type-var]
 
 
 def test_api_push_and_refusal(world, ind, client_for):
