@@ -108,6 +108,7 @@ def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
             "rate": selectors.response_rate(rnd),
             "results": results,
             "chart": chart,
+            "continuum": results.section("continuum") if results and not results.suppressed else [],
             "can_manage": can_manage,
             "min_responses": selectors.MIN_RESPONSES,
         },

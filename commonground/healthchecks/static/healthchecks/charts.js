@@ -31,9 +31,14 @@ document.addEventListener("DOMContentLoaded", () => {
     chart.setOption({
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" } },
       legend: {},
-      grid: { left: 260, right: 30, top: 40, bottom: 30 },
+      grid: { left: 10, right: 30, top: 40, bottom: 30, containLabel: true },
       xAxis: { type: "value", min: 1, max: 5 },
-      yAxis: { type: "category", inverse: true, data: means.labels.map(short) },
+      yAxis: {
+        type: "category",
+        inverse: true,
+        data: means.labels,
+        axisLabel: { width: 300, overflow: "truncate" },
+      },
       series,
     });
     meansEl.style.height = Math.max(340, means.labels.length * 34 + 80) + "px";
