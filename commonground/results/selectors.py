@@ -6,7 +6,16 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
 from django.utils import timezone
 
 from . import progress as rule
@@ -19,8 +28,11 @@ def indicators_for(partnership: Any) -> QuerySet[Indicator]:
         Indicator.objects.filter(partnership=partnership)
         .select_related("owner", "working_group", "partnership")
         .annotate(
-            latest_value=Subquery(latest.values("value")[:1]),
-            latest_rating=Subquery(latest.values("rating")[:1]),
+            latest_value=Subquery(
+                latest.values("value")[:1],
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            latest_rating=Subquery(latest.values("rating")[:1], output_field=IntegerField()),
             latest_date=Subquery(latest.values("measured_on")[:1]),
             measurement_count=Count("measurements", distinct=True),
             revision_count=Count("revisions", distinct=True),
