@@ -108,3 +108,29 @@ def test_round_list_and_detail_queries_do_not_grow(world, client_for):
         lambda: client.get(rnd.get_absolute_url()),
         lambda: add_responses(rnd, FIVE, sectors=["civil"] * 5),
     )
+
+
+def test_opening_a_round_emails_every_member_a_one_use_link(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from commonground.healthchecks.models import Invitation
+
+    url = reverse("healthchecks:round_create", kwargs={"slug": world.partnership.slug})
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for("manager").post(
+            url,
+            {
+                "title": "Health check 2027",
+                "period": "2027",
+                "closes_on": (timezone.localdate() + datetime.timedelta(days=14)).isoformat(),
+            },
+        )
+    assert response.status_code == 302
+    invitations = Invitation.objects.filter(round__title="Health check 2027")
+    assert invitations.count() == 3 == len(mail.outbox)
+    for message in mail.outbox:
+        assert "/healthchecks/answer/" in message.body
+        token = message.body.split("/healthchecks/answer/")[1].split("/")[0]
+        assert not invitations.filter(token_hash=token).exists()  # only the hash is stored

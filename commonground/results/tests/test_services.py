@@ -164,3 +164,48 @@ def test_review_list_and_detail_queries_do_not_grow(world, ind, client_for):
 
     MeasurementFactory(indicator=ind)
     assert_queries_do_not_grow(lambda: client.get(url), grow)
+
+
+def test_indicator_and_review_pages_create_records(world, ind, client_for):
+    client = client_for("manager")
+    slug = world.partnership.slug
+    today = timezone.localdate()
+    bad = client.post(
+        reverse("results:indicator_create", kwargs={"slug": slug}),
+        {
+            "name": "Waste down",
+            "kind": "quantitative",
+            "direction": "increase",
+            "unit": "t",
+            "baseline_value": "10",
+            "baseline_date": (today - datetime.timedelta(days=10)).isoformat(),
+            "target_value": "5",
+            "target_date": (today + datetime.timedelta(days=300)).isoformat(),
+            "cadence": "monthly",
+        },
+    )
+    assert bad.status_code == 400
+    assert (
+        "above the baseline" in bad.content.decode()
+        and 'value="Waste down"' in bad.content.decode()
+    )
+    response = client.post(
+        reverse("results:review_create", kwargs={"slug": slug}),
+        {
+            "title": "Quarter review",
+            "held_on": today.isoformat(),
+            "indicators": [ind.pk],
+            "what_worked": "Pick-ups",
+            "early_win": "on",
+            "early_win_note": "First hub opened",
+            "rev0-indicator": ind.pk,
+            "rev0-new_target_value": "120",
+            "rev0-reason": "Ahead of plan",
+        },
+    )
+    assert response.status_code == 302
+    ind.refresh_from_db()
+    assert ind.target_value == D("120")
+    api = client.get(reverse("api:results_reviews", kwargs={"slug": slug})).json()
+    assert api["items"][0]["early_win"] is True
+    assert api["items"][0]["target_revisions"][0]["new_target_value"] in ("120", "120.00")
