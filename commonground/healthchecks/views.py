@@ -161,6 +161,11 @@ def _fmt(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def _cell(text: str) -> str:
+    """Keep spreadsheet programs from reading a question as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
 @partnership_view(rules.VIEW)
 def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     results = _visible_results(request, partnership, pk)
@@ -188,13 +193,15 @@ def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) ->
     )
     for item in results.scored:
         if item.suppressed:
-            writer.writerow([item.key, item.text, "all", "", "", "", "", "", "", "", "", "", ""])
+            writer.writerow(
+                [item.key, _cell(item.text), "all", "", "", "", "", "", "", "", "", "", ""]
+            )
             continue
         counts = [c for _s, c, _p in item.distribution]
         writer.writerow(
             [
                 item.key,
-                item.text,
+                _cell(item.text),
                 "all",
                 item.n,
                 item.mean,
@@ -208,7 +215,7 @@ def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) ->
             writer.writerow(
                 [
                     item.key,
-                    item.text,
+                    _cell(item.text),
                     cell.sector,
                     _fmt(cell.n),
                     _fmt(cell.mean),

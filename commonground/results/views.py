@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.partnerships.models import Partnership
+from commonground.partnerships.models import Partnership, WorkingGroup
 
 from . import rules, selectors, services
 from .forms import (
@@ -37,7 +37,14 @@ def _add_form_errors(form: Any, exc: ValidationError) -> None:
 
 @partnership_view(rules.VIEW)
 def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    page = paginate(request, selectors.indicators_for(partnership))
+    groups = list(WorkingGroup.objects.filter(partnership=partnership).order_by("name"))
+    group = request.GET.get("group", "")
+    qs = selectors.indicators_for(partnership)
+    if group == "none":
+        qs = qs.filter(working_group__isnull=True)
+    elif group:
+        qs = qs.filter(working_group__slug=group)
+    page = paginate(request, qs)
     indicators = selectors.with_progress(page.object_list)
     schedule = selectors.review_schedule_for(partnership)
     return render(
@@ -50,6 +57,9 @@ def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
             "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
             "status_labels": STATUS_LABELS,
+            "groups": groups,
+            "group": group,
+            "qs": f"group={group}" if group else "",
         },
     )
 
