@@ -116,7 +116,7 @@ def chart_data(ind: Indicator, measurements: list[Measurement]) -> dict[str, Any
 def reviews_for(partnership: Any) -> QuerySet[Review]:
     return (
         Review.objects.filter(partnership=partnership)
-        .select_related("working_group", "created_by")
+        .select_related("working_group", "created_by", "partnership")
         .annotate(revision_count=Count("target_revisions", distinct=True))
         .order_by("-held_on", "-id")
     )

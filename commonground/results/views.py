@@ -128,8 +128,8 @@ def _detail_context(
         "progress": selectors.indicator_progress(annotated),
         "page": page,
         "chart": selectors.chart_data(ind, all_measurements),
-        "revisions": ind.revisions.select_related("review", "decided_by"),
-        "reviews": ind.reviews.all(),
+        "revisions": ind.revisions.select_related("review__partnership", "decided_by"),
+        "reviews": ind.reviews.select_related("partnership"),
         "measurement_form": measurement_form,
         "revision_form": revision_form,
         "can_manage": can_manage,
@@ -287,7 +287,7 @@ def review_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
         "results/review_detail.html",
         {
             "review": review,
-            "indicators": review.indicators.all(),
-            "revisions": review.target_revisions.select_related("indicator"),
+            "indicators": review.indicators.select_related("partnership"),
+            "revisions": review.target_revisions.select_related("indicator__partnership"),
         },
     )

@@ -134,3 +134,24 @@ def test_opening_a_round_emails_every_member_a_one_use_link(
         assert "/healthchecks/answer/" in message.body
         token = message.body.split("/healthchecks/answer/")[1].split("/")[0]
         assert not invitations.filter(token_hash=token).exists()  # only the hash is stored
+
+
+def test_api_gives_aggregates_never_raw_answers_or_comments(world, client_for):
+    manager = world.users["manager"]
+    rnd, _t = open_round(world.partnership, manager)
+    add_responses(rnd, [{**a, "comments": "only on the page"} for a in FIVE])
+    services.round_publish(actor=manager, round=rnd)
+    response = client_for("observer").get(
+        reverse("api:healthchecks_results", kwargs={"slug": world.partnership.slug, "pk": rnd.pk})
+    )
+    data = response.json()
+    assert b"only on the page" not in response.content
+    trust = next(i for i in data["items"] if i["key"] == "trust")
+    assert trust["mean"] in ("3.6", "3.60") and trust["distribution"] == {
+        "1": 0,
+        "2": 1,
+        "3": 1,
+        "4": 2,
+        "5": 1,
+    }
+    assert "responses" in data and "answers" not in data

@@ -209,3 +209,49 @@ def test_indicator_and_review_pages_create_records(world, ind, client_for):
     api = client.get(reverse("api:results_reviews", kwargs={"slug": slug})).json()
     assert api["items"][0]["early_win"] is True
     assert api["items"][0]["target_revisions"][0]["new_target_value"] in ("120", "120.00")
+
+
+def test_review_list_queries_do_not_grow(world, ind, client_for):
+    from commonground.results.tests.factories import ReviewFactory
+
+    client = client_for("observer")
+    url = reverse("results:review_list", kwargs={"slug": world.partnership.slug})
+    ReviewFactory(partnership=world.partnership)
+
+    def grow():
+        for _ in range(3):
+            ReviewFactory(partnership=world.partnership)
+
+    assert_queries_do_not_grow(lambda: client.get(url), grow)
+
+
+def test_outsider_cannot_reach_another_partnerships_indicator(world, client_for):
+    other = IndicatorFactory(partnership=world.other_partnership)
+    client = client_for("representative")
+    url = reverse(
+        "results:indicator_detail", kwargs={"slug": world.partnership.slug, "pk": other.pk}
+    )
+    assert client.get(url).status_code == 404
+
+
+def test_indicator_detail_queries_do_not_grow_with_reviews_and_revisions(world, ind, client_for):
+    client = client_for("manager")
+    url = reverse("results:indicator_detail", kwargs={"slug": world.partnership.slug, "pk": ind.pk})
+    target = {"value": 100}
+
+    def grow():
+        for _ in range(2):
+            target["value"] += 10
+            services.review_record(
+                actor=world.users["manager"],
+                partnership=world.partnership,
+                held_on=timezone.localdate(),
+                title="Review",
+                indicators=[ind],
+                revisions=[
+                    {"indicator": ind, "new_target_value": D(target["value"]), "reason": "More"}
+                ],
+            )
+
+    grow()
+    assert_queries_do_not_grow(lambda: client.get(url), grow)
