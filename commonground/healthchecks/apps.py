@@ -6,3 +6,15 @@ class HealthchecksConfig(AppConfig):
     name = "commonground.healthchecks"
     label = "healthchecks"
     verbose_name = _("Health checks")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav
+
+        from . import rules
+
+        register_nav(
+            order=75,
+            label=_("Health check"),
+            url_name="healthchecks:round_list",
+            capability=rules.VIEW,
+        )

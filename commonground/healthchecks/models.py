@@ -1,0 +1,199 @@
+"""Anonymous yearly partnership health checks.
+
+Anonymity is built into the schema, not left to good manners:
+
+* :class:`Response` and :class:`Answer` hold what someone answered and have
+  **no** link to a person or to an :class:`Invitation`.
+* :class:`Invitation` records only *that* a person responded (``used_at``, a
+  date), never what they said.
+* Dates are kept to the day, never finer, and responses have random (UUID)
+  keys, so the order of rows does not line up answers with invitations.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+
+class ItemKind(models.TextChoices):
+    AGREEMENT = "agreement", _("Agreement, 1 (strongly disagree) to 5 (strongly agree)")
+    CONTINUUM = "continuum", _("Continuum, 1 (transactional) to 5 (transformational)")
+    TEXT = "text", _("Open text")
+
+
+class Section(models.TextChoices):
+    HEALTH = "health", _("How the partnership works")
+    PRINCIPLES = "principles", _("Principles")
+    CONTINUUM = "continuum", _("Kind of relationship")
+    VALUES = "values", _("Our compact's values in practice")
+    SWOT = "swot", _("Strengths, weaknesses, opportunities, threats")
+    OPEN = "open", _("Anything else")
+
+
+class SurveyItem(TimeStampedModel):
+    """One question of a partnership's health check.
+
+    ``key`` is the item's identity across years: rewording keeps the key, so
+    trends compare like with like; a new question gets a new key.
+    """
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="survey_items"
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    section = models.CharField(_("section"), max_length=20, choices=Section.choices)
+    kind = models.CharField(_("answer type"), max_length=20, choices=ItemKind.choices)
+    text = models.CharField(_("question"), max_length=300)
+    reference_mean = models.DecimalField(
+        _("reference figure"),
+        max_digits=3,
+        decimal_places=1,
+        null=True,
+        blank=True,
+        help_text=_("A published baseline mean from another alliance, shown for comparison."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    is_active = models.BooleanField(_("in use"), default=True)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "key"], name="survey_item_unique_key")
+        ]
+        verbose_name = _("survey item")
+        verbose_name_plural = _("survey items")
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", _("Open for answers")
+    CLOSED = "closed", _("Closed")
+    PUBLISHED = "published", _("Results published")
+
+
+class Round(TimeStampedModel):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="health_rounds"
+    )
+    working_group = models.ForeignKey(
+        "partnerships.WorkingGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("working group"),
+        help_text=_("Leave empty to ask the whole partnership."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    period = models.CharField(_("period"), max_length=40, help_text=_("e.g. 2026"))
+    opens_on = models.DateField(_("opens on"))
+    closes_on = models.DateField(_("closes on"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
+    )
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_on", "-id"]
+        verbose_name = _("health-check round")
+        verbose_name_plural = _("health-check rounds")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "healthchecks:round_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
+        )
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == RoundStatus.PUBLISHED
+
+
+class RoundItem(models.Model):
+    """The wording of an item as asked in one round (rewording later leaves history intact)."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="items")
+    item = models.ForeignKey(SurveyItem, on_delete=models.CASCADE, related_name="round_items")
+    key = models.SlugField(max_length=60)
+    section = models.CharField(max_length=20, choices=Section.choices)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    text = models.CharField(max_length=300)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "key"], name="round_item_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Invitation(models.Model):
+    """That a person was asked, and whether (not what) they answered."""
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="invitations")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="health_invitations"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    sent_on = models.DateField()
+    reminded_on = models.DateField(null=True, blank=True)
+    # The day the link was used. A date, never a time: it must not line up with a response.
+    used_at = models.DateField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "user"], name="health_invitation_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} / {self.round}"
+
+
+class Response(models.Model):
+    """One anonymous set of answers. No person, no invitation, no time of day."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
+    submitted_on = models.DateField()
+    sector = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        ordering = ["round", "id"]
+
+    def __str__(self) -> str:
+        return f"response to {self.round_id}"
+
+
+class Answer(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    item = models.ForeignKey(RoundItem, on_delete=models.CASCADE, related_name="answers")
+    score = models.PositiveSmallIntegerField(null=True, blank=True)
+    text = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["item", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["response", "item"], name="answer_unique_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"answer to {self.item_id}"

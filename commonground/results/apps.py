@@ -6,3 +6,16 @@ class ResultsConfig(AppConfig):
     name = "commonground.results"
     label = "results"
     verbose_name = _("Results")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav, register_panel
+
+        from . import panels, rules
+
+        register_nav(
+            order=70,
+            label=_("Indicators"),
+            url_name="results:indicator_list",
+            capability=rules.VIEW,
+        )
+        register_panel(order=60, template="results/panel.html", context=panels.home_panel)

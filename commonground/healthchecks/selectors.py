@@ -1,0 +1,296 @@
+"""Aggregates of health-check answers, with the anonymity rules applied.
+
+* Nothing (no mean, no distribution, no comment) is shown for a round with
+  fewer than :data:`MIN_RESPONSES` responses, nor for an item answered by
+  fewer than that many people.
+* Breakdowns by sector hide every cell with fewer than :data:`MIN_RESPONSES`
+  answers. If exactly one cell of an item is hidden, the next smallest cell is
+  hidden too, so the hidden one cannot be worked out by subtracting the shown
+  cells from the item's total.
+* Each response weighs the same; the spread is the standard deviation over
+  everyone who answered the item.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet, Sum
+
+from commonground.organisations.models import Sector
+
+from .models import Answer, Invitation, ItemKind, Round, RoundItem, RoundStatus
+
+MIN_RESPONSES = 5
+SCALE = (1, 2, 3, 4, 5)
+TWO = Decimal("0.01")
+
+
+def q2(value: Decimal) -> Decimal:
+    return value.quantize(TWO, rounding=ROUND_HALF_UP)
+
+
+def pct(part: int, whole: int) -> int:
+    """A whole percentage, half up."""
+    if not whole:
+        return 0
+    return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def suppress_cells(counts: dict[str, int], threshold: int = MIN_RESPONSES) -> set[str]:
+    """The cells to hide: the small ones, plus a complementary one if only one is small."""
+    hidden = {k for k, n in counts.items() if n < threshold}
+    if len(hidden) == 1 and len(counts) > 1:
+        shown = sorted((n, k) for k, n in counts.items() if k not in hidden)
+        hidden.add(shown[0][1])
+    return hidden
+
+
+def stats(distribution: dict[int, int]) -> tuple[int, Decimal | None, Decimal | None]:
+    """n, mean and (population) standard deviation from counts per score."""
+    n = sum(distribution.values())
+    if not n:
+        return 0, None, None
+    total = sum(score * c for score, c in distribution.items())
+    mean = Decimal(total) / Decimal(n)
+    var = sum(Decimal(c) * (Decimal(score) - mean) ** 2 for score, c in distribution.items()) / n
+    return n, q2(mean), q2(Decimal(math.sqrt(var)))
+
+
+@dataclass
+class SectorCell:
+    sector: str
+    label: str
+    n: int | None
+    mean: Decimal | None
+    hidden: bool
+
+
+@dataclass
+class ItemResult:
+    key: str
+    text: str
+    section: str
+    kind: str
+    n: int = 0
+    mean: Decimal | None = None
+    sd: Decimal | None = None
+    distribution: list[tuple[int, int, int]] = field(default_factory=list)  # score, count, percent
+    suppressed: bool = False
+    reference: Decimal | None = None
+    previous: Decimal | None = None
+    sectors: list[SectorCell] = field(default_factory=list)
+    comments: list[str] = field(default_factory=list)
+
+    @property
+    def change(self) -> Decimal | None:
+        if self.mean is None or self.previous is None:
+            return None
+        return self.mean - self.previous
+
+
+@dataclass
+class RoundResults:
+    round: Round
+    responses: int
+    invited: int
+    suppressed: bool
+    items: list[ItemResult]
+    previous: Round | None
+    sector_breakdown_hidden: bool = False
+
+    @property
+    def response_rate(self) -> int:
+        return pct(self.responses, self.invited)
+
+    def section(self, name: str) -> list[ItemResult]:
+        return [i for i in self.items if i.section == name]
+
+    @property
+    def scored(self) -> list[ItemResult]:
+        return [i for i in self.items if i.kind != ItemKind.TEXT]
+
+    @property
+    def texts(self) -> list[ItemResult]:
+        return [i for i in self.items if i.kind == ItemKind.TEXT]
+
+
+def response_rate(round: Round) -> dict[str, int]:
+    agg = Invitation.objects.filter(round=round).aggregate(
+        invited=Count("id"), answered=Count("id", filter=Q(used_at__isnull=False))
+    )
+    invited, answered = agg["invited"] or 0, agg["answered"] or 0
+    return {
+        "invited": invited,
+        "answered": answered,
+        "percent": pct(answered, invited),
+    }
+
+
+def previous_round(round: Round) -> Round | None:
+    return (
+        Round.objects.filter(
+            partnership=round.partnership,
+            working_group=round.working_group,
+            status=RoundStatus.PUBLISHED,
+            opens_on__lt=round.opens_on,
+        )
+        .order_by("-opens_on", "-id")
+        .first()
+    )
+
+
+def _means_by_key(round: Round) -> dict[str, Decimal]:
+    """Item means of a round, only where the round and the item meet the threshold."""
+    if round.responses.count() < MIN_RESPONSES:
+        return {}
+    rows = (
+        Answer.objects.filter(item__round=round, score__isnull=False)
+        .values("item__key")
+        .annotate(n=Count("id"), total=Sum("score"))
+    )
+    return {
+        r["item__key"]: q2(Decimal(r["total"]) / Decimal(r["n"]))
+        for r in rows
+        if r["n"] >= MIN_RESPONSES
+    }
+
+
+def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
+    total = round.responses.count()
+    rate = response_rate(round)
+    items = list(
+        RoundItem.objects.filter(round=round).select_related("item").order_by("position", "id")
+    )
+    prev = previous_round(round) if with_previous else None
+    if total < MIN_RESPONSES:
+        return RoundResults(
+            round,
+            total,
+            rate["invited"],
+            True,
+            [ItemResult(i.key, i.text, i.section, i.kind, suppressed=True) for i in items],
+            prev,
+            True,
+        )
+    dist: dict[int, dict[int, int]] = {}
+    for row in (
+        Answer.objects.filter(item__round=round, score__isnull=False)
+        .values("item_id", "score")
+        .annotate(n=Count("id"))
+    ):
+        dist.setdefault(row["item_id"], {})[row["score"]] = row["n"]
+    cells: dict[int, dict[str, tuple[int, int]]] = {}
+    for row in (
+        Answer.objects.filter(item__round=round, score__isnull=False)
+        .values("item_id", "response__sector")
+        .annotate(n=Count("id"), total=Sum("score"))
+    ):
+        cells.setdefault(row["item_id"], {})[row["response__sector"] or ""] = (
+            row["n"],
+            row["total"],
+        )
+    comments: dict[int, list[str]] = {}
+    for item_id, text in (
+        Answer.objects.filter(item__round=round)
+        .exclude(text="")
+        .order_by("id")
+        .values_list("item_id", "text")
+    ):
+        comments.setdefault(item_id, []).append(text)
+    prev_means = _means_by_key(prev) if prev else {}
+    sector_labels = dict(Sector.choices)
+    results = []
+    any_hidden = False
+    for ri in items:
+        res = ItemResult(ri.key, ri.text, ri.section, ri.kind, reference=ri.item.reference_mean)
+        if ri.kind == ItemKind.TEXT:
+            texts = comments.get(ri.pk, [])
+            if len(texts) and total >= MIN_RESPONSES:
+                res.comments = texts
+            res.n = len(texts)
+            results.append(res)
+            continue
+        d = dist.get(ri.pk, {})
+        n, mean, sd = stats(d)
+        res.n = n
+        if n < MIN_RESPONSES:
+            res.suppressed = True
+            results.append(res)
+            continue
+        res.mean, res.sd = mean, sd
+        res.distribution = [(s, d.get(s, 0), pct(d.get(s, 0), n)) for s in SCALE]
+        res.previous = prev_means.get(ri.key)
+        item_cells = cells.get(ri.pk, {})
+        hidden = suppress_cells({k: v[0] for k, v in item_cells.items()})
+        any_hidden = any_hidden or bool(hidden)
+        for sector, (cn, ctotal) in sorted(item_cells.items()):
+            label = str(sector_labels.get(sector, sector or "—"))
+            if sector in hidden:
+                res.sectors.append(SectorCell(sector, label, None, None, True))
+            else:
+                res.sectors.append(
+                    SectorCell(sector, label, cn, q2(Decimal(ctotal) / Decimal(cn)), False)
+                )
+        results.append(res)
+    all_hidden = all(all(c.hidden for c in r.sectors) for r in results if r.sectors)
+    return RoundResults(
+        round, total, rate["invited"], False, results, prev, all_hidden and any_hidden
+    )
+
+
+def rounds_for(partnership: Any, *, include_unpublished: bool) -> QuerySet[Round]:
+    qs = Round.objects.filter(partnership=partnership).select_related("working_group")
+    if not include_unpublished:
+        qs = qs.filter(status=RoundStatus.PUBLISHED)
+    return qs.annotate(
+        invited=Count("invitations", distinct=True),
+        answered=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
+    ).order_by("-opens_on", "-id")
+
+
+def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
+    """Means per item key over the published rounds of one scope, oldest first."""
+    rounds = list(
+        Round.objects.filter(
+            partnership=partnership, working_group=working_group, status=RoundStatus.PUBLISHED
+        )
+        .annotate(n=Count("responses"))
+        .order_by("opens_on", "id")
+    )
+    shown = [r for r in rounds if r.n >= MIN_RESPONSES]
+    means: dict[str, dict[int, Decimal]] = {}
+    if shown:
+        for row in (
+            Answer.objects.filter(item__round__in=shown, score__isnull=False)
+            .values("item__round_id", "item__key")
+            .annotate(n=Count("id"), total=Sum("score"))
+        ):
+            if row["n"] >= MIN_RESPONSES:
+                means.setdefault(row["item__key"], {})[row["item__round_id"]] = q2(
+                    Decimal(row["total"]) / Decimal(row["n"])
+                )
+    labels: dict[str, str] = {}
+    for key, text in (
+        RoundItem.objects.filter(round__in=shown)
+        .exclude(kind=ItemKind.TEXT)
+        .order_by("round__opens_on", "position")
+        .values_list("key", "text")
+    ):
+        labels[key] = text  # the latest wording wins
+    series = [
+        {
+            "key": key,
+            "label": labels.get(key, key),
+            "values": [str(means[key].get(r.pk, "")) or None for r in shown],
+        }
+        for key in labels
+        if key in means
+    ]
+    return {
+        "rounds": [{"id": r.pk, "period": r.period, "title": r.title} for r in shown],
+        "series": series,
+    }

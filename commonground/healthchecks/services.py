@@ -1,0 +1,388 @@
+"""State changes for health checks: the question set, rounds, invitations and answers."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from commonground.accounts.models import User, hash_secret
+from commonground.core.audit import audit_record, snapshot
+
+from .defaults import DEFAULT_ITEMS
+from .models import (
+    Answer,
+    Invitation,
+    ItemKind,
+    Response,
+    Round,
+    RoundItem,
+    RoundStatus,
+    SurveyItem,
+)
+
+TEXT_MAX = 3000
+
+
+def answer_url(raw_token: str) -> str:
+    return settings.SITE_URL.rstrip("/") + reverse(
+        "healthchecks_global:answer", kwargs={"token": raw_token}
+    )
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    """Responses are dated to the Monday of their week, so a date rarely singles anyone out."""
+    return day - datetime.timedelta(days=day.weekday())
+
+
+# --- the question set ---------------------------------------------------------------
+
+
+@transaction.atomic
+def items_ensure_default(*, actor: Any, partnership: Any) -> int:
+    """Give a partnership the default questions if it has none yet. Returns how many were added."""
+    if SurveyItem.objects.filter(partnership=partnership).exists():
+        return 0
+    items = [
+        SurveyItem(
+            partnership=partnership,
+            key=key,
+            section=section,
+            kind=kind,
+            text=_(text),
+            reference_mean=reference,
+            position=(i + 1) * 10,
+        )
+        for i, (key, section, kind, text, reference) in enumerate(DEFAULT_ITEMS)
+    ]
+    SurveyItem.objects.bulk_create(items)
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="healthcheck.items_default",
+        summary=_("Default health-check questions added"),
+    )
+    return len(items)
+
+
+@transaction.atomic
+def item_create(*, actor: Any, partnership: Any, text: str, section: str, kind: str) -> SurveyItem:
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the question.")})
+    base = slugify(text)[:50] or "item"
+    key, n = base, 2
+    while SurveyItem.objects.filter(partnership=partnership, key=key).exists():
+        key, n = f"{base}-{n}", n + 1
+    last = SurveyItem.objects.filter(partnership=partnership).order_by("-position").first()
+    item = SurveyItem.objects.create(
+        partnership=partnership,
+        key=key,
+        section=section,
+        kind=kind,
+        text=text,
+        position=(last.position + 10) if last else 10,
+    )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="healthcheck.item_create",
+        target=item,
+        summary=_("Health-check question added: %(text)s") % {"text": text},
+    )
+    return item
+
+
+@transaction.atomic
+def item_reword(
+    *, actor: Any, item: SurveyItem, text: str, position: int | None = None
+) -> SurveyItem:
+    """Change the wording; the key (and so the trend) stays the same."""
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write the question.")})
+    before = snapshot(item, ["text", "position"])
+    item.text = text
+    if position is not None:
+        item.position = position
+    item.save(update_fields=["text", "position", "updated_at"])
+    audit_record(
+        actor=actor,
+        partnership=item.partnership,
+        verb="healthcheck.item_reword",
+        target=item,
+        summary=_("Health-check question reworded (%(key)s)") % {"key": item.key},
+        before=before,
+        after=snapshot(item, ["text", "position"]),
+    )
+    return item
+
+
+@transaction.atomic
+def item_set_active(*, actor: Any, item: SurveyItem, active: bool) -> SurveyItem:
+    item.is_active = active
+    item.save(update_fields=["is_active", "updated_at"])
+    audit_record(
+        actor=actor,
+        partnership=item.partnership,
+        verb="healthcheck.item_active" if active else "healthcheck.item_remove",
+        target=item,
+        summary=(_("Question back in use: %(key)s") if active else _("Question removed: %(key)s"))
+        % {"key": item.key},
+    )
+    return item
+
+
+# --- rounds -----------------------------------------------------------------------------
+
+
+def recipients(partnership: Any, working_group: Any = None) -> list[User]:
+    """Every person with an active role (or every member of the working group)."""
+    if working_group is not None:
+        people = working_group.members.filter(is_active=True)
+    else:
+        people = User.objects.filter(
+            is_active=True,
+            partnership_roles__partnership=partnership,
+            partnership_roles__ended_on__isnull=True,
+        )
+    return list(people.select_related("organisation").distinct().order_by("id"))
+
+
+def _send(round: Round, user: User, raw: str, *, reminder: bool) -> None:
+    url = answer_url(raw)
+    subject = (
+        _("Reminder: the %(title)s health check is open until %(date)s")
+        if reminder
+        else _("Your view, anonymously: %(title)s")
+    ) % {"title": round.title, "date": round.closes_on.isoformat()}
+    body = render_to_string(
+        "healthchecks/email/invitation.txt",
+        {"round": round, "user": user, "url": url, "reminder": reminder},
+    )
+    email = user.email
+    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+
+
+def _new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def round_open(
+    *,
+    actor: Any,
+    partnership: Any,
+    title: str,
+    period: str,
+    closes_on: datetime.date,
+    working_group: Any = None,
+    opens_on: datetime.date | None = None,
+    notify: bool = True,
+) -> tuple[Round, dict[int, str]]:
+    """Open a round: freeze today's questions, invite every member person by email.
+
+    Returns the round and the raw one-use tokens by user id (only the hashes are stored;
+    the raw tokens go out by email and are returned for tests and the demo).
+    """
+    today = opens_on or timezone.localdate()
+    if closes_on <= today:
+        raise ValidationError({"closes_on": _("The closing date must be in the future.")})
+    if working_group is not None and working_group.partnership_id != partnership.pk:
+        raise ValidationError(
+            {"working_group": _("That working group belongs to another partnership.")}
+        )
+    items_ensure_default(actor=actor, partnership=partnership)
+    items = list(SurveyItem.objects.filter(partnership=partnership, is_active=True))
+    if not items:
+        raise ValidationError(_("There are no questions in use."))
+    people = recipients(partnership, working_group)
+    if not people:
+        raise ValidationError(_("Nobody to invite: this group has no members."))
+    round = Round.objects.create(
+        partnership=partnership,
+        working_group=working_group,
+        title=title.strip(),
+        period=period.strip(),
+        opens_on=today,
+        closes_on=closes_on,
+        created_by=actor,
+    )
+    RoundItem.objects.bulk_create(
+        [
+            RoundItem(
+                round=round,
+                item=i,
+                key=i.key,
+                section=i.section,
+                kind=i.kind,
+                text=i.text,
+                position=i.position,
+            )
+            for i in items
+        ]
+    )
+    tokens: dict[int, str] = {}
+    invitations = []
+    for person in people:
+        raw = _new_token()
+        tokens[person.pk] = raw
+        invitations.append(
+            Invitation(round=round, user=person, token_hash=hash_secret(raw), sent_on=today)
+        )
+    Invitation.objects.bulk_create(invitations)
+    if notify:
+        for person in people:
+            _send(round, person, tokens[person.pk], reminder=False)
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="healthcheck.round_open",
+        target=round,
+        summary=_("Health-check round opened: %(title)s (%(n)s invited)")
+        % {"title": round.title, "n": len(people)},
+    )
+    return round, tokens
+
+
+@transaction.atomic
+def round_remind(*, actor: Any, round: Round) -> int:
+    """Email a fresh link to everyone who has not answered. Says nothing about who did."""
+    if round.status != RoundStatus.OPEN:
+        raise ValidationError(_("This round is no longer open."))
+    today = timezone.localdate()
+    pending = list(round.invitations.filter(used_at__isnull=True).select_related("user"))
+    for inv in pending:
+        raw = _new_token()
+        inv.token_hash = hash_secret(raw)
+        inv.reminded_on = today
+        inv.save(update_fields=["token_hash", "reminded_on"])
+        _send(round, inv.user, raw, reminder=True)
+    audit_record(
+        actor=actor,
+        partnership=round.partnership,
+        verb="healthcheck.round_remind",
+        target=round,
+        summary=_("Reminder sent to %(n)s people who have not answered yet") % {"n": len(pending)},
+    )
+    return len(pending)
+
+
+@transaction.atomic
+def round_close(*, actor: Any, round: Round) -> Round:
+    if round.status != RoundStatus.OPEN:
+        raise ValidationError(_("This round is already closed."))
+    round.status = RoundStatus.CLOSED
+    round.save(update_fields=["status", "updated_at"])
+    audit_record(
+        actor=actor,
+        partnership=round.partnership,
+        verb="healthcheck.round_close",
+        target=round,
+        summary=_("Health-check round closed: %(title)s") % {"title": round.title},
+    )
+    return round
+
+
+@transaction.atomic
+def round_publish(*, actor: Any, round: Round) -> Round:
+    if round.status == RoundStatus.PUBLISHED:
+        raise ValidationError(_("The results are already published."))
+    round.status = RoundStatus.PUBLISHED
+    round.published_on = timezone.localdate()
+    round.save(update_fields=["status", "published_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        partnership=round.partnership,
+        verb="healthcheck.round_publish",
+        target=round,
+        summary=_("Health-check results published: %(title)s") % {"title": round.title},
+    )
+    return round
+
+
+# --- answering --------------------------------------------------------------------------
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    return (
+        Invitation.objects.select_related("round", "round__partnership", "user__organisation")
+        .filter(token_hash=hash_secret(raw))
+        .first()
+    )
+
+
+def refusal(invitation: Invitation, today: datetime.date | None = None) -> str | None:
+    """Why this link cannot be used now, or None."""
+    today = today or timezone.localdate()
+    if invitation.used_at is not None:
+        return _("This link has already been used: each person answers once.")
+    rnd = invitation.round
+    if rnd.status != RoundStatus.OPEN or today > rnd.closes_on:
+        return _("This health check closed on %(date)s; answers are no longer accepted.") % {
+            "date": rnd.closes_on.isoformat()
+        }
+    return None
+
+
+@transaction.atomic
+def response_submit(*, token: str, answers: dict[str, Any]) -> Response:
+    """Store one anonymous response and mark the link used, in one transaction.
+
+    Deliberately no audit event: an event with an actor or a timestamp would
+    tie the answers to the person.
+    """
+    invitation = (
+        Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
+    )
+    if invitation is None:
+        raise ValidationError(_("This link is not valid."))
+    reason = refusal(invitation)
+    if reason:
+        raise ValidationError(reason)
+    items = {ri.key: ri for ri in invitation.round.items.all()}
+    rows: list[tuple[RoundItem, int | None, str]] = []
+    for key, value in answers.items():
+        ri = items.get(key)
+        if ri is None or value in (None, ""):
+            continue
+        if ri.kind == ItemKind.TEXT:
+            text = str(value).strip()
+            if len(text) > TEXT_MAX:
+                raise ValidationError(
+                    {key: _("Please keep this under %(n)s characters.") % {"n": TEXT_MAX}}
+                )
+            if text:
+                rows.append((ri, None, text))
+        else:
+            try:
+                score = int(value)
+            except (TypeError, ValueError):
+                raise ValidationError({key: _("Choose a value from 1 to 5.")}) from None
+            if not 1 <= score <= 5:
+                raise ValidationError({key: _("Choose a value from 1 to 5.")})
+            rows.append((ri, score, ""))
+    if not rows:
+        raise ValidationError(_("Answer at least one question before sending."))
+    user = invitation.user
+    sector = user.organisation.sector if user.organisation is not None else ""
+    today = timezone.localdate()
+    response = Response.objects.create(
+        round=invitation.round, submitted_on=week_start(today), sector=sector
+    )
+    Answer.objects.bulk_create(
+        [Answer(response=response, item=ri, score=score, text=text) for ri, score, text in rows]
+    )
+    invitation.used_at = today
+    invitation.save(update_fields=["used_at"])
+    return response

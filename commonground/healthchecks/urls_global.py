@@ -1,0 +1,9 @@
+from django.urls import path
+
+from . import views
+
+app_name = "healthchecks_global"
+
+urlpatterns = [
+    path("answer/<str:token>/", views.answer, name="answer"),
+]

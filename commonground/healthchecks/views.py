@@ -1,0 +1,344 @@
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.pagination import paginate
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import Partnership
+
+from . import rules, selectors, services
+from .forms import ItemForm, ItemRewordForm, RoundForm, SurveyForm
+from .models import Round, SurveyItem
+
+
+@partnership_view(rules.VIEW)
+def round_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    page = paginate(request, selectors.rounds_for(partnership, include_unpublished=True))
+    return render(
+        request,
+        "healthchecks/round_list.html",
+        {
+            "page": page,
+            "can_manage": can_manage,
+            "trend": selectors.trend(partnership),
+            "min_responses": selectors.MIN_RESPONSES,
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def round_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = RoundForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            rnd, tokens = services.round_open(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for f, errs in exc.message_dict.items():
+                    form.add_error(f if f in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            messages.success(
+                request,
+                _("Round opened; %(n)s people were sent their personal link.") % {"n": len(tokens)},
+            )
+            return redirect(rnd)
+    return render(
+        request,
+        "healthchecks/round_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _round(partnership: Partnership, pk: int) -> Round:
+    return get_object_or_404(
+        Round.objects.select_related("working_group", "partnership"), pk=pk, partnership=partnership
+    )
+
+
+@partnership_view(rules.VIEW)
+def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    rnd = _round(partnership, pk)
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    results = selectors.round_results(rnd) if rules.can_see_results(request.user, rnd) else None
+    chart = None
+    if results and not results.suppressed:
+        chart = {
+            "labels": [i.text for i in results.scored if i.mean is not None],
+            "current": [str(i.mean) for i in results.scored if i.mean is not None],
+            "previous": [
+                str(i.previous) if i.previous is not None else None
+                for i in results.scored
+                if i.mean is not None
+            ],
+            "reference": [
+                str(i.reference) if i.reference is not None else None
+                for i in results.scored
+                if i.mean is not None
+            ],
+            "names": {
+                "current": rnd.period,
+                "previous": results.previous.period if results.previous else "",
+                "reference": _("Reference (another alliance)"),
+            },
+        }
+    return render(
+        request,
+        "healthchecks/round_detail.html",
+        {
+            "round": rnd,
+            "rate": selectors.response_rate(rnd),
+            "results": results,
+            "chart": chart,
+            "continuum": results.section("continuum") if results and not results.suppressed else [],
+            "can_manage": can_manage,
+            "min_responses": selectors.MIN_RESPONSES,
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def round_rate(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    rnd = _round(partnership, pk)
+    return render(
+        request,
+        "healthchecks/_rate.html",
+        {"round": rnd, "rate": selectors.response_rate(rnd)},
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def round_action(
+    request: HttpRequest, partnership: Partnership, pk: int, action: str
+) -> HttpResponse:
+    rnd = _round(partnership, pk)
+    try:
+        if action == "remind":
+            n = services.round_remind(actor=request.user, round=rnd)
+            messages.success(request, _("Reminder sent to %(n)s people.") % {"n": n})
+        elif action == "close":
+            services.round_close(actor=request.user, round=rnd)
+            messages.success(request, _("Round closed."))
+        elif action == "publish":
+            services.round_publish(actor=request.user, round=rnd)
+            messages.success(request, _("Results published to all members."))
+        else:
+            raise Http404
+    except ValidationError as exc:
+        messages.error(request, exc.messages[0])
+    return redirect(rnd)
+
+
+def _visible_results(
+    request: HttpRequest, partnership: Partnership, pk: int
+) -> selectors.RoundResults:
+    rnd = _round(partnership, pk)
+    if not rules.can_see_results(request.user, rnd):
+        raise Http404
+    return selectors.round_results(rnd)
+
+
+def _fmt(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _cell(text: str) -> str:
+    """Keep spreadsheet programs from reading a question as a formula."""
+    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+
+
+@partnership_view(rules.VIEW)
+def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    results = _visible_results(request, partnership, pk)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="health-check-{slugify(results.round.period)}-aggregates.csv"'
+    )
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "key",
+            "question",
+            "group",
+            "n",
+            "mean",
+            "sd",
+            "1",
+            "2",
+            "3",
+            "4",
+            "5",
+            "previous",
+            "reference",
+        ]
+    )
+    for item in results.scored:
+        if item.suppressed:
+            writer.writerow(
+                [item.key, _cell(item.text), "all", "", "", "", "", "", "", "", "", "", ""]
+            )
+            continue
+        counts = [c for _s, c, _p in item.distribution]
+        writer.writerow(
+            [
+                item.key,
+                _cell(item.text),
+                "all",
+                item.n,
+                item.mean,
+                item.sd,
+                *counts,
+                _fmt(item.previous),
+                _fmt(item.reference),
+            ]
+        )
+        for cell in item.sectors:
+            writer.writerow(
+                [
+                    item.key,
+                    _cell(item.text),
+                    cell.sector,
+                    _fmt(cell.n),
+                    _fmt(cell.mean),
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                ]
+            )
+    return response
+
+
+@partnership_view(rules.VIEW)
+def round_report_pdf(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    from weasyprint import CSS, HTML
+
+    results = _visible_results(request, partnership, pk)
+    html = render_to_string(
+        "healthchecks/report_pdf.html",
+        {
+            "results": results,
+            "round": results.round,
+            "partnership": partnership,
+            "min_responses": selectors.MIN_RESPONSES,
+        },
+        request=request,
+    )
+    css = CSS(filename=str(Path(__file__).parent / "static" / "healthchecks" / "report.css"))
+    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[css])
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="health-check-{slugify(results.round.period)}.pdf"'
+    )
+    return response
+
+
+@partnership_view(rules.MANAGE)
+def item_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    if request.method == "POST" and request.POST.get("defaults"):
+        services.items_ensure_default(actor=request.user, partnership=partnership)
+        return redirect("healthchecks:item_list", slug=partnership.slug)
+    form = ItemForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.item_create(actor=request.user, partnership=partnership, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc.messages)
+        else:
+            messages.success(request, _("Question added; it will be asked from the next round."))
+            return redirect("healthchecks:item_list", slug=partnership.slug)
+    page = paginate(request, SurveyItem.objects.filter(partnership=partnership), 50)
+    return render(
+        request,
+        "healthchecks/item_list.html",
+        {"page": page, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.MANAGE)
+def item_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    item = get_object_or_404(SurveyItem, pk=pk, partnership=partnership)
+    form = ItemRewordForm(request.POST or None, instance=item)
+    if request.method == "POST":
+        if "active" in request.POST:
+            services.item_set_active(
+                actor=request.user, item=item, active=request.POST["active"] == "1"
+            )
+            return redirect("healthchecks:item_list", slug=partnership.slug)
+        if form.is_valid():
+            services.item_reword(
+                actor=request.user,
+                item=item,
+                text=form.cleaned_data["text"],
+                position=form.cleaned_data["position"],
+            )
+            messages.success(
+                request, _("Question reworded; its results stay comparable across years.")
+            )
+            return redirect("healthchecks:item_list", slug=partnership.slug)
+    return render(
+        request,
+        "healthchecks/item_form.html",
+        {"form": form, "item": item},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_not_required
+def answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The anonymous survey, reached by the one-use link; no sign-in needed."""
+    invitation = services.invitation_for_token(token)
+    if invitation is None:
+        raise Http404
+    rnd = invitation.round
+    reason = services.refusal(invitation)
+    if reason:
+        return render(
+            request, "healthchecks/answer_closed.html", {"round": rnd, "reason": reason}, status=410
+        )
+    items = list(rnd.items.all())
+    form = SurveyForm(request.POST or None, items=items)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.response_submit(token=token, answers=form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for f, errs in exc.message_dict.items():
+                    form.add_error(f if f in form.fields else None, errs)
+            else:
+                form.add_error(None, exc.messages)
+        else:
+            return render(request, "healthchecks/answer_thanks.html", {"round": rnd})
+    return render(
+        request,
+        "healthchecks/answer.html",
+        {"form": form, "round": rnd, "min_responses": selectors.MIN_RESPONSES},
+        status=400 if form.errors else 200,
+    )
+
+
+answer.capability = "public"  # type: ignore[attr-defined]

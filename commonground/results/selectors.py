@@ -1,0 +1,153 @@
+"""Reads for indicators and reviews: latest values in SQL, progress by the documented rule."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    QuerySet,
+    Subquery,
+)
+from django.utils import timezone
+
+from . import progress as rule
+from .models import Indicator, Measurement, Review, TargetRevision
+
+
+def indicators_for(partnership: Any) -> QuerySet[Indicator]:
+    latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-id")
+    return (
+        Indicator.objects.filter(partnership=partnership)
+        .select_related("owner", "working_group", "partnership")
+        .annotate(
+            latest_value=Subquery(
+                latest.values("value")[:1],
+                output_field=DecimalField(max_digits=14, decimal_places=2),
+            ),
+            latest_rating=Subquery(latest.values("rating")[:1], output_field=IntegerField()),
+            latest_date=Subquery(latest.values("measured_on")[:1]),
+            measurement_count=Count("measurements", distinct=True),
+            revision_count=Count("revisions", distinct=True),
+        )
+        .order_by("name", "id")
+    )
+
+
+def indicator_progress(ind: Indicator) -> rule.Progress:
+    """Progress of an indicator annotated by :func:`indicators_for`."""
+    return rule.assess(
+        qualitative=not ind.is_quantitative,
+        direction=ind.direction,
+        baseline_value=ind.baseline_value,
+        baseline_date=ind.baseline_date,
+        target_value=ind.target_value,
+        target_date=ind.target_date,
+        band_low=ind.band_low,
+        band_high=ind.band_high,
+        latest_value=getattr(ind, "latest_value", None),
+        latest_rating=getattr(ind, "latest_rating", None),
+        latest_date=getattr(ind, "latest_date", None),
+    )
+
+
+def with_progress(indicators: Any) -> list[Indicator]:
+    items = list(indicators)
+    for ind in items:
+        ind.progress = indicator_progress(ind)  # type: ignore[attr-defined]
+    return items
+
+
+def status_counts(partnership: Any) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for ind in with_progress(indicators_for(partnership)):
+        key = ind.progress.status  # type: ignore[attr-defined]
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def chart_data(ind: Indicator, measurements: list[Measurement]) -> dict[str, Any]:
+    """Series for the indicator chart: values, the target line as it stood over time, revisions."""
+    revisions = list(ind.revisions.select_related("review").order_by("revised_on", "id"))
+    points = [
+        [m.measured_on.isoformat(), str(m.value) if m.value is not None else m.rating]
+        for m in measurements
+    ]
+    # The target line: the first target from the baseline, then each revision's new target.
+    target_steps: list[list[Any]] = []
+    first_target = revisions[0].old_target_value if revisions else ind.target_value
+    if first_target is not None:
+        target_steps.append([ind.baseline_date.isoformat(), str(first_target)])
+    for rev in revisions:
+        if rev.old_target_value is not None:
+            target_steps.append([rev.revised_on.isoformat(), str(rev.old_target_value)])
+        if rev.new_target_value is not None:
+            target_steps.append([rev.revised_on.isoformat(), str(rev.new_target_value)])
+    if ind.target_value is not None:
+        target_steps.append([ind.target_date.isoformat(), str(ind.target_value)])
+    return {
+        "name": ind.name,
+        "unit": ind.unit,
+        "qualitative": not ind.is_quantitative,
+        "baseline": str(ind.baseline_value) if ind.baseline_value is not None else None,
+        "band": [str(ind.band_low), str(ind.band_high)]
+        if ind.direction == "band" and ind.band_low is not None and ind.band_high is not None
+        else None,
+        "points": points,
+        "target": target_steps,
+        "revisions": [
+            {
+                "date": r.revised_on.isoformat(),
+                "label": f"{r.old_target_value} → {r.new_target_value}",
+            }
+            for r in revisions
+        ],
+        "labels": {},
+    }
+
+
+def reviews_for(partnership: Any) -> QuerySet[Review]:
+    return (
+        Review.objects.filter(partnership=partnership)
+        .select_related("working_group", "created_by", "partnership")
+        .annotate(revision_count=Count("target_revisions", distinct=True))
+        .order_by("-held_on", "-id")
+    )
+
+
+@dataclass
+class ScheduleInfo:
+    start: datetime.date | None
+    end: datetime.date | None
+    schedule: list[rule.ScheduledReview]
+    due: list[datetime.date]
+    next_due: datetime.date | None
+
+
+def review_schedule_for(partnership: Any, today: datetime.date | None = None) -> ScheduleInfo:
+    """The partnership's review schedule over the period its indicators cover."""
+    today = today or timezone.localdate()
+    span = Indicator.objects.filter(partnership=partnership).aggregate(
+        start=Min("baseline_date"), end=Max("target_date")
+    )
+    start, end = span["start"], span["end"]
+    if start is None or end is None:
+        return ScheduleInfo(None, None, [], [], None)
+    held = list(Review.objects.filter(partnership=partnership).values_list("held_on", flat=True))
+    schedule = rule.review_schedule(start, end, held)
+    due = [s.due_on for s in schedule if not s.is_held and s.due_on <= today]
+    upcoming = [s.due_on for s in schedule if s.due_on > today]
+    return ScheduleInfo(start, end, schedule, due, upcoming[0] if upcoming else None)
+
+
+def revisions_for(partnership: Any) -> QuerySet[TargetRevision]:
+    return TargetRevision.objects.filter(indicator__partnership=partnership).select_related(
+        "indicator", "review"
+    )

@@ -1,0 +1,293 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.pagination import paginate
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import Partnership, WorkingGroup
+
+from . import rules, selectors, services
+from .forms import (
+    CsvImportForm,
+    IndicatorForm,
+    MeasurementForm,
+    ReviewForm,
+    RevisionLineForm,
+    TargetRevisionForm,
+)
+from .models import Indicator, Measurement, Review
+from .progress import STATUS_LABELS
+
+
+def _add_form_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errs in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@partnership_view(rules.VIEW)
+def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    groups = list(WorkingGroup.objects.filter(partnership=partnership).order_by("name"))
+    group = request.GET.get("group", "")
+    qs = selectors.indicators_for(partnership)
+    if group == "none":
+        qs = qs.filter(working_group__isnull=True)
+    elif group:
+        qs = qs.filter(working_group__slug=group)
+    page = paginate(request, qs)
+    indicators = selectors.with_progress(page.object_list)
+    schedule = selectors.review_schedule_for(partnership)
+    return render(
+        request,
+        "results/indicator_list.html",
+        {
+            "page": page,
+            "indicators": indicators,
+            "schedule": schedule,
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+            "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
+            "status_labels": STATUS_LABELS,
+            "groups": groups,
+            "group": group,
+            "qs": f"group={group}" if group else "",
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def indicator_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = IndicatorForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            ind = services.indicator_create(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect(ind)
+    return render(
+        request,
+        "results/indicator_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.MANAGE)
+def indicator_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
+    form = IndicatorForm(request.POST or None, instance=ind, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.indicator_update(actor=request.user, indicator=ind, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Indicator saved."))
+            return redirect(ind)
+    return render(
+        request,
+        "results/indicator_form.html",
+        {"form": form, "indicator": ind},
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail_context(
+    request: HttpRequest,
+    partnership: Partnership,
+    ind: Indicator,
+    measurement_form: Any = None,
+    revision_form: Any = None,
+) -> dict[str, Any]:
+    annotated = selectors.indicators_for(partnership).get(pk=ind.pk)
+    can_record = policy.has_capability(request.user, partnership, rules.RECORD)
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    all_measurements = list(
+        ind.measurements.select_related("recorded_by").order_by("measured_on", "id")
+    )
+    page = paginate(request, list(reversed(all_measurements)))
+    if measurement_form is None and can_record:
+        measurement_form = MeasurementForm(indicator=ind)
+    if revision_form is None and can_manage and ind.is_quantitative and ind.direction != "band":
+        revision_form = TargetRevisionForm(partnership=partnership)
+    return {
+        "indicator": annotated,
+        "progress": selectors.indicator_progress(annotated),
+        "page": page,
+        "chart": selectors.chart_data(ind, all_measurements),
+        "revisions": ind.revisions.select_related("review__partnership", "decided_by"),
+        "reviews": ind.reviews.select_related("partnership"),
+        "measurement_form": measurement_form,
+        "revision_form": revision_form,
+        "can_manage": can_manage,
+        "can_record": can_record,
+    }
+
+
+@partnership_view(rules.VIEW)
+def indicator_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
+    return render(
+        request, "results/indicator_detail.html", _detail_context(request, partnership, ind)
+    )
+
+
+@require_POST
+@partnership_view(rules.RECORD)
+def measurement_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
+    form = MeasurementForm(request.POST, request.FILES, indicator=ind)
+    if form.is_valid():
+        try:
+            services.measurement_record(actor=request.user, indicator=ind, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Measurement recorded."))
+            return redirect(ind)
+    return render(
+        request,
+        "results/indicator_detail.html",
+        _detail_context(request, partnership, ind, measurement_form=form),
+        status=400,
+    )
+
+
+@partnership_view(rules.VIEW)
+def measurement_file(request: HttpRequest, partnership: Partnership, pk: int) -> Any:
+    m = get_object_or_404(Measurement, pk=pk, indicator__partnership=partnership)
+    if not m.source_file:
+        raise Http404
+    return FileResponse(m.source_file.open("rb"), as_attachment=True)
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def target_revise(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
+    form = TargetRevisionForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            services.target_revise(actor=request.user, indicator=ind, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Target revised."))
+            return redirect(ind)
+    return render(
+        request,
+        "results/indicator_detail.html",
+        _detail_context(request, partnership, ind, revision_form=form),
+        status=400,
+    )
+
+
+@partnership_view(rules.RECORD)
+def measurement_import(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = CsvImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        text = form.cleaned_data["csv_text"]
+        result = services.measurements_parse_csv(partnership=partnership, text=text)
+        if request.POST.get("confirm") and result.is_clean:
+            saved = services.measurements_import_csv(
+                actor=request.user, partnership=partnership, text=text
+            )
+            messages.success(request, _("%(n)s measurements imported.") % {"n": len(saved)})
+            return redirect("results:indicator_list", slug=partnership.slug)
+        form = CsvImportForm(initial={"csv_text": text})
+    return render(
+        request,
+        "results/import.html",
+        {
+            "form": form,
+            "result": result,
+            "indicators": Indicator.objects.filter(partnership=partnership).order_by("name", "id"),
+        },
+    )
+
+
+@partnership_view(rules.VIEW)
+def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    page = paginate(request, selectors.reviews_for(partnership))
+    return render(
+        request,
+        "results/review_list.html",
+        {
+            "page": page,
+            "schedule": selectors.review_schedule_for(partnership),
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+        },
+    )
+
+
+REVISION_LINES = 2
+
+
+@partnership_view(rules.MANAGE)
+def review_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    data = request.POST if request.method == "POST" else None
+    form = ReviewForm(data, partnership=partnership)
+    lines = [
+        RevisionLineForm(data, partnership=partnership, prefix=f"rev{i}")
+        for i in range(REVISION_LINES)
+    ]
+    if data is not None and form.is_valid() and all(line.is_valid() for line in lines):
+        revisions = [
+            {
+                "indicator": line.cleaned_data["indicator"],
+                "new_target_value": line.cleaned_data["new_target_value"],
+                "reason": line.cleaned_data["reason"],
+            }
+            for line in lines
+            if line.cleaned_data.get("indicator")
+        ]
+        fields = {k: v for k, v in form.cleaned_data.items() if k != "indicators"}
+        try:
+            review = services.review_record(
+                actor=request.user,
+                partnership=partnership,
+                indicators=list(form.cleaned_data["indicators"]),
+                revisions=revisions,
+                **fields,
+            )
+        except ValidationError as exc:
+            _add_form_errors(form, exc)
+        else:
+            messages.success(request, _("Review recorded."))
+            return redirect(review)
+    return render(
+        request,
+        "results/review_form.html",
+        {"form": form, "lines": lines},
+        status=400 if data is not None else 200,
+    )
+
+
+@partnership_view(rules.VIEW)
+def review_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    review = get_object_or_404(
+        Review.objects.select_related("working_group", "created_by"), pk=pk, partnership=partnership
+    )
+    return render(
+        request,
+        "results/review_detail.html",
+        {
+            "review": review,
+            "indicators": review.indicators.select_related("partnership"),
+            "revisions": review.target_revisions.select_related("indicator__partnership"),
+        },
+    )
