@@ -78,16 +78,16 @@ class ActivityFilterForm(forms.Form):
         label=_("Organisation"), required=False, queryset=Organisation.objects.none()
     )
     sector = forms.ChoiceField(
-        label=_("Sector"), required=False, choices=[("", _("Any"))] + list(Sector.choices)
+        label=_("Sector"), required=False, choices=[("", _("Any")), *list(Sector.choices)]
     )
     status = forms.ChoiceField(
-        label=_("Status"), required=False, choices=[("", _("Any"))] + list(ActivityStatus.choices)
+        label=_("Status"), required=False, choices=[("", _("Any")), *list(ActivityStatus.choices)]
     )
     tier = forms.ChoiceField(
-        label=_("Tier"), required=False, choices=[("", _("Any"))] + list(Tier.choices)
+        label=_("Tier"), required=False, choices=[("", _("Any")), *list(Tier.choices)]
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False, choices=[("", _("Any"))] + list(ActivityKind.choices)
+        label=_("Kind"), required=False, choices=[("", _("Any")), *list(ActivityKind.choices)]
     )
     period_from = forms.DateField(
         label=_("Running from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -99,9 +99,10 @@ class ActivityFilterForm(forms.Form):
     def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         themes = selectors.themes_for(partnerships).values_list("slug", "name").distinct()
-        self.fields["theme"].choices = [("", _("Any"))] + sorted(  # type: ignore[attr-defined]
-            set(themes), key=lambda t: t[1]
-        )
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            *sorted(set(themes), key=lambda t: t[1]),
+        ]
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             Organisation.objects.filter(activities__partnership__in=partnerships)
             .distinct()

@@ -173,7 +173,11 @@ def find_overlaps(
                 if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
                     near = True
                     score += 4
-                    reasons.append(_("Their areas overlap"))
+                    reasons.append(
+                        _("Their areas overlap")
+                        if both_areas
+                        else _("One lies within the other's area")
+                    )
                 elif not both_areas:
                     la, lo = geo.centre(a_box)
                     lb, lob = geo.centre(b_box)
