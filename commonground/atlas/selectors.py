@@ -132,12 +132,13 @@ def _box(a: Activity) -> geo.BBox | None:
 
 
 def _period_overlap(a: Activity, b: Activity) -> bool:
+    """Both have a known period (at least one date each) and the periods meet."""
+    if not (a.starts_on or a.ends_on) or not (b.starts_on or b.ends_on):
+        return False
     far_past, far_future = datetime.date.min, datetime.date.max
     a0, a1 = a.starts_on or far_past, a.ends_on or far_future
     b0, b1 = b.starts_on or far_past, b.ends_on or far_future
-    return (
-        a0 <= b1 and b0 <= a1 and (a.starts_on or a.ends_on or b.starts_on or b.ends_on) is not None
-    )
+    return a0 <= b1 and b0 <= a1
 
 
 def find_overlaps(

@@ -114,9 +114,9 @@ def build(ctx: DemoContext) -> None:
         )
 
     text = (
-        "Partnership charter (working draft)\n\nShared vision: keep materials in use in Fjordvik.\n"
-        "Principles: open books, equal voice, decisions recorded in the register.\n"
-    ).encode()
+        b"Partnership charter (working draft)\n\nShared vision: keep materials in use in Fjordvik.\n"
+        b"Principles: open books, equal voice, decisions recorded in the register.\n"
+    )
     doc(
         "charter.txt",
         text,

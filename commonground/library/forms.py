@@ -58,7 +58,7 @@ class DocumentForm(forms.ModelForm):
         self.fields["working_group"].help_text = _("Used when access is “one working group”.")
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("access_level") == AccessLevel.WORKING_GROUP and not data.get("working_group"):
             self.add_error("working_group", _("Choose the working group that may open it."))
         if data.get("access_level") == AccessLevel.ORGANISATIONS and not data.get("organisations"):
@@ -66,7 +66,7 @@ class DocumentForm(forms.ModelForm):
         return data
 
 
-def _checked_file(form: forms.Form) -> Any:
+def _checked_file(form: forms.BaseForm) -> Any:
     upload = form.cleaned_data.get("file")
     try:
         check_upload(upload)
@@ -152,7 +152,7 @@ class ReportForm(forms.Form):
         }
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        data = super().clean() or {}
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             raise forms.ValidationError(_("The end of the period is before its start."))
         return data

@@ -172,6 +172,9 @@ class DownloadLog(models.Model):
         verbose_name = _("download")
         verbose_name_plural = _("downloads")
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.downloaded_at:%Y-%m-%d %H:%M}"
+
 
 class CaseKind(models.TextChoices):
     CASE_STUDY = "case", _("Case study")

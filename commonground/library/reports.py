@@ -75,7 +75,7 @@ def sections() -> list[ReportSection]:
 
 def render_sections(params: ReportParams) -> list[str]:
     """Each section's HTML, in order; sections whose context is None are left out."""
-    html = []
+    html: list[str] = []
     for section in sections():
         ctx = section.context_fn(params)
         if ctx is None:
@@ -135,7 +135,7 @@ def activities_section(params: ReportParams) -> dict[str, Any] | None:
     if params.public:
         qs = qs.filter(is_public=True)
     acts = list(qs[:80])
-    by_status = {}
+    by_status: dict[str, int] = {}
     for a in acts:
         by_status.setdefault(a.get_status_display(), 0)
         by_status[a.get_status_display()] += 1

@@ -192,7 +192,7 @@ def download(request: HttpRequest, partnership: Partnership, pk: int, version: i
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response["Cache-Control"] = "private, no-store"
-    return response
+    return response  # type: ignore[return-value]
 
 
 # --- knowledge library ---------------------------------------------------------------------
