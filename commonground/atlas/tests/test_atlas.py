@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from decimal import Decimal
 
 import pytest
@@ -339,4 +340,4 @@ def test_list_pages_do_not_grow_queries(world, client_for):
         reverse("atlas:overlaps", kwargs={"slug": slug}),
         reverse("atlas_global:alliance"),
     ):
-        assert_queries_do_not_grow(lambda u=url: client.get(u), grow)
+        assert_queries_do_not_grow(functools.partial(client.get, url), grow)
