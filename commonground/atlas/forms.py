@@ -75,7 +75,10 @@ class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
     organisation = forms.ModelChoiceField(
-        label=_("Organisation"), required=False, queryset=Organisation.objects.none()
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Any"),
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any")), *list(Sector.choices)]

@@ -130,7 +130,7 @@ def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @partnership_view(rules.VIEW)
 def overlaps(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    near_only = request.GET.get("near") == "1"
+    near_only = request.GET.get("all") != "1"
     found = selectors.overlaps_for([partnership], near_only=near_only)
     return render(
         request,

@@ -103,9 +103,15 @@ def members_section(params: ReportParams) -> dict[str, Any]:
     )
     counts = dict(members.values_list("organisation__sector").annotate(n=Count("id")).order_by())
     total = sum(counts.values()) or 1
+    top = max(counts.values(), default=1)
     labels = dict(Sector.choices)
     mix = [
-        {"sector": labels.get(k, k), "count": n, "percent": round(100 * n / total)}
+        {
+            "sector": labels.get(k, k),
+            "count": n,
+            "percent": round(100 * n / total),
+            "bar": 5 * round(20 * n / top),
+        }
         for k, n in sorted(counts.items(), key=lambda kv: -kv[1])
     ]
     return {"members": members, "mix": mix}
@@ -120,6 +126,10 @@ def timeline_section(params: ReportParams) -> dict[str, Any] | None:
     return {"entries": entries[:60]}
 
 
+ACTIVITY_LIMIT = 30
+TIER_ORDER = {"core": 0, "strategic": 1, "platform": 2}
+
+
 def activities_section(params: ReportParams) -> dict[str, Any] | None:
     from django.db.models import Q
 
@@ -130,16 +140,22 @@ def activities_section(params: ReportParams) -> dict[str, Any] | None:
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=params.end))
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=params.start))
         .prefetch_related("organisations", "themes")
-        .order_by("tier", "title")
     )
     if params.public:
         qs = qs.filter(is_public=True)
-    acts = list(qs[:80])
+    acts = sorted(qs, key=lambda a: (TIER_ORDER.get(a.tier, 9), a.title))
     by_status: dict[str, int] = {}
+    by_tier: dict[str, int] = {}
     for a in acts:
-        by_status.setdefault(a.get_status_display(), 0)
-        by_status[a.get_status_display()] += 1
-    return {"activities": acts, "by_status": sorted(by_status.items())}
+        by_status[a.get_status_display()] = by_status.get(a.get_status_display(), 0) + 1
+        by_tier[a.get_tier_display()] = by_tier.get(a.get_tier_display(), 0) + 1
+    return {
+        "activities": acts[:ACTIVITY_LIMIT],
+        "more": max(0, len(acts) - ACTIVITY_LIMIT),
+        "total": len(acts),
+        "by_status": sorted(by_status.items()),
+        "by_tier": list(by_tier.items()),
+    }
 
 
 def lessons_section(params: ReportParams) -> dict[str, Any] | None:
@@ -151,9 +167,52 @@ def lessons_section(params: ReportParams) -> dict[str, Any] | None:
     return {"cases": list(qs[:20])}
 
 
+PICTURE_LIMIT = 6
+PICTURE_MAX_BYTES = 2 * 1024 * 1024
+
+
+def pictures_section(params: ReportParams) -> dict[str, Any] | None:
+    """Pictures from the data room that every member may open (and, for the public, marked
+    public), embedded so the PDF needs no file access at render time."""
+    import base64
+
+    from .models import AccessLevel, Document, DocumentKind, DocumentStatus, DocumentVersion
+
+    docs = Document.objects.filter(
+        partnership=params.partnership,
+        kind=DocumentKind.IMAGE,
+        status=DocumentStatus.ACTIVE,
+        access_level=AccessLevel.ALL_MEMBERS,
+    )
+    if params.public:
+        docs = docs.filter(is_public=True)
+    latest = (
+        DocumentVersion.objects.filter(document__in=docs, content_type__startswith="image/")
+        .select_related("document")
+        .order_by("document_id", "-number")
+    )
+    pictures, seen = [], set()
+    for version in latest:
+        if version.document_id in seen or not version.file or version.size > PICTURE_MAX_BYTES:
+            continue
+        seen.add(version.document_id)
+        try:
+            with version.file.open("rb") as fh:
+                data = base64.b64encode(fh.read()).decode()
+        except OSError:
+            continue
+        pictures.append(
+            {"title": version.document.title, "src": f"data:{version.content_type};base64,{data}"}
+        )
+        if len(pictures) >= PICTURE_LIMIT:
+            break
+    return {"pictures": pictures} if pictures else None
+
+
 def register_library_sections() -> None:
     register_report_section(10, "library/report/purpose.html", purpose_section)
     register_report_section(20, "library/report/members.html", members_section)
     register_report_section(30, "library/report/timeline.html", timeline_section)
     register_report_section(40, "library/report/activities.html", activities_section)
     register_report_section(70, "library/report/lessons.html", lessons_section)
+    register_report_section(80, "library/report/pictures.html", pictures_section)
