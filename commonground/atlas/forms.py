@@ -101,10 +101,10 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        themes = selectors.themes_for(partnerships).values_list("slug", "name").distinct()
+        themes = {(t.slug, t.label) for t in selectors.themes_for(partnerships)}
         self.fields["theme"].choices = [  # type: ignore[attr-defined]
             ("", _("Any")),
-            *sorted(set(themes), key=lambda t: t[1]),
+            *sorted(themes, key=lambda t: t[1]),
         ]
         self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
             Organisation.objects.filter(activities__partnership__in=partnerships)

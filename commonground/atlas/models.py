@@ -4,9 +4,21 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import TimeStampedModel
+
+# The standard themes (created by a data migration) are translated when shown.
+STANDARD_THEMES = {
+    "construction-materials": gettext_noop("Construction materials"),
+    "food": gettext_noop("Food"),
+    "textiles": gettext_noop("Textiles"),
+    "sharing-repair": gettext_noop("Sharing and repair"),
+    "energy": gettext_noop("Energy"),
+    "water": gettext_noop("Water"),
+    "mobility": gettext_noop("Mobility"),
+}
 
 
 class Theme(models.Model):
@@ -31,7 +43,12 @@ class Theme(models.Model):
         verbose_name_plural = _("themes")
 
     def __str__(self) -> str:
-        return self.name
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show: standard themes in the reader's language, custom ones as typed."""
+        return gettext(self.name) if self.partnership_id is None else self.name
 
 
 class ActivityKind(models.TextChoices):

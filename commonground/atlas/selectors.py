@@ -84,7 +84,7 @@ def feature_collection(qs: QuerySet[Activity], *, cap: int = FEATURE_CAP) -> dic
             "status": a.get_status_display(),
             "tier": a.get_tier_display(),
             "kind": a.get_kind_display(),
-            "themes": [t.name for t in a.themes.all()],
+            "themes": [t.label for t in a.themes.all()],
             "organisations": [o.name for o in a.organisations.all()],
         }
         if a.latitude is not None and a.longitude is not None:
@@ -153,7 +153,7 @@ def find_overlaps(
             (
                 a,
                 {o.pk for o in a.organisations.all()},
-                {t.pk: t.name for t in a.themes.all()},
+                {t.pk: t.label for t in a.themes.all()},
                 _box(a),
             )
         )

@@ -31,5 +31,7 @@ def rows(world: World) -> list[Row]:
             data={"first": first.pk, "second": second.pk, "note": "talk"},
         ),
         Row("atlas_global:alliance", {}, "signed_in"),
+        Row("api:atlas_geojson", slug, rules.VIEW, api=True),
+        Row("api:atlas_overlaps", slug, rules.VIEW, api=True),
         Row("atlas_global:geojson", {}, "signed_in"),
     ]

@@ -341,3 +341,17 @@ def test_list_pages_do_not_grow_queries(world, client_for):
         reverse("atlas_global:alliance"),
     ):
         assert_queries_do_not_grow(functools.partial(client.get, url), grow)
+
+
+@pytest.mark.django_db
+def test_api_geojson_and_overlaps(world, client_for):
+    make_activity(world.partnership, [world.organisation], title="Café")
+    make_activity(world.partnership, [world.second_organisation], title="Library", lat="59.9236")
+    slug = world.partnership.slug
+    client = client_for("observer")
+    data = client.get(reverse("api:atlas_geojson", kwargs={"slug": slug}), {"bbox": "59,10,60,11"})
+    assert data.status_code == 200 and len(data.json()["features"]) == 2
+    bad = client.get(reverse("api:atlas_geojson", kwargs={"slug": slug}), {"bbox": "x"})
+    assert bad.status_code == 400
+    pairs = client.get(reverse("api:atlas_overlaps", kwargs={"slug": slug})).json()
+    assert len(pairs) == 1 and pairs[0]["near"] is True

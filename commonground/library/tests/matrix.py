@@ -37,5 +37,6 @@ def rows(world: World) -> list[Row]:
         Row("library:report", slug, rules.REPORT),
         Row("library:report_pdf", slug, rules.REPORT),
         Row("library_global:cases", {}, "signed_in"),
+        Row("api:library_documents", slug, rules.VIEW, api=True),
         Row("library_global:case", {"pk": case.pk}, "signed_in"),
     ]

@@ -386,3 +386,12 @@ def test_list_pages_do_not_grow_queries(world, client_for):
         reverse("library_global:cases"),
     ):
         assert_queries_do_not_grow(functools.partial(client.get, url), grow)
+
+
+@pytest.mark.django_db
+def test_api_lists_only_documents_the_caller_may_open(world, client_for):
+    _docs(world)
+    url = reverse("api:library_documents", kwargs={"slug": world.partnership.slug})
+    items = client_for("representative").get(url).json()["items"]
+    assert {i["title"] for i in items} == {"All", "Orgs mine"}
+    assert client_for("outsider").get(url).status_code == 404
