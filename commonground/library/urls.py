@@ -5,13 +5,13 @@ from . import views
 app_name = "library"
 
 urlpatterns = [
-    path("", views.documents, name="documents"),
-    path("upload/", views.document_upload, name="document_upload"),
-    path("documents/<int:pk>/", views.document_detail, name="document"),
-    path("documents/<int:pk>/edit/", views.document_edit, name="document_edit"),
-    path("documents/<int:pk>/versions/", views.version_add, name="version_add"),
+    path("data-room/", views.documents, name="documents"),
+    path("data-room/upload/", views.document_upload, name="document_upload"),
+    path("data-room/<int:pk>/", views.document_detail, name="document"),
+    path("data-room/<int:pk>/edit/", views.document_edit, name="document_edit"),
+    path("data-room/<int:pk>/versions/", views.version_add, name="version_add"),
     path(
-        "documents/<int:pk>/versions/<int:version>/download/",
+        "data-room/<int:pk>/versions/<int:version>/download/",
         views.download,
         name="download",
     ),

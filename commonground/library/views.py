@@ -55,6 +55,26 @@ def documents(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
 
 
+def _groups(form: Any) -> list[tuple[str, list[Any]]]:
+    """The document form in three parts: the item, who may open it, the sharing protocol."""
+    parts = [
+        (_("The document"), ["file", "title", "description", "kind", "tags", "is_public"]),
+        (_("Who may open it"), ["access_level", "working_group", "organisations"]),
+        (
+            _("Data-sharing protocol"),
+            [
+                "owner_organisation",
+                "purpose",
+                "confidentiality",
+                "permitted_uses",
+                "retention",
+                "end_rule",
+            ],
+        ),
+    ]
+    return [(label, [form[n] for n in names if n in form.fields]) for label, names in parts]
+
+
 def _doc_kwargs(form: Any) -> dict[str, Any]:
     data = dict(form.cleaned_data)
     data.pop("file", None)
@@ -63,7 +83,13 @@ def _doc_kwargs(form: Any) -> dict[str, Any]:
 
 @partnership_view(rules.UPLOAD)
 def document_upload(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None, partnership=partnership)
+    own = rules.user_org_ids(request.user, partnership)
+    form = UploadForm(
+        request.POST or None,
+        request.FILES or None,
+        partnership=partnership,
+        initial={"owner_organisation": own[0] if len(own) == 1 else None},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             document = services.document_upload(
@@ -80,7 +106,12 @@ def document_upload(request: HttpRequest, partnership: Partnership) -> HttpRespo
     return render(
         request,
         "library/document_form.html",
-        {"form": form, "upload": True, "max_bytes": settings.COMMONGROUND_UPLOAD_MAX_BYTES},
+        {
+            "form": form,
+            "groups": _groups(form),
+            "upload": True,
+            "max_bytes": settings.COMMONGROUND_UPLOAD_MAX_BYTES,
+        },
         status=400 if form.errors else 200,
     )
 
@@ -132,7 +163,7 @@ def document_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
     return render(
         request,
         "library/document_form.html",
-        {"form": form, "document": document},
+        {"form": form, "groups": _groups(form), "document": document},
         status=400 if form.errors else 200,
     )
 
