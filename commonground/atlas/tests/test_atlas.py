@@ -355,3 +355,15 @@ def test_api_geojson_and_overlaps(world, client_for):
     assert bad.status_code == 400
     pairs = client.get(reverse("api:atlas_overlaps", kwargs={"slug": slug})).json()
     assert len(pairs) == 1 and pairs[0]["near"] is True
+
+
+@pytest.mark.django_db
+def test_home_panels(world, client_for):
+    from commonground.library.tests.factories import make_document
+
+    make_activity(world.partnership, [world.organisation], title="Café")
+    make_document(world.partnership, world.organisation, title="Shared notes")
+    make_document(world.partnership, world.organisation, title="Secret", access_level="managers")
+    home = reverse("partnerships:home", kwargs={"slug": world.partnership.slug})
+    page = client_for("observer").get(home).content.decode()
+    assert "Activities on the map" in page and "Shared notes" in page and "Secret" not in page
