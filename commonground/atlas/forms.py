@@ -53,6 +53,7 @@ class ActivityForm(forms.ModelForm):
             "themes": forms.CheckboxSelectMultiple,
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
         }
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
@@ -62,6 +63,10 @@ class ActivityForm(forms.ModelForm):
         ).order_by("name")
         self.fields["themes"].queryset = selectors.themes_for([partnership])  # type: ignore[attr-defined]
         self.fields["themes"].required = False
+        self.fields["tier"].help_text = _(
+            "Core: the partnership's own joint work. Additional strategic: related work that "
+            "strengthens it. Platform: shared services and gatherings that serve everyone."
+        )
         if self.instance.pk:
             self.initial["area"] = json.dumps(self.instance.area) if self.instance.area else ""
             self.initial["latitude"] = self.instance.latitude or ""

@@ -17,22 +17,49 @@
     return div;
   }
 
+  function tiles(map, node, status) {
+    var url = node.dataset.tiles;
+    if (!url) { return; }
+    var layer = L.tileLayer(url, { maxZoom: 19, attribution: node.dataset.attribution || "" });
+    var warned = false;
+    layer.on("tileerror", function () {
+      if (warned) { return; }
+      warned = true;
+      if (status) { status.textContent = node.dataset.offlineText || ""; }
+    });
+    layer.addTo(map);
+  }
+
+  function picker() {
+    var node = el("atlas-picker");
+    if (!node || typeof L === "undefined") { return; }
+    var lat = el("id_latitude"), lon = el("id_longitude");
+    if (!lat || !lon) { return; }
+    var map = L.map(node, { scrollWheelZoom: false }).setView([59.915, 10.75], 12);
+    tiles(map, node, null);
+    var icon = L.divIcon({ className: "atlas-pin", iconSize: [14, 14] });
+    var marker = null;
+    function place(ll) {
+      if (marker) { marker.setLatLng(ll); } else { marker = L.marker(ll, { icon: icon }).addTo(map); }
+    }
+    if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
+      var start = L.latLng(parseFloat(lat.value), parseFloat(lon.value));
+      place(start); map.setView(start, 14);
+    }
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      place(e.latlng);
+    });
+  }
+
   function setup() {
+    picker();
     var node = el("atlas-map");
     if (!node || typeof L === "undefined") { return; }
     var status = el("atlas-map-status");
     var map = L.map(node, { scrollWheelZoom: false }).setView([59.915, 10.75], 12);
-    var tileUrl = node.dataset.tiles;
-    if (tileUrl) {
-      var tiles = L.tileLayer(tileUrl, { maxZoom: 19, attribution: node.dataset.attribution || "" });
-      var warned = false;
-      tiles.on("tileerror", function () {
-        if (warned) { return; }
-        warned = true;
-        if (status) { status.textContent = node.dataset.offlineText || ""; }
-      });
-      tiles.addTo(map);
-    }
+    tiles(map, node, status);
     var icon = L.divIcon({ className: "atlas-pin", iconSize: [14, 14] });
     var cluster = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
     var areas = L.layerGroup();
