@@ -1,4 +1,7 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
@@ -6,3 +9,25 @@ class AtlasConfig(AppConfig):
     name = "commonground.atlas"
     label = "atlas"
     verbose_name = _("Atlas")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav, register_panel
+
+        from . import rules
+
+        register_nav(order=80, label=_("Map"), url_name="atlas:map", capability=rules.VIEW)
+        register_panel(order=60, template="atlas/panel.html", context=_panel)
+
+
+def _panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
+    from commonground.core import policy
+
+    from . import rules, selectors
+
+    if not policy.has_capability(request.user, partnership, rules.VIEW):
+        return None
+    total = partnership.activities.count()
+    if not total:
+        return None
+    near = len(selectors.overlaps_for([partnership], near_only=True))
+    return {"slug": partnership.slug, "total": total, "near": near}

@@ -1,0 +1,177 @@
+"""The activity atlas: what member organisations do, where and when."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+# The standard themes (created by a data migration) are translated when shown.
+STANDARD_THEMES = {
+    "construction-materials": gettext_noop("Construction materials"),
+    "food": gettext_noop("Food"),
+    "textiles": gettext_noop("Textiles"),
+    "sharing-repair": gettext_noop("Sharing and repair"),
+    "energy": gettext_noop("Energy"),
+    "water": gettext_noop("Water"),
+    "mobility": gettext_noop("Mobility"),
+}
+
+
+class Theme(models.Model):
+    """A circular-economy theme. Standard ones have no partnership; custom ones belong to one."""
+
+    slug = models.SlugField(_("short name"), max_length=60)
+    name = models.CharField(_("name"), max_length=80)
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="atlas_themes",
+    )
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["partnership", "slug"], name="atlas_theme_unique"),
+        ]
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        """The name to show: standard themes in the reader's language, custom ones as typed."""
+        return gettext(self.name) if self.partnership_id is None else self.name
+
+
+class ActivityKind(models.TextChoices):
+    PROJECT = "project", _("Project")
+    PROGRAMME = "programme", _("Programme")
+    PILOT = "pilot", _("Pilot")
+    SERVICE = "service", _("Service")
+    GATHERING = "gathering", _("Gathering or lab")
+
+
+class ActivityStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Running")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+
+
+class Tier(models.TextChoices):
+    CORE = "core", _("Core")
+    STRATEGIC = "strategic", _("Additional strategic")
+    PLATFORM = "platform", _("Platform")
+
+
+class Activity(TimeStampedModel):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="activities"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=ActivityKind.choices, default=ActivityKind.PROJECT
+    )
+    organisations = models.ManyToManyField(
+        "organisations.Organisation", related_name="activities", verbose_name=_("organisations")
+    )
+    themes = models.ManyToManyField(Theme, related_name="activities", verbose_name=_("themes"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActivityStatus.choices, default=ActivityStatus.ACTIVE
+    )
+    tier = models.CharField(_("tier"), max_length=20, choices=Tier.choices, default=Tier.CORE)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    place_name = models.CharField(_("place"), max_length=120, blank=True)
+    # A point, an area, or both. The bounding box covers whichever is given and
+    # is what SQL filters on (a point's box is the point itself).
+    latitude = models.DecimalField(
+        _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    longitude = models.DecimalField(
+        _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
+    )
+    area = models.JSONField(_("area (GeoJSON)"), null=True, blank=True)
+    min_lat = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    min_lon = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    max_lat = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    max_lon = models.DecimalField(
+        max_digits=9, decimal_places=6, null=True, blank=True, editable=False
+    )
+    is_public = models.BooleanField(
+        _("public"), default=False, help_text=_("May appear in the public report.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["title", "id"]
+        indexes = [
+            models.Index(fields=["partnership", "status"]),
+            models.Index(fields=["min_lat", "max_lat", "min_lon", "max_lon"]),
+        ]
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def has_location(self) -> bool:
+        return self.min_lat is not None
+
+
+class ConversationSuggestion(TimeStampedModel):
+    """Someone thinks two overlapping activities should talk to each other."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        related_name="conversation_suggestions",
+    )
+    first = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    second = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
+    note = models.TextField(_("note"), blank=True)
+    suggested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("conversation suggestion")
+        verbose_name_plural = _("conversation suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.first} ↔ {self.second}"
+
+
+class AllianceTarget(models.Model):
+    """Yearly alliance targets (kept by instance administrators in the admin)."""
+
+    year = models.PositiveIntegerField(_("year"), unique=True)
+    gatherings = models.PositiveIntegerField(_("gatherings and labs"), default=0)
+    new_partnerships = models.PositiveIntegerField(_("new partnerships"), default=0)
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("alliance target")
+        verbose_name_plural = _("alliance targets")
+
+    def __str__(self) -> str:
+        return str(self.year)

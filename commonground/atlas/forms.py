@@ -1,0 +1,132 @@
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commonground.organisations.models import Organisation, Sector
+
+from . import selectors
+from .models import Activity, ActivityKind, ActivityStatus, Tier
+
+
+class ActivityForm(forms.ModelForm):
+    latitude = forms.CharField(
+        label=_("Latitude"), required=False, help_text=_("Decimal degrees, e.g. 59.9127.")
+    )
+    longitude = forms.CharField(
+        label=_("Longitude"), required=False, help_text=_("Decimal degrees, e.g. 10.7461.")
+    )
+    area = forms.CharField(
+        label=_("Area (GeoJSON)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Optional: a GeoJSON Polygon or MultiPolygon, coordinates as [longitude, latitude]."
+        ),
+    )
+    custom_themes = forms.CharField(
+        label=_("Other themes"),
+        required=False,
+        help_text=_("Comma-separated, for themes not in the list."),
+    )
+
+    class Meta:
+        model = Activity
+        fields = [
+            "title",
+            "description",
+            "kind",
+            "organisations",
+            "themes",
+            "status",
+            "tier",
+            "starts_on",
+            "ends_on",
+            "place_name",
+            "is_public",
+        ]
+        widgets = {
+            "organisations": forms.CheckboxSelectMultiple,
+            "themes": forms.CheckboxSelectMultiple,
+            "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisations"].queryset = Organisation.objects.filter(  # type: ignore[attr-defined]
+            memberships__partnership=partnership
+        ).order_by("name")
+        self.fields["themes"].queryset = selectors.themes_for([partnership])  # type: ignore[attr-defined]
+        self.fields["themes"].required = False
+        self.fields["tier"].help_text = _(
+            "Core: the partnership's own joint work. Additional strategic: related work that "
+            "strengthens it. Platform: shared services and gatherings that serve everyone."
+        )
+        if self.instance.pk:
+            self.initial["area"] = json.dumps(self.instance.area) if self.instance.area else ""
+            self.initial["latitude"] = self.instance.latitude or ""
+            self.initial["longitude"] = self.instance.longitude or ""
+
+    def service_kwargs(self) -> dict[str, Any]:
+        return dict(self.cleaned_data)
+
+
+class ActivityFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    theme = forms.ChoiceField(label=_("Theme"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("Organisation"),
+        required=False,
+        queryset=Organisation.objects.none(),
+        empty_label=_("Any"),
+    )
+    sector = forms.ChoiceField(
+        label=_("Sector"), required=False, choices=[("", _("Any")), *list(Sector.choices)]
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", _("Any")), *list(ActivityStatus.choices)]
+    )
+    tier = forms.ChoiceField(
+        label=_("Tier"), required=False, choices=[("", _("Any")), *list(Tier.choices)]
+    )
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("Any")), *list(ActivityKind.choices)]
+    )
+    period_from = forms.DateField(
+        label=_("Running from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_to = forms.DateField(
+        label=_("Running until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        themes = {(t.slug, t.label) for t in selectors.themes_for(partnerships)}
+        self.fields["theme"].choices = [  # type: ignore[attr-defined]
+            ("", _("Any")),
+            *sorted(themes, key=lambda t: t[1]),
+        ]
+        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
+            Organisation.objects.filter(activities__partnership__in=partnerships)
+            .distinct()
+            .order_by("name")
+        )
+
+    def filters(self) -> dict[str, Any]:
+        return self.cleaned_data if self.is_valid() else {}
+
+
+class SuggestionForm(forms.Form):
+    first = forms.IntegerField(widget=forms.HiddenInput)
+    second = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Why should they talk?"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

@@ -1,0 +1,43 @@
+"""Who may do what in the activity atlas."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core import policy
+from commonground.core.policy import ALL_ROLES, MANAGERS, PARTICIPANTS, register
+
+VIEW = register("atlas.view", _("see the activity map and overlaps"), ALL_ROLES)
+ADD = register("atlas.add", _("add activities to the map"), PARTICIPANTS)
+SUGGEST = register("atlas.suggest", _("suggest a conversation between activities"), PARTICIPANTS)
+MANAGE = register("atlas.manage", _("edit any activity on the map"), MANAGERS)
+
+
+def user_org_ids(user: Any, partnership: Any) -> set[int]:
+    """Organisations the user acts for in this partnership (active roles, plus their own)."""
+    from commonground.partnerships.models import Role
+
+    ids = set(
+        Role.objects.filter(
+            user=user, partnership=partnership, ended_on__isnull=True, organisation__isnull=False
+        ).values_list("organisation_id", flat=True)
+    )
+    if getattr(user, "organisation_id", None):
+        ids.add(user.organisation_id)
+    return ids
+
+
+def can_edit_activity(user: Any, activity: Any) -> bool:
+    """Managers edit any activity; participants edit those their organisation takes part in,
+    or that they added themselves."""
+    partnership = activity.partnership
+    if policy.has_capability(user, partnership, MANAGE):
+        return True
+    if not policy.has_capability(user, partnership, ADD):
+        return False
+    if activity.created_by_id == user.pk:
+        return True
+    orgs = set(activity.organisations.values_list("pk", flat=True))
+    return bool(orgs & user_org_ids(user, partnership))

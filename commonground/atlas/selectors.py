@@ -1,0 +1,267 @@
+"""Reads of the activity atlas: filtered lists, GeoJSON, overlaps and alliance indicators."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from commonground.core import policy
+
+from . import geo, rules
+from .models import Activity, ActivityKind, AllianceTarget, ConversationSuggestion, Theme
+
+FEATURE_CAP = 2000
+OVERLAP_DISTANCE_KM = 1.0
+OVERLAP_ACTIVITY_LIMIT = 600
+
+
+def themes_for(partnerships: Any) -> QuerySet[Theme]:
+    return Theme.objects.filter(Q(partnership__isnull=True) | Q(partnership__in=partnerships))
+
+
+def activities_base(partnerships: Any) -> QuerySet[Activity]:
+    return (
+        Activity.objects.filter(partnership__in=partnerships)
+        .select_related("partnership")
+        .prefetch_related("organisations", "themes")
+        .order_by("title", "id")
+    )
+
+
+def apply_filters(qs: QuerySet[Activity], data: dict[str, Any]) -> QuerySet[Activity]:
+    """Filter by the cleaned data of ``ActivityFilterForm`` (empty values are ignored)."""
+    if data.get("q"):
+        qs = qs.filter(Q(title__icontains=data["q"]) | Q(description__icontains=data["q"]))
+    if data.get("theme"):
+        qs = qs.filter(themes__slug=data["theme"])
+    if data.get("organisation"):
+        qs = qs.filter(organisations=data["organisation"])
+    if data.get("sector"):
+        qs = qs.filter(organisations__sector=data["sector"])
+    if data.get("status"):
+        qs = qs.filter(status=data["status"])
+    if data.get("tier"):
+        qs = qs.filter(tier=data["tier"])
+    if data.get("kind"):
+        qs = qs.filter(kind=data["kind"])
+    # Period: activities that run at some time within [from, to].
+    if data.get("period_from"):
+        qs = qs.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=data["period_from"]))
+    if data.get("period_to"):
+        qs = qs.filter(Q(starts_on__isnull=True) | Q(starts_on__lte=data["period_to"]))
+    if data.get("public_only"):
+        qs = qs.filter(is_public=True)
+    if any(data.get(k) for k in ("theme", "organisation", "sector")):
+        qs = qs.distinct()
+    return qs
+
+
+def in_bbox(qs: QuerySet[Activity], box: geo.BBox | None) -> QuerySet[Activity]:
+    """Activities whose bounding box intersects ``box`` (filtered in SQL)."""
+    qs = qs.filter(min_lat__isnull=False)
+    if box is None:
+        return qs
+    south, west, north, east = box
+    return qs.filter(min_lat__lte=north, max_lat__gte=south, min_lon__lte=east, max_lon__gte=west)
+
+
+def feature_collection(qs: QuerySet[Activity], *, cap: int = FEATURE_CAP) -> dict[str, Any]:
+    """GeoJSON for the map; at most ``cap`` features, with ``capped`` telling whether more exist."""
+    rows = list(qs[: cap + 1])
+    capped = len(rows) > cap
+    features = []
+    for a in rows[:cap]:
+        props = {
+            "id": a.pk,
+            "title": a.title,
+            "partnership": a.partnership.name,
+            "url": f"/p/{a.partnership.slug}/atlas/activities/{a.pk}/",
+            "status": a.get_status_display(),
+            "tier": a.get_tier_display(),
+            "kind": a.get_kind_display(),
+            "themes": [t.label for t in a.themes.all()],
+            "organisations": [o.name for o in a.organisations.all()],
+        }
+        if a.latitude is not None and a.longitude is not None:
+            features.append(
+                {
+                    "type": "Feature",
+                    "geometry": {
+                        "type": "Point",
+                        "coordinates": [float(a.longitude), float(a.latitude)],
+                    },
+                    "properties": props,
+                }
+            )
+        if a.area:
+            features.append(
+                {"type": "Feature", "geometry": a.area, "properties": {**props, "area": True}}
+            )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "capped": capped,
+        "cap": cap,
+        "count": len(rows[:cap]),
+    }
+
+
+# --- overlaps ---------------------------------------------------------------------------
+
+
+@dataclass
+class Overlap:
+    first: Activity
+    second: Activity
+    score: float
+    reasons: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+    shared_themes: list[str] = field(default_factory=list)
+    near: bool = False
+
+
+def _box(a: Activity) -> geo.BBox | None:
+    if a.min_lat is None:
+        return None
+    return (a.min_lat, a.min_lon, a.max_lat, a.max_lon)  # type: ignore[return-value]
+
+
+def _period_overlap(a: Activity, b: Activity) -> bool:
+    """Both have a known period (at least one date each) and the periods meet."""
+    if not (a.starts_on or a.ends_on) or not (b.starts_on or b.ends_on):
+        return False
+    far_past, far_future = datetime.date.min, datetime.date.max
+    a0, a1 = a.starts_on or far_past, a.ends_on or far_future
+    b0, b1 = b.starts_on or far_past, b.ends_on or far_future
+    return a0 <= b1 and b0 <= a1
+
+
+def find_overlaps(
+    activities: list[Activity], *, max_km: float = OVERLAP_DISTANCE_KM
+) -> list[Overlap]:
+    """Pairs of activities by different organisations sharing a theme that lie within
+    ``max_km`` of each other (or whose areas overlap), or that run at the same time.
+    Ranked by score, highest first. Expects themes and organisations prefetched."""
+    prepared = []
+    for a in activities:
+        prepared.append(
+            (
+                a,
+                {o.pk for o in a.organisations.all()},
+                {t.pk: t.label for t in a.themes.all()},
+                _box(a),
+            )
+        )
+    results: list[Overlap] = []
+    for i, (a, a_orgs, a_themes, a_box) in enumerate(prepared):
+        for b, b_orgs, b_themes, b_box in prepared[i + 1 :]:
+            if a_orgs & b_orgs:
+                continue  # the same organisation is already in both
+            shared = sorted(a_themes[k] for k in a_themes.keys() & b_themes.keys())
+            if not shared:
+                continue
+            reasons = [_("Shared themes: %(themes)s") % {"themes": ", ".join(shared)}]
+            score = 2.0 * len(shared)
+            distance = None
+            near = False
+            if a_box is not None and b_box is not None:
+                both_areas = bool(a.area) and bool(b.area)
+                if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
+                    near = True
+                    score += 4
+                    reasons.append(
+                        _("Their areas overlap")
+                        if both_areas
+                        else _("One lies within the other's area")
+                    )
+                elif not both_areas:
+                    la, lo = geo.centre(a_box)
+                    lb, lob = geo.centre(b_box)
+                    distance = geo.haversine_km(la, lo, lb, lob)
+                    if distance <= max_km:
+                        near = True
+                        score += 4 * (1 - distance / max_km) + 1
+                        reasons.append(
+                            _("%(metres)s m apart") % {"metres": int(round(distance * 1000, -1))}
+                        )
+            same_time = _period_overlap(a, b)
+            if same_time:
+                score += 1
+                reasons.append(_("They run at the same time"))
+            if not near and not same_time:
+                continue
+            if a.partnership_id != b.partnership_id:
+                reasons.append(_("In different partnerships"))
+            results.append(Overlap(a, b, round(score, 2), reasons, distance, shared, near))
+    results.sort(key=lambda o: (-o.score, o.first.title, o.second.title))
+    return results
+
+
+def overlaps_for(partnerships: Any, *, near_only: bool = False) -> list[Overlap]:
+    acts = list(activities_base(partnerships)[:OVERLAP_ACTIVITY_LIMIT])
+    found = find_overlaps(acts)
+    return [o for o in found if o.near] if near_only else found
+
+
+def suggestions_for(partnership: Any) -> QuerySet[ConversationSuggestion]:
+    return ConversationSuggestion.objects.filter(partnership=partnership).select_related(
+        "first", "second", "suggested_by"
+    )
+
+
+# --- alliance ---------------------------------------------------------------------------
+
+
+def alliance_partnerships(user: Any) -> QuerySet[Any]:
+    return policy.partnerships_with(user, rules.VIEW)
+
+
+def alliance_indicators(partnerships: Any) -> dict[str, Any]:
+    today = timezone.localdate()
+    year_start = today.replace(month=1, day=1)
+    from commonground.partnerships.models import Membership, Partnership
+
+    pids = list(partnerships.values_list("pk", flat=True))
+    joint = (
+        Activity.objects.filter(partnership_id__in=pids)
+        .annotate(n=Count("organisations", distinct=True))
+        .filter(n__gte=2)
+    )
+    active_orgs = (
+        Activity.organisations.through.objects.filter(activity__in=joint.values("pk"))
+        .values("organisation_id")
+        .distinct()
+        .count()
+    )
+    member_orgs = (
+        Membership.objects.filter(partnership_id__in=pids, status="active")
+        .values("organisation_id")
+        .distinct()
+        .count()
+    )
+    new_partnerships = Partnership.objects.filter(
+        pk__in=pids, created_at__date__gte=year_start
+    ).count()
+    gatherings = Activity.objects.filter(
+        partnership_id__in=pids,
+        kind=ActivityKind.GATHERING,
+        starts_on__gte=year_start,
+        starts_on__lte=today,
+    ).count()
+    target = AllianceTarget.objects.filter(year=today.year).first()
+    return {
+        "year": today.year,
+        "members_active": active_orgs,
+        "members_total": member_orgs,
+        "partnerships": len(pids),
+        "new_partnerships": new_partnerships,
+        "new_partnerships_target": target.new_partnerships if target else None,
+        "gatherings": gatherings,
+        "gatherings_target": target.gatherings if target else None,
+        "joint_activities": joint.count(),
+    }

@@ -1,0 +1,174 @@
+"""State changes of the activity atlas."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from commonground.core.audit import audit_record, snapshot
+
+from . import geo
+from .models import Activity, ConversationSuggestion, Theme
+
+AUDITED = ["title", "status", "tier", "starts_on", "ends_on", "latitude", "longitude", "is_public"]
+
+
+def _locate(activity: Activity, latitude: Any, longitude: Any, area: Any) -> None:
+    has_point = latitude not in (None, "") or longitude not in (None, "")
+    if has_point:
+        if latitude in (None, "") or longitude in (None, ""):
+            raise ValidationError(_("Give both latitude and longitude, or neither."))
+        activity.latitude, activity.longitude = geo.check_point(latitude, longitude)
+    else:
+        activity.latitude = activity.longitude = None
+    boxes: list[geo.BBox] = []
+    if area not in (None, "", {}):
+        activity.area, box = geo.parse_area(area)
+        boxes.append(box)
+    else:
+        activity.area = None
+    if activity.latitude is not None and activity.longitude is not None:
+        boxes.append((activity.latitude, activity.longitude, activity.latitude, activity.longitude))
+    if boxes:
+        activity.min_lat = min(b[0] for b in boxes)
+        activity.min_lon = min(b[1] for b in boxes)
+        activity.max_lat = max(b[2] for b in boxes)
+        activity.max_lon = max(b[3] for b in boxes)
+    else:
+        activity.min_lat = activity.min_lon = activity.max_lat = activity.max_lon = None
+
+
+def _check_period(starts_on: datetime.date | None, ends_on: datetime.date | None) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ValidationError(_("The end date is before the start date."))
+
+
+def _check_orgs(partnership: Any, organisations: Any) -> list[Any]:
+    orgs = list(organisations)
+    if not orgs:
+        raise ValidationError(_("Name at least one organisation."))
+    member_ids = set(partnership.memberships.values_list("organisation_id", flat=True))
+    if any(o.pk not in member_ids for o in orgs):
+        raise ValidationError(_("Only member organisations of the partnership can be named."))
+    return orgs
+
+
+def _themes(partnership: Any, themes: Any, custom_themes: str) -> list[Theme]:
+    result = list(themes)
+    for name in [n.strip() for n in (custom_themes or "").split(",") if n.strip()]:
+        slug = slugify(name)[:60]
+        if not slug:
+            continue
+        theme, _created = Theme.objects.get_or_create(
+            partnership=partnership, slug=slug, defaults={"name": name[:80]}
+        )
+        result.append(theme)
+    if not result:
+        raise ValidationError(_("Choose at least one theme."))
+    return result
+
+
+@transaction.atomic
+def activity_create(
+    *,
+    actor: Any,
+    partnership: Any,
+    title: str,
+    organisations: Any,
+    themes: Any = (),
+    custom_themes: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    area: Any = None,
+    starts_on: datetime.date | None = None,
+    ends_on: datetime.date | None = None,
+    **fields: Any,
+) -> Activity:
+    _check_period(starts_on, ends_on)
+    orgs = _check_orgs(partnership, organisations)
+    activity = Activity(
+        partnership=partnership,
+        title=title,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        created_by=actor if getattr(actor, "is_authenticated", False) else None,
+        **fields,
+    )
+    _locate(activity, latitude, longitude, area)
+    theme_list = _themes(partnership, themes, custom_themes)
+    activity.full_clean(exclude=["organisations", "themes"])
+    activity.save()
+    activity.organisations.set(orgs)
+    activity.themes.set(theme_list)
+    audit_record(
+        actor=actor,
+        verb="atlas.activity_create",
+        summary=_("Activity added to the map: %(title)s") % {"title": title},
+        partnership=partnership,
+        target=activity,
+        after=snapshot(activity, AUDITED),
+    )
+    return activity
+
+
+@transaction.atomic
+def activity_update(
+    *,
+    actor: Any,
+    activity: Activity,
+    organisations: Any,
+    themes: Any = (),
+    custom_themes: str = "",
+    latitude: Any = None,
+    longitude: Any = None,
+    area: Any = None,
+    **fields: Any,
+) -> Activity:
+    before = snapshot(Activity.objects.get(pk=activity.pk), AUDITED)
+    _check_period(fields.get("starts_on"), fields.get("ends_on"))
+    orgs = _check_orgs(activity.partnership, organisations)
+    for name, value in fields.items():
+        setattr(activity, name, value)
+    _locate(activity, latitude, longitude, area)
+    theme_list = _themes(activity.partnership, themes, custom_themes)
+    activity.full_clean(exclude=["organisations", "themes"])
+    activity.save()
+    activity.organisations.set(orgs)
+    activity.themes.set(theme_list)
+    audit_record(
+        actor=actor,
+        verb="atlas.activity_update",
+        summary=_("Activity changed: %(title)s") % {"title": activity.title},
+        partnership=activity.partnership,
+        target=activity,
+        before=before,
+        after=snapshot(activity, AUDITED),
+    )
+    return activity
+
+
+@transaction.atomic
+def conversation_suggest(
+    *, actor: Any, partnership: Any, first: Activity, second: Activity, note: str = ""
+) -> ConversationSuggestion:
+    if first.pk == second.pk:
+        raise ValidationError(_("Pick two different activities."))
+    if first.partnership_id != partnership.pk and second.partnership_id != partnership.pk:
+        raise ValidationError(_("At least one of the activities must belong to this partnership."))
+    suggestion = ConversationSuggestion.objects.create(
+        partnership=partnership, first=first, second=second, note=note, suggested_by=actor
+    )
+    audit_record(
+        actor=actor,
+        verb="atlas.conversation_suggest",
+        summary=_("Conversation suggested between %(a)s and %(b)s")
+        % {"a": first.title, "b": second.title},
+        partnership=partnership,
+        target=suggestion,
+    )
+    return suggestion

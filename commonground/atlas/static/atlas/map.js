@@ -1,0 +1,115 @@
+/* Activity map: markers (clustered) and areas from the GeoJSON endpoint.
+   Works without map tiles: the container's plain background stays visible. */
+(function () {
+  "use strict";
+
+  function el(id) { return document.getElementById(id); }
+
+  function popupHtml(p) {
+    var div = document.createElement("div");
+    var a = document.createElement("a");
+    a.href = p.url; a.textContent = p.title;
+    var strong = document.createElement("strong"); strong.appendChild(a);
+    div.appendChild(strong);
+    var info = document.createElement("div");
+    info.textContent = [p.organisations.join(", "), p.themes.join(", "), p.status].filter(Boolean).join(" · ");
+    div.appendChild(info);
+    return div;
+  }
+
+  function tiles(map, node, status) {
+    var url = node.dataset.tiles;
+    if (!url) { return; }
+    var layer = L.tileLayer(url, { maxZoom: 19, attribution: node.dataset.attribution || "" });
+    var warned = false;
+    layer.on("tileerror", function () {
+      if (warned) { return; }
+      warned = true;
+      if (status) { status.textContent = node.dataset.offlineText || ""; }
+    });
+    layer.addTo(map);
+  }
+
+  function picker() {
+    var node = el("atlas-picker");
+    if (!node || typeof L === "undefined") { return; }
+    var lat = el("id_latitude"), lon = el("id_longitude");
+    if (!lat || !lon) { return; }
+    var map = L.map(node, { scrollWheelZoom: false }).setView([59.915, 10.75], 12);
+    tiles(map, node, null);
+    var icon = L.divIcon({ className: "atlas-pin", iconSize: [14, 14] });
+    var marker = null;
+    function place(ll) {
+      if (marker) { marker.setLatLng(ll); } else { marker = L.marker(ll, { icon: icon }).addTo(map); }
+    }
+    if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
+      var start = L.latLng(parseFloat(lat.value), parseFloat(lon.value));
+      place(start); map.setView(start, 14);
+    }
+    map.on("click", function (e) {
+      lat.value = e.latlng.lat.toFixed(6);
+      lon.value = e.latlng.lng.toFixed(6);
+      place(e.latlng);
+    });
+  }
+
+  function setup() {
+    picker();
+    var node = el("atlas-map");
+    if (!node || typeof L === "undefined") { return; }
+    var status = el("atlas-map-status");
+    var map = L.map(node, { scrollWheelZoom: false }).setView([59.915, 10.75], 12);
+    tiles(map, node, status);
+    var icon = L.divIcon({ className: "atlas-pin", iconSize: [14, 14] });
+    var cluster = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
+    var areas = L.layerGroup();
+    cluster.addTo(map); areas.addTo(map);
+
+    function draw(data, fit) {
+      cluster.clearLayers(); areas.clearLayers();
+      var bounds = L.latLngBounds([]);
+      (data.features || []).forEach(function (f) {
+        var g = f.geometry;
+        if (g.type === "Point") {
+          var ll = L.latLng(g.coordinates[1], g.coordinates[0]);
+          var m = L.marker(ll, { icon: icon, title: f.properties.title, keyboard: true });
+          m.bindPopup(popupHtml(f.properties));
+          cluster.addLayer(m);
+          bounds.extend(ll);
+        } else {
+          var layer = L.geoJSON(f, { style: { color: "#0f766e", weight: 2, fillOpacity: 0.15 } });
+          layer.bindPopup(popupHtml(f.properties));
+          areas.addLayer(layer);
+          bounds.extend(layer.getBounds());
+        }
+      });
+      if (status && data.capped) { status.textContent = node.dataset.cappedText || ""; }
+      if (fit && bounds.isValid()) { map.fitBounds(bounds.pad(0.1)); }
+    }
+
+    var single = el("atlas-feature");
+    if (single) { draw(JSON.parse(single.textContent), true); return; }
+
+    var base = node.dataset.geojson;
+    var first = true;
+    function load() {
+      var url = base;
+      if (!first) {
+        var b = map.getBounds();
+        var box = [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()].map(function (n) { return n.toFixed(6); }).join(",");
+        url += (url.indexOf("?") >= 0 ? "&" : "?") + "bbox=" + encodeURIComponent(box);
+      }
+      fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .then(function (data) {
+          var wasFirst = first; first = false;
+          draw(data, wasFirst && !data.capped);
+          if (wasFirst && data.capped) { load(); }
+        });
+    }
+    load();
+    map.on("moveend", function () { if (!first) { load(); } });
+  }
+
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", setup); } else { setup(); }
+})();

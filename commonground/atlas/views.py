@@ -1,0 +1,196 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.pagination import paginate, querystring_without_page
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import Partnership
+
+from . import geo, rules, selectors, services
+from .forms import ActivityFilterForm, ActivityForm, SuggestionForm
+from .models import Activity
+
+
+def _map_context(request: HttpRequest, partnerships: Any, geojson_url: str) -> dict[str, Any]:
+    form = ActivityFilterForm(request.GET or None, partnerships=partnerships)
+    qs = selectors.apply_filters(selectors.activities_base(partnerships), form.filters())
+    qs_string = querystring_without_page(request)
+    return {
+        "filter_form": form,
+        "page": paginate(request, qs),
+        "qs": qs_string,
+        "geojson_url": geojson_url + ("?" + qs_string if qs_string else ""),
+    }
+
+
+def _geojson(request: HttpRequest, partnerships: Any) -> JsonResponse:
+    form = ActivityFilterForm(request.GET or None, partnerships=partnerships)
+    try:
+        box = geo.parse_bbox(request.GET.get("bbox"))
+    except ValidationError as exc:
+        return JsonResponse({"detail": exc.messages[0]}, status=400)
+    qs = selectors.in_bbox(
+        selectors.apply_filters(selectors.activities_base(partnerships), form.filters()), box
+    )
+    return JsonResponse(selectors.feature_collection(qs))
+
+
+@partnership_view(rules.VIEW)
+def activity_map(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    ctx = _map_context(
+        request, [partnership], reverse("atlas:geojson", kwargs={"slug": partnership.slug})
+    )
+    ctx["can_add"] = policy.has_capability(request.user, partnership, rules.ADD)
+    return render(request, "atlas/map.html", ctx)
+
+
+@partnership_view(rules.VIEW)
+def geojson(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return _geojson(request, [partnership])
+
+
+@partnership_view(rules.VIEW)
+def activity_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    activity = get_object_or_404(
+        Activity.objects.prefetch_related("organisations", "themes"),
+        pk=pk,
+        partnership=partnership,
+    )
+    overlaps = [
+        o for o in selectors.overlaps_for([partnership]) if activity.pk in (o.first.pk, o.second.pk)
+    ][:10]
+    return render(
+        request,
+        "atlas/activity_detail.html",
+        {
+            "activity": activity,
+            "overlaps": overlaps,
+            "can_edit": rules.can_edit_activity(request.user, activity),
+            "feature": selectors.feature_collection(
+                Activity.objects.filter(pk=activity.pk)
+                .prefetch_related("organisations", "themes")
+                .select_related("partnership")
+            ),
+        },
+    )
+
+
+@partnership_view(rules.ADD)
+def activity_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = ActivityForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            activity = services.activity_create(
+                actor=request.user, partnership=partnership, **form.service_kwargs()
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The activity is on the map."))
+            return redirect("atlas:activity", slug=partnership.slug, pk=activity.pk)
+    return render(
+        request,
+        "atlas/activity_form.html",
+        {"form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.ADD)
+def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    activity = get_object_or_404(Activity, pk=pk, partnership=partnership)
+    if not rules.can_edit_activity(request.user, activity):
+        raise PermissionDenied(_("Only its organisations and the managers can edit this activity."))
+    form = ActivityForm(request.POST or None, instance=activity, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_update(actor=request.user, activity=activity, **form.service_kwargs())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("atlas:activity", slug=partnership.slug, pk=activity.pk)
+    return render(
+        request,
+        "atlas/activity_form.html",
+        {"form": form, "activity": activity},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.VIEW)
+def overlaps(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    near_only = request.GET.get("all") != "1"
+    found = selectors.overlaps_for([partnership], near_only=near_only)
+    return render(
+        request,
+        "atlas/overlaps.html",
+        {
+            "page": paginate(request, found),
+            "qs": querystring_without_page(request),
+            "near_only": near_only,
+            "total": len(found),
+            "suggestions": selectors.suggestions_for(partnership)[:20],
+            "can_suggest": policy.has_capability(request.user, partnership, rules.SUGGEST),
+        },
+    )
+
+
+@require_POST
+@partnership_view(rules.SUGGEST)
+def suggest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = SuggestionForm(request.POST)
+    if form.is_valid():
+        first = get_object_or_404(Activity, pk=form.cleaned_data["first"], partnership=partnership)
+        second = get_object_or_404(
+            Activity, pk=form.cleaned_data["second"], partnership=partnership
+        )
+        try:
+            services.conversation_suggest(
+                actor=request.user,
+                partnership=partnership,
+                first=first,
+                second=second,
+                note=form.cleaned_data["note"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Conversation suggested. It is listed below."))
+    else:
+        messages.error(request, _("Pick two activities to suggest a conversation."))
+    return redirect("atlas:overlaps", slug=partnership.slug)
+
+
+# --- alliance view (across every partnership the user may see) ----------------------------
+
+
+@login_required
+def alliance(request: HttpRequest) -> HttpResponse:
+    partnerships = selectors.alliance_partnerships(request.user)
+    ctx = _map_context(request, partnerships, reverse("atlas_global:geojson"))
+    found = [o for o in selectors.overlaps_for(partnerships) if o.near]
+    ctx.update(
+        {
+            "indicators": selectors.alliance_indicators(partnerships),
+            "overlaps": found[:15],
+            "overlap_total": len(found),
+            "alliance": True,
+        }
+    )
+    return render(request, "atlas/alliance.html", ctx)
+
+
+@login_required
+def alliance_geojson(request: HttpRequest) -> HttpResponse:
+    return _geojson(request, selectors.alliance_partnerships(request.user))
