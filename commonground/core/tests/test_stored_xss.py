@@ -43,7 +43,7 @@ SKIP_NAMES = {
 }
 
 
-def text_fields(model: type[models.Model]) -> list[models.Field]:
+def text_fields(model: type[models.Model]) -> list:
     fields = []
     for f in model._meta.concrete_fields:
         if not isinstance(f, models.CharField | models.TextField) or f.choices or f.primary_key:
