@@ -6,3 +6,11 @@ class ProspectsConfig(AppConfig):
     name = "commonground.prospects"
     label = "prospects"
     verbose_name = _("Prospects")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav
+
+        from . import rules
+
+        register_nav(order=20, label=_("Prospects"), url_name="prospects:board", capability=rules.VIEW)
+        register_nav(order=22, label=_("Gaps"), url_name="prospects:gaps", capability=rules.VIEW)
