@@ -1,6 +1,5 @@
 """JSON API: directory search, pipeline, scorecards, gaps and recommendations."""
 
-
 import datetime
 from decimal import Decimal
 

@@ -12,5 +12,7 @@ class ProspectsConfig(AppConfig):
 
         from . import rules
 
-        register_nav(order=20, label=_("Prospects"), url_name="prospects:board", capability=rules.VIEW)
+        register_nav(
+            order=20, label=_("Prospects"), url_name="prospects:board", capability=rules.VIEW
+        )
         register_nav(order=22, label=_("Gaps"), url_name="prospects:gaps", capability=rules.VIEW)

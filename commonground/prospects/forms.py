@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
 
-from .models import DIMENSIONS, AssessmentKind, ContactKind, Criterion, CriterionGroup, Priority, Prospect, Stage
+from .models import (
+    DIMENSIONS,
+    AssessmentKind,
+    ContactKind,
+    Criterion,
+    CriterionGroup,
+    Priority,
+    Prospect,
+    Stage,
+)
 from .selectors import MAX_RADIUS_KM, DirectoryQuery, place_centre
 
 SCORE_CHOICES = [("", _("Not scored")), *[(str(i), str(i)) for i in range(1, 6)]]
@@ -86,7 +95,9 @@ class ProspectAddForm(forms.Form):
         label=_("Organisation (its short name in the directory)"),
         to_field_name="slug",
         widget=forms.TextInput,
-        error_messages={"invalid_choice": _("No organisation in the directory has this short name.")},
+        error_messages={
+            "invalid_choice": _("No organisation in the directory has this short name.")
+        },
     )
     why_approach = forms.CharField(
         label=_("Why approach them"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -118,9 +129,7 @@ class StageForm(forms.Form):
 
 class ContactLogForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ContactKind.choices)
-    happened_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    happened_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     who = forms.CharField(label=_("Who we spoke with"), max_length=200)
     outcome = forms.CharField(
         label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -165,7 +174,10 @@ class ScoreForm(forms.Form):
 
     def scores(self) -> dict[int, tuple[int | None, str]]:
         return {
-            c.pk: (self.cleaned_data.get(f"score_{c.pk}"), self.cleaned_data.get(f"note_{c.pk}", ""))
+            c.pk: (
+                self.cleaned_data.get(f"score_{c.pk}"),
+                self.cleaned_data.get(f"note_{c.pk}", ""),
+            )
             for c in self.criteria
         }
 

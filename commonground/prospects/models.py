@@ -239,9 +239,7 @@ class SelfAssessment(TimeStampedModel):
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="self_assessments"
     )
     kind = models.CharField(_("kind"), max_length=12, choices=AssessmentKind.choices)
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
-    )
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.CASCADE,
@@ -279,4 +277,6 @@ class SelfAssessment(TimeStampedModel):
 
     @property
     def subject(self) -> str:
-        return str(self.organisation) if self.kind == AssessmentKind.ORGANISATION else str(self.person)
+        return (
+            str(self.organisation) if self.kind == AssessmentKind.ORGANISATION else str(self.person)
+        )

@@ -19,6 +19,4 @@ MANAGE = register(
     MANAGERS | {"champion", "facilitator"},
 )
 SCORE = register("prospects.score", _("score prospects"), PARTICIPANTS)
-SELF_ASSESS = register(
-    "prospects.self_assess", _("record partnering self-assessments"), ALL_ROLES
-)
+SELF_ASSESS = register("prospects.self_assess", _("record partnering self-assessments"), ALL_ROLES)

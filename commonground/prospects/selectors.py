@@ -8,10 +8,11 @@ directory: filtering, counting and ranking happen in SQL, and only one page
 from __future__ import annotations
 
 import re
-from statistics import median
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
 from typing import Any
 
 from django.db.models import (
@@ -135,9 +136,7 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
     return qs.select_related(None)
 
 
-def with_distances(
-    orgs: list[Organisation], q: DirectoryQuery
-) -> tuple[list[Organisation], int]:
+def with_distances(orgs: list[Organisation], q: DirectoryQuery) -> tuple[list[Organisation], int]:
     """Attach ``distance_km`` to each organisation on a page; drop those in the box's corners."""
     if not q.has_place:
         for org in orgs:
@@ -200,12 +199,15 @@ def _dec(value: float | Decimal | None) -> Decimal | None:
     return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
-def weighted_mean(rows: list[tuple[int, float | Decimal]]) -> Decimal | None:
+def weighted_mean(rows: Sequence[tuple[int, float | Decimal]]) -> Decimal | None:
     """Σ weight·mean / Σ weight over criteria that have scores and a weight above zero."""
     total_weight = sum(w for w, _m in rows if w > 0)
     if total_weight == 0:
         return None
-    total = sum(Decimal(str(m)) * w for w, m in rows if w > 0)
+    total = Decimal(0)
+    for w, m in rows:
+        if w > 0:
+            total += Decimal(str(m)) * w
     return (total / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
 
 
@@ -301,13 +303,13 @@ def score_summaries(prospect_ids: list[int]) -> dict[int, ScoreSummary]:
         rows[r["prospect_id"]].append((r["criterion__weight"], r["mean"]))
         spreads[r["prospect_id"]] = max(spreads.get(r["prospect_id"], 0), r["hi"] - r["lo"])
     who: dict[int, set[str]] = defaultdict(set)
-    for r in (
+    for a in (
         Score.objects.filter(prospect_id__in=prospect_ids)
         .values("prospect_id", "assessor__display_name", "assessor__email")
         .distinct()
         .order_by()
     ):
-        who[r["prospect_id"]].add(r["assessor__display_name"] or r["assessor__email"])
+        who[a["prospect_id"]].add(a["assessor__display_name"] or a["assessor__email"])
     return {
         pid: ScoreSummary(weighted_mean(rows[pid]), spreads.get(pid), sorted(who[pid]))
         for pid in prospect_ids
@@ -406,7 +408,7 @@ def gap_analysis(partnership: Partnership) -> GapAnalysis:
         {"sector": value, "label": label, "count": counts.get(value, 0)}
         for value, label in Sector.choices
     ]
-    missing = [(s.value, s.label) for s in KEY_SECTORS if counts.get(s.value, 0) == 0]
+    missing = [(s.value, str(s.label)) for s in KEY_SECTORS if counts.get(s.value, 0) == 0]
     return GapAnalysis(rows, sector_mix, missing)
 
 
@@ -444,10 +446,10 @@ class Recommendation:
 def partnership_centre(partnership: Partnership) -> tuple[float, float] | None:
     """The median position of the active members that have coordinates (one far-away
     member, e.g. a Nordic network, does not drag the centre out of town)."""
-    points = list(
+    points: list[tuple[Decimal, Decimal]] = list(
         Organisation.objects.filter(
             active_member_filter(partnership), latitude__isnull=False, longitude__isnull=False
-        ).values_list("latitude", "longitude")
+        ).values_list("latitude", "longitude")  # type: ignore[arg-type]
     )
     if not points:
         return None
@@ -475,7 +477,8 @@ def recommendations(
     category_labels = dict(ResourceCategory.choices)
     centre = partnership_centre(partnership)
 
-    members = Organisation.objects.filter(active_member_filter(partnership)).values("pk")
+    # Anyone with a membership record (active, invited, left) is already known to us.
+    members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
     in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
     candidates = (
         Organisation.objects.filter(
@@ -491,7 +494,9 @@ def recommendations(
             ),
             n_thin=Count("offers__category", filter=Q(offers__category__in=thin), distinct=True),
             adds_sector=Case(
-                When(sector__in=missing, then=Value(1)), default=Value(0), output_field=IntegerField()
+                When(sector__in=missing, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
             ),
         )
         .annotate(
@@ -528,9 +533,7 @@ def recommendations(
                 )
         if org.sector in missing:
             score += SECTOR_POINTS
-            reasons.append(
-                _("%(sector)s sector missing") % {"sector": sector_labels[org.sector]}
-            )
+            reasons.append(_("%(sector)s sector missing") % {"sector": sector_labels[org.sector]})
         distance = None
         if centre is not None and org.latitude is not None and org.longitude is not None:
             distance = round(haversine_km(centre[0], centre[1], org.latitude, org.longitude), 1)

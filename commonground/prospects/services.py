@@ -134,7 +134,7 @@ def prospect_create(
 @transaction.atomic
 def prospect_update(*, actor: Any, prospect: Prospect, **changes: Any) -> Prospect:
     """Edit the research record."""
-    fields = RESEARCH_FIELDS + ["owner"]
+    fields = [*RESEARCH_FIELDS, "owner"]
     before = snapshot(prospect, fields)
     for key, value in changes.items():
         if key not in fields:
@@ -161,8 +161,8 @@ def prospect_move(*, actor: Any, prospect: Prospect, stage: str) -> Prospect:
     """Move a prospect to another stage. "Joined" makes it an active member, once."""
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage: %(stage)s.") % {"stage": stage})
-    prospect = Prospect.objects.select_for_update().select_related("organisation").get(
-        pk=prospect.pk
+    prospect = (
+        Prospect.objects.select_for_update().select_related("organisation").get(pk=prospect.pk)
     )
     before = prospect.stage
     if before == stage:
@@ -229,7 +229,9 @@ def contact_log(
 
 def _check_score(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5:
-        raise ValidationError(_("Scores go from 1 to 5; %(value)s is not allowed.") % {"value": value})
+        raise ValidationError(
+            _("Scores go from 1 to 5; %(value)s is not allowed.") % {"value": value}
+        )
     return value
 
 

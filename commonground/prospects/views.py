@@ -164,7 +164,11 @@ def _detail(
             "stage_form": forms.get("stage_form")
             or (StageForm(initial={"stage": prospect.stage}) if can_manage else None),
             "contact_form": forms.get("contact_form")
-            or (ContactLogForm(initial={"happened_on": timezone.localdate()}) if can_manage else None),
+            or (
+                ContactLogForm(initial={"happened_on": timezone.localdate()})
+                if can_manage
+                else None
+            ),
             "qs": querystring_without_page(request),
         },
         status=status,
@@ -270,7 +274,7 @@ def prospect_score(request: HttpRequest, partnership: Partnership, pk: int) -> H
     criteria = list(selectors.criteria_of(partnership))
     mine = {
         s.criterion_id: (s.value, s.note)
-        for s in Score.objects.filter(prospect=prospect, assessor=request.user)
+        for s in Score.objects.filter(prospect=prospect, assessor_id=request.user.pk)
     }
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
     if request.method == "POST" and form.is_valid():
@@ -340,9 +344,7 @@ def criteria(request: HttpRequest, partnership: Partnership) -> HttpResponse:
                 messages.success(request, _("Criterion added."))
                 return redirect("prospects:criteria", slug=partnership.slug)
         except ValidationError as exc:
-            (add_form if action == "add" else weights_form).add_error(
-                None, _error_text(exc)
-            )
+            (add_form if action == "add" else weights_form).add_error(None, _error_text(exc))
     return render(
         request,
         "prospects/criteria.html",
@@ -355,8 +357,12 @@ def criteria(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def gaps(request: HttpRequest, partnership: Partnership, need_form: NeedForm | None = None,
-         status: int = 200) -> HttpResponse:
+def gaps(
+    request: HttpRequest,
+    partnership: Partnership,
+    need_form: NeedForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     can_manage = _can(request, partnership, rules.MANAGE)
     analysis = selectors.gap_analysis(partnership)
     return render(

@@ -12,7 +12,8 @@ def rows(world: World) -> list[Row]:
 
     slug = {"slug": world.partnership.slug}
     prospect = Prospect.objects.create(
-        partnership=world.partnership, organisation=OrganisationFactory(name="Matrix Prospect")
+        partnership=world.partnership,
+        organisation=OrganisationFactory(name="Matrix Prospect"),  # type: ignore[misc]
     )
     one = {**slug, "pk": prospect.pk}
     # The first allowed request adds it; later ones are refused as duplicates (400).
