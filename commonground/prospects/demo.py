@@ -307,7 +307,7 @@ def build(ctx: DemoContext) -> None:
             owner=manager,
         )
         if stage != Stage.IDENTIFIED:
-            services.prospect_move(actor=manager, prospect=prospect, stage=stage)
+            prospect = services.prospect_move(actor=manager, prospect=prospect, stage=stage)
         prospects[key] = prospect
     research = prospects["p_law"]
     services.prospect_update(

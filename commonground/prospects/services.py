@@ -140,7 +140,7 @@ def prospect_update(*, actor: Any, prospect: Prospect, **changes: Any) -> Prospe
         if key not in fields:
             raise ValueError(f"not an editable field: {key}")
         setattr(prospect, key, value)
-    prospect.save()
+    prospect.save(update_fields=[*changes, "updated_at"])
     after = snapshot(prospect, fields)
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:

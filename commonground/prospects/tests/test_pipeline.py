@@ -148,3 +148,13 @@ def test_list_page_queries_do_not_grow(world, client_for):
     for path in ("list/", "", "scorecards/"):
         url = f"/p/{world.partnership.slug}/prospects/{path}"
         assert_queries_do_not_grow(partial(client.get, url), grow)
+
+
+@pytest.mark.django_db
+def test_editing_research_does_not_undo_a_stage_change(world):
+    manager = world.user("manager")
+    prospect = ProspectFactory(partnership=world.partnership)
+    services.prospect_move(actor=manager, prospect=prospect, stage=Stage.MET)
+    services.prospect_update(actor=manager, prospect=prospect, vision="A circular city")
+    prospect.refresh_from_db()
+    assert prospect.stage == Stage.MET and prospect.vision == "A circular city"
