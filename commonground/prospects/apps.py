@@ -16,3 +16,9 @@ class ProspectsConfig(AppConfig):
             order=20, label=_("Prospects"), url_name="prospects:board", capability=rules.VIEW
         )
         register_nav(order=22, label=_("Gaps"), url_name="prospects:gaps", capability=rules.VIEW)
+
+        from commonground.core.nav import register_panel
+
+        from .panels import home_panel
+
+        register_panel(order=30, template="prospects/_home_panel.html", context=home_panel)

@@ -48,6 +48,8 @@ def directory(request: HttpRequest) -> HttpResponse:
     q = form.query()
     page = paginate(request, selectors.directory_search(q).prefetch_related("offers", "needs"))
     orgs, dropped = selectors.with_distances(list(page.object_list), q)
+    # Partnerships whose pipeline this person may add to (a few, for the row links).
+    pipelines = list(policy.partnerships_with(request.user, rules.MANAGE).order_by("name")[:3])
     return render_page(
         request,
         "prospects/directory.html",
@@ -56,6 +58,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "page": page,
             "orgs": orgs,
             "dropped": dropped,
+            "pipelines": pipelines,
             "query": q,
             "qs": querystring_without_page(request),
         },

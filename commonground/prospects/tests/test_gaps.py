@@ -114,3 +114,22 @@ def test_gaps_page_and_need_form(world, client_for):
         url + "needs/", {"category": "nonsense", "description": "kept text", "priority": "1"}
     )
     assert bad.status_code == 400 and "kept text" in bad.content.decode()
+
+
+def test_home_panel_shows_the_gap(world, client_for):
+    NeedFactory(partnership=world.partnership, category="legal")
+    page = client_for("manager").get(f"/p/{world.partnership.slug}/").content.decode()
+    assert "Finding partners" in page and "uncovered" in page
+    # Observers cannot see prospects, so the panel is hidden for them.
+    assert (
+        "Finding partners"
+        not in client_for("observer").get(f"/p/{world.partnership.slug}/").content.decode()
+    )
+
+
+def test_directory_rows_offer_to_add_to_a_managed_pipeline(world, client_for):
+    OrganisationFactory(name="Candidate Org", slug="candidate-org")
+    page = client_for("manager").get("/prospects/directory/?q=Candidate").content.decode()
+    assert f"/p/{world.partnership.slug}/prospects/add/?organisation=candidate-org" in page
+    page = client_for("representative").get("/prospects/directory/?q=Candidate").content.decode()
+    assert "Add as prospect" not in page
