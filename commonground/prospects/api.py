@@ -1,6 +1,7 @@
 """JSON API: directory search, pipeline, scorecards, gaps and recommendations."""
 
 import datetime
+from typing import Any
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -160,6 +161,45 @@ def prospect_move(request: HttpRequest, slug: str, pk: int, payload: StageIn):  
     partnership = policy.partnership_or_404(request.user, slug, rules.MANAGE)
     prospect = get_object_or_404(Prospect, pk=pk, partnership=partnership)
     return services.prospect_move(actor=request.user, prospect=prospect, stage=payload.stage)
+
+
+class ScoreSummaryOut(Schema):
+    prospect: int
+    organisation: str
+    organisation_name: str
+    stage: str
+    weighted_mean: Decimal | None
+    max_spread: int | None
+    disagreement: bool
+    assessors: list[str]
+
+
+def _best_first(row: dict[str, Any]) -> tuple[Decimal, str]:
+    return (-(row["weighted_mean"] or Decimal(0)), row["organisation_name"])
+
+
+@router.get("/{slug}/scorecards", response=list[ScoreSummaryOut], url_name="prospects_scorecards")
+@paginate(PageNumberPagination, page_size=100)
+def scorecards(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Every scored prospect, best weighted mean first."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    prospects = list(selectors.prospects_of(partnership).filter(scores__isnull=False).distinct())
+    summaries = selectors.score_summaries([p.pk for p in prospects])
+    rows = [
+        {
+            "prospect": p.pk,
+            "organisation": p.organisation.slug,
+            "organisation_name": p.organisation.name,
+            "stage": p.stage,
+            "weighted_mean": summaries[p.pk].weighted_mean,
+            "max_spread": summaries[p.pk].max_spread,
+            "disagreement": summaries[p.pk].disagreement,
+            "assessors": summaries[p.pk].assessors,
+        }
+        for p in prospects
+        if p.pk in summaries
+    ]
+    return sorted(rows, key=_best_first)
 
 
 @router.get("/{slug}/scorecards/{pk}", response=ScorecardOut, url_name="prospects_scorecard")

@@ -61,6 +61,7 @@ def rows(world: World) -> list[Row]:
             method="post",
             data={"stage": "researched"},
         ),
+        Row("api:prospects_scorecards", slug, r.VIEW, api=True),
         Row("api:prospects_scorecard", one, r.VIEW, api=True),
         Row("api:prospects_gaps", slug, r.VIEW, api=True),
         Row("api:prospects_recommendations", slug, r.VIEW, api=True),

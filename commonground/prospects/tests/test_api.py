@@ -44,6 +44,8 @@ def test_api_pipeline_create_move_and_errors(world, client_for):
 def test_api_scorecard_and_gaps(world, client_for):
     prospect = ProspectFactory(partnership=world.partnership)
     client = client_for("representative")
+    listing = client.get(f"/api/prospects/{world.partnership.slug}/scorecards")
+    assert listing.status_code == 200 and listing.json()["count"] == 0
     card = client.get(f"/api/prospects/{world.partnership.slug}/scorecards/{prospect.pk}")
     assert card.status_code == 200 and card.json()["weighted_mean"] is None
     gaps = client.get(f"/api/prospects/{world.partnership.slug}/gaps").json()
@@ -52,4 +54,28 @@ def test_api_scorecard_and_gaps(world, client_for):
     assert (
         client_for("outsider").get(f"/api/prospects/{world.partnership.slug}/gaps").status_code
         == 404
+    )
+
+
+@pytest.mark.django_db
+def test_api_scorecards_list_orders_by_weighted_mean(world, client_for):
+    from commonground.prospects import services
+
+    from .factories import CriterionFactory
+
+    c = CriterionFactory(partnership=world.partnership)
+    low = ProspectFactory(partnership=world.partnership)
+    high = ProspectFactory(partnership=world.partnership)
+    services.scores_save(actor=world.user("manager"), prospect=low, scores={c.pk: (2, "")})
+    services.scores_save(actor=world.user("manager"), prospect=high, scores={c.pk: (5, "")})
+    services.scores_save(actor=world.user("representative"), prospect=high, scores={c.pk: (3, "")})
+    items = (
+        client_for("manager")
+        .get(f"/api/prospects/{world.partnership.slug}/scorecards")
+        .json()["items"]
+    )
+    assert [i["prospect"] for i in items] == [high.pk, low.pk]
+    assert items[0]["weighted_mean"] == "4.00" and items[0]["disagreement"] is True
+    assert items[0]["assessors"] == sorted(
+        [str(world.user("manager")), str(world.user("representative"))]
     )
