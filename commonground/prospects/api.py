@@ -1,8 +1,8 @@
 """JSON API: directory search, pipeline, scorecards, gaps and recommendations."""
 
 import datetime
-from typing import Any
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
