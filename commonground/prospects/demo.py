@@ -11,7 +11,7 @@ from commonground.core.demo import DemoContext
 from commonground.organisations.models import Organisation, Tag
 
 from . import services
-from .models import AssessmentKind, ContactLog, Prospect, Stage
+from .models import AssessmentKind, Prospect, Stage
 
 TAGS = {
     "legal-aid": ("Free legal aid", "legal"),
@@ -322,12 +322,12 @@ def build(ctx: DemoContext) -> None:
 
     for key, entries in CONTACTS.items():
         for kind, days, who, outcome, next_step in entries:
-            ContactLog.objects.create(
+            services.contact_log(
+                actor=manager,
                 prospect=prospects[key],
                 kind=kind,
                 happened_on=ctx.days_ago(days),
                 who=who,
-                by=manager,
                 outcome=outcome,
                 next_step=next_step,
             )
