@@ -298,22 +298,20 @@ def prospect_score(request: HttpRequest, partnership: Partnership, pk: int) -> H
 
 @partnership_view(rules.VIEW)
 def scorecards(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    qs = selectors.prospects_of(partnership).filter(scores__isnull=False).distinct()
-    page = paginate(request, qs)
-    summaries = selectors.score_summaries([p.pk for p in page.object_list])
-    rows = sorted(
-        ({"prospect": p, "summary": summaries.get(p.pk)} for p in page.object_list),
-        key=lambda r: (
-            -(r["summary"].weighted_mean or 0) if r["summary"] else 0,
-            r["prospect"].organisation.name,
-        ),
+    # Scored prospects of one partnership are few; rank them all, then paginate.
+    scored = list(selectors.prospects_of(partnership).filter(scores__isnull=False).distinct())
+    summaries = selectors.score_summaries([p.pk for p in scored])
+    ranked = sorted(
+        (p for p in scored if p.pk in summaries),
+        key=lambda p: (-(summaries[p.pk].weighted_mean or 0), p.organisation.name),
     )
+    rows = [{"prospect": p, "summary": summaries[p.pk]} for p in ranked]
+    page = paginate(request, rows)
     return render(
         request,
         "prospects/scorecards.html",
         {
             "page": page,
-            "rows": rows,
             "criteria": list(selectors.criteria_of(partnership)),
             "can_manage": _can(request, partnership, rules.MANAGE),
         },
