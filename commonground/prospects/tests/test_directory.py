@@ -154,3 +154,13 @@ def test_directory_and_recommendations_are_bounded_at_20000_organisations(world,
     assert elapsed < 20, f"pages took {elapsed:.1f}s at 20,000 organisations"
     page = client.get(f"/p/{slug}/prospects/recommendations/").content.decode()
     assert "Legal help" in page and "no partner has it yet" in page
+
+
+@pytest.mark.django_db
+def test_directory_htmx_request_gets_only_the_results(client_for):
+    OrganisationFactory(name="Htmx Org")
+    response = client_for("representative").get(
+        "/prospects/directory/?q=Htmx", HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">') and "Htmx Org" in html

@@ -115,3 +115,19 @@ def test_score_page_saves_and_refuses_bad_values(world, client_for):
     ok = client.post(url, {f"score_{c.pk}": "4", f"note_{c.pk}": "solid"})
     assert ok.status_code == 302
     assert Score.objects.get().value == 4
+
+
+@pytest.mark.django_db
+def test_scorecards_page_ranks_by_weighted_mean(world, client_for):
+    from commonground.organisations.tests.factories import OrganisationFactory
+
+    c = CriterionFactory(partnership=world.partnership)
+    a = ProspectFactory(partnership=world.partnership, organisation=OrganisationFactory(name="Aaa"))
+    z = ProspectFactory(partnership=world.partnership, organisation=OrganisationFactory(name="Zzz"))
+    services.scores_save(actor=world.user("manager"), prospect=a, scores={c.pk: (2, "")})
+    services.scores_save(actor=world.user("manager"), prospect=z, scores={c.pk: (5, "")})
+    page = client_for("observer").get(f"/p/{world.partnership.slug}/prospects/scorecards/")
+    assert page.status_code == 403  # observers do not see prospect research
+    page = client_for("representative").get(f"/p/{world.partnership.slug}/prospects/scorecards/")
+    html = page.content.decode()
+    assert html.index("Zzz") < html.index("Aaa")
