@@ -1,0 +1,583 @@
+"""Reading prospects, scorecards, gaps and recommendations.
+
+Every function here runs a fixed number of queries whatever the size of the
+directory: filtering, counting and ranking happen in SQL, and only one page
+(or a capped list of candidates) is ever brought into Python.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from statistics import median
+from typing import Any
+
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    F,
+    FloatField,
+    IntegerField,
+    Max,
+    Min,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast
+from django.utils.translation import gettext as _
+
+from commonground.organisations.models import Organisation, ResourceCategory, Sector
+from commonground.partnerships.models import MembershipStatus, Partnership
+
+from .geo import bounding_box, haversine_km
+from .models import (
+    DIMENSIONS,
+    OPEN_STAGES,
+    AssessmentKind,
+    Criterion,
+    Need,
+    Prospect,
+    Score,
+    SelfAssessment,
+    Stage,
+)
+
+OfferLink = Organisation.offers.through
+NeedLink = Organisation.needs.through
+
+# --- the directory ----------------------------------------------------------------
+
+MAX_RADIUS_KM = 2000
+
+
+@dataclass
+class DirectoryQuery:
+    text: str = ""
+    sector: str = ""
+    offers: str = ""  # a tag slug
+    needs: str = ""  # a tag slug
+    category: str = ""  # an offered resource category
+    lat: float | None = None
+    lon: float | None = None
+    radius_km: float | None = None
+
+    @property
+    def has_place(self) -> bool:
+        return self.lat is not None and self.lon is not None and self.radius_km is not None
+
+
+_COORDS = re.compile(r"^\s*(-?\d{1,2}(?:\.\d+)?)\s*[,;]\s*(-?\d{1,3}(?:\.\d+)?)\s*$")
+
+
+def place_centre(place: str) -> tuple[float, float] | None:
+    """Coordinates for "59.91, 10.75", or the centre of directory entries at a named place."""
+    place = place.strip()
+    if not place:
+        return None
+    match = _COORDS.match(place)
+    if match:
+        lat, lon = float(match.group(1)), float(match.group(2))
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return lat, lon
+        return None
+    found = Organisation.objects.filter(
+        place_name__iexact=place, latitude__isnull=False, longitude__isnull=False
+    ).aggregate(lat=Avg("latitude"), lon=Avg("longitude"))
+    if found["lat"] is None:
+        return None
+    return float(found["lat"]), float(found["lon"])
+
+
+def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
+    """The filtered directory. With a place, a bounding box in SQL and nearest first."""
+    qs = Organisation.objects.all()
+    text = q.text.strip()
+    if text:
+        qs = qs.filter(
+            Q(name__icontains=text) | Q(place_name__icontains=text) | Q(mission__icontains=text)
+        )
+    if q.sector:
+        qs = qs.filter(sector=q.sector)
+    if q.offers:
+        qs = qs.filter(
+            pk__in=OfferLink.objects.filter(tag__slug=q.offers).values("organisation_id")
+        )
+    if q.needs:
+        qs = qs.filter(pk__in=NeedLink.objects.filter(tag__slug=q.needs).values("organisation_id"))
+    if q.category:
+        qs = qs.filter(
+            pk__in=OfferLink.objects.filter(tag__category=q.category).values("organisation_id")
+        )
+    if q.has_place:
+        assert q.lat is not None and q.lon is not None and q.radius_km is not None
+        min_lat, max_lat, min_lon, max_lon = bounding_box(q.lat, q.lon, q.radius_km)
+        qs = qs.filter(
+            latitude__gte=min_lat,
+            latitude__lte=max_lat,
+            longitude__gte=min_lon,
+            longitude__lte=max_lon,
+        )
+        # Order by a flat-earth approximation (good enough to sort; exact distance
+        # is computed on the page only).
+        import math
+
+        k = math.cos(math.radians(q.lat))
+        dlat = Cast("latitude", FloatField()) - Value(q.lat)
+        dlon = (Cast("longitude", FloatField()) - Value(q.lon)) * Value(k)
+        qs = qs.annotate(approx=dlat * dlat + dlon * dlon).order_by("approx", "name", "id")
+    else:
+        qs = qs.order_by("name", "id")
+    return qs.select_related(None)
+
+
+def with_distances(orgs: list[Organisation], q: DirectoryQuery) -> tuple[list[Organisation], int]:
+    """Attach ``distance_km`` to each organisation on a page; drop those in the box's corners."""
+    if not q.has_place:
+        for org in orgs:
+            org.distance_km = None  # type: ignore[attr-defined]
+        return orgs, 0
+    kept = []
+    for org in orgs:
+        d = haversine_km(q.lat, q.lon, org.latitude, org.longitude)  # type: ignore[arg-type]
+        org.distance_km = round(d, 1)  # type: ignore[attr-defined]
+        if q.radius_km is not None and d <= q.radius_km:
+            kept.append(org)
+    return kept, len(orgs) - len(kept)
+
+
+# --- the pipeline -------------------------------------------------------------------
+
+BOARD_CAP = 300
+
+
+def prospects_of(partnership: Partnership, *, stage: str = "") -> QuerySet[Prospect]:
+    qs = Prospect.objects.filter(partnership=partnership).select_related("organisation", "owner")
+    if stage:
+        qs = qs.filter(stage=stage)
+    return qs.order_by("organisation__name", "id")
+
+
+def board(partnership: Partnership) -> tuple[list[dict[str, Any]], bool]:
+    """Columns of the pipeline board (at most BOARD_CAP cards in all)."""
+    prospects = list(prospects_of(partnership)[: BOARD_CAP + 1])
+    truncated = len(prospects) > BOARD_CAP
+    by_stage: dict[str, list[Prospect]] = defaultdict(list)
+    for p in prospects[:BOARD_CAP]:
+        by_stage[p.stage].append(p)
+    columns = [
+        {"stage": value, "label": label, "prospects": by_stage.get(value, [])}
+        for value, label in Stage.choices
+    ]
+    return columns, truncated
+
+
+def stage_counts(partnership: Partnership) -> dict[str, int]:
+    rows = (
+        Prospect.objects.filter(partnership=partnership)
+        .values("stage")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["stage"]: r["n"] for r in rows}
+
+
+# --- scorecards ---------------------------------------------------------------------
+
+DISAGREEMENT_SPREAD = 2
+TWO_PLACES = Decimal("0.01")
+
+
+def _dec(value: float | Decimal | None) -> Decimal | None:
+    if value is None:
+        return None
+    return Decimal(str(value)).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+def weighted_mean(rows: Sequence[tuple[int, float | Decimal]]) -> Decimal | None:
+    """Σ weight·mean / Σ weight over criteria that have scores and a weight above zero."""
+    total_weight = sum(w for w, _m in rows if w > 0)
+    if total_weight == 0:
+        return None
+    total = Decimal(0)
+    for w, m in rows:
+        if w > 0:
+            total += Decimal(str(m)) * w
+    return (total / total_weight).quantize(TWO_PLACES, rounding=ROUND_HALF_UP)
+
+
+@dataclass
+class CriterionResult:
+    criterion: Criterion
+    mean: Decimal | None
+    spread: int | None
+    count: int
+    scores: list[Score] = field(default_factory=list)
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread is not None and self.spread >= DISAGREEMENT_SPREAD
+
+
+@dataclass
+class Scorecard:
+    rows: list[CriterionResult]
+    weighted_mean: Decimal | None
+    assessors: list[str]
+    max_spread: int | None
+
+    @property
+    def disagreements(self) -> list[CriterionResult]:
+        return [r for r in self.rows if r.disagreement]
+
+
+def criteria_of(partnership: Partnership) -> QuerySet[Criterion]:
+    return Criterion.objects.filter(partnership=partnership).order_by("position", "id")
+
+
+def scorecard(prospect: Prospect) -> Scorecard:
+    """Per-criterion mean and spread (in SQL), the weighted mean and who scored."""
+    criteria = list(criteria_of(prospect.partnership))
+    stats = {
+        r["criterion_id"]: r
+        for r in Score.objects.filter(prospect=prospect)
+        .values("criterion_id")
+        .annotate(mean=Avg("value"), lo=Min("value"), hi=Max("value"), n=Count("id"))
+        .order_by()
+    }
+    scores = list(
+        Score.objects.filter(prospect=prospect)
+        .select_related("assessor")
+        .order_by("criterion_id", "assessor__display_name", "assessor_id")
+    )
+    by_criterion: dict[int, list[Score]] = defaultdict(list)
+    for s in scores:
+        by_criterion[s.criterion_id].append(s)
+    rows = []
+    for c in criteria:
+        st = stats.get(c.pk)
+        rows.append(
+            CriterionResult(
+                criterion=c,
+                mean=_dec(st["mean"]) if st else None,
+                spread=(st["hi"] - st["lo"]) if st else None,
+                count=st["n"] if st else 0,
+                scores=by_criterion.get(c.pk, []),
+            )
+        )
+    mean = weighted_mean(
+        [(r.criterion.weight, r.mean) for r in rows if r.mean is not None]  # type: ignore[misc]
+    )
+    assessors = sorted({str(s.assessor) for s in scores})
+    spreads = [r.spread for r in rows if r.spread is not None]
+    return Scorecard(rows, mean, assessors, max(spreads) if spreads else None)
+
+
+@dataclass
+class ScoreSummary:
+    weighted_mean: Decimal | None
+    max_spread: int | None
+    assessors: list[str]
+
+    @property
+    def disagreement(self) -> bool:
+        return self.max_spread is not None and self.max_spread >= DISAGREEMENT_SPREAD
+
+
+def score_summaries(prospect_ids: list[int]) -> dict[int, ScoreSummary]:
+    """Weighted mean, largest spread and assessors of many prospects, in two queries."""
+    per_criterion = (
+        Score.objects.filter(prospect_id__in=prospect_ids)
+        .values("prospect_id", "criterion_id", "criterion__weight")
+        .annotate(mean=Avg("value"), lo=Min("value"), hi=Max("value"))
+        .order_by()
+    )
+    rows: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    spreads: dict[int, int] = {}
+    for r in per_criterion:
+        rows[r["prospect_id"]].append((r["criterion__weight"], r["mean"]))
+        spreads[r["prospect_id"]] = max(spreads.get(r["prospect_id"], 0), r["hi"] - r["lo"])
+    who: dict[int, set[str]] = defaultdict(set)
+    for a in (
+        Score.objects.filter(prospect_id__in=prospect_ids)
+        .values("prospect_id", "assessor__display_name", "assessor__email")
+        .distinct()
+        .order_by()
+    ):
+        who[a["prospect_id"]].add(a["assessor__display_name"] or a["assessor__email"])
+    return {
+        pid: ScoreSummary(weighted_mean(rows[pid]), spreads.get(pid), sorted(who[pid]))
+        for pid in prospect_ids
+        if pid in rows
+    }
+
+
+# --- needs and gaps -----------------------------------------------------------------
+
+KEY_SECTORS = [Sector.PUBLIC, Sector.PRIVATE, Sector.CIVIL, Sector.KNOWLEDGE]
+
+
+class Coverage:
+    COVERED = "covered"
+    THIN = "thin"
+    UNCOVERED = "uncovered"
+
+
+def classify(providers: int) -> str:
+    """Two or more member organisations offer it: covered; one: thin; none: uncovered."""
+    if providers >= 2:
+        return Coverage.COVERED
+    if providers == 1:
+        return Coverage.THIN
+    return Coverage.UNCOVERED
+
+
+@dataclass
+class NeedRow:
+    need: Need
+    providers: list[str]
+    pipeline: list[str]
+    status: str
+
+
+@dataclass
+class GapAnalysis:
+    rows: list[NeedRow]
+    sector_mix: list[dict[str, Any]]
+    missing_sectors: list[tuple[str, str]]
+
+    def categories(self, status: str) -> list[str]:
+        return [r.need.category for r in self.rows if r.status == status]
+
+
+def _offers_by_category(link_filter: Q) -> dict[str, set[str]]:
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in (
+        OfferLink.objects.filter(link_filter)
+        .values("tag__category", "organisation__name")
+        .distinct()
+        .order_by()
+    ):
+        out[r["tag__category"]].add(r["organisation__name"])
+    return out
+
+
+def active_member_filter(partnership: Partnership, prefix: str = "") -> Q:
+    return Q(
+        **{
+            f"{prefix}memberships__partnership": partnership,
+            f"{prefix}memberships__status": MembershipStatus.ACTIVE,
+        }
+    )
+
+
+def gap_analysis(partnership: Partnership) -> GapAnalysis:
+    """Match the needs against what active members (and open prospects) offer."""
+    needs = list(Need.objects.filter(partnership=partnership).order_by("priority", "category"))
+    members = _offers_by_category(active_member_filter(partnership, "organisation__"))
+    pipeline = _offers_by_category(
+        Q(
+            organisation__prospect_records__partnership=partnership,
+            organisation__prospect_records__stage__in=OPEN_STAGES,
+        )
+    )
+    rows = []
+    for need in needs:
+        providers = sorted(members.get(need.category, set()))
+        rows.append(
+            NeedRow(
+                need=need,
+                providers=providers,
+                pipeline=sorted(pipeline.get(need.category, set()) - set(providers)),
+                status=classify(len(providers)),
+            )
+        )
+    counts = {
+        r["sector"]: r["n"]
+        for r in Organisation.objects.filter(active_member_filter(partnership))
+        .values("sector")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
+    sector_mix = [
+        {"sector": value, "label": label, "count": counts.get(value, 0)}
+        for value, label in Sector.choices
+    ]
+    missing = [(s.value, str(s.label)) for s in KEY_SECTORS if counts.get(s.value, 0) == 0]
+    return GapAnalysis(rows, sector_mix, missing)
+
+
+# --- recommendations ----------------------------------------------------------------
+
+CANDIDATE_CAP = 200
+UNCOVERED_POINTS = 10
+THIN_POINTS = 4
+SECTOR_POINTS = 5
+DISTANCE_POINTS = [(5.0, 3), (25.0, 2), (100.0, 1)]
+
+
+def distance_points(km: float | None) -> int:
+    if km is None:
+        return 0
+    for limit, points in DISTANCE_POINTS:
+        if km <= limit:
+            return points
+    return 0
+
+
+@dataclass
+class Recommendation:
+    organisation: Organisation
+    score: int
+    reasons: list[str]
+    distance_km: float | None
+    fills: list[str]
+
+    @property
+    def explanation(self) -> str:
+        return "; ".join(self.reasons)
+
+
+def partnership_centre(partnership: Partnership) -> tuple[float, float] | None:
+    """The median position of the active members that have coordinates (one far-away
+    member, e.g. a Nordic network, does not drag the centre out of town)."""
+    points: list[tuple[Decimal, Decimal]] = list(
+        Organisation.objects.filter(
+            active_member_filter(partnership), latitude__isnull=False, longitude__isnull=False
+        ).values_list("latitude", "longitude")  # type: ignore[arg-type]
+    )
+    if not points:
+        return None
+    return float(median(p[0] for p in points)), float(median(p[1] for p in points))
+
+
+def recommendations(
+    partnership: Partnership, gaps: GapAnalysis | None = None
+) -> list[Recommendation]:
+    """Directory organisations that would fill uncovered or thin needs, best first.
+
+    Candidates are pre-ranked in SQL by the needs they fill and the sector they
+    add (capped at CANDIDATE_CAP); then each gets a deterministic score:
+    10 points per uncovered need category it offers, 4 per thin one, 5 if its
+    sector is missing from the partnership, and up to 3 for being near the
+    members' centre. Ties go to the nearer, then alphabetical.
+    """
+    gaps = gaps or gap_analysis(partnership)
+    uncovered = gaps.categories(Coverage.UNCOVERED)
+    thin = gaps.categories(Coverage.THIN)
+    if not uncovered and not thin:
+        return []
+    missing = [value for value, _label in gaps.missing_sectors]
+    sector_labels = dict(Sector.choices)
+    category_labels = dict(ResourceCategory.choices)
+    centre = partnership_centre(partnership)
+
+    # Anyone with a membership record (active, invited, left) is already known to us.
+    members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
+    in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
+    candidates = (
+        Organisation.objects.filter(
+            pk__in=OfferLink.objects.filter(tag__category__in=uncovered + thin).values(
+                "organisation_id"
+            )
+        )
+        .exclude(pk__in=members)
+        .exclude(pk__in=in_pipeline)
+        .annotate(
+            n_uncovered=Count(
+                "offers__category", filter=Q(offers__category__in=uncovered), distinct=True
+            ),
+            n_thin=Count("offers__category", filter=Q(offers__category__in=thin), distinct=True),
+            adds_sector=Case(
+                When(sector__in=missing, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            ),
+        )
+        .annotate(
+            prerank=F("n_uncovered") * UNCOVERED_POINTS
+            + F("n_thin") * THIN_POINTS
+            + F("adds_sector") * SECTOR_POINTS
+        )
+        .order_by("-prerank", "name", "id")
+        .prefetch_related("offers")[:CANDIDATE_CAP]
+    )
+    results = []
+    for org in candidates:
+        reasons: list[str] = []
+        fills: list[str] = []
+        score = 0
+        offered: dict[str, list[str]] = defaultdict(list)
+        for tag in org.offers.all():
+            offered[tag.category].append(tag.name)
+        for cat in uncovered:
+            if cat in offered:
+                score += UNCOVERED_POINTS
+                fills.append(cat)
+                reasons.append(
+                    _("offers %(what)s (%(category)s: no partner has it yet)")
+                    % {"what": ", ".join(sorted(offered[cat])), "category": category_labels[cat]}
+                )
+        for cat in thin:
+            if cat in offered:
+                score += THIN_POINTS
+                fills.append(cat)
+                reasons.append(
+                    _("offers %(what)s (%(category)s: only one partner has it)")
+                    % {"what": ", ".join(sorted(offered[cat])), "category": category_labels[cat]}
+                )
+        if org.sector in missing:
+            score += SECTOR_POINTS
+            reasons.append(_("%(sector)s sector missing") % {"sector": sector_labels[org.sector]})
+        distance = None
+        if centre is not None and org.latitude is not None and org.longitude is not None:
+            distance = round(haversine_km(centre[0], centre[1], org.latitude, org.longitude), 1)
+            points = distance_points(distance)
+            score += points
+            reasons.append(_("%(km)s km away") % {"km": f"{distance:.0f}"})
+        results.append(Recommendation(org, score, reasons, distance, fills))
+    results.sort(
+        key=lambda r: (
+            -r.score,
+            r.distance_km if r.distance_km is not None else float("inf"),
+            r.organisation.name,
+            r.organisation.pk,
+        )
+    )
+    return results
+
+
+# --- self-assessments ---------------------------------------------------------------
+
+
+def self_assessment_profiles(partnership: Partnership) -> list[dict[str, Any]]:
+    """Average of each dimension per kind (in SQL), ready for a chart and a table."""
+    profiles = []
+    for kind, label in AssessmentKind.choices:
+        agg = SelfAssessment.objects.filter(partnership=partnership, kind=kind).aggregate(
+            n=Count("id"),
+            a1=Avg("score_1"),
+            a2=Avg("score_2"),
+            a3=Avg("score_3"),
+            a4=Avg("score_4"),
+        )
+        dims = [str(d) for d in DIMENSIONS[AssessmentKind(kind)]]
+        averages = [_dec(agg[f"a{i}"]) for i in range(1, 5)]
+        profiles.append(
+            {
+                "kind": kind,
+                "label": str(label),
+                "count": agg["n"],
+                "rows": list(zip(dims, averages, strict=True)),
+                "chart": {
+                    "dimensions": dims,
+                    "values": [float(a) if a is not None else 0 for a in averages],
+                },
+            }
+        )
+    return profiles

@@ -1,0 +1,166 @@
+import time
+from decimal import Decimal
+
+import pytest
+
+from commonground.core.testing import count_queries
+from commonground.organisations.models import Organisation
+from commonground.organisations.tests.factories import OrganisationFactory, TagFactory
+from commonground.prospects import selectors
+from commonground.prospects.geo import bounding_box, haversine_km
+from commonground.prospects.selectors import DirectoryQuery
+
+from .factories import NeedFactory
+
+
+def test_haversine_and_bounding_box():
+    # Oslo to Bergen is about 305 km.
+    assert 300 < haversine_km(59.9139, 10.7522, 60.3913, 5.3221) < 310
+    assert haversine_km(59.9, 10.7, 59.9, 10.7) == 0
+    min_lat, max_lat, min_lon, max_lon = bounding_box(59.9, 10.7, 10)
+    assert min_lat < 59.9 < max_lat and min_lon < 10.7 < max_lon
+    # The box contains the circle: a point 10 km due east is inside it.
+    assert max_lon - 10.7 >= 10 / 111.32
+
+
+@pytest.mark.django_db
+def test_directory_filters():
+    legal = TagFactory(slug="legal-x", name="Legal", category="legal")
+    need = TagFactory(slug="need-x", name="Space", category="assets")
+    a = OrganisationFactory(
+        name="Alpha Legal", sector="private", latitude=Decimal("59.91"), longitude=Decimal("10.75")
+    )
+    a.offers.set([legal])
+    b = OrganisationFactory(
+        name="Beta Civic", sector="civil", latitude=Decimal("59.95"), longitude=Decimal("10.75")
+    )
+    b.needs.set([need])
+    OrganisationFactory(
+        name="Gamma Far", sector="civil", latitude=Decimal("60.39"), longitude=Decimal("5.32")
+    )
+
+    def names(**kw):
+        return [o.name for o in selectors.directory_search(DirectoryQuery(**kw))]
+
+    assert names(text="beta") == ["Beta Civic"]
+    assert names(sector="civil") == ["Beta Civic", "Gamma Far"]
+    assert names(offers="legal-x") == ["Alpha Legal"]
+    assert names(needs="need-x") == ["Beta Civic"]
+    assert names(category="legal") == ["Alpha Legal"]
+    # Within 10 km of Alpha: Alpha (0 km), then Beta (4.4 km), nearest first.
+    q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=10)
+    orgs = list(selectors.directory_search(q))
+    assert [o.name for o in orgs] == ["Alpha Legal", "Beta Civic"]
+    kept, dropped = selectors.with_distances(orgs, q)
+    assert dropped == 0 and kept[1].distance_km == pytest.approx(4.4, abs=0.1)
+    # A tight radius: Beta is inside the box's corner only if outside the circle.
+    q2 = DirectoryQuery(lat=59.91, lon=10.75, radius_km=4)
+    assert [o.name for o in selectors.directory_search(q2)] == ["Alpha Legal"]
+
+
+@pytest.mark.django_db
+def test_place_names_and_coordinates_resolve():
+    OrganisationFactory(place_name="Tøyen", latitude=Decimal("59.9"), longitude=Decimal("10.7"))
+    OrganisationFactory(place_name="tøyen", latitude=Decimal("59.92"), longitude=Decimal("10.78"))
+    centre = selectors.place_centre("Tøyen")
+    assert centre is not None
+    lat, lon = centre
+    assert lat == pytest.approx(59.91) and lon == pytest.approx(10.74)
+    assert selectors.place_centre("59.5, 10.1") == (59.5, 10.1)
+    assert selectors.place_centre("Nowhere") is None
+
+
+@pytest.mark.django_db
+def test_directory_page_unknown_place_is_a_clear_error(client_for):
+    response = client_for("representative").get("/prospects/directory/?place=Atlantis")
+    assert response.status_code == 200
+    assert "No organisation in the directory is located at this place" in response.content.decode()
+
+
+def _seed(n: int, start: int, tags: list) -> None:
+    """Bulk-insert ``n`` organisations, each offering one of ``tags``."""
+    orgs = Organisation.objects.bulk_create(
+        [
+            Organisation(
+                name=f"Seeded {i:05d}",
+                slug=f"seeded-{i:05d}",
+                sector=SECTORS[i % 4],
+                place_name="Seedville",
+                latitude=LATS[i % 100],
+                longitude=LONS[i % 97],
+            )
+            for i in range(start, start + n)
+        ],
+        batch_size=2500,
+    )
+    if orgs and orgs[0].pk is None:  # a database that does not return ids
+        orgs = list(Organisation.objects.filter(slug__startswith="seeded-").order_by("id"))[start:]
+    Organisation.offers.through.objects.bulk_create(
+        [
+            Organisation.offers.through(organisation_id=o.pk, tag_id=tags[i % len(tags)].pk)
+            for i, o in enumerate(orgs)
+        ],
+        batch_size=5000,
+    )
+
+
+SECTORS = ["public", "private", "civil", "knowledge"]
+LATS = [Decimal("59.90") + Decimal(i) / 1000 for i in range(100)]
+LONS = [Decimal("10.70") + Decimal(i) / 1000 for i in range(97)]
+
+
+@pytest.mark.slow
+@pytest.mark.django_db
+def test_directory_and_recommendations_are_bounded_at_20000_organisations(world, client_for):
+    tags = [
+        TagFactory(slug="s-legal", name="Legal help", category="legal"),
+        TagFactory(slug="s-data", name="Data", category="data"),
+        TagFactory(slug="s-space", name="Space", category="assets"),
+    ]
+    NeedFactory(partnership=world.partnership, category="legal")
+    NeedFactory(partnership=world.partnership, category="data")
+    for o in (world.organisation, world.second_organisation):
+        o.latitude, o.longitude = Decimal("59.91"), Decimal("10.75")
+        o.save()
+    client = client_for("manager")
+    slug = world.partnership.slug
+    urls = [
+        "/prospects/directory/",
+        "/prospects/directory/?q=Seeded+0&sector=civil",
+        "/prospects/directory/?offers=s-legal&place=Seedville&radius=5",
+        f"/p/{slug}/prospects/recommendations/",
+        "/api/prospects/directory?q=Seeded&lat=59.9&lon=10.7&radius_km=3",
+        f"/api/prospects/{slug}/recommendations",
+    ]
+
+    def measure() -> list[int]:
+        counts = []
+        for url in urls:
+            n, _sql, response = count_queries(lambda url=url: client.get(url))  # type: ignore[misc]
+            assert response.status_code == 200, url
+            counts.append(n)
+        return counts
+
+    _seed(200, 0, tags)
+    small = measure()
+    _seed(19800, 200, tags)
+    assert Organisation.objects.count() >= 20000
+    t0 = time.monotonic()
+    large = measure()
+    elapsed = time.monotonic() - t0
+    assert small == large, f"query counts grew: {small} -> {large}"
+    assert max(large) <= 15
+    # Generous: a loose guard against a full scan in Python, not a benchmark.
+    assert elapsed < 20, f"pages took {elapsed:.1f}s at 20,000 organisations"
+    page = client.get(f"/p/{slug}/prospects/recommendations/").content.decode()
+    assert "Legal help" in page and "no partner has it yet" in page
+
+
+@pytest.mark.django_db
+def test_directory_htmx_request_gets_only_the_results(client_for):
+    OrganisationFactory(name="Htmx Org")
+    response = client_for("representative").get(
+        "/prospects/directory/?q=Htmx", HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="results">') and "Htmx Org" in html

@@ -1,0 +1,135 @@
+from decimal import Decimal
+
+import pytest
+
+from commonground.organisations.tests.factories import OrganisationFactory, TagFactory
+from commonground.partnerships.tests.factories import MembershipFactory, PartnershipFactory
+from commonground.prospects import selectors
+from commonground.prospects.selectors import Coverage, classify
+
+from .factories import NeedFactory, ProspectFactory
+
+
+def test_classify():
+    assert classify(0) == Coverage.UNCOVERED
+    assert classify(1) == Coverage.THIN
+    assert classify(2) == Coverage.COVERED
+    assert classify(7) == Coverage.COVERED
+
+
+def org(name, sector, offers, lat="59.91", lon="10.75"):
+    o = OrganisationFactory(name=name, sector=sector, latitude=Decimal(lat), longitude=Decimal(lon))
+    o.offers.set(offers)
+    return o
+
+
+@pytest.fixture
+def setting(db):
+    legal = TagFactory(slug="legal", name="Legal advice", category="legal")
+    data = TagFactory(slug="data", name="Waste data", category="data")
+    space = TagFactory(slug="space", name="Workshop space", category="assets")
+    p = PartnershipFactory()
+    for m in [
+        org("City", "public", [space]),
+        org("Builder", "private", [space, data]),
+        org("Uni", "knowledge", []),
+    ]:
+        MembershipFactory(partnership=p, organisation=m)
+    left = org("Gone Legal", "civil", [legal])
+    MembershipFactory(partnership=p, organisation=left, status="left")
+    for category in ("legal", "data", "assets"):
+        NeedFactory(partnership=p, category=category)
+    return {"p": p, "legal": legal, "data": data, "space": space}
+
+
+def test_gap_analysis_statuses_pipeline_and_sector_mix(setting):
+    p = setting["p"]
+    ProspectFactory(partnership=p, organisation=org("Law Firm", "private", [setting["legal"]]))
+    ProspectFactory(
+        partnership=p,
+        stage="declined",
+        organisation=org("Declined Law", "private", [setting["legal"]]),
+    )
+    analysis = selectors.gap_analysis(p)
+    status = {r.need.category: r for r in analysis.rows}
+    assert status["assets"].status == Coverage.COVERED
+    assert status["data"].status == Coverage.THIN and status["data"].providers == ["Builder"]
+    # A member that has left does not count; an open prospect shows in the pipeline.
+    assert status["legal"].status == Coverage.UNCOVERED
+    assert status["legal"].pipeline == ["Law Firm"]
+    assert analysis.missing_sectors == [("civil", "Civil society / non-profit")]
+    mix = {m["sector"]: m["count"] for m in analysis.sector_mix}
+    assert mix["public"] == 1 and mix["civil"] == 0
+
+
+def test_recommendations_rank_and_explain(setting):
+    p = setting["p"]
+    legal, data = setting["legal"], setting["data"]
+    near_civil_legal = org("Legal Aid Centre", "civil", [legal], "59.92", "10.76")
+    far_private_legal = org("Big Law", "private", [legal], "60.39", "5.32")
+    near_private_legal = org("Small Law", "private", [legal], "59.915", "10.751")
+    data_only = org("Data Coop", "civil", [data], "59.91", "10.75")
+    both = org("All In One", "private", [legal, data], "59.91", "10.75")
+    in_pipeline = org("Already Prospect", "civil", [legal])
+    ProspectFactory(partnership=p, organisation=in_pipeline)
+    org("Irrelevant", "civil", [setting["space"]])
+
+    recs = selectors.recommendations(p)
+    names = [r.organisation.name for r in recs]
+    # legal (uncovered) 10 + data (thin) 4 + near 3 = 17
+    # civil legal: 10 + civil missing 5 + near 3 = 18
+    assert names == ["Legal Aid Centre", "All In One", "Small Law", "Data Coop", "Big Law"]
+    scores = [r.score for r in recs]
+    assert scores == [18, 17, 13, 12, 10]
+    top = recs[0]
+    assert top.explanation.startswith("offers Legal advice (Legal: no partner has it yet)")
+    assert "Civil society / non-profit sector missing" in top.explanation
+    assert top.explanation.endswith("km away")
+    assert recs[-1].distance_km and recs[-1].distance_km > 300
+    assert "Already Prospect" not in names and "Irrelevant" not in names
+    assert near_civil_legal.pk == top.organisation.pk
+    assert far_private_legal.pk and near_private_legal.pk and data_only.pk and both.pk
+
+
+def test_no_recommendations_when_every_need_is_covered(db):
+    p = PartnershipFactory()
+    space = TagFactory(slug="space2", category="assets")
+    for name in ("A", "B"):
+        MembershipFactory(partnership=p, organisation=org(name, "public", [space]))
+    NeedFactory(partnership=p, category="assets")
+    org("Spare Space", "civil", [space])
+    assert selectors.recommendations(p) == []
+
+
+def test_gaps_page_and_need_form(world, client_for):
+    url = f"/p/{world.partnership.slug}/prospects/"
+    client = client_for("manager")
+    response = client.post(
+        url + "needs/", {"category": "legal", "description": "x", "priority": "1"}
+    )
+    assert response.status_code == 302
+    page = client.get(url + "gaps/").content.decode()
+    assert "uncovered" in page and "sector-mix-data" in page
+    bad = client.post(
+        url + "needs/", {"category": "nonsense", "description": "kept text", "priority": "1"}
+    )
+    assert bad.status_code == 400 and "kept text" in bad.content.decode()
+
+
+def test_home_panel_shows_the_gap(world, client_for):
+    NeedFactory(partnership=world.partnership, category="legal")
+    page = client_for("manager").get(f"/p/{world.partnership.slug}/").content.decode()
+    assert "Finding partners" in page and "uncovered" in page
+    # Observers cannot see prospects, so the panel is hidden for them.
+    assert (
+        "Finding partners"
+        not in client_for("observer").get(f"/p/{world.partnership.slug}/").content.decode()
+    )
+
+
+def test_directory_rows_offer_to_add_to_a_managed_pipeline(world, client_for):
+    OrganisationFactory(name="Candidate Org", slug="candidate-org")
+    page = client_for("manager").get("/prospects/directory/?q=Candidate").content.decode()
+    assert f"/p/{world.partnership.slug}/prospects/add/?organisation=candidate-org" in page
+    page = client_for("representative").get("/prospects/directory/?q=Candidate").content.decode()
+    assert "Add as prospect" not in page
