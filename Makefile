@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e bench
+.PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e bench loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -71,3 +71,8 @@ e2e: messages
 # Benchmark (not a test): seeded data at F=1 and F=10 under gunicorn on loopback.
 bench: migrate
 	$(PY) scripts/bench.py --factors 1 10 $(BENCH_ARGS)
+
+# Bounded load test on loopback (2 minutes, 50 clients), then the same with a SIGKILL half-way.
+loadtest: migrate
+	$(PY) scripts/loadtest.py --clients 50 --seconds $(or $(LOAD_SECONDS),120)
+	$(PY) scripts/loadtest.py --clients 50 --seconds $(or $(LOAD_SECONDS),120) --kill
