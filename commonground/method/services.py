@@ -347,7 +347,7 @@ def element_save(
     element: str,
     base_version: int,
     text: str,
-    status: str,
+    status: str = ElementStatus.DRAFT,
     agreed_by: str = "",
     agreed_on: datetime.date | None = None,
     revisit_on: datetime.date | None = None,
