@@ -107,7 +107,7 @@ def test_wrong_phase_order_is_refused(content_copy: Path):
 
 def test_missing_file_and_wrong_count(content_copy: Path):
     (content_copy / "glossary.yaml").unlink()
-    with pytest.raises(MethodContentError, match="glossary.yaml: file is missing"):
+    with pytest.raises(MethodContentError, match=r"glossary\.yaml: file is missing"):
         load(content_copy)
 
 

@@ -107,7 +107,7 @@ def test_checklist_is_locked_on_completed_and_future_phases(world):
     tick = ChecklistTick.objects.get()
     assert tick.ticked_by == rep and tick.phase == "prepare"
     services.phase_complete(actor=world.user("manager"), partnership=p)
-    with pytest.raises(ValidationError, match="is completed.*reopen"):
+    with pytest.raises(ValidationError, match=r"is completed.*reopen"):
         services.tick_set(
             actor=rep, partnership=p, item_key="prepare.trigger.trigger-written", ticked=False
         )

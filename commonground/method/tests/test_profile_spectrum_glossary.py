@@ -39,7 +39,6 @@ def test_representatives_are_derived_from_roles(world):
 
 
 def test_profile_save_and_clear(world, client_for, url):
-    p = world.partnership
     data = {d.code: "" for d in method().profile_dimensions if not d.derived}
     data.update({f"{k}__note": "" for k in list(data)})
     data.update(results="specific", results__note="Three hubs by 2027", lifespan="institutionalise")
@@ -231,4 +230,5 @@ def test_list_pages_do_not_grow_queries(world, client_for, url):
         ("spectrum", {}),
         ("charter", {}),
     ):
-        assert_queries_do_not_grow(lambda: client.get(url(name, **kwargs)), grow, max_queries=25)
+        page = url(name, **kwargs)
+        assert_queries_do_not_grow(lambda page=page: client.get(page), grow, max_queries=25)
