@@ -137,7 +137,7 @@ class TrustStageForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["stage"].choices = [  # type: ignore[attr-defined]
-            (s.code, f"{s.title}: {s.help}") for s in method().trust_stages
+            (s.code, str(s.title)) for s in method().trust_stages
         ]
 
 

@@ -77,7 +77,10 @@ def _lifecycle_context(request: HttpRequest, partnership: Partnership, **forms: 
         "can_move": can_move,
         "complete_form": forms.get("complete_form") or PhaseCompleteForm(),
         "reopen_form": forms.get("reopen_form") or PhaseReopenForm(completed=completed),
-        "send_back_form": forms.get("send_back_form") or PhaseSendBackForm(earlier=earlier),
+        "send_back_form": forms.get("send_back_form")
+        or PhaseSendBackForm(
+            earlier=earlier, initial={"to_phase": earlier[-1] if earlier else None}
+        ),
         "has_completed": bool(completed),
         "has_earlier": bool(earlier),
         "current_completed": partnership.phase in completed,
@@ -511,7 +514,11 @@ def spectrum(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         "dimensions": [str(r["dim"].title) for r in summary],
         "now_counts": [r["now_counts"] for r in summary],
         "aim_counts": [r["aim_counts"] for r in summary],
-        "labels": {"now": _("Where we are"), "aim": _("Where we want to be")},
+        "labels": {
+            "now": _("Where we are"),
+            "aim": _("Where we want to be"),
+            "axis": _("1 = transactional … 5 = transformational"),
+        },
     }
     return render(
         request,

@@ -18,7 +18,8 @@ document.addEventListener("DOMContentLoaded", () => {
     grid: { left: 190, right: 30, top: 40, bottom: 40 },
     legend: { top: 0 },
     tooltip: { formatter: (p) => `${dims[p.value[1]]}<br>${p.seriesName}: ${Math.round(p.value[0])} — ${p.value[2]}` },
-    xAxis: { type: "value", min: 0.5, max: 5.5, interval: 1, name: "1 → 5", nameLocation: "middle", nameGap: 25,
+    xAxis: { type: "value", min: 0.5, max: 5.5, interval: 0.5, name: data.labels.axis, nameLocation: "middle", nameGap: 28,
+      splitLine: { show: false },
       axisLabel: { formatter: (v) => (Number.isInteger(v) ? String(v) : "") } },
     yAxis: { type: "category", data: dims, inverse: true, axisLabel: { width: 170, overflow: "break" } },
     series: [
