@@ -52,19 +52,23 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 215,
                 "nora",
                 "draft",
-                "Fjordvik keeps building materials, textiles and everyday goods in use: more repair, reuse "
-                "and sharing in every district, and green jobs where they are most needed.",
+                (
+                    "Fjordvik keeps building materials, textiles and everyday goods in use: more repair, reuse "
+                    "and sharing in every district, and green jobs where they are most needed."
+                ),
                 "Added textiles and jobs after the stakeholder meeting",
             ),
             (
                 190,
                 "ingrid",
                 "agreed",
-                "**By 2030** Fjordvik keeps building materials, textiles and everyday goods in use.\n\n"
-                "- Three neighbourhood reuse hubs are open and used by residents.\n"
-                "- 2,000 tonnes of building materials are reused every year.\n"
-                "- 60 people have found work in repair and sorting.\n\n"
-                "When a partner's own goals pull another way, we raise it at the network meeting before acting.",
+                (
+                    "**By 2030** Fjordvik keeps building materials, textiles and everyday goods in use.\n\n"
+                    "- Three neighbourhood reuse hubs are open and used by residents.\n"
+                    "- 2,000 tonnes of building materials are reused every year.\n"
+                    "- 60 people have found work in repair and sorting.\n\n"
+                    "When a partner's own goals pull another way, we raise it at the network meeting before acting."
+                ),
                 "Agreed wording with measurable outcomes",
             ),
         ],
@@ -86,11 +90,13 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 170,
                 "tor",
                 "agreed",
-                "Each partner lists what it brings in the contributions register and updates it every quarter.\n\n"
-                "- The city funds a 60% coordinator post for three years.\n"
-                "- Fjordvik Renovasjon lends two reuse stations and weekly transport.\n"
-                "- The foundation grants NOK 1.2 million for the first hub.\n\n"
-                "If money falls short we first cut scope, not people's hours.",
+                (
+                    "Each partner lists what it brings in the contributions register and updates it every quarter.\n\n"
+                    "- The city funds a 60% coordinator post for three years.\n"
+                    "- Fjordvik Renovasjon lends two reuse stations and weekly transport.\n"
+                    "- The foundation grants NOK 1.2 million for the first hub.\n\n"
+                    "If money falls short we first cut scope, not people's hours."
+                ),
                 "Made the shortfall rule explicit",
             ),
         ],
@@ -105,9 +111,11 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 185,
                 "ali",
                 "agreed",
-                "Every meeting opens with a round where each organisation speaks once before open discussion. "
-                "Ali (a neutral facilitator from Gjenbruksnettverket) chairs network meetings. Concerns can be "
-                "raised privately with Ali, who brings them up without naming the sender.",
+                (
+                    "Every meeting opens with a round where each organisation speaks once before open discussion. "
+                    "Ali (a neutral facilitator from Gjenbruksnettverket) chairs network meetings. Concerns can be "
+                    "raised privately with Ali, who brings them up without naming the sender."
+                ),
                 "",
             ),
         ],
@@ -129,8 +137,10 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 120,
                 "lin",
                 "agreed",
-                "We use the waste company's tonnage data, the university's material-flow study **and** "
-                "residents' own stories from the repair cafés. Numbers say how much; stories say why.",
+                (
+                    "We use the waste company's tonnage data, the university's material-flow study **and** "
+                    "residents' own stories from the repair cafés. Numbers say how much; stories say why."
+                ),
                 "Added residents' stories at Fatima's request",
             ),
         ],
@@ -145,8 +155,10 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 110,
                 "per",
                 "draft",
-                "Tonnes reused, hub visits, people trained. Criteria: relevant to the vision, available each "
-                "quarter, recognisable for residents.",
+                (
+                    "Tonnes reused, hub visits, people trained. Criteria: relevant to the vision, available each "
+                    "quarter, recognisable for residents."
+                ),
                 "",
             ),
         ],
@@ -175,9 +187,11 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 130,
                 "per",
                 "agreed",
-                "Tonnage data is shared monthly through the data room. Personal data is never shared. "
-                "The university is the custodian; when the partnership ends, shared data is returned or deleted "
-                "within 90 days.",
+                (
+                    "Tonnage data is shared monthly through the data room. Personal data is never shared. "
+                    "The university is the custodian; when the partnership ends, shared data is returned or deleted "
+                    "within 90 days."
+                ),
                 "Named a custodian and an end rule",
             ),
         ],
@@ -192,9 +206,11 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 175,
                 "ingrid",
                 "agreed",
-                "A steering group of the decision-makers meets every two months; three working groups (building "
-                "materials, textiles, neighbourhood hubs) meet every two to three weeks and decide within their "
-                "remit. Major spending goes to the steering group. Each organisation has one vote.",
+                (
+                    "A steering group of the decision-makers meets every two months; three working groups (building "
+                    "materials, textiles, neighbourhood hubs) meet every two to three weeks and decide within their "
+                    "remit. Major spending goes to the steering group. Each organisation has one vote."
+                ),
                 "",
             ),
         ],
@@ -209,8 +225,10 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 180,
                 "ingrid",
                 "agreed",
-                "Tor Haugen (city climate agency) coordinates at 60% for three years. He may decide on meeting "
-                "plans, communication and spending up to NOK 50,000; anything larger goes to the steering group.",
+                (
+                    "Tor Haugen (city climate agency) coordinates at 60% for three years. He may decide on meeting "
+                    "plans, communication and spending up to NOK 50,000; anything larger goes to the steering group."
+                ),
                 "",
             ),
         ],
@@ -225,8 +243,10 @@ ELEMENTS: list[tuple[str, list[tuple[int, str, str, str, str]], str, int | None,
                 100,
                 "tor",
                 "draft",
-                "Deputy mayor Sindre Bakke champions the work politically. We lack a sponsor from the "
-                "construction industry.",
+                (
+                    "Deputy mayor Sindre Bakke champions the work politically. We lack a sponsor from the "
+                    "construction industry."
+                ),
                 "",
             ),
         ],
@@ -266,7 +286,7 @@ PROFILE = {
     "lifespan": ("institutionalise", "Hubs should become a normal city service"),
 }
 
-PROBLEMS = [
+PROBLEMS: list[dict[str, Any]] = [
     {
         "title": "Volunteers drop out of the repair café after two months",
         "days": 150,
@@ -473,7 +493,7 @@ def build(ctx: DemoContext) -> None:
             interpretation=p["interpretation"],
             solution=p["solution"],
             learning=p["learning"],
-            started_on=ctx.days_ago(int(p["days"])),  # type: ignore[call-overload]
+            started_on=ctx.days_ago(int(p["days"])),
             recorded_by=people["tor"],
         )
 
