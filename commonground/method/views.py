@@ -195,11 +195,14 @@ def tick(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResp
             ticked=form.cleaned_data["ticked"],
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        if getattr(request, "htmx", False):
-            return HttpResponse(" ".join(exc.messages), status=409)
+        error = " ".join(exc.messages)
+        if not getattr(request, "htmx", False):
+            messages.error(request, error)
+    else:
+        error = ""
     if getattr(request, "htmx", False):
         ctx = _phase_context(request, partnership, ph)
+        ctx["tick_error"] = error
         item_key = form.cleaned_data["item"]
         for step in ctx["steps"]:
             for row in step["items"]:

@@ -188,3 +188,14 @@ def test_observer_cannot_tick_and_is_told_why(world, client_for, url):
     response = client_for("representative").post(url("phase_complete"), {})
     assert response.status_code == 403
     assert "complete, reopen or send back" in response.content.decode()
+
+
+def test_htmx_tick_on_locked_phase_shows_the_reason_in_place(world, client_for, url):
+    response = client_for("representative").post(
+        url("tick", phase="agree"),
+        {"item": "agree.ratify.ratify-signed", "ticked": "on"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert "has not started yet" in response.content.decode()
+    assert not ChecklistTick.objects.exists()
