@@ -27,6 +27,7 @@ def what_next(partnership: Any) -> dict[str, Any]:
         "elements": not_agreed[:4],
         "more_elements": max(len(not_agreed) - 4, 0),
         "due_reviews": selectors.due_reviews(partnership),
+        "revisit": selectors.elements_to_revisit(partnership),
     }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
@@ -155,6 +156,22 @@ def elements_not_agreed(partnership: Partnership) -> list[Any]:
         ).values_list("element", flat=True)
     )
     return [e for e in method().elements if e.code not in agreed]
+
+
+def elements_to_revisit(partnership: Partnership, within_days: int = 30) -> list[dict[str, Any]]:
+    """Agreed elements whose revisit date has come or comes within ``within_days``."""
+    from django.utils import timezone
+
+    limit = timezone.localdate() + datetime.timedelta(days=within_days)
+    records = DesignElementRecord.objects.filter(
+        partnership=partnership, status=ElementStatus.AGREED, revisit_on__lte=limit
+    ).order_by("revisit_on")
+    content = method()
+    return [
+        {"element": content.element(r.element), "revisit_on": r.revisit_on}
+        for r in records
+        if content.element(r.element) is not None
+    ]
 
 
 # --- profile --------------------------------------------------------------------------

@@ -131,3 +131,13 @@ def test_spectrum_table_shows_spread(filled, client_for, url):
     body = client_for("observer").get(url("spectrum")).content.decode()
     assert "2.0 (2–2)" in body and "4.0 (4–4)" in body
     assert SpectrumRating.objects.count() == 7
+
+
+def test_panel_lists_agreements_to_revisit(filled, client_for, world):
+    import datetime
+
+    filled.revisit_on = timezone.localdate() + datetime.timedelta(days=7)
+    filled.save()
+    body = client_for("observer").get(world.partnership.get_absolute_url()).content.decode()
+    assert "Agreements to revisit" in body
+    assert "Shared vision of success" in body
