@@ -28,6 +28,8 @@ class StepNoteForm(forms.Form):
 
 
 class PhaseCompleteForm(forms.Form):
+    # The phase the page showed: a second click or a stale page cannot complete the next one.
+    phase = forms.CharField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )

@@ -113,10 +113,28 @@ def _log_move(
 
 
 @transaction.atomic
-def phase_complete(*, actor: Any, partnership: Partnership, note: str = "") -> PhaseMove:
-    """Complete the current phase and move on to the next (the last phase stays current)."""
+def phase_complete(
+    *, actor: Any, partnership: Partnership, note: str = "", expected: str | None = None
+) -> PhaseMove:
+    """Complete the current phase and move on to the next (the last phase stays current).
+
+    ``expected`` is the phase the person saw; if the partnership has moved on
+    since, nothing happens.
+    """
     content = method()
-    current = partnership.phase
+    current = (
+        Partnership.objects.select_for_update()
+        .values_list("phase", flat=True)
+        .get(pk=partnership.pk)
+    )
+    partnership.phase = current
+    if expected is not None and expected != current:
+        raise ValidationError(
+            _(
+                "The partnership has moved to “%(phase)s” since you loaded the page. Nothing was changed."
+            )
+            % {"phase": _phase_title(current)}
+        )
     if current in completed_phases(partnership):
         raise ValidationError(_("This phase is already completed."))
     index = content.phase_index(current)

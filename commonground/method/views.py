@@ -75,7 +75,8 @@ def _lifecycle_context(request: HttpRequest, partnership: Partnership, **forms: 
         "rows": rows,
         "current": current,
         "can_move": can_move,
-        "complete_form": forms.get("complete_form") or PhaseCompleteForm(),
+        "complete_form": forms.get("complete_form")
+        or PhaseCompleteForm(initial={"phase": partnership.phase}),
         "reopen_form": forms.get("reopen_form") or PhaseReopenForm(completed=completed),
         "send_back_form": forms.get("send_back_form")
         or PhaseSendBackForm(
@@ -99,11 +100,16 @@ def lifecycle(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.MOVE_PHASE)
 def phase_complete(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = PhaseCompleteForm(request.POST)
-    if form.is_valid():
+    if not form.is_valid():
+        messages.error(request, _("Reload the page and try again: the form was incomplete."))
+    else:
         try:
             done = partnership.phase
             services.phase_complete(
-                actor=request.user, partnership=partnership, note=form.cleaned_data["note"]
+                actor=request.user,
+                partnership=partnership,
+                note=form.cleaned_data["note"],
+                expected=form.cleaned_data["phase"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))

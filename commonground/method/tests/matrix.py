@@ -39,7 +39,7 @@ def rows(world: World) -> list[Row]:
             method="post",
             data={"step": "prepare.trigger", "text": "x"},
         ),
-        # Phase moves with invalid input: the permission answer comes first, nothing moves.
+        # Phase moves with incomplete input: the permission answer comes first, nothing moves.
         Row("method:phase_complete", slug, m.MOVE_PHASE, method="post", data={"note": ""}),
         Row("method:phase_reopen", slug, m.MOVE_PHASE, method="post", data={}),
         Row("method:phase_send_back", slug, m.MOVE_PHASE, method="post", data={}),

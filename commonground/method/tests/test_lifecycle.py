@@ -145,9 +145,15 @@ def test_send_back_page_without_reason_keeps_input(world, client_for, url):
 
 
 def test_complete_page_redirects_to_review(world, client_for, url):
-    response = client_for("manager").post(url("phase_complete"), {"note": ""})
+    response = client_for("manager").post(url("phase_complete"), {"note": "", "phase": "prepare"})
     assert response.status_code == 302
     assert response["Location"] == url("review", phase="prepare")
+    # A second click on the same (now stale) page does not complete "identify".
+    response = client_for("manager").post(
+        url("phase_complete"), {"note": "", "phase": "prepare"}, follow=True
+    )
+    assert "has moved to" in response.content.decode()
+    assert fresh(world.partnership).phase == "identify"
     response = client_for("manager").post(
         url("review", phase="prepare"),
         {"need_still_there": "yes", "need_comment": "", "gaps": "Data", "changes": "More partners"},
