@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .content import method
-from .models import ElementStatus, GlossaryTerm, MilestoneReview, ProblemCycle
+from .models import ElementStatus, GlossaryTerm, MilestoneReview, NeedStill, ProblemCycle
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -71,6 +71,10 @@ class ReviewForm(forms.ModelForm):
             "gaps": forms.Textarea(attrs={"rows": 3}),
             "changes": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["need_still_there"].choices = NeedStill.choices  # type: ignore[attr-defined]
 
 
 class ElementForm(forms.Form):
