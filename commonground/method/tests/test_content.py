@@ -128,3 +128,22 @@ def test_error_is_improperly_configured(content_copy: Path):
         ImproperlyConfigured, match=r"cycles.yaml:1: version must be a whole number"
     ):
         load(content_copy)
+
+
+def test_start_up_fails_loudly_on_malformed_content(content_copy: Path, monkeypatch):
+    from django.apps import apps
+
+    from commonground.method import content as content_module
+
+    path = content_copy / "phases.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("summary:", "sumary:", 1), encoding="utf-8"
+    )
+    monkeypatch.setattr(content_module, "CONTENT_DIR", content_copy)
+    with pytest.raises(
+        MethodContentError, match=r"phases\.yaml:\d+: a phase lacks the required key 'summary'"
+    ):
+        apps.get_app_config("method").ready()
+    # Restore the packaged content for the other tests.
+    monkeypatch.undo()
+    content_module.load_content()
