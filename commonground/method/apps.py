@@ -6,3 +6,18 @@ class MethodConfig(AppConfig):
     name = "commonground.method"
     label = "method"
     verbose_name = _("Method")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav, register_panel
+
+        from . import rules
+        from .content import load_content
+        from .panels import what_next_panel
+
+        # Fails loudly (file and line) if a content file is malformed.
+        load_content()
+
+        register_nav(
+            order=20, label=_("Method"), url_name="method:lifecycle", capability=rules.VIEW
+        )
+        register_panel(order=5, template="method/panel_what_next.html", context=what_next_panel)
