@@ -116,13 +116,17 @@ class Action(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(
-                condition=Q(priority__gte=1, priority__lte=5), name="action_priority_1_to_5"
+                condition=Q(priority__gte=1, priority__lte=5),
+                name="action_priority_1_to_5",
+                violation_error_message=_("Priority goes from 1 (highest) to 5 (lowest)."),
             ),
             models.CheckConstraint(
                 condition=Q(start_on__isnull=True)
                 | Q(due_on__isnull=True)
                 | Q(due_on__gte=models.F("start_on")),
                 name="action_due_not_before_start",
+                violation_error_code="due_before_start",
+                violation_error_message=_("The due date cannot be before the start date."),
             ),
         ]
         verbose_name = _("action")

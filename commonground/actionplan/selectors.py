@@ -35,7 +35,7 @@ def with_related(qs: QuerySet[Action]) -> QuerySet[Action]:
 
 def filtered(qs: QuerySet[Action], params: Any) -> QuerySet[Action]:
     """Apply the list filters from a query dict (status, owner, group, priority, due)."""
-    status = params.get("status")
+    status = params.get("status", "open")
     if status == "open":
         qs = qs.filter(status__in=OPEN_STATUSES)
     elif status in ActionStatus.values:

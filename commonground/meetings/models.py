@@ -102,7 +102,9 @@ class Meeting(TimeStampedModel):
         indexes = [models.Index(fields=["partnership", "starts_at"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(ends_at__gt=models.F("starts_at")), name="meeting_ends_after_start"
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="meeting_ends_after_start",
+                violation_error_message=_("The meeting must end after it starts."),
             )
         ]
         verbose_name = _("meeting")
@@ -205,6 +207,9 @@ class Motion(TimeStampedModel):
             models.CheckConstraint(
                 condition=~Q(proposed_by=models.F("seconded_by")),
                 name="motion_seconder_not_proposer",
+                violation_error_message=_(
+                    "A motion cannot be seconded by the person who proposed it."
+                ),
             )
         ]
         verbose_name = _("motion")
@@ -270,6 +275,7 @@ class Assessment(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(usefulness__gte=1, usefulness__lte=5, run__gte=1, run__lte=5),
                 name="assessment_ratings_1_to_5",
+                violation_error_message=_("Ratings go from 1 to 5."),
             ),
         ]
         verbose_name = _("meeting assessment")

@@ -54,7 +54,7 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
                         "proposed_by", "seconded_by", "decision"
                     ),
                 ),
-                Prefetch("actions", queryset=Action.objects.select_related("owner")),
+                Prefetch("actions", queryset=Action.objects.select_related("owner", "partnership")),
             )
             .order_by("position", "id"),
         ),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -325,7 +326,7 @@ def _org_for(meeting: Meeting, user: Any) -> Any:
 
 
 @transaction.atomic
-def attendance_set(*, actor: Any, meeting: Meeting, marks: dict[Any, str]) -> list[Attendance]:
+def attendance_set(*, actor: Any, meeting: Meeting, marks: Mapping[Any, str]) -> list[Attendance]:
     """Record attendance: ``marks`` maps a person to a status ("" removes the mark)."""
     _minutes_editable(meeting)
     from commonground.partnerships.models import Role

@@ -137,6 +137,7 @@ def _detail(
         "attendance": attendance,
         "quorum": selectors.quorum(meeting, attendance),
         "assessments": assessments,
+        "approved_here": list(meeting.approved_minutes.select_related("partnership")),
         "assessment_summary": _assessment_summary(assessments),
         "can": can,
         "minutes_editable": editable,
