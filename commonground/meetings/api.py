@@ -125,7 +125,7 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
         "items": [
             {
                 "id": item.pk,
-                "title": item.title,
+                "title": item.display_title,
                 "item_type": item.item_type,
                 "description": item.description,
                 "notes": item.notes,

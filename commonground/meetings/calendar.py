@@ -38,7 +38,7 @@ def _event(meeting: Meeting, base_url: str) -> Event:
     lines = [meeting.partnership.name]
     if meeting.online_url:
         lines.append(meeting.online_url)
-    agenda = [i.title for i in meeting.items.all() if i.status == "accepted"]
+    agenda = [i.display_title for i in meeting.items.all() if i.status == "accepted"]
     if agenda:
         lines.append("")
         lines.extend(f"{n}. {t}" for n, t in enumerate(agenda, 1))

@@ -137,6 +137,22 @@ class ItemStatus(models.TextChoices):
     DEFERRED = "deferred", _("Deferred")
 
 
+# The standard agenda, in order: key -> (title, type). Titles are shown in the reader's language.
+STANDARD_ITEMS = {
+    "quorum": (_("Welcome and quorum"), ItemType.INFORMATION),
+    "adopt_agenda": (_("Adoption of the agenda"), ItemType.DECISION),
+    "previous_minutes": (_("Approval of the previous minutes"), ItemType.DECISION),
+    "business_arising": (_("Business arising from the minutes"), ItemType.DISCUSSION),
+    "correspondence": (_("Correspondence"), ItemType.INFORMATION),
+    "information": (_("Information items"), ItemType.INFORMATION),
+    "substantive": (_("Substantive items"), ItemType.DISCUSSION),
+    "tasks": (_("Tasks before the next meeting"), ItemType.DECISION),
+    "assessment": (_("Meeting assessment"), ItemType.DISCUSSION),
+    "next_meeting": (_("Next meeting"), ItemType.DECISION),
+    "adjournment": (_("Adjournment"), ItemType.INFORMATION),
+}
+
+
 class AgendaItem(TimeStampedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="items")
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -165,6 +181,12 @@ class AgendaItem(TimeStampedModel):
         verbose_name_plural = _("agenda items")
 
     def __str__(self) -> str:
+        return str(self.display_title)
+
+    @property
+    def display_title(self) -> str:
+        if self.standard in STANDARD_ITEMS:
+            return str(STANDARD_ITEMS[self.standard][0])
         return self.title
 
 

@@ -11,10 +11,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from commonground.core.audit import audit_record, snapshot
 
+from .models import STANDARD_ITEMS as STANDARD
 from .models import (
     AgendaItem,
     Assessment,
@@ -31,20 +31,7 @@ from .models import (
     MotionResult,
 )
 
-# The standard agenda, in order: (key, title, type).
-STANDARD_ITEMS = [
-    ("quorum", gettext_lazy("Welcome and quorum"), ItemType.INFORMATION),
-    ("adopt_agenda", gettext_lazy("Adoption of the agenda"), ItemType.DECISION),
-    ("previous_minutes", gettext_lazy("Approval of the previous minutes"), ItemType.DECISION),
-    ("business_arising", gettext_lazy("Business arising from the minutes"), ItemType.DISCUSSION),
-    ("correspondence", gettext_lazy("Correspondence"), ItemType.INFORMATION),
-    ("information", gettext_lazy("Information items"), ItemType.INFORMATION),
-    ("substantive", gettext_lazy("Substantive items"), ItemType.DISCUSSION),
-    ("tasks", gettext_lazy("Tasks before the next meeting"), ItemType.DECISION),
-    ("assessment", gettext_lazy("Meeting assessment"), ItemType.DISCUSSION),
-    ("next_meeting", gettext_lazy("Next meeting"), ItemType.DECISION),
-    ("adjournment", gettext_lazy("Adjournment"), ItemType.INFORMATION),
-]
+STANDARD_ITEMS = [(key, title, kind) for key, (title, kind) in STANDARD.items()]
 
 MEETING_FIELDS = [
     "title",
