@@ -96,7 +96,11 @@ def meeting_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
     form = MeetingForm(request.POST or None, instance=meeting, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
-            services.meeting_update(actor=request.user, meeting=meeting, **form.cleaned_data)
+            # The form has copied the new values onto the instance; reload for a clean diff.
+            fresh = Meeting.objects.select_related("partnership").get(pk=meeting.pk)
+            meeting = services.meeting_update(
+                actor=request.user, meeting=fresh, **form.cleaned_data
+            )
         except ValidationError as exc:
             _form_errors_to(form, exc)
         else:
