@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
 from typing import Any
 
@@ -58,6 +59,16 @@ def _calendar(name: str) -> Calendar:
     return cal
 
 
+def _refresh_hint(cal: Calendar) -> None:
+    """Ask calendar apps to check for changes every hour."""
+    from icalendar import vDuration
+
+    cal.add(
+        "refresh-interval", vDuration(datetime.timedelta(hours=1)), parameters={"VALUE": "DURATION"}
+    )
+    cal.add("x-published-ttl", "PT1H")
+
+
 def base_url(request: Any) -> str:
     if request is None:
         return str(settings.SITE_URL).rstrip("/")
@@ -73,6 +84,7 @@ def meeting_ics(meeting: Meeting, base: str) -> bytes:
 
 def feed_ics(name: str, meetings: Iterable[Meeting], base: str) -> bytes:
     cal = _calendar(name)
+    _refresh_hint(cal)
     for meeting in meetings:
         cal.add_component(_event(meeting, base))
     return cal.to_ical()

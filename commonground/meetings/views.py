@@ -4,7 +4,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -120,7 +120,7 @@ def _detail(
     meeting = selectors.meeting_for_page(partnership, pk)
     user = request.user
     can = {
-        "manage": policy.has_capability(user, partnership, rules.MANAGE),
+        "manage": _may_chair(request, partnership, meeting),
         "record": policy.has_capability(user, partnership, rules.RECORD),
         "propose": policy.has_capability(user, partnership, rules.PROPOSE_ITEM),
     }
@@ -174,6 +174,21 @@ def meeting_detail(request: HttpRequest, partnership: Partnership, pk: int) -> H
     return _detail(request, partnership, pk)
 
 
+def _may_chair(request: HttpRequest, partnership: Partnership, meeting: Meeting) -> bool:
+    """Facilitators and managers build agendas; so does the meeting's own chair."""
+    return (
+        policy.has_capability(request.user, partnership, rules.MANAGE)
+        or meeting.chair_id == request.user.pk
+    )
+
+
+def _require_chair(request: HttpRequest, partnership: Partnership, meeting: Meeting) -> None:
+    if not _may_chair(request, partnership, meeting):
+        raise PermissionDenied(
+            _("Only the chair or a facilitator of this meeting can change its agenda.")
+        )
+
+
 def _meeting(partnership: Partnership, pk: int) -> Meeting:
     return get_object_or_404(
         Meeting.objects.select_related("partnership", "working_group"),
@@ -189,9 +204,10 @@ def _item(meeting: Meeting, item_pk: int) -> AgendaItem:
 
 
 @require_POST
-@partnership_view(rules.MANAGE)
+@partnership_view(rules.VIEW)
 def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
+    _require_chair(request, partnership, meeting)
     form = ItemForm(request.POST)
     if form.is_valid():
         try:
@@ -221,11 +237,12 @@ def item_propose(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 
 
 @require_POST
-@partnership_view(rules.MANAGE)
+@partnership_view(rules.VIEW)
 def item_decide(
     request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
+    _require_chair(request, partnership, meeting)
     item = _item(meeting, item_pk)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -240,11 +257,12 @@ def item_decide(
 
 
 @require_POST
-@partnership_view(rules.MANAGE)
+@partnership_view(rules.VIEW)
 def item_move(
     request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
+    _require_chair(request, partnership, meeting)
     item = _item(meeting, item_pk)
     try:
         services.item_move(

@@ -123,3 +123,20 @@ def test_page_shows_in_norwegian(world, past_meeting, client_for, settings, monk
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nb"
     body = client.get(past_meeting.get_absolute_url()).content.decode()
     assert "Godkjenning av sakslisten" in body
+
+
+def test_the_chair_may_accept_items_without_a_facilitator_role(world, future_meeting, client_for):
+    from commonground.meetings import services
+
+    rep = world.users["representative"]
+    item = services.item_propose(actor=world.users["observer"], meeting=future_meeting, title="X")
+    url = reverse(
+        "meetings:item_decide",
+        kwargs={"slug": world.partnership.slug, "pk": future_meeting.pk, "item_pk": item.pk},
+    )
+    assert client_for("representative").post(url, {"decision": "accept"}).status_code == 403
+    future_meeting.chair = rep
+    future_meeting.save()
+    assert client_for("representative").post(url, {"decision": "accept"}).status_code == 302
+    item.refresh_from_db()
+    assert item.status == "accepted"
