@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from commonground.core import policy
 
-from . import rules, selectors
-from .models import ItemStatus
+from . import rules, selectors, services
+from .models import AgendaItem, ItemStatus, Meeting, MotionResult
 
 router = Router(tags=["meetings"])
 
@@ -143,4 +148,87 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
             for item in meeting.items.all()
             if item.status == ItemStatus.ACCEPTED
         ],
+    }
+
+
+class MotionIn(Schema):
+    text: str
+    proposed_by: int
+    seconded_by: int
+    result: MotionResult
+    votes_for: int = 0
+    votes_against: int = 0
+    abstentions: int = 0
+
+
+class TaskIn(Schema):
+    title: str
+    owner: int | None = None
+    due_on: datetime.date | None = None
+
+
+def _item_for(request: HttpRequest, slug: str, pk: int, item_pk: int, code: str) -> AgendaItem:
+    partnership = policy.partnership_or_404(request.user, slug, code)
+    meeting = get_object_or_404(Meeting, pk=pk, partnership=partnership)
+    item = get_object_or_404(AgendaItem, pk=item_pk, meeting=meeting)
+    item.meeting = meeting
+    return item
+
+
+def _person(partnership_id: int, pk: int | None, field: str) -> Any:
+    if pk is None:
+        return None
+    person = (
+        get_user_model()
+        .objects.filter(
+            pk=pk,
+            partnership_roles__partnership_id=partnership_id,
+            partnership_roles__ended_on=None,
+        )
+        .first()
+    )
+    if person is None:
+        raise ValidationError({field: _("This person holds no role in this partnership.")})
+    return person
+
+
+@router.post(
+    "/{slug}/{pk}/items/{item_pk}/motions",
+    response={201: MotionOut},
+    url_name="meeting_motion_create",
+)
+def motion_create(request: HttpRequest, slug: str, pk: int, item_pk: int, payload: MotionIn):  # type: ignore[no-untyped-def]
+    item = _item_for(request, slug, pk, item_pk, rules.RECORD)
+    pid = item.meeting.partnership_id
+    motion = services.motion_record(
+        actor=request.user,
+        item=item,
+        text=payload.text,
+        proposed_by=_person(pid, payload.proposed_by, "proposed_by"),
+        seconded_by=_person(pid, payload.seconded_by, "seconded_by"),
+        result=payload.result,
+        votes_for=payload.votes_for,
+        votes_against=payload.votes_against,
+        abstentions=payload.abstentions,
+    )
+    return 201, motion
+
+
+@router.post(
+    "/{slug}/{pk}/items/{item_pk}/tasks", response={201: TaskOut}, url_name="meeting_task_create"
+)
+def task_create(request: HttpRequest, slug: str, pk: int, item_pk: int, payload: TaskIn):  # type: ignore[no-untyped-def]
+    item = _item_for(request, slug, pk, item_pk, rules.RECORD)
+    action = services.task_record(
+        actor=request.user,
+        item=item,
+        title=payload.title,
+        owner=_person(item.meeting.partnership_id, payload.owner, "owner"),
+        due_on=payload.due_on,
+    )
+    return 201, {
+        "action_id": action.pk,
+        "title": action.title,
+        "owner": str(action.owner) if action.owner else None,
+        "due_on": action.due_on,
     }

@@ -67,4 +67,26 @@ def rows(world: World) -> list[Row]:
         Row("api:meeting_list", slug, m.VIEW, api=True),
         Row("api:meeting_detail", one, m.VIEW, api=True),
         Row("api:meeting_minutes", one, m.VIEW, api=True),
+        # Self-seconded: refused with 400 after the permission check.
+        Row(
+            "api:meeting_motion_create",
+            on_item,
+            m.RECORD,
+            api=True,
+            method="post",
+            data={
+                "text": "x",
+                "proposed_by": world.users["manager"].pk,
+                "seconded_by": world.users["manager"].pk,
+                "result": "unanimous",
+            },
+        ),
+        Row(
+            "api:meeting_task_create",
+            on_item,
+            m.RECORD,
+            api=True,
+            method="post",
+            data={"title": ""},
+        ),
     ]

@@ -231,3 +231,25 @@ def test_api_minutes(past_meeting, world, client_for):
     data = response.json()
     motions = [m for i in data["items"] for m in i["motions"]]
     assert motions[0]["text"] == "Adopt the agenda" and motions[0]["decision_id"]
+
+
+def test_api_refuses_a_self_seconded_motion_and_records_a_good_one(past_meeting, world, client_for):
+    import json
+
+    from commonground.decisions.models import Decision
+
+    item = past_meeting.items.get(standard="adopt_agenda")
+    url = f"/api/meetings/{world.partnership.slug}/{past_meeting.pk}/items/{item.pk}/motions"
+    client = client_for("manager")
+    rep, manager = world.users["representative"], world.users["manager"]
+    body = {"text": "Adopt", "proposed_by": rep.pk, "seconded_by": rep.pk, "result": "unanimous"}
+    response = client.post(url, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "seconded_by" in response.json()["errors"]
+    assert not Decision.objects.exists()
+    body["seconded_by"] = manager.pk
+    response = client.post(url, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 201 and response.json()["decision_id"]
+    outsider_body = {**body, "proposed_by": world.users["outsider"].pk}
+    response = client.post(url, data=json.dumps(outsider_body), content_type="application/json")
+    assert response.status_code == 400
