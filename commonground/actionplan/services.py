@@ -87,6 +87,8 @@ def action_create(*, actor: Any, partnership: Any, **fields: Any) -> Action:
 def action_update(*, actor: Any, action: Action, **fields: Any) -> Action:
     fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     _check(action.partnership, fields)
+    if fields.get("owner") is not None and not fields.get("owner_organisation"):
+        fields["owner_organisation"] = _owner_org(action.partnership, fields["owner"])
     before = snapshot(action, list(fields))
     for name, value in fields.items():
         setattr(action, name, value)
