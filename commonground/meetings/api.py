@@ -39,8 +39,8 @@ class MeetingOut(Schema):
 
 class MotionOut(Schema):
     text: str
-    proposed_by: str
-    seconded_by: str
+    proposed_by: str | None
+    seconded_by: str | None
     result: str
     votes_for: int
     votes_against: int
@@ -48,12 +48,12 @@ class MotionOut(Schema):
     decision_id: int | None
 
     @staticmethod
-    def resolve_proposed_by(obj) -> str:  # type: ignore[no-untyped-def]
-        return str(obj.proposed_by)
+    def resolve_proposed_by(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return str(obj.proposed_by) if obj.proposed_by else None
 
     @staticmethod
-    def resolve_seconded_by(obj) -> str:  # type: ignore[no-untyped-def]
-        return str(obj.seconded_by)
+    def resolve_seconded_by(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return str(obj.seconded_by) if obj.seconded_by else None
 
 
 class TaskOut(Schema):
