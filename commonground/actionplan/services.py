@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -204,7 +206,13 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
             }
             body = render_to_string(
                 "actionplan/email/reminder.txt",
-                {"owner": owner, "overdue": overdue, "soon": soon, "today": today},
+                {
+                    "owner": owner,
+                    "overdue": overdue,
+                    "soon": soon,
+                    "today": today,
+                    "link": str(settings.SITE_URL).rstrip("/") + reverse("actionplan_global:mine"),
+                },
             )
         send_mail(subject, body, None, [owner.email])
         sent += 1

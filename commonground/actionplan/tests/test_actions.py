@@ -97,6 +97,7 @@ def test_reminders_once_a_day_per_owner(world):
     assert "Late one" in rep_mail.body and "Soon one" in rep_mail.body
     assert "Far one" not in rep_mail.body and "Done one" not in rep_mail.body
     assert "1 overdue, 1 due this week" in rep_mail.subject
+    assert "/actionplan/mine/" in rep_mail.body
     # Same day again: nothing new.
     call_command("send_action_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 2
