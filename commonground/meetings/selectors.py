@@ -168,7 +168,12 @@ def attendance_falling(counts: list[int]) -> bool:
 def next_meetings(partnership: Any, limit: int = 3) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(partnership=partnership, ends_at__gte=timezone.now())
-        .select_related("working_group")
+        .select_related("working_group", "partnership")
+        .annotate(
+            proposed_count=Count(
+                "items", filter=Q(items__status=ItemStatus.PROPOSED), distinct=True
+            )
+        )
         .order_by("starts_at")[:limit]
     )
 

@@ -140,3 +140,28 @@ def test_the_chair_may_accept_items_without_a_facilitator_role(world, future_mee
     assert client_for("representative").post(url, {"decision": "accept"}).status_code == 302
     item.refresh_from_db()
     assert item.status == "accepted"
+
+
+def test_home_panels_do_not_grow_with_meetings(world, client_for):
+    import datetime
+
+    from django.utils import timezone
+
+    from commonground.core.testing import assert_queries_do_not_grow
+    from commonground.meetings.tests.factories import MeetingFactory
+
+    def grow() -> None:
+        for days in (2, 4, 6):
+            start = timezone.now() + datetime.timedelta(days=days)
+            MeetingFactory(
+                partnership=world.partnership,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(hours=1),
+            )
+
+    client = client_for("manager")
+    url = reverse("partnerships:home", kwargs={"slug": world.partnership.slug})
+    grow()
+    body = client.get(url).content.decode()
+    assert "Next meetings" in body and "Action plan" in body
+    assert_queries_do_not_grow(lambda: client.get(url), grow)
