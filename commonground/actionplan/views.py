@@ -35,6 +35,13 @@ SORT_CHOICES = [
 ]
 
 
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
 def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
     return {
         "params": request.GET,
@@ -43,6 +50,7 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
         "statuses": ActionStatus.choices,
         "sorts": [(k, str(v)) for k, v in SORT_CHOICES],
         "qs": querystring_without_page(request),
+        "qs_nosort": _without(request, "page", "sort"),
         "can_edit": policy.has_capability(request.user, partnership, rules.EDIT),
         "summary": selectors.summary(partnership),
     }
