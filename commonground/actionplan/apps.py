@@ -6,3 +6,14 @@ class ActionplanConfig(AppConfig):
     name = "commonground.actionplan"
     label = "actionplan"
     verbose_name = _("Action plan")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav, register_panel
+
+        from . import rules
+        from .panels import actions_panel
+
+        register_nav(
+            order=60, label=_("Action plan"), url_name="actionplan:list", capability=rules.VIEW
+        )
+        register_panel(order=60, template="actionplan/panel.html", context=actions_panel)

@@ -1,0 +1,178 @@
+"""The action plan: who does what by when, and where it came from."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from commonground.core.models import TimeStampedModel
+
+DUE_SOON_DAYS = 7
+
+
+class ActionStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    BLOCKED = "blocked", _("Blocked")
+    DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+
+OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
+
+
+class Action(TimeStampedModel):
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="actions"
+    )
+    title = models.CharField(_("title"), max_length=200)
+    description = models.TextField(_("description"), blank=True)
+    enablers = models.TextField(
+        _("enablers and resources needed"),
+        blank=True,
+        help_text=_("What has to be in place: money, people, permissions, data."),
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("owner"),
+    )
+    owner_organisation = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("owner organisation"),
+    )
+    working_group = models.ForeignKey(
+        "partnerships.WorkingGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("working group"),
+    )
+    priority = models.PositiveSmallIntegerField(
+        _("priority (1 = highest)"),
+        default=3,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+    start_on = models.DateField(_("start"), null=True, blank=True)
+    due_on = models.DateField(_("due"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    meeting = models.ForeignKey(
+        "meetings.Meeting",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("from meeting"),
+    )
+    agenda_item = models.ForeignKey(
+        "meetings.AgendaItem",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("from agenda item"),
+    )
+    decision = models.ForeignKey(
+        "decisions.Decision",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("from decision"),
+    )
+    agreement_deliverable = models.CharField(
+        _("from agreement deliverable"),
+        max_length=300,
+        blank=True,
+        help_text=_("Name or link of the agreement deliverable this action serves."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "priority", "id"]
+        indexes = [
+            models.Index(fields=["partnership", "status", "due_on"]),
+            models.Index(fields=["owner", "status"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(priority__gte=1, priority__lte=5),
+                name="action_priority_1_to_5",
+                violation_error_message=_("Priority goes from 1 (highest) to 5 (lowest)."),
+            ),
+            models.CheckConstraint(
+                condition=Q(start_on__isnull=True)
+                | Q(due_on__isnull=True)
+                | Q(due_on__gte=models.F("start_on")),
+                name="action_due_not_before_start",
+                violation_error_code="due_before_start",
+                violation_error_message=_("The due date cannot be before the start date."),
+            ),
+        ]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplan:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
+
+    @property
+    def is_due_soon(self) -> bool:
+        if not self.is_open or self.due_on is None:
+            return False
+        today = timezone.localdate()
+        return today <= self.due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS)
+
+
+class ReminderKind(models.TextChoices):
+    DUE_SOON = "due_soon", _("Due soon")
+    OVERDUE = "overdue", _("Overdue")
+
+
+class ActionReminder(models.Model):
+    """One reminder sent to an owner on one day (makes the command idempotent per day)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    sent_on = models.DateField()
+    actions = models.ManyToManyField(Action, related_name="reminders")
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "sent_on"], name="action_reminder_once_a_day")
+        ]
+        verbose_name = _("action reminder")
+        verbose_name_plural = _("action reminders")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.sent_on}"

@@ -1,0 +1,275 @@
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.http import AuthedRequest
+from commonground.core.pagination import paginate, querystring_without_page
+from commonground.core.policy import partnership_view
+from commonground.meetings.forms import partnership_people
+from commonground.partnerships.models import Partnership
+
+from . import rules, selectors, services
+from .forms import ActionForm, StatusForm
+from .models import OPEN_STATUSES, Action, ActionStatus
+
+SORT_CHOICES = [
+    ("due", gettext_lazy("Due date")),
+    ("-due", gettext_lazy("Due date, latest first")),
+    ("priority", gettext_lazy("Priority")),
+    ("status", gettext_lazy("Status")),
+    ("owner", gettext_lazy("Owner")),
+    ("title", gettext_lazy("Title")),
+    ("updated", gettext_lazy("Recently updated")),
+]
+
+
+def _without(request: HttpRequest, *names: str) -> str:
+    params = request.GET.copy()
+    for name in names:
+        params.pop(name, None)
+    return params.urlencode()
+
+
+def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+    return {
+        "params": request.GET,
+        "people": partnership_people(partnership),
+        "groups": partnership.working_groups.all(),
+        "statuses": ActionStatus.choices,
+        "sorts": [(k, str(v)) for k, v in SORT_CHOICES],
+        "qs": querystring_without_page(request),
+        "qs_nosort": _without(request, "page", "sort"),
+        "can_edit": policy.has_capability(request.user, partnership, rules.EDIT),
+        "summary": selectors.summary(partnership),
+    }
+
+
+@partnership_view(rules.VIEW)
+def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    page = paginate(request, selectors.actions_of(partnership, request.GET))
+    return render(
+        request,
+        "actionplan/action_list.html",
+        {"page": page, **_filter_context(request, partnership)},
+    )
+
+
+@partnership_view(rules.VIEW)
+def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return render(
+        request,
+        "actionplan/action_board.html",
+        {
+            "columns": selectors.board(partnership, request.GET),
+            "status_form_choices": ActionStatus.choices,
+            **_filter_context(request, partnership),
+        },
+    )
+
+
+@partnership_view(rules.VIEW)
+def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = get_object_or_404(
+        selectors.with_related(Action.objects.all()), pk=pk, partnership=partnership
+    )
+    return render(
+        request,
+        "actionplan/action_detail.html",
+        {
+            "action": action,
+            "can_edit": policy.has_capability(request.user, partnership, rules.EDIT),
+            "statuses": ActionStatus.choices,
+        },
+    )
+
+
+def _save(request: HttpRequest, partnership: Partnership, action: Action | None) -> HttpResponse:
+    form = ActionForm(request.POST or None, instance=action, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if action is None:
+                action = services.action_create(actor=request.user, partnership=partnership, **data)
+                messages.success(request, _("Action added."))
+            else:
+                # The form has already copied the values onto the instance; reload for a clean diff.
+                action = Action.objects.get(pk=action.pk)
+                services.action_update(actor=request.user, action=action, **data)
+                messages.success(request, _("Saved."))
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field, errs in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errs)
+            else:
+                form.add_error(None, exc)
+        else:
+            return redirect(action)
+    return render(
+        request,
+        "actionplan/action_form.html",
+        {"form": form, "action": action},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.EDIT)
+def action_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return _save(request, partnership, None)
+
+
+@partnership_view(rules.EDIT)
+def action_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action, pk=pk, partnership=partnership)
+    return _save(request, partnership, action)
+
+
+@require_POST
+@partnership_view(rules.EDIT)
+def action_status(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    action = get_object_or_404(Action, pk=pk, partnership=partnership)
+    form = StatusForm(request.POST)
+    if form.is_valid():
+        services.action_set_status(
+            actor=request.user, action=action, status=form.cleaned_data["status"]
+        )
+        messages.success(
+            request,
+            _("%(title)s: %(status)s")
+            % {"title": action.title, "status": action.get_status_display()},
+        )
+    else:
+        messages.error(request, _("Choose a status."))
+    back = request.POST.get("next", "")
+    if back.startswith("/") and not back.startswith("//"):
+        return redirect(back)
+    return redirect(action)
+
+
+# --- exports ---------------------------------------------------------------------------
+
+
+def _export_rows(partnership: Partnership, params: Any) -> tuple[list[str], list[list[Any]]]:
+    header = [
+        _("Title"),
+        _("Status"),
+        _("Priority"),
+        _("Owner"),
+        _("Organisation"),
+        _("Working group"),
+        _("Start"),
+        _("Due"),
+        _("Overdue"),
+        _("Enablers and resources"),
+        _("Description"),
+        _("From meeting"),
+        _("From decision"),
+        _("From agreement deliverable"),
+    ]
+    rows = []
+    for a in selectors.actions_of(partnership, params).iterator(chunk_size=500):
+        rows.append(
+            [
+                a.title,
+                a.get_status_display(),
+                a.priority,
+                str(a.owner or ""),
+                str(a.owner_organisation or ""),
+                str(a.working_group or ""),
+                a.start_on,
+                a.due_on,
+                _("yes") if a.is_overdue else "",
+                a.enablers,
+                a.description,
+                str(a.meeting or ""),
+                str(a.decision or ""),
+                a.agreement_deliverable,
+            ]
+        )
+    return [str(h) for h in header], rows
+
+
+def _safe_cell(value: Any) -> Any:
+    """Stop spreadsheet apps from running a cell as a formula."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+@partnership_view(rules.VIEW)
+def export_csv(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    header, rows = _export_rows(partnership, request.GET)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_safe_cell("" if v is None else v) for v in row])
+    response = HttpResponse("\ufeff" + buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="actions-{partnership.slug}-{stamp}.csv"'
+    )
+    return response
+
+
+@partnership_view(rules.VIEW)
+def export_xlsx(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    header, rows = _export_rows(partnership, request.GET)
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = str(_("Actions"))[:31]
+    ws.append(header)
+    for cell in ws[1]:
+        cell.font = Font(bold=True)
+    for row in rows:
+        ws.append([_safe_cell(v) for v in row])
+    for col, width in zip(
+        "ABCDEFGHIJKLMN", [40, 14, 8, 22, 28, 22, 12, 12, 9, 30, 40, 30, 30, 30], strict=True
+    ):
+        ws.column_dimensions[col].width = width
+    ws.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = (
+        f'attachment; filename="actions-{partnership.slug}-{stamp}.xlsx"'
+    )
+    return response
+
+
+# --- across partnerships -----------------------------------------------------------------
+
+
+def my_actions(request: AuthedRequest) -> HttpResponse:
+    qs = selectors.with_related(rules.visible_actions(request.user).filter(owner=request.user))
+    show = request.GET.get("show", "open")
+    if show != "all":
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    page = paginate(request, selectors.sorted_actions(qs, request.GET.get("sort")))
+    return render(
+        request,
+        "actionplan/my_actions.html",
+        {"page": page, "show": show, "qs": querystring_without_page(request)},
+    )
+
+
+my_actions.capability = "signed_in"  # type: ignore[attr-defined]

@@ -1,0 +1,187 @@
+"""Reads for meetings: lists, the meeting page, quorum and the attendance trend."""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from .models import (
+    AgendaItem,
+    Attendance,
+    AttendanceStatus,
+    ItemStatus,
+    Meeting,
+    MeetingSettings,
+    Motion,
+)
+
+
+def meetings_of(partnership: Any) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(partnership=partnership)
+        .select_related("working_group", "chair", "partnership")
+        .annotate(
+            present_count=Count(
+                "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
+            ),
+            proposed_count=Count(
+                "items", filter=Q(items__status=ItemStatus.PROPOSED), distinct=True
+            ),
+        )
+    )
+
+
+def meeting_for_page(partnership: Any, pk: int) -> Meeting:
+    from django.shortcuts import get_object_or_404
+
+    from commonground.actionplan.models import Action
+
+    qs = Meeting.objects.select_related(
+        "partnership", "working_group", "chair", "minutes_approved_at"
+    ).prefetch_related(
+        Prefetch(
+            "items",
+            queryset=AgendaItem.objects.select_related("proposed_by")
+            .prefetch_related(
+                Prefetch(
+                    "motions",
+                    queryset=Motion.objects.select_related(
+                        "proposed_by", "seconded_by", "decision"
+                    ),
+                ),
+                Prefetch("actions", queryset=Action.objects.select_related("owner", "partnership")),
+            )
+            .order_by("position", "id"),
+        ),
+        Prefetch(
+            "attendance",
+            queryset=Attendance.objects.select_related("user", "organisation").order_by(
+                "user__display_name", "id"
+            ),
+        ),
+        "assessments",
+    )
+    return get_object_or_404(qs, pk=pk, partnership=partnership)
+
+
+def quorum_fraction(partnership: Any) -> Decimal:
+    setting = MeetingSettings.objects.filter(partnership=partnership).first()
+    return setting.quorum_fraction if setting else Decimal("0.50")
+
+
+def quorum(meeting: Meeting, attendance: list[Attendance] | None = None) -> dict[str, Any]:
+    """Whether enough were present: organisations for the partnership, people for a group."""
+    from commonground.partnerships.models import MembershipStatus
+
+    fraction = quorum_fraction(meeting.partnership)
+    if attendance is None:
+        attendance = list(meeting.attendance.all())
+    present = [a for a in attendance if a.status == AttendanceStatus.PRESENT]
+    if meeting.working_group_id:
+        member_ids = set(meeting.working_group.members.values_list("pk", flat=True))  # type: ignore[union-attr]
+        base = len(member_ids)
+        count = len({a.user_id for a in present if a.user_id in member_ids})
+        basis = "people"
+    else:
+        active = set(
+            meeting.partnership.memberships.filter(status=MembershipStatus.ACTIVE).values_list(
+                "organisation_id", flat=True
+            )
+        )
+        base = len(active)
+        count = len({a.organisation_id for a in present if a.organisation_id in active})
+        basis = "organisations"
+    required = max(1, math.ceil(fraction * base)) if base else 1
+    return {
+        "fraction": fraction,
+        "percent": int(fraction * 100),
+        "basis": basis,
+        "base": base,
+        "present": count,
+        "required": required,
+        "met": count >= required,
+        "recorded": bool(attendance),
+    }
+
+
+def roster(meeting: Meeting) -> list[Any]:
+    """The people expected at the meeting: the group's members, or everyone with a role."""
+    from commonground.partnerships.models import Role
+
+    User = get_user_model()
+    if meeting.working_group_id:
+        ids = set(meeting.working_group.members.values_list("pk", flat=True))  # type: ignore[union-attr]
+        if meeting.working_group.lead_id:  # type: ignore[union-attr]
+            ids.add(meeting.working_group.lead_id)  # type: ignore[union-attr]
+    else:
+        ids = set(
+            Role.objects.filter(partnership=meeting.partnership, ended_on__isnull=True).values_list(
+                "user_id", flat=True
+            )
+        )
+    ids |= set(meeting.attendance.values_list("user_id", flat=True))
+    return list(User.objects.filter(pk__in=ids).order_by("display_name", "email"))
+
+
+def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
+    """Present counts of the last meetings of the whole partnership, oldest first."""
+    past = list(
+        Meeting.objects.filter(
+            partnership=partnership, working_group__isnull=True, starts_at__lte=timezone.now()
+        )
+        .annotate(
+            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
+            absent=Count("attendance", filter=~Q(attendance__status=AttendanceStatus.PRESENT)),
+        )
+        .filter(Q(present__gt=0) | Q(absent__gt=0))
+        .order_by("-starts_at")[:limit]
+    )
+    past.reverse()
+    rows = [
+        {
+            "title": m.title,
+            "date": timezone.localtime(m.starts_at).date().isoformat(),
+            "present": m.present,  # type: ignore[attr-defined]
+            "absent": m.absent,  # type: ignore[attr-defined]
+        }
+        for m in past
+    ]
+    return {"rows": rows, "falling": attendance_falling([r["present"] for r in rows])}
+
+
+def attendance_falling(counts: list[int]) -> bool:
+    """Falling: two drops in a row, or the last meeting 20% below the earlier average."""
+    if len(counts) < 2:
+        return False
+    if len(counts) >= 3 and counts[-1] < counts[-2] < counts[-3]:
+        return True
+    earlier = counts[:-1]
+    average = sum(earlier) / len(earlier)
+    return average > 0 and counts[-1] < 0.8 * average
+
+
+def next_meetings(partnership: Any, limit: int = 3) -> QuerySet[Meeting]:
+    return (
+        Meeting.objects.filter(partnership=partnership, ends_at__gte=timezone.now())
+        .select_related("working_group", "partnership")
+        .annotate(
+            proposed_count=Count(
+                "items", filter=Q(items__status=ItemStatus.PROPOSED), distinct=True
+            )
+        )
+        .order_by("starts_at")[:limit]
+    )
+
+
+def later_meetings(meeting: Meeting) -> QuerySet[Meeting]:
+    """Meetings at which this meeting's minutes can be approved."""
+    return Meeting.objects.filter(
+        partnership=meeting.partnership,
+        starts_at__gt=meeting.starts_at,
+        starts_at__lte=timezone.now(),
+    ).order_by("starts_at")
