@@ -70,6 +70,7 @@ def build(ctx: DemoContext) -> None:
     v3 = services.latest_version(mou)
     amended = dict(v3.clauses)
     amended[Component.TERMINATION] = amended[Component.TERMINATION].replace("60 days", "90 days")
+    amended[Component.PARTIES] += "\n- Kretsløp Tekstil AS"
     amended[Component.DELIVERABLES] += (
         "\n- Kretsløp Tekstil AS provides six trainee places a year in textile sorting"
     )

@@ -155,12 +155,14 @@ class Ratification(models.Model):
     """A party's signature on one exact version. Never edited or deleted."""
 
     version = models.ForeignKey(
-        AgreementVersion, on_delete=models.PROTECT, related_name="ratifications"
+        AgreementVersion, on_delete=models.CASCADE, related_name="ratifications"
     )
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
     signer_name = models.CharField(_("name"), max_length=200)
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200)
@@ -183,13 +185,13 @@ class Ratification(models.Model):
 
 class TerminationNotice(models.Model):
     agreement = models.ForeignKey(
-        Agreement, on_delete=models.PROTECT, related_name="termination_notices"
+        Agreement, on_delete=models.CASCADE, related_name="termination_notices"
     )
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     given_on = models.DateField(_("given on"))
     effective_on = models.DateField(_("takes effect on"))
@@ -251,7 +253,7 @@ class CompactSignature(models.Model):
         "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
     )
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)

@@ -103,6 +103,7 @@ def prefill(template: str, partnership: Any, parties: list[Any]) -> dict[str, st
         _("%(person)s (%(org)s): %(role)s")
         % {"person": r.user, "org": r.organisation, "role": r.get_kind_display()}
         for r in roles
+        if r.kind in ("convener", "manager", "representative", "sponsor", "champion", "facilitator")
     ]
     contact_lines = [
         f"{r.user} — {r.title or r.get_kind_display()}, {r.organisation} ({r.user.email})"
@@ -192,8 +193,7 @@ def prefill(template: str, partnership: Any, parties: list[Any]) -> dict[str, st
 _TOKEN = re.compile(r"\s+|[^\s]+")
 
 
-def diff_html(old: str, new: str) -> SafeString:
-    """Word-level diff of two texts as HTML with <ins> and <del> (whitespace kept)."""
+def _words(old: str, new: str) -> str:
     a, b = _TOKEN.findall(old), _TOKEN.findall(new)
     out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -204,7 +204,37 @@ def diff_html(old: str, new: str) -> SafeString:
             out.append(f"<del>{escape(''.join(a[i1:i2]))}</del>")
         if op in ("insert", "replace"):
             out.append(f"<ins>{escape(''.join(b[j1:j2]))}</ins>")
-    return mark_safe("".join(out))
+    return "".join(out)
+
+
+def diff_html(old: str, new: str, *, context: int = 2) -> SafeString:
+    """A readable diff of two texts as HTML: changed lines with word-level <ins>/<del>,
+    long unchanged stretches folded to a few lines of context. Everything is escaped."""
+    a, b = old.splitlines(), new.splitlines()
+    out: list[str] = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if op == "equal":
+            block = a[i1:i2]
+            if len(block) > 2 * context + 1:
+                head = block[:context] if i1 > 0 else []
+                tail = block[-context:] if i2 < len(a) else []
+                hidden = len(block) - len(head) - len(tail)
+                out.extend(escape(line) for line in head)
+                out.append(
+                    '<span class="diff__skip">'
+                    + escape(_("… %(n)s unchanged lines …") % {"n": hidden})
+                    + "</span>"
+                )
+                out.extend(escape(line) for line in tail)
+            else:
+                out.extend(escape(line) for line in block)
+        elif op == "replace":
+            out.append(_words("\n".join(a[i1:i2]), "\n".join(b[j1:j2])))
+        elif op == "delete":
+            out.append(f"<del>{escape(chr(10).join(a[i1:i2]))}</del>")
+        else:
+            out.append(f"<ins>{escape(chr(10).join(b[j1:j2]))}</ins>")
+    return mark_safe("\n".join(out))
 
 
 def diff_stats(old: str, new: str) -> dict[str, int]:

@@ -133,7 +133,7 @@ class Contribution(TimeStampedModel):
     )
     recipient_group = models.ForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="contributions",
