@@ -62,7 +62,7 @@ def ledger(
     partnership: Any, *, kind: str = "", status: str = "", contributor: Any = None
 ) -> QuerySet:
     qs = Contribution.objects.filter(partnership=partnership).select_related(
-        "contributor", "recipient_org", "recipient_group"
+        "contributor", "recipient_org", "recipient_group", "partnership"
     )
     if kind:
         qs = qs.filter(kind=kind)
@@ -182,7 +182,7 @@ def overdue(partnership: Any, today: datetime.date) -> QuerySet:
         Contribution.objects.filter(
             partnership=partnership, status__in=OPEN_STATUSES, due_on__lt=today
         )
-        .select_related("contributor")
+        .select_related("contributor", "partnership")
         .order_by("due_on", "id")
     )
 
@@ -195,7 +195,7 @@ def overdue_payments(partnership: Any, today: datetime.date) -> QuerySet:
             due_on__lt=today,
         )
         .exclude(contribution__status=Status.WITHDRAWN)
-        .select_related("contribution__contributor")
+        .select_related("contribution__contributor", "contribution__partnership")
         .order_by("due_on", "id")
     )
 
@@ -206,7 +206,7 @@ def timeline(partnership: Any, today: datetime.date) -> list[dict[str, Any]]:
     qs = (
         Contribution.objects.filter(partnership=partnership)
         .exclude(status=Status.WITHDRAWN)
-        .select_related("contributor")
+        .select_related("contributor", "partnership")
     )
     for c in qs:
         if c.committed_on:
@@ -232,7 +232,7 @@ def timeline(partnership: Any, today: datetime.date) -> list[dict[str, Any]]:
     payments = (
         PaymentScheduleEntry.objects.filter(contribution__partnership=partnership)
         .exclude(contribution__status=Status.WITHDRAWN)
-        .select_related("contribution__contributor")
+        .select_related("contribution__contributor", "contribution__partnership")
     )
     for p in payments:
         late = p.paid_on is None and p.due_on < today

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-import markdown
+import markdown  # type: ignore[import-untyped]
 import nh3
 from django import template
 from django.utils.safestring import SafeString, mark_safe
