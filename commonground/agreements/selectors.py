@@ -81,6 +81,7 @@ def state(agreement: Agreement, today: datetime.date) -> State:
 def agreements(partnership: Any) -> QuerySet[Agreement]:
     return (
         Agreement.objects.filter(partnership=partnership)
+        .select_related("partnership")
         .prefetch_related(_versions_prefetch(), "termination_notices")
         .order_by("-created_at", "-id")
     )
@@ -100,6 +101,7 @@ def version_of(agreement: Agreement, number: int) -> AgreementVersion:
 def compacts(partnership: Any) -> QuerySet[Compact]:
     return (
         Compact.objects.filter(partnership=partnership)
+        .select_related("partnership")
         .prefetch_related("principles", "signatures__organisation", "signatures__signed_by")
         .order_by("-created_at", "-id")
     )
