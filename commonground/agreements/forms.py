@@ -123,6 +123,7 @@ class RatifyForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
 
 
 class TerminationForm(forms.Form):
@@ -135,6 +136,7 @@ class TerminationForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
 
 
 class AmendForm(forms.Form):
@@ -168,6 +170,7 @@ class SignForm(forms.Form):
     def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
 
 
 class AssessForm(forms.Form):
@@ -179,6 +182,7 @@ class AssessForm(forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations  # type: ignore[attr-defined]
+        self.fields["organisation"].empty_label = None  # type: ignore[attr-defined]
         self.fields["year"].initial = timezone.localdate().year
         self.principles = principles
         for p in principles:

@@ -125,4 +125,17 @@ def compact_scores(compact: Compact) -> dict[str, Any]:
         .select_related("organisation", "principle")
         .order_by("-year", "organisation__name", "principle__order")
     )
-    return {"by_principle": by_principle, "years": sorted(years), "detail": detail}
+    principle_ids = list(compact.principles.order_by("order", "id").values_list("pk", flat=True))
+    grid: dict[tuple[int, str], dict[int, int]] = {}
+    for a in detail:
+        grid.setdefault((a.year, a.organisation.name), {})[a.principle_id] = a.score
+    grid_rows: list[dict[str, Any]] = [
+        {"year": year, "organisation": org, "cells": [cells.get(pk) for pk in principle_ids]}
+        for (year, org), cells in sorted(grid.items(), key=lambda kv: (-kv[0][0], kv[0][1]))
+    ]
+    return {
+        "by_principle": by_principle,
+        "years": sorted(years),
+        "detail": detail,
+        "rows": grid_rows,
+    }

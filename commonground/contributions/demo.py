@@ -404,6 +404,8 @@ BENEFITS = [
     ("house", "received", "Tool library stock", "45000"),
     ("residents", "expected", "Repair cafés in Sagene", None),
     ("library", "expected", "New visitors to the branches", None),
+    ("library", "received", "Repair workshops drew 900 new visitors", None),
+    ("residents", "received", "Monthly repair café in Sagene", "20000"),
 ]
 
 

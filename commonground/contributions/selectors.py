@@ -379,10 +379,17 @@ def balance(partnership: Any) -> list[dict[str, Any]]:
         b = benefits[org.pk]
         gives = g.total if g else ZERO
         gets = b["received_value"]
-        one_sided = bool(
-            (g and g.count >= 1 and b["received"] == 0 and received_contrib.get(org.pk, 0) == 0)
-            or (gives > 0 and gets > 0 and gets * 4 < gives)
+        nothing_back = bool(
+            g and g.count >= 1 and b["received"] == 0 and received_contrib.get(org.pk, 0) == 0
         )
+        little_back = gives > 0 and gets > 0 and gets * 4 < gives
+        if nothing_back:
+            reason = _("gives, but has had nothing back yet")
+        elif little_back:
+            reason = _("gets back less than a quarter of what it gives")
+        else:
+            reason = ""
+        one_sided = bool(reason)
         result.append(
             {
                 "organisation": org,
@@ -394,6 +401,7 @@ def balance(partnership: Any) -> list[dict[str, Any]]:
                 "expected_value": b["expected_value"],
                 "received_value": gets,
                 "one_sided": one_sided,
+                "reason": reason,
             }
         )
     return result

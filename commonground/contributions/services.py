@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core.audit import audit_record, snapshot
-from commonground.partnerships.models import MembershipStatus, WorkingGroup
+from commonground.partnerships.models import MembershipStatus, Role, WorkingGroup
 
 from .models import (
     CURRENCIES,
@@ -65,6 +65,29 @@ def _member_ids(partnership: Any) -> set[int]:
             "organisation_id", flat=True
         )
     )
+
+
+def check_speaks_for(actor: Any, partnership: Any, organisation: Any) -> None:
+    """Managers record for anyone; a representative records only for their own organisation."""
+    from commonground.core import policy
+
+    from . import rules
+
+    if actor is None or not getattr(actor, "is_authenticated", False) or organisation is None:
+        return
+    if policy.has_capability(actor, partnership, rules.MANAGE):
+        return
+    if not Role.objects.filter(
+        partnership=partnership, user=actor, organisation=organisation, ended_on__isnull=True
+    ).exists():
+        raise ValidationError(
+            {
+                "contributor": [
+                    _("You can only record for the organisation you represent, not %(org)s.")
+                    % {"org": organisation}
+                ]
+            }
+        )
 
 
 def _as_decimal(value: Any, label: str) -> Decimal | None:
@@ -144,6 +167,7 @@ def validate_contribution(partnership: Any, data: dict[str, Any]) -> dict[str, A
 @transaction.atomic
 def contribution_create(*, actor: Any, partnership: Any, **data: Any) -> Contribution:
     clean = validate_contribution(partnership, data)
+    check_speaks_for(actor, partnership, clean["contributor"])
     fields = {k: v for k, v in clean.items() if k in CONTRIBUTION_FIELDS}
     for name in ("description", "valuation_method", "source", "conditions", "scope"):
         fields[name] = fields.get(name) or ""
@@ -171,6 +195,8 @@ def contribution_update(*, actor: Any, contribution: Contribution, **data: Any) 
     merged = {name: getattr(contribution, name) for name in CONTRIBUTION_FIELDS}
     merged.update(data)
     clean = validate_contribution(contribution.partnership, merged)
+    check_speaks_for(actor, contribution.partnership, contribution.contributor)
+    check_speaks_for(actor, contribution.partnership, clean["contributor"])
     before = snapshot(contribution, ["title", "amount", "currency", "due_on"])
     for name in CONTRIBUTION_FIELDS:
         value = clean.get(name)
@@ -357,6 +383,10 @@ def benefit_record(
                 ]
             }
         )
+    try:
+        check_speaks_for(actor, partnership, organisation)
+    except ValidationError as exc:
+        raise ValidationError({"organisation": exc.message_dict["contributor"]}) from None
     amount = _as_decimal(value, _("The value"))
     currency = (currency or "").upper()
     if amount is not None and currency not in CURRENCIES:

@@ -302,3 +302,26 @@ def test_pages_do_not_grow_queries_with_data(world, client_for, name):
             )
 
     assert_queries_do_not_grow(lambda: client.get(url), grow)
+
+
+def test_a_representative_records_only_for_their_own_organisation(world):
+    with pytest.raises(ValidationError, match="only record for the organisation you represent"):
+        services.contribution_create(
+            actor=world.users["representative"],
+            partnership=world.partnership,
+            kind="data",
+            title="Not mine",
+            contributor=world.second_organisation,
+            currency="NOK",
+            pledged_on=datetime.date(2026, 1, 1),
+        )
+    mine = services.contribution_create(
+        actor=world.users["representative"],
+        partnership=world.partnership,
+        kind="data",
+        title="Mine",
+        contributor=world.organisation,
+        currency="NOK",
+        pledged_on=datetime.date(2026, 1, 1),
+    )
+    assert mine.created_by == world.users["representative"]
