@@ -436,3 +436,76 @@ def test_compact_is_signed_voluntarily_and_assessed_yearly(world, signer2):
     scores = selectors.compact_scores(compact)
     assert scores["by_principle"][p1.pk] == [{"year": year, "avg": 5.0}]
     assert len(scores["detail"]) == 2
+
+
+def test_create_view_builds_a_prefilled_draft(world, client_for):
+    url = reverse("agreements:create", kwargs={"slug": world.partnership.slug})
+    response = client_for("representative").post(
+        url,
+        {
+            "title": "Letter on tools",
+            "template": "letter",
+            "form": "mutual",
+            "parties": [world.organisation.pk, world.second_organisation.pk],
+            "start_on": "2026-02-01",
+        },
+    )
+    assert response.status_code == 302
+    a = Agreement.objects.get(title="Letter on tools")
+    assert "This letter confirms" in services.latest_version(a).text
+    bad = client_for("representative").post(
+        url,
+        {"title": "Lonely", "template": "blank", "form": "mou", "parties": [world.organisation.pk]},
+    )
+    assert bad.status_code == 400 and b"at least two parties" in bad.content
+    assert b"Lonely" in bad.content
+
+
+def test_compact_sign_and_assess_views(world, client_for):
+    compact = services.compact_create(
+        actor=world.users["manager"],
+        partnership=world.partnership,
+        title="Compact",
+        introduction="",
+        principles=[("Transparency", "")],
+    )
+    slug = world.partnership.slug
+    client = client_for("representative")
+    client.post(
+        reverse("agreements:compact_sign", kwargs={"slug": slug, "pk": compact.pk}),
+        {"organisation": world.organisation.pk},
+    )
+    assert compact.signatures.filter(organisation=world.organisation).exists()
+    principle = compact.principles.get()
+    url = reverse("agreements:compact_assess", kwargs={"slug": slug, "pk": compact.pk})
+    year = datetime.date.today().year
+    bad = client.post(
+        url, {"organisation": world.organisation.pk, "year": year + 5, f"score_{principle.pk}": 4}
+    )
+    assert bad.status_code == 400 and b"current year" in bad.content
+    ok = client.post(
+        url, {"organisation": world.organisation.pk, "year": year, f"score_{principle.pk}": 4}
+    )
+    assert ok.status_code == 302
+    assert principle.assessments.get().score == 4
+
+
+def test_objects_of_another_partnership_are_404(world, client_for):
+    from commonground.partnerships.models import Membership
+
+    for org in (world.organisation, world.second_organisation):
+        Membership.objects.create(partnership=world.other_partnership, organisation=org)
+    other = services.agreement_create(
+        actor=None,
+        partnership=world.other_partnership,
+        title="Elsewhere",
+        form="mou",
+        parties=[world.organisation, world.second_organisation],
+    )
+    url = reverse("agreements:detail", kwargs={"slug": world.partnership.slug, "pk": other.pk})
+    assert client_for("manager").get(url).status_code == 404
+    pdf = reverse(
+        "agreements:version_pdf",
+        kwargs={"slug": world.partnership.slug, "pk": other.pk, "number": 1},
+    )
+    assert client_for("manager").get(pdf).status_code == 404

@@ -325,3 +325,35 @@ def test_a_representative_records_only_for_their_own_organisation(world):
         pledged_on=datetime.date(2026, 1, 1),
     )
     assert mine.created_by == world.users["representative"]
+
+
+def test_contribution_of_another_partnership_is_404(world, client_for):
+    from commonground.partnerships.models import Membership
+
+    Membership.objects.create(partnership=world.other_partnership, organisation=world.organisation)
+    other = services.contribution_create(
+        actor=None,
+        partnership=world.other_partnership,
+        kind="data",
+        title="Elsewhere",
+        contributor=world.organisation,
+        currency="NOK",
+        pledged_on=datetime.date(2026, 1, 1),
+    )
+    url = reverse("contributions:detail", kwargs={"slug": world.partnership.slug, "pk": other.pk})
+    assert client_for("manager").get(url).status_code == 404
+    api = reverse(
+        "api:contribution_detail", kwargs={"slug": world.partnership.slug, "pk": other.pk}
+    )
+    assert client_for("manager").get(api).status_code == 404
+
+
+def test_flow_page_filters_by_kind_and_period(world, client_for):
+    make_contribution(world, title="Early money", pledged_on=datetime.date(2025, 1, 1))
+    make_contribution(world, title="Late asset", kind="asset", pledged_on=datetime.date(2026, 3, 1))
+    url = reverse("contributions:flow", kwargs={"slug": world.partnership.slug})
+    client = client_for("observer")
+    page = client.get(url, {"date_from": "2026-01-01"}).content.decode()
+    assert "Assets and facilities" in page and 'id="flow-data"' in page
+    only_funding = client.get(url, {"kind": "funding", "date_to": "2025-12-31"}).content.decode()
+    assert "Assets and facilities</td>" not in only_funding and "Funding</td>" in only_funding
