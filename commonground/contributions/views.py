@@ -81,6 +81,11 @@ def _detail_context(
     can_record: bool,
     **forms: Any,
 ) -> dict[str, Any]:
+    if can_record:
+        try:
+            services.check_speaks_for(request.user, partnership, contribution.contributor)
+        except ValidationError:
+            can_record = False
     return {
         "c": contribution,
         "today": timezone.localdate(),

@@ -357,3 +357,10 @@ def test_flow_page_filters_by_kind_and_period(world, client_for):
     assert "Assets and facilities" in page and 'id="flow-data"' in page
     only_funding = client.get(url, {"kind": "funding", "date_to": "2025-12-31"}).content.decode()
     assert "Assets and facilities</td>" not in only_funding and "Funding</td>" in only_funding
+
+
+def test_detail_offers_editing_only_to_those_who_speak_for_the_giver(world, client_for):
+    c = make_contribution(world, contributor=world.second_organisation)
+    url = reverse("contributions:detail", kwargs={"slug": world.partnership.slug, "pk": c.pk})
+    assert client_for("representative").get(url).context["can_record"] is False
+    assert client_for("manager").get(url).context["can_record"] is True
