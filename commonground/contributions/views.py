@@ -1,0 +1,391 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.pagination import paginate, querystring_without_page
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import Partnership
+
+from . import exports, rules, selectors, services
+from .forms import (
+    BaseCurrencyForm,
+    BenefitForm,
+    ContributionForm,
+    FilterForm,
+    FlowFilterForm,
+    ImportForm,
+    RateForm,
+    ScheduleForm,
+    TransferForm,
+    TransitionForm,
+)
+from .models import Contribution, ExchangeRate, Kind, Status
+
+
+def _apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+@partnership_view(rules.VIEW)
+def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = FilterForm(request.GET or None, partnership=partnership)
+    filters: dict[str, Any] = {}
+    if form.is_valid():
+        filters = {k: v for k, v in form.cleaned_data.items() if v}
+    page = paginate(request, selectors.ledger(partnership, **filters))
+    today = timezone.localdate()
+    return render(
+        request,
+        "contributions/ledger.html",
+        {
+            "filter_form": form,
+            "page": page,
+            "qs": querystring_without_page(request),
+            "today": today,
+            "totals": selectors.totals(partnership),
+            "overdue_count": selectors.overdue(partnership, today).count(),
+            "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+        },
+    )
+
+
+@partnership_view(rules.VIEW)
+def detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    contribution = selectors.contribution_detail(partnership, pk)
+    can_record = policy.has_capability(request.user, partnership, rules.RECORD)
+    return render(
+        request,
+        "contributions/detail.html",
+        _detail_context(request, partnership, contribution, can_record),
+    )
+
+
+def _detail_context(
+    request: HttpRequest,
+    partnership: Partnership,
+    contribution: Contribution,
+    can_record: bool,
+    **forms: Any,
+) -> dict[str, Any]:
+    if can_record:
+        try:
+            services.check_speaks_for(request.user, partnership, contribution.contributor)
+        except ValidationError:
+            can_record = False
+    return {
+        "c": contribution,
+        "today": timezone.localdate(),
+        "can_record": can_record,
+        "transition_form": forms.get("transition_form") or TransitionForm(),
+        "schedule_form": forms.get("schedule_form") or ScheduleForm(),
+        "transfer_form": forms.get("transfer_form") or TransferForm(partnership=partnership),
+        "transitions": [(s, Status(s).label) for s in contribution.allowed_transitions()],
+    }
+
+
+def _save_contribution(
+    request: HttpRequest, partnership: Partnership, instance: Contribution | None
+) -> HttpResponse:
+    form = ContributionForm(request.POST or None, instance=instance, partnership=partnership)
+    if instance is None and request.method != "POST":
+        form.initial.setdefault("pledged_on", timezone.localdate())
+    if request.method == "POST" and form.is_valid():
+        try:
+            if instance is None:
+                contribution = services.contribution_create(
+                    actor=request.user, partnership=partnership, **form.cleaned_data
+                )
+            else:
+                contribution = services.contribution_update(
+                    actor=request.user, contribution=instance, **form.cleaned_data
+                )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect(contribution)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "contributions/form.html",
+        {"form": form, "instance": instance},
+        status=status,
+    )
+
+
+@partnership_view(rules.RECORD)
+def create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    return _save_contribution(request, partnership, None)
+
+
+@partnership_view(rules.RECORD)
+def edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
+    return _save_contribution(request, partnership, contribution)
+
+
+@require_POST
+@partnership_view(rules.RECORD)
+def transition(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
+    form = TransitionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.contribution_transition(
+                actor=request.user,
+                contribution=contribution,
+                to=form.cleaned_data["to"],
+                on=form.cleaned_data["on"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose a valid status and date."))
+    return redirect(contribution)
+
+
+@require_POST
+@partnership_view(rules.RECORD)
+def schedule_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
+    form = ScheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            services.schedule_add(
+                actor=request.user, contribution=contribution, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Payment added to the schedule."))
+            return redirect(contribution)
+    c = selectors.contribution_detail(partnership, pk)
+    return render(
+        request,
+        "contributions/detail.html",
+        _detail_context(request, partnership, c, True, schedule_form=form),
+        status=400,
+    )
+
+
+@require_POST
+@partnership_view(rules.RECORD)
+def transfer_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
+    form = TransferForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            services.transfer_add(
+                actor=request.user, contribution=contribution, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Ownership transfer recorded."))
+            return redirect(contribution)
+    c = selectors.contribution_detail(partnership, pk)
+    return render(
+        request,
+        "contributions/detail.html",
+        _detail_context(request, partnership, c, True, transfer_form=form),
+        status=400,
+    )
+
+
+@partnership_view(rules.VIEW)
+def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    confirmed_only = request.GET.get("confirmed") == "1"
+    t = selectors.totals(partnership, include_pledged=not confirmed_only)
+    return render(
+        request,
+        "contributions/totals.html",
+        {
+            "t": t,
+            "confirmed_only": confirmed_only,
+            "kinds": Kind.choices,
+            "rates": ExchangeRate.objects.filter(partnership=partnership),
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def rates(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    rate_form = RateForm(request.POST if "rate" in request.POST else None)
+    base_form = BaseCurrencyForm(
+        request.POST if "base" in request.POST else None,
+        initial={"currency": selectors.base_currency(partnership)},
+    )
+    status = 200
+    if request.method == "POST":
+        form = rate_form if "rate" in request.POST else base_form
+        if form.is_valid():
+            try:
+                if form is rate_form:
+                    services.rate_set(
+                        actor=request.user, partnership=partnership, **form.cleaned_data
+                    )
+                else:
+                    services.base_currency_set(
+                        actor=request.user,
+                        partnership=partnership,
+                        currency=form.cleaned_data["currency"],
+                    )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("contributions:rates", slug=partnership.slug)
+        status = 400
+    return render(
+        request,
+        "contributions/rates.html",
+        {
+            "rate_form": rate_form,
+            "base_form": base_form,
+            "base": selectors.base_currency(partnership),
+            "rates": ExchangeRate.objects.filter(partnership=partnership),
+        },
+        status=status,
+    )
+
+
+@partnership_view(rules.VIEW)
+def timeline(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    today = timezone.localdate()
+    page = paginate(request, selectors.timeline(partnership, today), per_page=40)
+    return render(
+        request,
+        "contributions/timeline.html",
+        {
+            "page": page,
+            "today": today,
+            "overdue": selectors.overdue(partnership, today),
+            "overdue_payments": selectors.overdue_payments(partnership, today),
+        },
+    )
+
+
+@partnership_view(rules.VIEW)
+def flow(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = FlowFilterForm(request.GET or None)
+    params: dict[str, Any] = {}
+    if form.is_valid():
+        params = {k: v for k, v in form.cleaned_data.items() if v}
+    data = selectors.flows(partnership, **params)
+    return render(
+        request,
+        "contributions/flow.html",
+        {"form": form, "data": data, "measure": params.get("measure", "value")},
+    )
+
+
+@partnership_view(rules.VIEW)
+def balance(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    page = paginate(request, selectors.benefits(partnership))
+    can_record = policy.has_capability(request.user, partnership, rules.RECORD)
+    return render(
+        request,
+        "contributions/balance.html",
+        {
+            "rows": selectors.balance(partnership),
+            "base": selectors.base_currency(partnership),
+            "page": page,
+            "form": BenefitForm(partnership=partnership) if can_record else None,
+        },
+    )
+
+
+@require_POST
+@partnership_view(rules.RECORD)
+def benefit_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = BenefitForm(request.POST, partnership=partnership)
+    if form.is_valid():
+        try:
+            services.benefit_record(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, _("Benefit recorded."))
+            return redirect("contributions:balance", slug=partnership.slug)
+    return render(
+        request,
+        "contributions/balance.html",
+        {
+            "rows": selectors.balance(partnership),
+            "base": selectors.base_currency(partnership),
+            "page": paginate(request, selectors.benefits(partnership)),
+            "form": form,
+        },
+        status=400,
+    )
+
+
+@partnership_view(rules.VIEW)
+def export_csv(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    response = HttpResponse(
+        exports.to_csv(selectors.ledger(partnership)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-contributions.csv"'
+    return response
+
+
+@partnership_view(rules.VIEW)
+def export_xlsx(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    response = HttpResponse(
+        exports.to_xlsx(selectors.ledger(partnership)),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="{partnership.slug}-contributions.xlsx"'
+    )
+    return response
+
+
+@partnership_view(rules.MANAGE)
+def import_csv(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            report = exports.import_csv(
+                actor=request.user,
+                partnership=partnership,
+                content=form.cleaned_data["file"].read(),
+                dry_run=form.cleaned_data["dry_run"],
+            )
+            if report.saved:
+                messages.success(
+                    request,
+                    _("%(n)s contributions imported.") % {"n": report.saved},
+                )
+                return redirect("contributions:ledger", slug=partnership.slug)
+            if report.errors:
+                status = 400
+        else:
+            status = 400
+    return render(
+        request,
+        "contributions/import.html",
+        {"form": form, "report": report, "columns": exports.IMPORT_COLUMNS, "kinds": Kind.values},
+        status=status,
+    )
