@@ -30,10 +30,23 @@ class HomePanel:
     order: int
     template: str
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    eager: bool = False
+    capability: str | None = None
+
+    @property
+    def key(self) -> str:
+        """A URL-safe name for the panel: its app label (and file name when an app has several)."""
+        app, _, name = self.template.partition("/")
+        return app if _PANEL_APPS.get(app, 0) <= 1 else f"{app}-{name.rsplit('.', 1)[0].strip('_')}"
+
+    @property
+    def app_label(self) -> str:
+        return self.template.split("/", 1)[0]
 
 
 _NAV: dict[str, NavItem] = {}
 _PANELS: dict[str, HomePanel] = {}
+_PANEL_APPS: dict[str, int] = {}
 
 
 def register_nav(*, order: int, label: str | Promise, url_name: str, capability: str) -> None:
@@ -42,10 +55,25 @@ def register_nav(*, order: int, label: str | Promise, url_name: str, capability:
 
 
 def register_panel(
-    *, order: int, template: str, context: Callable[[HttpRequest, Any], dict[str, Any] | None]
+    *,
+    order: int,
+    template: str,
+    context: Callable[[HttpRequest, Any], dict[str, Any] | None],
+    eager: bool = False,
+    capability: str | None = None,
 ) -> None:
-    """Add a panel to the partnership home. ``context`` returns None to hide the panel."""
-    _PANELS[template] = HomePanel(order, template, context)
+    """Add a panel to the partnership home. ``context`` returns None to hide the panel.
+
+    Panels are loaded after the page (one htmx request each, so the home page's
+    own queries stay few however many modules there are); without JavaScript
+    each shows as a link to the panel on a page of its own. ``eager`` panels are
+    rendered inside the home page itself (keep them to the essential one).
+    ``capability``, when given, hides the panel from people who lack it.
+    """
+    if template not in _PANELS:
+        app = template.split("/", 1)[0]
+        _PANEL_APPS[app] = _PANEL_APPS.get(app, 0) + 1
+    _PANELS[template] = HomePanel(order, template, context, eager, capability)
 
 
 def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
@@ -68,10 +96,28 @@ def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
     return items
 
 
+def panel_by_key(key: str) -> HomePanel | None:
+    return next((p for p in _PANELS.values() if p.key == key), None)
+
+
+def panel_title(panel: HomePanel) -> str:
+    from django.apps import apps
+
+    return str(apps.get_app_config(panel.app_label).verbose_name)
+
+
 def panels_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
+    """The home page's panels: eager ones with their context, lazy ones as placeholders."""
     rendered = []
     for panel in sorted(_PANELS.values(), key=lambda p: p.order):
-        ctx = panel.context(request, partnership)
-        if ctx is not None:
-            rendered.append({"template": panel.template, "context": ctx})
+        if panel.capability and not policy.has_capability(
+            request.user, partnership, panel.capability
+        ):
+            continue
+        if panel.eager:
+            ctx = panel.context(request, partnership)
+            if ctx is not None:
+                rendered.append({"template": panel.template, "context": ctx, "lazy": False})
+        else:
+            rendered.append({"key": panel.key, "title": panel_title(panel), "lazy": True})
     return rendered

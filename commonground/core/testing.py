@@ -118,3 +118,17 @@ def assert_queries_do_not_grow(
     if max_queries is not None:
         assert n1 <= max_queries, f"{n1} queries, more than {max_queries}:\n" + "\n".join(sql1)
     return n1
+
+
+def home_with_panels(client: Any, partnership: Any) -> str:
+    """The partnership home as a person with JavaScript sees it: the page plus every panel it loads."""
+    from django.urls import reverse
+
+    body = client.get(
+        reverse("partnerships:home", kwargs={"slug": partnership.slug})
+    ).content.decode()
+    import re
+
+    for url in re.findall(r'hx-get="(/p/[^"]+/panels/[^"]+/)"', body):
+        body += client.get(url, HTTP_HX_REQUEST="true").content.decode()
+    return body

@@ -20,4 +20,6 @@ class MethodConfig(AppConfig):
         register_nav(
             order=20, label=_("Method"), url_name="method:lifecycle", capability=rules.VIEW
         )
-        register_panel(order=5, template="method/panel_what_next.html", context=what_next_panel)
+        register_panel(
+            order=5, template="method/panel_what_next.html", context=what_next_panel, eager=True
+        )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("<slug:slug>/roles/<int:pk>/end/", views.role_end, name="role_end"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/audit/", views.audit_log, name="audit"),
+    path("<slug:slug>/panels/<str:key>/", views.home_panel, name="panel"),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 from commonground.accounts import services as account_services
 from commonground.core import policy
 from commonground.core.models import AuditEvent
-from commonground.core.nav import panels_for
+from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 
@@ -189,3 +189,21 @@ def audit_log(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         request, AuditEvent.objects.filter(partnership=partnership).select_related("actor"), 50
     )
     return render(request, "partnerships/audit_log.html", {"page": page})
+
+
+@partnership_view(rules.VIEW)
+def home_panel(request: HttpRequest, partnership: Partnership, key: str) -> HttpResponse:
+    """One home panel: the fragment for htmx, or a page of its own without JavaScript."""
+    panel = panel_by_key(key)
+    if panel is None:
+        raise Http404
+    ctx = panel.context(request, partnership)
+    if getattr(request, "htmx", False):
+        if ctx is None:
+            return HttpResponse("")
+        return render(request, panel.template, {"panel": ctx, "partnership": partnership})
+    return render(
+        request,
+        "partnerships/panel_page.html",
+        {"panel_template": panel.template, "panel": ctx, "title": panel_title(panel)},
+    )

@@ -21,4 +21,9 @@ class ProspectsConfig(AppConfig):
 
         from .panels import home_panel
 
-        register_panel(order=30, template="prospects/_home_panel.html", context=home_panel)
+        register_panel(
+            order=30,
+            template="prospects/_home_panel.html",
+            context=home_panel,
+            capability=rules.VIEW,
+        )

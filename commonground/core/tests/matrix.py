@@ -66,6 +66,7 @@ def rows(world: World) -> list[Row]:
         Row("partnerships:role_end", fresh_role, p.MANAGE, method="post"),
         Row("partnerships:invite", slug, p.INVITE),
         Row("partnerships:audit", slug, p.VIEW_AUDIT),
+        Row("partnerships:panel", {**slug, "key": "results"}, p.VIEW),
         Row("api:api-root", {}, "public_404", api=True),
         Row("api:openapi-json", {}, "public", api=True),
         Row("api:openapi-view", {}, "public", api=True),

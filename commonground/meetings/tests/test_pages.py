@@ -161,7 +161,14 @@ def test_home_panels_do_not_grow_with_meetings(world, client_for):
 
     client = client_for("manager")
     url = reverse("partnerships:home", kwargs={"slug": world.partnership.slug})
+    from commonground.core.testing import home_with_panels
+
     grow()
-    body = client.get(url).content.decode()
+    body = home_with_panels(client, world.partnership)
     assert "Next meetings" in body and "Action plan" in body
     assert_queries_do_not_grow(lambda: client.get(url), grow)
+    for key in ("meetings", "actionplan"):
+        panel = reverse("partnerships:panel", kwargs={"slug": world.partnership.slug, "key": key})
+        assert_queries_do_not_grow(
+            lambda panel=panel: client.get(panel, HTTP_HX_REQUEST="true"), grow
+        )

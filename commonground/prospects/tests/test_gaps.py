@@ -118,13 +118,12 @@ def test_gaps_page_and_need_form(world, client_for):
 
 def test_home_panel_shows_the_gap(world, client_for):
     NeedFactory(partnership=world.partnership, category="legal")
-    page = client_for("manager").get(f"/p/{world.partnership.slug}/").content.decode()
+    from commonground.core.testing import home_with_panels
+
+    page = home_with_panels(client_for("manager"), world.partnership)
     assert "Finding partners" in page and "uncovered" in page
     # Observers cannot see prospects, so the panel is hidden for them.
-    assert (
-        "Finding partners"
-        not in client_for("observer").get(f"/p/{world.partnership.slug}/").content.decode()
-    )
+    assert "Finding partners" not in home_with_panels(client_for("observer"), world.partnership)
 
 
 def test_directory_rows_offer_to_add_to_a_managed_pipeline(world, client_for):
