@@ -14,15 +14,6 @@ class DecisionsConfig(AppConfig):
         from .panels import open_proposals_panel
 
         register_nav(
-            order=40, label=_("Proposals"), url_name="decisions:proposals", capability=rules.VIEW
-        )
-        register_nav(
-            order=41,
-            label=_("Decision register"),
-            url_name="decisions:register",
-            capability=rules.VIEW,
-        )
-        register_nav(
-            order=42, label=_("Working groups"), url_name="decisions:groups", capability=rules.VIEW
+            order=40, label=_("Decisions"), url_name="decisions:proposals", capability=rules.VIEW
         )
         register_panel(order=40, template="decisions/panel_open.html", context=open_proposals_panel)

@@ -49,6 +49,14 @@ OPTION_METHODS = {
 }
 
 
+class Outcome(models.TextChoices):
+    ADOPTED = "adopted", _("Adopted")
+    NOT_ADOPTED = "not_adopted", _("Not adopted")
+    BLOCKED = "blocked", _("Blocked")
+    NO_QUORUM = "no_quorum", _("No quorum")
+    CHOSEN = "chosen", _("Option chosen")
+
+
 class Decision(TimeStampedModel):
     """One entry of the decision register."""
 
@@ -67,6 +75,8 @@ class Decision(TimeStampedModel):
     method = models.CharField(_("method"), max_length=20, choices=DecisionMethod.choices)
     tally = models.JSONField(_("tally"), default=dict, blank=True)
     adopted = models.BooleanField(_("adopted"), default=True)
+    # The finer result of a vote (blocked, no quorum, option chosen…); empty for motions.
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(_("decided on"))
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -197,14 +207,6 @@ class ProposalStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
-class Outcome(models.TextChoices):
-    ADOPTED = "adopted", _("Adopted")
-    NOT_ADOPTED = "not_adopted", _("Not adopted")
-    BLOCKED = "blocked", _("Blocked")
-    NO_QUORUM = "no_quorum", _("No quorum")
-    CHOSEN = "chosen", _("Option chosen")
 
 
 class Proposal(TimeStampedModel):

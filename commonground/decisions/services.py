@@ -49,6 +49,7 @@ def decision_record(
     working_group: Any = None,
     source_label: str = "",
     source_url: str = "",
+    outcome: str = "",
 ) -> Decision:
     """Enter a decision in the register (from a closed proposal or an adopted motion)."""
     decision = Decision.objects.create(
@@ -63,6 +64,7 @@ def decision_record(
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         source_label=source_label,
         source_url=source_url,
+        outcome=outcome,
     )
     audit_record(
         actor=actor,
@@ -624,6 +626,7 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         working_group=locked.working_group,
         source_label=_("Proposal #%(n)s") % {"n": locked.pk},
         source_url=url,
+        outcome=result["outcome"],
     )
     locked.decision = decision
     locked.save()

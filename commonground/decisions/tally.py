@@ -41,12 +41,14 @@ class OptionData:
 
 def quorum(eligible: int, participants: int, percent: int) -> dict[str, Any]:
     needed = math.ceil(eligible * percent / 100)
+    if percent > 0:
+        needed = max(needed, 1)  # a quorum is never met by nobody
     return {
         "eligible": eligible,
         "participants": participants,
         "quorum_percent": percent,
         "quorum_needed": needed,
-        "quorum_met": participants >= needed and (participants > 0 or needed == 0),
+        "quorum_met": participants >= needed,
     }
 
 

@@ -487,5 +487,6 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
             "filters": filters,
             "methods": DecisionMethod.choices,
             "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
+            "labels": position_labels(),
         },
     )
