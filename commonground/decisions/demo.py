@@ -19,16 +19,20 @@ GROUPS = [
         "Building materials",
         "erik",
         ["erik", "sofie", "thomas", "lars", "kari", "lin", "ragnhild", "per"],
-        "Reclaimed doors, windows, steel and timber: collection from demolition sites, testing, "
-        "storage and resale. Decides day-to-day logistics and purchases within its budget; "
-        "reports back to the whole partnership every quarter.",
+        (
+            "Reclaimed doors, windows, steel and timber: collection from demolition sites, "
+            "testing, storage and resale. Decides day-to-day logistics and purchases within its "
+            "budget; reports back to the whole partnership every quarter."
+        ),
     ),
     (
         "Textiles & repair",
         "nora",
         ["nora", "maja", "jonas", "ali", "hanne", "fatima", "olav", "eva"],
-        "Repair cafés, the textile sorting hub and the tool library: volunteers, opening hours, "
-        "workshop programmes and small purchases for the repair hubs.",
+        (
+            "Repair cafés, the textile sorting hub and the tool library: volunteers, opening "
+            "hours, workshop programmes and small purchases for the repair hubs."
+        ),
     ),
 ]
 
@@ -192,8 +196,10 @@ def build(ctx: DemoContext) -> None:
                 "fatima",
                 "object",
                 None,
-                "Visitor data from resident-run hubs cannot be shared without the residents' "
-                "consent; the protocol does not ask for it.",
+                (
+                    "Visitor data from resident-run hubs cannot be shared without the "
+                    "residents' consent; the protocol does not ask for it."
+                ),
             ),
             ("nora", "agree", None, ""),
             ("amina", "agree", None, ""),

@@ -107,11 +107,11 @@ def test_vote_and_change_until_close(world, propose):
 
 def test_voting_after_close_is_refused(world, propose):
     proposal = propose()
-    with time_machine.travel(timezone.now() + datetime.timedelta(days=3)):
-        with pytest.raises(ValidationError, match="closed"):
-            services.vote_cast(
-                actor=world.users["representative"], proposal=proposal, position="agree"
-            )
+    with (
+        time_machine.travel(timezone.now() + datetime.timedelta(days=3)),
+        pytest.raises(ValidationError, match="closed"),
+    ):
+        services.vote_cast(actor=world.users["representative"], proposal=proposal, position="agree")
     assert not Vote.objects.exists()
 
 
