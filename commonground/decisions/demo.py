@@ -70,7 +70,7 @@ def _close_in_past(
     Proposal.objects.filter(pk=closed.pk).update(
         closed_at=when, created_at=when - datetime.timedelta(days=7)
     )
-    Decision.objects.filter(pk=closed.decision_id).update(decided_on=timezone.localdate(when))
+    Decision.objects.filter(proposal=closed).update(decided_on=timezone.localdate(when))
     closed.refresh_from_db()
     services.proposal_record_outcome(actor=ctx.people[by], proposal=closed, statement=statement)
 
@@ -100,7 +100,7 @@ def build(ctx: DemoContext) -> None:
     ctx.extra["working_groups"] = groups
 
     domains = {}
-    for name, kind, group, person, limit, description in [
+    for name, kind, owner, person, limit, description in [
         (
             "Purchases of reclaimed materials",
             "procurement",
@@ -148,7 +148,7 @@ def build(ctx: DemoContext) -> None:
             name=name,
             kind=kind,
             description=description,
-            working_group=group,
+            working_group=owner,
             person=person,
             spending_limit=Decimal(limit) if limit else None,
         )

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people(world):
     prefs = {"now": "immediately", "day": "daily", "week": "weekly", "off": "off"}
-    users = {}
+    users: dict = {}
     for key, freq in prefs.items():
         users[key] = UserFactory(email=f"{key}@example.org")
         NotificationPreference.objects.create(user=users[key], frequency=freq)

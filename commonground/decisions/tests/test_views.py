@@ -217,7 +217,7 @@ def test_register_and_group_list_queries_do_not_grow(world, client_for, group):
     from .factories import WorkingGroupFactory
 
     def more_groups():
-        for i in range(4):
+        for _i in range(4):
             g = WorkingGroupFactory(partnership=world.partnership, lead=world.users["manager"])
             g.members.add(world.users["manager"])
 
