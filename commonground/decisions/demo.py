@@ -180,7 +180,7 @@ def build(ctx: DemoContext) -> None:
         method="consent",
         domain=domains["policy"],
         is_policy=True,
-        quorum_percent=40,
+        quorum_percent=30,
     )
     _votes(
         ctx,

@@ -215,7 +215,7 @@ class Proposal(TimeStampedModel):
     )
     working_group = models.ForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="proposals",

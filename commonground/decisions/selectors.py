@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
 
 from commonground.accounts.models import User
 from commonground.core import policy
@@ -97,7 +97,9 @@ def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> Que
         qs = qs.filter(working_group__isnull=True)
     elif group:
         qs = qs.filter(working_group__slug=group)
-    return qs.order_by("-status", "closes_at", "-id")
+    # Open ones first, closing soonest first; then closed ones, most recent first.
+    open_first = Case(When(status=ProposalStatus.OPEN, then=F("closes_at")))
+    return qs.order_by("-status", open_first.asc(nulls_last=True), "-closes_at", "-id")
 
 
 def proposal_detail(partnership: Any, pk: int) -> Proposal | None:

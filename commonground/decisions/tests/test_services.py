@@ -354,3 +354,9 @@ def test_new_proposal_notifies_the_electorate_except_the_proposer(world, group, 
     propose(working_group=group)
     notes = Notification.objects.filter(kind="proposal.new")
     assert [n.user for n in notes] == [world.users["representative"]]
+
+
+def test_deleting_a_partnership_removes_its_proposals(world, group, propose):
+    propose(working_group=group)
+    world.partnership.delete()
+    assert not Proposal.objects.exists()
