@@ -136,7 +136,7 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
             continue
         with transaction.atomic():
             items = list(
-                Notification.objects.select_for_update()
+                Notification.objects.select_for_update(of=("self",))
                 .filter(user_id=user_id, emailed_at__isnull=True, created_at__lte=now)
                 .select_related("partnership")
                 .order_by("created_at", "id")

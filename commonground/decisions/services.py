@@ -594,7 +594,7 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
     ``actor`` is None when the scheduler closes a proposal on time. Closing
     before the closing time needs the proposer or a manager (``early``)."""
     locked = (
-        Proposal.objects.select_for_update()
+        Proposal.objects.select_for_update(of=("self",))
         .select_related("partnership", "working_group")
         .get(pk=proposal.pk)
     )
