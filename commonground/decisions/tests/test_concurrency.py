@@ -70,9 +70,11 @@ def test_anonymous_double_vote_at_once_counts_once(world, propose):
 def test_many_people_voting_while_the_proposal_closes(world, propose, wg_member):
     proposal = propose(method="majority")
     voters = [world.users["representative"], world.users["manager"], wg_member]
-    calls: list[Callable[[], object]] = [
-        (lambda u=u: services.vote_cast(actor=u, proposal=proposal, position="yes")) for u in voters
-    ]
+
+    def voter(u: object) -> Callable[[], object]:
+        return lambda: services.vote_cast(actor=u, proposal=proposal, position="yes")
+
+    calls = [voter(u) for u in voters]
     calls.append(
         lambda: services.proposal_close(actor=world.users["manager"], proposal=proposal, early=True)
     )
