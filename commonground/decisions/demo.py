@@ -424,14 +424,20 @@ def build(ctx: DemoContext) -> None:
     )
     _votes(ctx, prop, [("tor", "", {0: "yes", 1: "maybe", 2: "yes"}, "")])
 
-    # A decision taken under delegated authority, entered directly in the register.
-    services.decision_record(
+    # Decisions taken under delegated authority, entered directly in the register.
+    services.delegated_decision_record(
         actor=people["anne"],
-        partnership=p,
+        domain=domains["data"],
         title="Waste-flow data is recorded in tonnes per fraction, monthly, in the shared sheet",
-        method="delegated",
         decided_on=ctx.days_ago(50),
-        statement="Decided by Anne Fossum under the delegated data-formats domain.",
-        source_label="Delegated: material-flow data formats",
+        statement="Same fractions as the national waste statistics, so the figures compare.",
+    )
+    services.delegated_decision_record(
+        actor=people["ali"],
+        domain=domains["spending"],
+        title="Buy a sewing machine and spare needles for the Tøyen repair café",
+        decided_on=ctx.days_ago(18),
+        spending_amount=Decimal("6400"),
+        statement="Within the repair-hub budget; receipts filed with the foundation grant.",
     )
     ctx.log.append("decisions: 2 working groups, 12 proposals, register entries")

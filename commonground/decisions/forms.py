@@ -176,3 +176,25 @@ class PreferenceForm(forms.ModelForm):
         model = NotificationPreference
         fields = ["frequency"]
         widgets = {"frequency": forms.RadioSelect}
+
+
+class DelegatedDecisionForm(forms.Form):
+    domain = forms.ModelChoiceField(
+        queryset=DecisionDomain.objects.none(), label=_("Decision domain")
+    )
+    title = forms.CharField(label=_("Decision"), max_length=300)
+    statement = forms.CharField(
+        label=_("Details and reasons"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+    decided_on = forms.DateField(
+        label=_("Decided on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=timezone.localdate,
+    )
+    spending_amount = forms.DecimalField(
+        label=_("Spending involved"), max_digits=14, decimal_places=2, min_value=0, required=False
+    )
+
+    def __init__(self, *args: Any, domains: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["domain"].queryset = domains  # type: ignore[attr-defined]

@@ -741,3 +741,59 @@ def send_closing_soon() -> int:
             )
             sent += 1
     return sent
+
+
+def may_decide_in(user: Any, domain: DecisionDomain) -> bool:
+    """The person a domain is delegated to, or a member of its working group."""
+    if domain.is_major or not getattr(user, "is_authenticated", False):
+        return False
+    if domain.person_id is not None:
+        return domain.person_id == user.pk
+    if domain.working_group_id is not None:
+        return rules.is_group_member(user, domain.working_group)
+    return False
+
+
+@transaction.atomic
+def delegated_decision_record(
+    *,
+    actor: Any,
+    domain: DecisionDomain,
+    title: str,
+    decided_on: datetime.date,
+    statement: str = "",
+    spending_amount: Decimal | None = None,
+) -> Decision:
+    """A decision taken under delegated authority goes straight into the register."""
+    if not may_decide_in(actor, domain):
+        raise PermissionDenied(
+            _("Only the person or working group holding “%(domain)s” decides there.")
+            % {"domain": domain.name}
+        )
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("A decision cannot be dated in the future.")})
+    threshold = selectors.governance_for(domain.partnership).major_spending_threshold
+    limit = domain.spending_limit
+    if spending_amount is not None and (
+        spending_amount > threshold or (limit is not None and spending_amount > limit)
+    ):
+        raise ValidationError(
+            {
+                "spending_amount": _(
+                    "This amount is above what %(domain)s may spend; put it to a vote instead."
+                )
+                % {"domain": domain.name}
+            }
+        )
+    tally = {"spending_amount": str(spending_amount)} if spending_amount is not None else {}
+    return decision_record(
+        actor=actor,
+        partnership=domain.partnership,
+        title=title,
+        method=DecisionMethod.DELEGATED,
+        decided_on=decided_on,
+        statement=statement,
+        tally=tally,
+        working_group=domain.working_group,
+        source_label=_("Delegated: %(domain)s") % {"domain": domain.name},
+    )

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/close/", views.proposal_close, name="proposal_close"),
     path("<int:pk>/outcome/", views.proposal_outcome, name="proposal_outcome"),
     path("register/", views.register, name="register"),
+    path("register/delegated/", views.delegated_create, name="delegated_create"),
     path("groups/", views.group_list, name="groups"),
     path("groups/new/", views.group_create, name="group_create"),
     path("groups/<slug:group>/", views.group_detail, name="group_detail"),

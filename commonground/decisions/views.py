@@ -18,6 +18,7 @@ from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services, tally
 from .forms import (
+    DelegatedDecisionForm,
     DomainForm,
     GovernanceForm,
     MemberAddForm,
@@ -488,5 +489,31 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
             "methods": DecisionMethod.choices,
             "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
             "labels": position_labels(),
+            "can_record": policy.has_capability(request.user, partnership, rules.PROPOSE),
         },
+    )
+
+
+@partnership_view(rules.PROPOSE)
+def delegated_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+    """Record a decision taken under delegated authority (domain holders only)."""
+    mine = [
+        d.pk
+        for d in selectors.domains_for(partnership).exclude(kind="policy")
+        if services.may_decide_in(request.user, d)
+    ]
+    domains = DecisionDomain.objects.filter(pk__in=mine).order_by("name")
+    form = DelegatedDecisionForm(request.POST or None, domains=domains)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegated_decision_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc if not hasattr(exc, "error_dict") else _error_text(exc))
+        except PermissionDenied as exc:
+            form.add_error("domain", str(exc))
+        else:
+            messages.success(request, _("The decision is in the register."))
+            return redirect("decisions:register", slug=partnership.slug)
+    return render(
+        request, "decisions/delegated_form.html", {"form": form, "has_domains": bool(mine)}
     )

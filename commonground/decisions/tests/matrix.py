@@ -60,6 +60,7 @@ def rows(world: World) -> list[Row]:
             data={"statement": "Agreed."},
         ),
         Row("decisions:register", slug, r.VIEW),
+        Row("decisions:delegated_create", slug, r.PROPOSE),
         Row("decisions:groups", slug, r.VIEW),
         Row("decisions:group_create", slug, r.MANAGE),
         Row("decisions:group_detail", g, r.VIEW),

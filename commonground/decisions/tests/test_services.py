@@ -360,3 +360,48 @@ def test_deleting_a_partnership_removes_its_proposals(world, group, propose):
     propose(working_group=group)
     world.partnership.delete()
     assert not Proposal.objects.exists()
+
+
+def test_delegated_decisions_by_the_domain_holder_only(world, group, wg_member):
+    manager, rep = world.users["manager"], world.users["representative"]
+    for_group = services.domain_save(
+        actor=manager,
+        partnership=world.partnership,
+        name="Purchases",
+        kind="procurement",
+        working_group=group,
+        spending_limit=Decimal("20000"),
+    )
+    for_person = services.domain_save(
+        actor=manager,
+        partnership=world.partnership,
+        name="Data formats",
+        kind="data",
+        person=wg_member,
+    )
+    today = timezone.localdate()
+    decision = services.delegated_decision_record(
+        actor=rep,
+        domain=for_group,
+        title="Buy pallets",
+        decided_on=today,
+        spending_amount=Decimal("900"),
+    )
+    assert decision.method == "delegated" and decision.working_group == group
+    assert decision.source_label == "Delegated: Purchases"
+    with pytest.raises(ValidationError, match="put it to a vote"):
+        services.delegated_decision_record(
+            actor=rep,
+            domain=for_group,
+            title="Buy a truck",
+            decided_on=today,
+            spending_amount=Decimal("20001"),
+        )
+    with pytest.raises(PermissionDenied):
+        services.delegated_decision_record(
+            actor=rep, domain=for_person, title="CSV", decided_on=today
+        )
+    assert services.delegated_decision_record(
+        actor=wg_member, domain=for_person, title="CSV", decided_on=today
+    )
+    assert Decision.objects.count() == 2

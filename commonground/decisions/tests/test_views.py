@@ -247,3 +247,42 @@ def test_proposal_with_many_votes_keeps_a_fixed_query_count(world, client_for, p
 
     client = client_for("manager")
     assert_queries_do_not_grow(lambda: client.get(url(proposal)), grow)
+
+
+def test_delegated_decision_page(world, group, client_for):
+    from decimal import Decimal
+
+    from commonground.decisions.models import DecisionDomain
+
+    domain = DecisionDomain.objects.create(
+        partnership=world.partnership,
+        name="Purchases",
+        kind="procurement",
+        working_group=group,
+        spending_limit=Decimal("1000"),
+    )
+    client = client_for("representative")
+    assert b"Purchases" in client.get("/p/matrix/decisions/register/delegated/").content
+    response = client.post(
+        "/p/matrix/decisions/register/delegated/",
+        {
+            "domain": domain.pk,
+            "title": "Buy a drill",
+            "decided_on": timezone.localdate().isoformat(),
+            "spending_amount": "5000",
+        },
+    )
+    assert response.status_code == 200 and "put it to a vote" in response.content.decode()
+    response = client.post(
+        "/p/matrix/decisions/register/delegated/",
+        {
+            "domain": domain.pk,
+            "title": "Buy a drill",
+            "decided_on": timezone.localdate().isoformat(),
+            "spending_amount": "500",
+        },
+    )
+    assert response.status_code == 302
+    assert Decision.objects.get().title == "Buy a drill"
+    # The observer holds no domain (and may not propose at all).
+    assert client_for("observer").get("/p/matrix/decisions/register/delegated/").status_code == 403
