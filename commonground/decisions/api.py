@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import Decimal
 from typing import Any
 
 from django.http import HttpRequest
@@ -11,6 +12,7 @@ from ninja import Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from commonground.core import policy
+from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services
 from .models import Proposal
@@ -53,6 +55,22 @@ class ProposalOut(Schema):
         return obj.tally if obj.status == "closed" else None
 
 
+class ProposalIn(Schema):
+    title: str
+    method: str
+    closes_at: datetime.datetime
+    details: str = ""
+    working_group: str | None = None
+    options: list[str] = []
+    quorum_percent: int | None = None
+    max_score: int = 5
+    dots: int = 5
+    results_hidden: bool = False
+    anonymous: bool = False
+    spending_amount: Decimal | None = None
+    is_policy: bool = False
+
+
 class VoteIn(Schema):
     position: str = ""
     choices: dict[str, Any] | list[int] | None = None
@@ -88,6 +106,22 @@ def proposal_list(request: HttpRequest, slug: str, status: str = ""):  # type: i
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     services.close_due_proposals(partnership=partnership)
     return selectors.proposals_for(partnership, status=status).prefetch_related("options")
+
+
+@router.post("/{slug}/proposals", response={201: ProposalOut}, url_name="proposal_create")
+def proposal_create(request: HttpRequest, slug: str, payload: ProposalIn):  # type: ignore[no-untyped-def]
+    partnership = policy.partnership_or_404(request.user, slug, rules.PROPOSE)
+    data = payload.dict()
+    group_slug = data.pop("working_group")
+    group = (
+        get_object_or_404(WorkingGroup, partnership=partnership, slug=group_slug)
+        if group_slug
+        else None
+    )
+    proposal = services.proposal_create(
+        actor=request.user, partnership=partnership, working_group=group, **data
+    )
+    return 201, proposal
 
 
 @router.get("/{slug}/proposals/{pk}", response=ProposalOut, url_name="proposal_detail")

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
+
+from django.utils import timezone
 
 from commonground.core.testing import Row, World
 from commonground.decisions import rules as r
@@ -43,6 +46,7 @@ def rows(world: World) -> list[Row]:
         return {**slug, "group": group.slug, "user": rep.pk}
 
     g = {**slug, "group": group.slug}
+    closes = (timezone.now() + datetime.timedelta(days=3)).isoformat()
     pk = {**slug, "pk": proposal.pk}
     return [
         Row("decisions:proposals", slug, r.VIEW),
@@ -83,6 +87,14 @@ def rows(world: World) -> list[Row]:
         ),
         Row("api:proposal_list", slug, r.VIEW, api=True),
         Row("api:proposal_detail", pk, r.VIEW, api=True),
+        Row(
+            "api:proposal_create",
+            slug,
+            r.PROPOSE,
+            api=True,
+            method="post",
+            data={"title": "Via the API", "method": "consent", "closes_at": closes},
+        ),
         Row(
             "api:vote_cast",
             fresh_proposal,

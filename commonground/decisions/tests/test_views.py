@@ -286,3 +286,38 @@ def test_delegated_decision_page(world, group, client_for):
     assert Decision.objects.get().title == "Buy a drill"
     # The observer holds no domain (and may not propose at all).
     assert client_for("observer").get("/p/matrix/decisions/register/delegated/").status_code == 403
+
+
+def test_api_create_proposal(world, group, client_for):
+    closes = (timezone.now() + datetime.timedelta(days=2)).isoformat()
+    client = client_for("representative")
+    response = client.post(
+        "/api/decisions/matrix/proposals",
+        json.dumps(
+            {
+                "title": "Pick a date",
+                "method": "time_poll",
+                "closes_at": closes,
+                "working_group": group.slug,
+                "options": ["Mon", "Tue"],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["working_group"] == group.slug
+    assert [o["label"] for o in response.json()["options"]] == ["Mon", "Tue"]
+    major = client.post(
+        "/api/decisions/matrix/proposals",
+        json.dumps(
+            {
+                "title": "Change the compact",
+                "method": "consent",
+                "closes_at": closes,
+                "working_group": group.slug,
+                "is_policy": True,
+            }
+        ),
+        content_type="application/json",
+    )
+    assert major.status_code == 400 and "whole partnership" in major.content.decode()
