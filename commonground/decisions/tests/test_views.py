@@ -321,3 +321,9 @@ def test_api_create_proposal(world, group, client_for):
         content_type="application/json",
     )
     assert major.status_code == 400 and "whole partnership" in major.content.decode()
+
+
+def test_home_panel_lists_open_proposals(world, propose, client_for):
+    propose(title="Paint the hub green")
+    page = client_for("observer").get("/p/matrix/").content.decode()
+    assert "Open proposals" in page and "Paint the hub green" in page
