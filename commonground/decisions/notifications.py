@@ -143,10 +143,11 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
             )
             if not items:
                 continue
-            if pref.frequency == NotificationFrequency.WEEKLY:
-                subject = _("Your weekly summary: %(n)s updates") % {"n": len(items)}
-            else:
-                subject = _("Your daily summary: %(n)s updates") % {"n": len(items)}
+            with translation.override(pref.user.language or settings.LANGUAGE_CODE):
+                if pref.frequency == NotificationFrequency.WEEKLY:
+                    subject = _("Your weekly summary: %(n)s updates") % {"n": len(items)}
+                else:
+                    subject = _("Your daily summary: %(n)s updates") % {"n": len(items)}
             _send(pref.user, subject, items)
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
             NotificationPreference.objects.filter(pk=pref.pk).update(last_digest_at=now)
