@@ -6,3 +6,19 @@ class SystemmapConfig(AppConfig):
     name = "commonground.systemmap"
     label = "systemmap"
     verbose_name = _("System map")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav
+
+        from . import edges, rules
+
+        edges.register_builtin_providers()
+        register_nav(
+            order=35, label=_("System map"), url_name="systemmap:network", capability=rules.VIEW
+        )
+        register_nav(
+            order=15,
+            label=_("Preparation tools"),
+            url_name="systemmap:prepare",
+            capability=rules.VIEW,
+        )
