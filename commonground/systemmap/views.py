@@ -203,7 +203,9 @@ def _survey_detail(
         {
             "survey": survey,
             "invitations": paginate(request, selectors.invitations_of(survey)),
-            "responses": selectors.responses_of([survey.pk]),
+            "responses": Paginator(selectors.responses_of([survey.pk]), 25).get_page(
+                request.GET.get("rpage")
+            ),
             "summary": selectors.survey_summary([survey.pk]),
             "can_run": can_run,
             "form": form or (SurveyInvitationForm() if can_run else None),

@@ -58,7 +58,7 @@
           categories,
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 6,
-          force: { repulsion: 140, edgeLength: [40, 120], gravity: 0.08 },
+          force: { repulsion: 320, edgeLength: [60, 170], gravity: 0.06 },
           emphasis: { focus: "adjacency" },
           label: { position: "right", fontSize: 11 },
         },
