@@ -41,6 +41,7 @@ class PathStepOut(Schema):
     id: str
     name: str
     via: str | None
+    reverse: bool
 
 
 class NetworkOut(Schema):

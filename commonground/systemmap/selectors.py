@@ -237,13 +237,12 @@ def _path_steps(ids: list[str], edges: list[Edge], names: dict[str, str]) -> lis
         ties.setdefault(frozenset((e.source, e.target)), e)
     steps = []
     for i, node in enumerate(ids):
-        step: dict[str, Any] = {"id": node, "name": names[node], "via": None}
+        step: dict[str, Any] = {"id": node, "name": names[node], "via": None, "reverse": False}
         if i + 1 < len(ids):
             edge = ties[frozenset((node, ids[i + 1]))]
-            label = str(edge_registry.kind_label(edge.kind))
-            step["via"] = (
-                label if edge.source == node else _("%(label)s (the other way)") % {"label": label}
-            )
+            step["via"] = str(edge_registry.kind_label(edge.kind))
+            # The tie may run from the next organisation to this one ("is funded by").
+            step["reverse"] = edge.source != node
         steps.append(step)
     return steps
 

@@ -156,7 +156,8 @@ def test_who_knows_whom_path_over_visible_relationships(world, client_for):
     path = response.context["net"].path
     assert [s["name"] for s in path] == [world.organisation.name, "Alfa", "Bravo", "Charlie"]
     assert path[1]["via"] == "refers clients to"
-    assert "the other way" in path[2]["via"]
+    assert path[2]["via"] == "funds" and path[2]["reverse"] is True
+    assert path[1]["reverse"] is False
     assert "Who knows whom" in response.content.decode()
 
 

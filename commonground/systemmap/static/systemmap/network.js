@@ -30,7 +30,7 @@
       symbolSize: n.category === "partnership" ? 34 : 8 + 5 * Math.sqrt(n.degree),
       symbol: n.category === "partnership" ? "roundRect" : "circle",
       itemStyle: n.on_path ? { borderColor: "#000", borderWidth: 3 } : undefined,
-      label: { show: n.degree >= 4 || n.on_path || n.category === "partnership" },
+      label: { show: n.degree >= 5 || n.on_path || n.category === "partnership" },
     }));
     const links = data.links.map((l) => ({
       source: l.source,
@@ -58,7 +58,11 @@
           categories,
           edgeSymbol: ["none", "arrow"],
           edgeSymbolSize: 6,
-          force: { repulsion: 320, edgeLength: [60, 170], gravity: 0.06 },
+          force: { repulsion: 280, edgeLength: [50, 140], gravity: 0.1 },
+          zoom: 0.9,
+          labelLayout: { hideOverlap: true },
+          top: 10,
+          bottom: 50,
           emphasis: { focus: "adjacency" },
           label: { position: "right", fontSize: 11 },
         },
