@@ -4,12 +4,14 @@ import datetime
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
 from commonground.core import policy
+from commonground.organisations.models import Organisation
 
-from . import rules, selectors
+from . import rules, selectors, services
 from .models import PrepTool
 
 router = Router(tags=["systemmap"])
@@ -209,3 +211,67 @@ def preparation(request: HttpRequest, slug: str, tool: str = ""):  # type: ignor
     if tool in PrepTool.values:
         qs = qs.filter(tool=tool)
     return qs
+
+
+class RelationshipIn(Schema):
+    source: str = Field(description="slug of the organisation the relationship starts from")
+    target: str = Field(description="slug of the organisation it points to")
+    kind: str = Field(
+        description="member_of, contributes_to, funds, refers, shares_data, competes or informal"
+    )
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    confidence: str = "medium"
+    evidence: str = Field(default="", max_length=300)
+
+
+class RelationshipOut(Schema):
+    id: int
+    source: str
+    target: str
+    kind: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    confidence: str
+    evidence: str
+    origin: str
+
+    @staticmethod
+    def resolve_source(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.source.slug
+
+    @staticmethod
+    def resolve_target(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.target.slug
+
+
+@router.get(
+    "/{slug}/relationships", response=list[RelationshipOut], url_name="systemmap_relationships"
+)
+@paginate(PageNumberPagination, page_size=100)
+def relationship_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Relationships recorded in the partnership (by hand or from its survey)."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    return selectors.relationships_of(partnership)
+
+
+@router.post(
+    "/{slug}/relationships",
+    response={201: RelationshipOut},
+    url_name="systemmap_relationship_create",
+)
+def relationship_create(request: HttpRequest, slug: str, payload: RelationshipIn):  # type: ignore[no-untyped-def]
+    """Record a relationship; a link to itself, an unknown type or reversed dates answer 400."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.EDIT)
+    rel = services.relationship_create(
+        actor=request.user,
+        partnership=partnership,
+        source=get_object_or_404(Organisation, slug=payload.source),
+        target=get_object_or_404(Organisation, slug=payload.target),
+        kind=payload.kind,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        confidence=payload.confidence,
+        evidence=payload.evidence,
+    )
+    return 201, rel

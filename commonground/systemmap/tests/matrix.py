@@ -61,4 +61,17 @@ def rows(world: World) -> list[Row]:
         Row("api:systemmap_survey_results", slug, rules.VIEW, api=True),
         Row("api:systemmap_survey_summary", slug, rules.VIEW, api=True),
         Row("api:systemmap_preparation", slug, rules.VIEW, api=True),
+        Row("api:systemmap_relationships", slug, rules.VIEW, api=True),
+        Row(
+            "api:systemmap_relationship_create",
+            slug,
+            rules.EDIT,
+            api=True,
+            method="post",
+            data={
+                "source": world.organisation.slug,
+                "target": world.second_organisation.slug,
+                "kind": "informal",
+            },
+        ),
     ]

@@ -153,3 +153,42 @@ def test_api_network_lists_entered_relationship_with_confidence_and_source(world
     data = json.loads(client_for("observer").get("/api/systemmap/matrix/network").content)
     funds = [e for e in data["edges"] if e["kind"] == "funds"]
     assert funds[0]["confidence"] == "high" and funds[0]["evidence"] == "Minutes 3 May"
+
+
+def test_api_creates_and_refuses_clearly(world, client_for):
+    client = client_for("representative")
+    url = "/api/systemmap/matrix/relationships"
+
+    def post(**kw):
+        body = {
+            "source": world.organisation.slug,
+            "target": world.second_organisation.slug,
+            "kind": "funds",
+        }
+        body.update(kw)
+        return client.post(url, json.dumps(body), content_type="application/json")
+
+    response = post(started_on="2025-01-01", confidence="high", evidence="Board minutes")
+    assert response.status_code == 201
+    assert response.json()["source"] == world.organisation.slug
+    bad = post(kind="marries")
+    assert bad.status_code == 400 and "kind" in bad.json()["errors"]
+    assert "not a relationship type we know" in bad.json()["errors"]["kind"][0]
+    assert post(target=world.organisation.slug).status_code == 400
+    bad = post(started_on="2025-02-01", ended_on="2025-01-01")
+    assert bad.status_code == 400 and "ended_on" in bad.json()["errors"]
+    assert post(source="no-such-org").status_code == 404
+    assert Relationship.objects.count() == 1
+    assert client.get(url).json()["count"] == 1
+    # Observers read but may not write; outsiders get 404.
+    assert (
+        client_for("observer")
+        .post(
+            url,
+            json.dumps({"source": "a", "target": "b", "kind": "funds"}),
+            content_type="application/json",
+        )
+        .status_code
+        == 403
+    )
+    assert client_for("outsider").get(url).status_code == 404
