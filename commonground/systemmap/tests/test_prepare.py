@@ -94,3 +94,18 @@ def test_api_lists_versions(world, client_for):
     data = client_for("observer").get("/api/systemmap/matrix/preparation").json()
     assert data["items"][0]["content"] == {"resources": ["Rooms"], "limitations": ["No money"]}
     assert data["items"][0]["saved_by"] == str(world.user("manager"))
+
+
+def test_home_panel_shows_readiness(world, client_for):
+    services.prep_tool_save(
+        actor=world.user("manager"),
+        partnership=world.partnership,
+        tool="self_rating",
+        content={"rating": 6, "next_step": "Invite the tenants"},
+    )
+    body = (
+        client_for("observer")
+        .get(reverse("partnerships:home", kwargs={"slug": "matrix"}))
+        .content.decode()
+    )
+    assert "The system around us" in body and "6/10" in body and "Invite the tenants" in body
