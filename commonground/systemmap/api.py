@@ -1,0 +1,277 @@
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from ninja import Field, Query, Router, Schema
+from ninja.pagination import PageNumberPagination, paginate
+
+from commonground.core import policy
+from commonground.organisations.models import Organisation
+
+from . import rules, selectors, services
+from .models import PrepTool
+
+router = Router(tags=["systemmap"])
+
+
+class NodeOut(Schema):
+    id: str
+    name: str
+    kind: str
+    slug: str
+    sector: str
+    degree: int
+    betweenness: float
+
+
+class EdgeOut(Schema):
+    source: str
+    target: str
+    kind: str
+    label: str
+    origin: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    confidence: str
+    evidence: str
+
+
+class PathStepOut(Schema):
+    id: str
+    name: str
+    via: str | None
+    reverse: bool
+
+
+class NetworkOut(Schema):
+    nodes: list[NodeOut]
+    edges: list[EdgeOut]
+    central: list[str]
+    isolated: list[str]
+    missing_sectors: list[str]
+    path: list[PathStepOut] | None
+
+
+class NetworkQuery(Schema):
+    sector: list[str] = []
+    kind: list[str] = []
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    path_from: int | None = None
+    path_to: int | None = None
+
+
+def _network(partnerships: list[Any], q: NetworkQuery) -> dict[str, Any]:
+    filters = selectors.NetworkFilters(
+        sectors=q.sector,
+        kinds=q.kind or selectors.edge_registry.default_kinds(),
+        start=q.start,
+        end=q.end,
+        path_from=q.path_from,
+        path_to=q.path_to,
+    )
+    net = selectors.network(partnerships=partnerships, filters=filters)
+    return {
+        "nodes": [
+            {**n, "kind": "organisation" if n["is_org"] else "partnership"} for n in net.nodes
+        ],
+        "edges": net.edges,
+        "central": [n["id"] for n in net.central],
+        "isolated": [n["id"] for n in net.isolated],
+        "missing_sectors": net.missing_sectors,
+        "path": net.path,
+    }
+
+
+@router.get("/network", response=NetworkOut, url_name="systemmap_network_all")
+def network_all(request: HttpRequest, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
+    """The map across every partnership the caller may see."""
+    partnerships = list(policy.partnerships_with(request.user, rules.VIEW).order_by("name", "id"))
+    return _network(partnerships, q)
+
+
+@router.get("/{slug}/network", response=NetworkOut, url_name="systemmap_network")
+def network(request: HttpRequest, slug: str, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
+    """Nodes and edges of one partnership's map (only what the caller may see)."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    return _network([partnership], q)
+
+
+class ProgrammeOut(Schema):
+    name: str
+    service_type: str
+    capacity: int | None
+    participants_per_year: int | None
+
+
+class ResponseOut(Schema):
+    id: int
+    survey: str
+    organisation: str
+    organisation_name: str
+    services: str
+    target_groups: str
+    funded_role: str
+    actual_role: str
+    referral_rules: str
+    eligibility_rules: str
+    data_collected: str
+    coordination: str
+    programmes: list[ProgrammeOut]
+    funders: list[str]
+    refers_to: list[str]
+
+    @staticmethod
+    def resolve_survey(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.survey.title
+
+    @staticmethod
+    def resolve_organisation(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.slug
+
+    @staticmethod
+    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.organisation.name
+
+    @staticmethod
+    def resolve_programmes(obj) -> list:  # type: ignore[no-untyped-def]
+        return list(obj.programmes.all())
+
+    @staticmethod
+    def resolve_funders(obj) -> list[str]:  # type: ignore[no-untyped-def]
+        return [f.funder.slug for f in obj.funders.all()]
+
+    @staticmethod
+    def resolve_refers_to(obj) -> list[str]:  # type: ignore[no-untyped-def]
+        return [r.partner.slug for r in obj.referrals.all()]
+
+
+@router.get(
+    "/{slug}/survey-results", response=list[ResponseOut], url_name="systemmap_survey_results"
+)
+@paginate(PageNumberPagination, page_size=50)
+def survey_results(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    return selectors.responses_of(list(partnership.surveys.values_list("pk", flat=True)))
+
+
+class TypeSummaryOut(Schema):
+    code: str
+    label: str
+    programmes: int
+    organisations: int
+    capacity: int
+    participants: int
+    gap: bool
+
+
+class SummaryOut(Schema):
+    answered: int
+    total_capacity: int
+    total_participants: int
+    by_type: list[TypeSummaryOut]
+    gaps: list[str]
+
+
+@router.get("/{slug}/survey-summary", response=SummaryOut, url_name="systemmap_survey_summary")
+def survey_summary(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    summary = selectors.survey_summary(list(partnership.surveys.values_list("pk", flat=True)))
+    summary["by_type"] = [{**t, "label": str(t["label"])} for t in summary["by_type"]]
+    summary["gaps"] = [str(g) for g in summary["gaps"]]
+    return summary
+
+
+class PrepVersionOut(Schema):
+    tool: str
+    version: int
+    content: dict[str, Any]
+    note: str
+    saved_by: str | None
+    saved_at: datetime.datetime
+
+    @staticmethod
+    def resolve_saved_by(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return str(obj.created_by) if obj.created_by else None
+
+    @staticmethod
+    def resolve_saved_at(obj) -> datetime.datetime:  # type: ignore[no-untyped-def]
+        return obj.created_at
+
+
+@router.get("/{slug}/preparation", response=list[PrepVersionOut], url_name="systemmap_preparation")
+@paginate(PageNumberPagination, page_size=100)
+def preparation(request: HttpRequest, slug: str, tool: str = ""):  # type: ignore[no-untyped-def]
+    """Every saved version of the preparation tools, newest first (filter with ?tool=)."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    qs = partnership.prep_tool_versions.select_related("created_by").order_by("tool", "-version")
+    if tool in PrepTool.values:
+        qs = qs.filter(tool=tool)
+    return qs
+
+
+class RelationshipIn(Schema):
+    source: str = Field(description="slug of the organisation the relationship starts from")
+    target: str = Field(description="slug of the organisation it points to")
+    kind: str = Field(
+        description="member_of, contributes_to, funds, refers, shares_data, competes or informal"
+    )
+    started_on: datetime.date | None = None
+    ended_on: datetime.date | None = None
+    confidence: str = "medium"
+    evidence: str = Field(default="", max_length=300)
+
+
+class RelationshipOut(Schema):
+    id: int
+    source: str
+    target: str
+    kind: str
+    started_on: datetime.date | None
+    ended_on: datetime.date | None
+    confidence: str
+    evidence: str
+    origin: str
+
+    @staticmethod
+    def resolve_source(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.source.slug
+
+    @staticmethod
+    def resolve_target(obj) -> str:  # type: ignore[no-untyped-def]
+        return obj.target.slug
+
+
+@router.get(
+    "/{slug}/relationships", response=list[RelationshipOut], url_name="systemmap_relationships"
+)
+@paginate(PageNumberPagination, page_size=100)
+def relationship_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+    """Relationships recorded in the partnership (by hand or from its survey)."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
+    return selectors.relationships_of(partnership)
+
+
+@router.post(
+    "/{slug}/relationships",
+    response={201: RelationshipOut},
+    url_name="systemmap_relationship_create",
+)
+def relationship_create(request: HttpRequest, slug: str, payload: RelationshipIn):  # type: ignore[no-untyped-def]
+    """Record a relationship; a link to itself, an unknown type or reversed dates answer 400."""
+    partnership = policy.partnership_or_404(request.user, slug, rules.EDIT)
+    rel = services.relationship_create(
+        actor=request.user,
+        partnership=partnership,
+        source=get_object_or_404(Organisation, slug=payload.source),
+        target=get_object_or_404(Organisation, slug=payload.target),
+        kind=payload.kind,
+        started_on=payload.started_on,
+        ended_on=payload.ended_on,
+        confidence=payload.confidence,
+        evidence=payload.evidence,
+    )
+    return 201, rel

@@ -1,0 +1,270 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from commonground.organisations.models import Organisation, OrgType, Sector
+
+from . import edges as edge_registry
+from .models import Coordination, Relationship, ServiceType, Survey, SurveyInvitation
+
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+class RelationshipForm(forms.ModelForm):
+    class Meta:
+        model = Relationship
+        fields = ["source", "kind", "target", "started_on", "ended_on", "confidence", "evidence"]
+        widgets = {"started_on": DATE, "ended_on": DATE}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        orgs = Organisation.objects.order_by("name", "pk")
+        self.fields["source"].queryset = orgs  # type: ignore[attr-defined]
+        self.fields["target"].queryset = orgs  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        source, target = data.get("source"), data.get("target")
+        if source and target and source == target:
+            self.add_error("target", _("An organisation cannot have a relationship with itself."))
+        start, end = data.get("started_on"), data.get("ended_on")
+        if start and end and end < start:
+            self.add_error("ended_on", _("The end date must be on or after the start date."))
+        return data
+
+    def validate_constraints(self, exclude: Any = None) -> None:
+        # clean() above already gives these messages on the right fields.
+        return None
+
+
+class NetworkFilterForm(forms.Form):
+    f = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
+    sector = forms.MultipleChoiceField(
+        label=_("Sectors"),
+        choices=Sector.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    kind = forms.MultipleChoiceField(
+        label=_("Relationship types"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
+    end = forms.DateField(label=_("Period until"), required=False, widget=DATE)
+    # Plain numbers: an organisation the person cannot see is simply "not on the map".
+    path_from = forms.IntegerField(label=_("From"), required=False, widget=forms.Select)
+    path_to = forms.IntegerField(label=_("To"), required=False, widget=forms.Select)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = edge_registry.edge_kinds()  # type: ignore[attr-defined]
+
+    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
+        """Fill the path pickers with the organisations on the person's map."""
+        choices = [("", "—"), *organisations]
+        self.fields["path_from"].widget.choices = choices  # type: ignore[attr-defined]
+        self.fields["path_to"].widget.choices = choices  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The end of the period must be on or after its start."))
+        return data
+
+
+class SurveyForm(forms.ModelForm):
+    class Meta:
+        model = Survey
+        fields = ["title", "area", "introduction"]
+        widgets = {"introduction": forms.Textarea(attrs={"rows": 3})}
+
+
+class SurveyInvitationForm(forms.ModelForm):
+    class Meta:
+        model = SurveyInvitation
+        fields = ["organisation", "organisation_name", "contact_name", "contact_email"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = Organisation.objects.order_by("name", "pk")  # type: ignore[attr-defined]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if not data.get("organisation") and not (data.get("organisation_name") or "").strip():
+            self.add_error(
+                "organisation", _("Choose an organisation from the directory or type its name.")
+            )
+        return data
+
+
+TEXT = forms.Textarea(attrs={"rows": 3})
+
+
+class SurveyAnswerForm(forms.Form):
+    respondent_name = forms.CharField(label=_("Your name"), max_length=120)
+    organisation_name = forms.CharField(label=_("Organisation"), max_length=200, required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.CIVIL)
+    org_type = forms.ChoiceField(label=_("Type"), choices=OrgType.choices, initial=OrgType.OTHER)
+    place_name = forms.CharField(label=_("Where you work"), max_length=120, required=False)
+    services = forms.CharField(
+        label=_("Which services do you provide?"), widget=TEXT, required=False
+    )
+    target_groups = forms.CharField(
+        label=_("For whom (target groups)?"), widget=TEXT, required=False
+    )
+    funded_role = forms.CharField(
+        label=_("What are you funded to do?"), widget=TEXT, required=False
+    )
+    actual_role = forms.CharField(
+        label=_("What do you actually end up doing?"),
+        widget=TEXT,
+        required=False,
+        help_text=_("Often different from the funded role; both answers help us see the gaps."),
+    )
+    referral_rules = forms.CharField(
+        label=_("How do clients reach you, and where do you send them?"),
+        widget=TEXT,
+        required=False,
+    )
+    eligibility_rules = forms.CharField(
+        label=_("Who is eligible for your services?"), widget=TEXT, required=False
+    )
+    data_collected = forms.CharField(
+        label=_("Which data do you collect?"), widget=TEXT, required=False
+    )
+    coordination = forms.ChoiceField(
+        label=_("Do you take part in coordination with others?"),
+        choices=Coordination.choices,
+        initial=Coordination.NONE,
+    )
+    coordination_notes = forms.CharField(
+        label=_("Which networks, forums or coordination bodies?"), widget=TEXT, required=False
+    )
+
+    def __init__(self, *args: Any, known_organisation: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if known_organisation:
+            for name in ("organisation_name", "sector", "org_type"):
+                del self.fields[name]
+        else:
+            self.fields["organisation_name"].required = True
+
+
+class ProgrammeForm(forms.Form):
+    name = forms.CharField(label=_("Programme"), max_length=200, required=False)
+    service_type = forms.ChoiceField(
+        label=_("Service type"), choices=[("", "—"), *ServiceType.choices], required=False
+    )
+    capacity = forms.IntegerField(label=_("Capacity (places)"), min_value=0, required=False)
+    participants_per_year = forms.IntegerField(
+        label=_("Participants per year"), min_value=0, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("name") and not data.get("service_type"):
+            self.add_error("service_type", _("Choose the type of service."))
+        if not data.get("name") and (data.get("capacity") or data.get("participants_per_year")):
+            self.add_error("name", _("Name the programme."))
+        return data
+
+
+FUNDER_SECTORS = [
+    (Sector.FUNDER, Sector.FUNDER.label),
+    (Sector.PUBLIC, Sector.PUBLIC.label),
+    (Sector.PRIVATE, Sector.PRIVATE.label),
+    (Sector.MULTILATERAL, Sector.MULTILATERAL.label),
+]
+
+
+class FunderForm(forms.Form):
+    name = forms.CharField(label=_("Funder"), max_length=200, required=False)
+    sector = forms.ChoiceField(label=_("Sector"), choices=FUNDER_SECTORS, initial=Sector.FUNDER)
+    expectations = forms.CharField(
+        label=_("What does the funder expect from you?"), max_length=2000, required=False
+    )
+
+
+class ReferralForm(forms.Form):
+    name = forms.CharField(
+        label=_("Organisation you refer clients to"), max_length=200, required=False
+    )
+    sector = forms.ChoiceField(label=_("Sector"), choices=Sector.choices, initial=Sector.CIVIL)
+
+
+ProgrammeFormSet = forms.formset_factory(ProgrammeForm, extra=3, max_num=20)
+FunderFormSet = forms.formset_factory(FunderForm, extra=3, max_num=20)
+ReferralFormSet = forms.formset_factory(ReferralForm, extra=3, max_num=20)
+
+
+# --- preparation tools --------------------------------------------------------------
+
+LINES = forms.Textarea(attrs={"rows": 5})
+ONE_PER_LINE = _("One item per line.")
+
+
+class SelfRatingForm(forms.Form):
+    rating = forms.IntegerField(
+        label=_("How ready are we to partner, from 0 to 10?"), min_value=0, max_value=10
+    )
+    reasoning = forms.CharField(label=_("Why this number?"), widget=TEXT, required=False)
+    previous_step_done = forms.BooleanField(
+        label=_("We did the half-step we planned last time"), required=False
+    )
+    next_step = forms.CharField(
+        label=_("Next half-step"),
+        widget=TEXT,
+        help_text=_("One small, concrete thing that would move us half a point up."),
+    )
+    next_step_by = forms.DateField(label=_("By when"), required=False, widget=DATE)
+    note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
+
+
+class StopStartContinueForm(forms.Form):
+    stop = forms.CharField(label=_("Stop"), widget=LINES, required=False, help_text=ONE_PER_LINE)
+    start = forms.CharField(label=_("Start"), widget=LINES, required=False, help_text=ONE_PER_LINE)
+    continue_ = forms.CharField(
+        label=_("Continue"), widget=LINES, required=False, help_text=ONE_PER_LINE
+    )
+    note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
+
+    def add_prefix(self, field_name: str) -> str:
+        # "continue" is a Python keyword, so the field is continue_ but posts as "continue".
+        return super().add_prefix("continue" if field_name == "continue_" else field_name)
+
+
+class BenefitsForm(forms.Form):
+    benefits = forms.CharField(
+        label=_("Benefits"), widget=LINES, required=False, help_text=ONE_PER_LINE
+    )
+    drawbacks = forms.CharField(
+        label=_("Drawbacks and costs"), widget=LINES, required=False, help_text=ONE_PER_LINE
+    )
+    note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
+
+
+class ResourcesForm(forms.Form):
+    resources = forms.CharField(
+        label=_("Resources we can bring"), widget=LINES, required=False, help_text=ONE_PER_LINE
+    )
+    limitations = forms.CharField(
+        label=_("Limitations to be honest about"),
+        widget=LINES,
+        required=False,
+        help_text=ONE_PER_LINE,
+    )
+    note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
+
+
+PREP_FORMS: dict[str, type[forms.Form]] = {
+    "self_rating": SelfRatingForm,
+    "stop_start_continue": StopStartContinueForm,
+    "benefits": BenefitsForm,
+    "resources": ResourcesForm,
+}

@@ -1,0 +1,111 @@
+"""Preparation tools: versions with history, validation, permissions."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from commonground.systemmap import services
+from commonground.systemmap.models import PrepToolVersion
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_save_is_a_new_version_with_who_and_when(world):
+    for rating in (3, 5):
+        services.prep_tool_save(
+            actor=world.user("manager"),
+            partnership=world.partnership,
+            tool="self_rating",
+            content={"rating": rating, "next_step": "Call the waste company"},
+        )
+    versions = list(PrepToolVersion.objects.order_by("version"))
+    assert [v.version for v in versions] == [1, 2]
+    assert [v.content["rating"] for v in versions] == [3, 5]
+    assert versions[1].created_by == world.user("manager") and versions[1].created_at
+
+
+@pytest.mark.parametrize(
+    ("tool", "content"),
+    [
+        ("self_rating", {"rating": 11, "next_step": "x"}),
+        ("self_rating", {"rating": "high", "next_step": "x"}),
+        ("self_rating", {"rating": 4, "next_step": " "}),
+        ("benefits", {"benefits": "", "drawbacks": ""}),
+        ("nonsense", {"x": "y"}),
+    ],
+)
+def test_bad_content_is_refused(world, tool, content):
+    with pytest.raises(ValidationError):
+        services.prep_tool_save(
+            actor=world.user("manager"), partnership=world.partnership, tool=tool, content=content
+        )
+    assert not PrepToolVersion.objects.exists()
+
+
+def test_pages_save_versions_and_show_history(world, client_for):
+    client = client_for("representative")
+    url = reverse(
+        "systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "stop_start_continue"}
+    )
+    response = client.post(
+        url, {"stop": "Meeting without agenda\n\n", "continue": "Breakfasts", "note": "first"}
+    )
+    assert response.status_code == 302
+    v = PrepToolVersion.objects.get()
+    assert v.content == {
+        "stop": ["Meeting without agenda"],
+        "start": [],
+        "continue": ["Breakfasts"],
+    }
+    page = client.get(url)
+    assert "Meeting without agenda" in page.content.decode()
+    assert page.context["form"]["continue_"].value() == "Breakfasts"
+    overview = client.get(reverse("systemmap:prepare", kwargs={"slug": "matrix"}))
+    assert "Breakfasts" in overview.content.decode()
+    assert "Prepare · Clarify objectives" in overview.content.decode()
+
+
+def test_form_errors_keep_input(world, client_for):
+    url = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "self_rating"})
+    response = client_for("manager").post(url, {"rating": "12", "reasoning": "Honest view"})
+    assert response.status_code == 400
+    assert "Honest view" in response.content.decode()
+
+
+def test_observer_reads_but_cannot_save_and_unknown_tools_are_404(world, client_for):
+    observer = client_for("observer")
+    url = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "benefits"})
+    assert observer.get(url).status_code == 200
+    assert observer.get(url).context["form"] is None
+    assert observer.post(url, {"benefits": "x"}).status_code == 403
+    bad = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "nope"})
+    assert client_for("manager").get(bad).status_code == 404
+
+
+def test_api_lists_versions(world, client_for):
+    services.prep_tool_save(
+        actor=world.user("manager"),
+        partnership=world.partnership,
+        tool="resources",
+        content={"resources": "Rooms", "limitations": "No money"},
+    )
+    data = client_for("observer").get("/api/systemmap/matrix/preparation").json()
+    assert data["items"][0]["content"] == {"resources": ["Rooms"], "limitations": ["No money"]}
+    assert data["items"][0]["saved_by"] == str(world.user("manager"))
+
+
+def test_home_panel_shows_readiness(world, client_for):
+    services.prep_tool_save(
+        actor=world.user("manager"),
+        partnership=world.partnership,
+        tool="self_rating",
+        content={"rating": 6, "next_step": "Invite the tenants"},
+    )
+    body = (
+        client_for("observer")
+        .get(reverse("partnerships:home", kwargs={"slug": "matrix"}))
+        .content.decode()
+    )
+    assert "The system around us" in body and "6/10" in body and "Invite the tenants" in body

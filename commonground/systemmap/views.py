@@ -1,0 +1,422 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from commonground.core import policy
+from commonground.core.pagination import paginate, querystring_without_page
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import Partnership
+
+from . import rules, selectors, services
+from .forms import (
+    PREP_FORMS,
+    FunderFormSet,
+    NetworkFilterForm,
+    ProgrammeFormSet,
+    ReferralFormSet,
+    RelationshipForm,
+    SurveyAnswerForm,
+    SurveyForm,
+    SurveyInvitationForm,
+)
+from .models import PrepTool, Relationship, Survey
+
+# Which lifecycle step (phase "prepare") each preparation tool serves.
+PREP_STEPS: dict[str, Any] = {
+    PrepTool.SELF_RATING: gettext_lazy("Prepare · Identify motivation"),
+    PrepTool.STOP_START_CONTINUE: gettext_lazy("Prepare · Clarify objectives"),
+    PrepTool.BENEFITS: gettext_lazy("Prepare · Weigh costs and benefits"),
+    PrepTool.RESOURCES: gettext_lazy("Prepare · Identify available resources"),
+}
+PREP_HELP: dict[str, Any] = {
+    PrepTool.SELF_RATING: gettext_lazy(
+        "Say honestly how ready you are to partner, on a scale of 0 to 10, then plan one small "
+        "step that would move you half a point. Come back to see whether you took it."
+    ),
+    PrepTool.STOP_START_CONTINUE: gettext_lazy(
+        "Look at how you work today: what should you stop doing, what should you start, and what "
+        "works well enough to continue?"
+    ),
+    PrepTool.BENEFITS: gettext_lazy(
+        "List what partnering could bring you and what it will cost, for the organisation and "
+        "for its daily work."
+    ),
+    PrepTool.RESOURCES: gettext_lazy(
+        "List the skills, people, money and time you can realistically commit, and the limits "
+        "you should be open about."
+    ),
+}
+
+
+# --- network ------------------------------------------------------------------------
+
+
+def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> dict[str, Any]:
+    data = request.GET if request.GET.get("f") else None
+    form = NetworkFilterForm(data)
+    filters = selectors.NetworkFilters()
+    if data is not None and form.is_valid():
+        cd = form.cleaned_data
+        filters = selectors.NetworkFilters(
+            sectors=cd["sector"],
+            kinds=cd["kind"],
+            start=cd["start"],
+            end=cd["end"],
+            path_from=cd["path_from"],
+            path_to=cd["path_to"],
+        )
+    elif data is None:
+        form = NetworkFilterForm(initial={"kind": filters.kinds, "f": "1"})
+    net = selectors.network(partnerships=partnerships, filters=filters)
+    form.set_organisations([(o["pk"], o["name"]) for o in net.organisations])
+    node_page = Paginator(net.nodes, 50).get_page(request.GET.get("npage"))
+    edge_page = Paginator(net.edges, 50).get_page(request.GET.get("epage"))
+    params = request.GET.copy()
+    params.pop("npage", None)
+    params.pop("epage", None)
+    return {
+        "net": net,
+        "form": form,
+        "chart": net.chart_data(),
+        "node_page": node_page,
+        "edge_page": edge_page,
+        "qs": params.urlencode(),
+    }
+
+
+@partnership_view(rules.VIEW)
+def network(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    ctx = _network_context(request, [partnership])
+    ctx["can_edit"] = policy.has_capability(request.user, partnership, rules.EDIT)
+    ctx["scope_title"] = _("System map")
+    return render(request, "systemmap/network.html", ctx)
+
+
+def global_network(request: HttpRequest) -> HttpResponse:
+    partnerships = list(policy.partnerships_with(request.user, rules.VIEW).order_by("name", "id"))
+    ctx = _network_context(request, partnerships)
+    ctx["scope_title"] = _("System map across your partnerships")
+    ctx["partnerships"] = partnerships
+    ctx["is_global"] = True
+    return render(request, "systemmap/network.html", ctx)
+
+
+# --- relationships ------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def relationship_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    page = paginate(request, selectors.relationships_of(partnership))
+    return render(
+        request,
+        "systemmap/relationship_list.html",
+        {
+            "page": page,
+            "qs": querystring_without_page(request),
+            "can_edit": policy.has_capability(request.user, partnership, rules.EDIT),
+        },
+    )
+
+
+@partnership_view(rules.EDIT)
+def relationship_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = RelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.relationship_create(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Relationship recorded."))
+            return redirect("systemmap:relationships", slug=partnership.slug)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "systemmap/relationship_form.html", {"form": form}, status=status)
+
+
+@require_POST
+@partnership_view(rules.EDIT)
+def relationship_delete(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    rel = get_object_or_404(Relationship, pk=pk, partnership=partnership)
+    services.relationship_delete(actor=request.user, relationship=rel)
+    messages.success(request, _("Relationship removed."))
+    return redirect("systemmap:relationships", slug=partnership.slug)
+
+
+# --- survey -------------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def survey_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    surveys = selectors.surveys_of(partnership)
+    page = paginate(request, surveys)
+    return render(
+        request,
+        "systemmap/survey_list.html",
+        {
+            "page": page,
+            "summary": selectors.survey_summary(list(surveys.values_list("pk", flat=True))),
+            "can_run": policy.has_capability(request.user, partnership, rules.SURVEY),
+        },
+    )
+
+
+@partnership_view(rules.SURVEY)
+def survey_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    form = SurveyForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            survey = services.survey_create(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Survey created. Now send it to organisations."))
+            return redirect("systemmap:survey_detail", slug=partnership.slug, pk=survey.pk)
+    return render(request, "systemmap/survey_form.html", {"form": form})
+
+
+def _survey_detail(
+    request: HttpRequest,
+    partnership: Partnership,
+    survey: Survey,
+    form: SurveyInvitationForm | None = None,
+    link: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_run = policy.has_capability(request.user, partnership, rules.SURVEY)
+    return render(
+        request,
+        "systemmap/survey_detail.html",
+        {
+            "survey": survey,
+            "invitations": paginate(request, selectors.invitations_of(survey)),
+            "responses": Paginator(selectors.responses_of([survey.pk]), 25).get_page(
+                request.GET.get("rpage")
+            ),
+            "summary": selectors.survey_summary([survey.pk]),
+            "can_run": can_run,
+            "form": form or (SurveyInvitationForm() if can_run else None),
+            "link": link,
+        },
+        status=status,
+    )
+
+
+@partnership_view(rules.VIEW)
+def survey_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
+    return _survey_detail(request, partnership, survey)
+
+
+@require_POST
+@partnership_view(rules.SURVEY)
+def survey_invite(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
+    form = SurveyInvitationForm(request.POST)
+    if form.is_valid():
+        try:
+            _inv, raw = services.survey_invite(
+                actor=request.user, survey=survey, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            link = request.build_absolute_uri(services.survey_answer_url(raw))
+            messages.success(request, _("Answer link created. Copy it now: it is shown only once."))
+            return _survey_detail(request, partnership, survey, link=link)
+    return _survey_detail(request, partnership, survey, form=form, status=400)
+
+
+@require_POST
+@partnership_view(rules.SURVEY)
+def survey_toggle(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
+    services.survey_set_open(actor=request.user, survey=survey, is_open=not survey.is_open)
+    messages.success(request, _("Survey opened.") if survey.is_open else _("Survey closed."))
+    return redirect("systemmap:survey_detail", slug=partnership.slug, pk=survey.pk)
+
+
+def _rows(formset: Any, keys: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    return [
+        tuple(f.cleaned_data.get(k) for k in keys)
+        for f in formset.forms
+        if f.cleaned_data.get("name")
+    ]
+
+
+@login_not_required
+def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
+    """The one-use answer page for one contact (no account needed)."""
+    invitation = services.invitation_by_token(token)
+    if invitation is None:
+        return render(request, "systemmap/survey_invalid.html", status=404)
+    known = invitation.organisation_id is not None
+    post = request.POST if request.method == "POST" else None
+    form = SurveyAnswerForm(
+        post,
+        known_organisation=known,
+        initial={
+            "respondent_name": invitation.contact_name,
+            "organisation_name": invitation.organisation_name,
+        },
+    )
+    programmes = ProgrammeFormSet(post, prefix="programme")
+    funders = FunderFormSet(post, prefix="funder")
+    referrals = ReferralFormSet(post, prefix="referral")
+    if post is not None and all(x.is_valid() for x in (form, programmes, funders, referrals)):
+        cd = form.cleaned_data
+        answers = services.SurveyAnswers(
+            respondent_name=cd["respondent_name"],
+            organisation_name=cd.get("organisation_name", ""),
+            sector=cd.get("sector", ""),
+            org_type=cd.get("org_type", ""),
+            place_name=cd["place_name"],
+            services=cd["services"],
+            target_groups=cd["target_groups"],
+            funded_role=cd["funded_role"],
+            actual_role=cd["actual_role"],
+            referral_rules=cd["referral_rules"],
+            eligibility_rules=cd["eligibility_rules"],
+            data_collected=cd["data_collected"],
+            coordination=cd["coordination"],
+            coordination_notes=cd["coordination_notes"],
+            programmes=_rows(
+                programmes, ("name", "service_type", "capacity", "participants_per_year")
+            ),
+            funders=_rows(funders, ("name", "sector", "expectations")),  # type: ignore[arg-type]
+            referrals=_rows(referrals, ("name", "sector")),  # type: ignore[arg-type]
+        )
+        try:
+            services.survey_submit(raw_token=token, answers=answers)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            return render(request, "systemmap/survey_thanks.html", {"invitation": invitation})
+    return render(
+        request,
+        "systemmap/survey_answer.html",
+        {
+            "invitation": invitation,
+            "survey": invitation.survey,
+            "form": form,
+            "programmes": programmes,
+            "funders": funders,
+            "referrals": referrals,
+        },
+        status=400 if post is not None else 200,
+    )
+
+
+# --- preparation tools --------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def prepare(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    current = selectors.prep_current(partnership)
+    ratings = list(
+        partnership.prep_tool_versions.filter(tool=PrepTool.SELF_RATING)
+        .select_related("created_by")
+        .order_by("version")
+    )
+    tools = [
+        {
+            "code": code,
+            "label": label,
+            "step": PREP_STEPS[code],
+            "help": PREP_HELP[code],
+            "current": current[code],
+        }
+        for code, label in PrepTool.choices
+    ]
+    return render(
+        request,
+        "systemmap/prepare.html",
+        {
+            "tools": tools,
+            "ratings": ratings,
+            "rating_chart": [
+                {
+                    "version": r.version,
+                    "date": r.created_at.date().isoformat(),
+                    "rating": r.content.get("rating"),
+                }
+                for r in ratings
+            ],
+            "can_prepare": policy.has_capability(request.user, partnership, rules.PREPARE),
+        },
+    )
+
+
+def _initial(tool: str, content: dict[str, Any]) -> dict[str, Any]:
+    initial: dict[str, Any] = {}
+    for key, value in content.items():
+        name = "continue_" if key == "continue" else key
+        initial[name] = "\n".join(value) if isinstance(value, list) else value
+    if tool == PrepTool.SELF_RATING:
+        initial.pop("previous_step_done", None)
+    return initial
+
+
+@partnership_view(rules.VIEW)
+def prepare_tool(request: HttpRequest, partnership: Partnership, tool: str) -> HttpResponse:
+    if tool not in PrepTool.values:
+        raise Http404
+    can_prepare = policy.has_capability(request.user, partnership, rules.PREPARE)
+    if request.method == "POST" and not can_prepare:
+        policy.require(request.user, partnership, rules.PREPARE)
+    history = paginate(request, selectors.prep_history(partnership, tool))
+    current = selectors.prep_history(partnership, tool).first()
+    form_class = PREP_FORMS[tool]
+    form = None
+    if can_prepare:
+        form = form_class(
+            request.POST or None, initial=_initial(tool, current.content) if current else None
+        )
+        if request.method == "POST" and form.is_valid():
+            content = dict(form.cleaned_data)
+            note = content.pop("note", "")
+            if "continue_" in content:
+                content["continue"] = content.pop("continue_")
+            try:
+                services.prep_tool_save(
+                    actor=request.user,
+                    partnership=partnership,
+                    tool=tool,
+                    content=content,
+                    note=note,
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc.messages[0] if not hasattr(exc, "error_dict") else exc)
+            else:
+                messages.success(request, _("Saved as a new version."))
+                return redirect("systemmap:prepare_tool", slug=partnership.slug, tool=tool)
+    return render(
+        request,
+        "systemmap/prepare_tool.html",
+        {
+            "tool": tool,
+            "tool_label": PrepTool(tool).label,
+            "step": PREP_STEPS[tool],
+            "help": PREP_HELP[tool],
+            "form": form,
+            "history": history,
+            "current": current,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+prepare_tool.capability = rules.VIEW  # type: ignore[attr-defined]
