@@ -20,6 +20,12 @@ class ContributionsConfig(AppConfig):
         )
         register_panel(order=40, template="contributions/_panel.html", context=_panel)
 
+        from commonground.systemmap.edges import register_edge_provider
+
+        from .edges import contribution_edges
+
+        register_edge_provider(contribution_edges)
+
 
 def _panel(request, partnership):  # type: ignore[no-untyped-def]
     from django.urls import reverse

@@ -325,5 +325,7 @@ def test_api_create_proposal(world, group, client_for):
 
 def test_home_panel_lists_open_proposals(world, propose, client_for):
     propose(title="Paint the hub green")
-    page = client_for("observer").get("/p/matrix/").content.decode()
+    from commonground.core.testing import home_with_panels
+
+    page = home_with_panels(client_for("observer"), world.partnership)
     assert "Open proposals" in page and "Paint the hub green" in page
