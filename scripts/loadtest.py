@@ -141,23 +141,57 @@ def main() -> int:
     import django
 
     django.setup()
+    import datetime
+
     from django.db import connection
+    from django.utils import timezone
 
     from commonground.accounts.models import User
     from commonground.accounts.services import api_token_create
     from commonground.core.demo import DEMO_SLUG
+    from commonground.decisions.models import Vote
+    from commonground.decisions.services import proposal_create
+    from commonground.meetings.models import AgendaItem, Motion
+    from commonground.meetings.services import meeting_create
+    from commonground.partnerships.models import Partnership
     from commonground.results.models import Indicator, Measurement
 
     writers = ["tor", "ingrid", "oskar", "nora", "lars", "erik", "per", "eva"]
-    tokens = [
-        api_token_create(user=User.objects.get(email=f"{w}@fjordvik.example"), name="load")[1]
-        for w in writers
-    ]
+    people = {w: User.objects.get(email=f"{w}@fjordvik.example") for w in writers}
+    tokens = [api_token_create(user=people[w], name="load")[1] for w in writers]
+    token_user = dict(zip(tokens, [people[w].pk for w in writers], strict=True))
+    minute_takers = tokens[:3]  # the manager, the convener and the record-keeper may write minutes
     indicators = list(
         Indicator.objects.filter(partnership__slug=DEMO_SLUG, kind="quantitative").values_list(
             "pk", flat=True
         )
     )
+    partnership = Partnership.objects.get(slug=DEMO_SLUG)
+    # Open proposals to vote on (a vote may be changed until close, so clients keep re-voting),
+    # and a meeting under way whose minutes keep getting motions.
+    proposals = [
+        proposal_create(
+            actor=people["tor"],
+            partnership=partnership,
+            title=f"Load test proposal {i}",
+            method="majority",
+            closes_at=timezone.now() + datetime.timedelta(days=2),
+            notify_people=False,
+        ).pk
+        for i in range(3)
+    ]
+    now = timezone.now()
+    meeting = meeting_create(
+        actor=people["tor"],
+        partnership=partnership,
+        title="Load test meeting",
+        starts_at=now - datetime.timedelta(hours=1),
+        ends_at=now + datetime.timedelta(hours=1),
+        mode="online",
+        online_url="https://meet.example/load",
+        chair=people["tor"],
+    )
+    item = AgendaItem.objects.filter(meeting=meeting).order_by("position").last()
     connection.close()
 
     log = var / "server.log"
@@ -184,7 +218,41 @@ def main() -> int:
             with base_lock:
                 base = server.base
             try:
-                if rng.random() < 0.5 and indicators:
+                roll = rng.random()
+                if roll < 0.15 and proposals:
+                    pk = rng.choice(proposals)
+                    position = rng.choice(["yes", "no", "abstain"])
+                    status, _ = request(
+                        base,
+                        "POST",
+                        f"/api/decisions/{DEMO_SLUG}/proposals/{pk}/votes",
+                        token,
+                        {"position": position, "reason": "load"},
+                    )
+                    if status == 201:
+                        with base_lock:
+                            acknowledged.append(("vote", f"{pk}:{token_user[token]}"))
+                elif roll < 0.3:
+                    marker = uuid.uuid4().hex
+                    a, b = rng.sample(list(token_user.values()), 2)
+                    status, _ = request(
+                        base,
+                        "POST",
+                        f"/api/meetings/{DEMO_SLUG}/{meeting.pk}/items/{item.pk}/motions",
+                        minute_takers[n % len(minute_takers)],
+                        {
+                            "text": f"load {marker}",
+                            "proposed_by": a,
+                            "seconded_by": b,
+                            "result": "not_adopted",
+                            "votes_for": 0,
+                            "votes_against": 3,
+                        },
+                    )
+                    if status == 201:
+                        with base_lock:
+                            acknowledged.append(("motion", marker))
+                elif roll < 0.6 and indicators:
                     marker = uuid.uuid4().hex
                     pk = rng.choice(indicators)
                     status, _ = request(
@@ -228,7 +296,18 @@ def main() -> int:
     failures = []
     django.db.connections.close_all()
     found = set(Measurement.objects.filter(note__startswith="load ").values_list("note", flat=True))
-    missing = [m for kind, m in acknowledged if f"load {m}" not in found]
+    found |= set(Motion.objects.filter(text__startswith="load ").values_list("text", flat=True))
+    votes = {
+        f"{p}:{u}"
+        for p, u in Vote.objects.filter(proposal_id__in=proposals).values_list(
+            "proposal_id", "voter_id"
+        )
+    }
+    missing = [
+        m
+        for kind, m in acknowledged
+        if (m not in votes if kind == "vote" else f"load {m}" not in found)
+    ]
     if missing:
         failures.append(f"{len(missing)} acknowledged writes are missing")
     five = sum(v for k, v in statuses.items() if k >= 500)
@@ -243,11 +322,13 @@ def main() -> int:
             result = cur.fetchone()[0]
         if result != "ok":
             failures.append(f"integrity_check: {result}")
+    kinds = Counter(kind for kind, _m in acknowledged)
     total = sum(statuses.values())
     print(
         f"{total} responses in {args.seconds:.0f}s ({total / args.seconds:.0f}/s) from {args.clients} clients; "
         f"status counts {dict(sorted(statuses.items()))}; connection errors {dict(errors)}; "
-        f"{len(acknowledged)} acknowledged writes, all present: {not missing}; database {connection.vendor}"
+        f"{len(acknowledged)} acknowledged writes {dict(kinds)}, all present: {not missing}; "
+        f"database {connection.vendor}"
     )
     print("load test: ok" if not failures else "load test FAILED:\n- " + "\n- ".join(failures))
     return 0 if not failures else 1
