@@ -376,16 +376,27 @@ def active_member_filter(partnership: Partnership, prefix: str = "") -> Q:
     )
 
 
-def gap_analysis(partnership: Partnership) -> GapAnalysis:
-    """Match the needs against what active members (and open prospects) offer."""
+def gap_analysis(partnership: Partnership, *, with_pipeline: bool = True) -> GapAnalysis:
+    """Match the needs against what active members (and open prospects) offer.
+
+    ``with_pipeline=False`` skips the prospects' offers (one query less, for the home panel).
+    """
     needs = list(Need.objects.filter(partnership=partnership).order_by("priority", "category"))
-    members = _offers_by_category(active_member_filter(partnership, "organisation__"))
-    pipeline = _offers_by_category(
-        Q(
-            organisation__prospect_records__partnership=partnership,
-            organisation__prospect_records__stage__in=OPEN_STAGES,
+    if not needs:
+        members: dict[str, set[str]] = {}
+        pipeline: dict[str, set[str]] = {}
+    else:
+        members = _offers_by_category(active_member_filter(partnership, "organisation__"))
+        pipeline = (
+            _offers_by_category(
+                Q(
+                    organisation__prospect_records__partnership=partnership,
+                    organisation__prospect_records__stage__in=OPEN_STAGES,
+                )
+            )
+            if with_pipeline
+            else {}
         )
-    )
     rows = []
     for need in needs:
         providers = sorted(members.get(need.category, set()))
