@@ -127,4 +127,7 @@ def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:
     return [
         ("library: data room", reverse("library:documents", kwargs={"slug": slug})),
         ("library: report", reverse("library:report", kwargs={"slug": slug})),
+        # Every section is capped, so the PDF is the same few pages at any factor
+        # (about 0.6 s warm at F=1 on the development machine).
+        ("library: report PDF", reverse("library:report_pdf", kwargs={"slug": slug})),
     ]

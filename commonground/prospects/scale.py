@@ -26,6 +26,7 @@ CRITERIA = [
 ]
 STAGES = [s.value for s in Stage]
 CATEGORIES = [c.value for c in ResourceCategory if c.value != "other"]
+SCARCE = ResourceCategory.LEGAL.value
 
 
 def _offer_tags() -> list[Tag]:
@@ -42,16 +43,24 @@ def seed(ctx: ScaleContext) -> None:
     rng = ctx.rng
     # Offers in real resource categories on 30% of the new organisations (the base gives
     # every organisation one "other" tag only).
+    # Member organisations never offer the SCARCE category, so every partnership has an
+    # uncovered need and the recommendations always rank candidates.
     tags = _offer_tags()
+    members = {oid for ids in ctx.orgs_by_partnership.values() for oid in ids}
+    common = [t for t in tags if t.category != SCARCE]
     through = Organisation.offers.through
     offers = [
-        through(organisation_id=oid, tag_id=tags[rng.randrange(len(tags))].pk)
+        through(
+            organisation_id=oid,
+            tag_id=(common if oid in members else tags)[
+                rng.randrange(len(common) if oid in members else len(tags))
+            ].pk,
+        )
         for oid in ctx.organisation_ids
         if rng.random() < 0.3
     ]
     through.objects.bulk_create(offers, batch_size=BATCH, ignore_conflicts=True)
 
-    members = {oid for ids in ctx.orgs_by_partnership.values() for oid in ids}
     candidates = [oid for oid in ctx.organisation_ids if oid not in members]
     if not candidates:
         return
@@ -104,7 +113,7 @@ def seed(ctx: ScaleContext) -> None:
     needs = []
     for pi, pid in enumerate(ctx.partnership_ids):
         for k in range(3):
-            cat = CATEGORIES[(pi + 3 * k) % len(CATEGORIES)]
+            cat = SCARCE if k == 0 else CATEGORIES[(pi + 3 * k) % len(CATEGORIES)]
             if (pid, cat) not in has_needs:
                 has_needs.add((pid, cat))
                 needs.append(Need(partnership_id=pid, category=cat, priority=1 + k))
@@ -142,7 +151,7 @@ def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:
     slug = ctx.bench_partnership_slug
     directory = reverse("prospects_global:directory")
     return [
-        ("prospects: directory search", directory + "?q=organisation+01&sector=civil"),
+        ("prospects: directory search", directory + "?q=organisation+00&sector=civil"),
         ("prospects: directory near a place", directory + "?place=59.91%2C10.75&radius=10"),
         ("prospects: pipeline board", reverse("prospects:board", kwargs={"slug": slug})),
         ("prospects: scorecards", reverse("prospects:scorecards", kwargs={"slug": slug})),
