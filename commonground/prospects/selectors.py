@@ -491,23 +491,27 @@ def recommendations(
     # Anyone with a membership record (active, invited, left) is already known to us.
     members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
     in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
-    candidates = (
-        Organisation.objects.filter(
-            pk__in=OfferLink.objects.filter(tag__category__in=uncovered + thin).values(
-                "organisation_id"
-            )
-        )
-        .exclude(pk__in=members)
-        .exclude(pk__in=in_pipeline)
+    # Pre-rank on the offer links alone (grouped by organisation id, name and sector, not
+    # by every column of the organisation), then load only the capped candidates.
+    ranked = list(
+        OfferLink.objects.filter(tag__category__in=uncovered + thin)
+        .exclude(organisation_id__in=members)
+        .exclude(organisation_id__in=in_pipeline)
+        .values("organisation_id", "organisation__name")
         .annotate(
-            n_uncovered=Count(
-                "offers__category", filter=Q(offers__category__in=uncovered), distinct=True
-            ),
-            n_thin=Count("offers__category", filter=Q(offers__category__in=thin), distinct=True),
-            adds_sector=Case(
-                When(sector__in=missing, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+            # An empty category list would make the whole query empty: count nothing instead.
+            n_uncovered=Count("tag__category", filter=Q(tag__category__in=uncovered), distinct=True)
+            if uncovered
+            else Value(0, output_field=IntegerField()),
+            n_thin=Count("tag__category", filter=Q(tag__category__in=thin), distinct=True)
+            if thin
+            else Value(0, output_field=IntegerField()),
+            adds_sector=Max(
+                Case(
+                    When(organisation__sector__in=missing, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
             ),
         )
         .annotate(
@@ -515,9 +519,16 @@ def recommendations(
             + F("n_thin") * THIN_POINTS
             + F("adds_sector") * SECTOR_POINTS
         )
-        .order_by("-prerank", "name", "id")
-        .prefetch_related("offers")[:CANDIDATE_CAP]
+        .order_by("-prerank", "organisation__name", "organisation_id")
+        .values_list("organisation_id", flat=True)[:CANDIDATE_CAP]
     )
+    loaded = (
+        Organisation.objects.filter(pk__in=ranked)
+        .only("id", "name", "slug", "sector", "place_name", "latitude", "longitude")
+        .prefetch_related("offers")
+    )
+    by_id = {o.pk: o for o in loaded}
+    candidates = [by_id[pk] for pk in ranked if pk in by_id]
     results = []
     for org in candidates:
         reasons: list[str] = []
