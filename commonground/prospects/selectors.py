@@ -94,7 +94,7 @@ def place_centre(place: str) -> tuple[float, float] | None:
     return float(found["lat"]), float(found["lon"])
 
 
-def _tags_in(categories: list[str]) -> QuerySet[Tag]:
+def _tags_in(categories: list[str]) -> QuerySet[Tag, Any]:
     """Tag ids of some categories, as a subquery. Filtering the link tables by tag id
     (rather than joining the tag for its category) lets SQLite use the tag_id index
     instead of scanning every link: 17 ms → under 1 ms at F=1."""
