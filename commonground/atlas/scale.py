@@ -84,4 +84,10 @@ def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:
             "atlas: map GeoJSON for a city bbox",
             reverse("atlas:geojson", kwargs={"slug": slug}) + f"?bbox={CITY_BBOX}",
         ),
+        # Every partnership the bench user sees (all of them): about 860 features at
+        # F=1, the 2,000-feature cap from F≈2.5 on, so this one grows with F by design.
+        (
+            "atlas: alliance GeoJSON for a city bbox",
+            reverse("atlas_global:geojson") + f"?bbox={CITY_BBOX}",
+        ),
     ]
