@@ -22,12 +22,13 @@ class AtlasConfig(AppConfig):
 def _panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     from commonground.core import policy
 
-    from . import rules, selectors
+    from . import rules
 
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
+    # One count only: finding overlaps compares every pair of activities, which is
+    # work for the overlaps page, not for every visit to the partnership home.
     total = partnership.activities.count()
     if not total:
         return None
-    near = len(selectors.overlaps_for([partnership], near_only=True))
-    return {"slug": partnership.slug, "total": total, "near": near}
+    return {"slug": partnership.slug, "total": total}

@@ -30,9 +30,14 @@ class LibraryConfig(AppConfig):
 def _panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     from commonground.core import policy
 
-    from . import rules, selectors
+    from . import rules
 
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
-    docs = selectors.documents_for(request.user, partnership)[:4]
+    # The four newest only: no version counts (a GROUP BY over every visible document).
+    docs = (
+        rules.visible_documents(request.user, partnership)
+        .select_related("owner_organisation")
+        .order_by("-updated_at", "-id")[:4]
+    )
     return {"slug": partnership.slug, "documents": list(docs)}

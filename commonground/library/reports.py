@@ -117,13 +117,20 @@ def members_section(params: ReportParams) -> dict[str, Any]:
     return {"members": members, "mix": mix}
 
 
+TIMELINE_LIMIT = 60
+
+
 def timeline_section(params: ReportParams) -> dict[str, Any] | None:
     from .selectors import timeline
 
     entries = timeline(
-        params.partnership, start=params.start, end=params.end, public_only=params.public
+        params.partnership,
+        start=params.start,
+        end=params.end,
+        public_only=params.public,
+        limit=TIMELINE_LIMIT,
     )
-    return {"entries": entries[:60]}
+    return {"entries": entries[:TIMELINE_LIMIT]}
 
 
 ACTIVITY_LIMIT = 30
@@ -131,30 +138,47 @@ TIER_ORDER = {"core": 0, "strategic": 1, "platform": 2}
 
 
 def activities_section(params: ReportParams) -> dict[str, Any] | None:
-    from django.db.models import Q
+    """Counts by status and tier in SQL; only the first ACTIVITY_LIMIT activities are loaded."""
+    from django.db.models import Case, IntegerField, Q, Value, When
 
-    from commonground.atlas.models import Activity
+    from commonground.atlas.models import Activity, ActivityStatus, Tier
 
     qs = (
         Activity.objects.filter(partnership=params.partnership)
         .filter(Q(starts_on__isnull=True) | Q(starts_on__lte=params.end))
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=params.start))
-        .prefetch_related("organisations", "themes")
     )
     if params.public:
         qs = qs.filter(is_public=True)
-    acts = sorted(qs, key=lambda a: (TIER_ORDER.get(a.tier, 9), a.title))
+    status_labels = dict(ActivityStatus.choices)
+    tier_labels = dict(Tier.choices)
     by_status: dict[str, int] = {}
-    by_tier: dict[str, int] = {}
-    for a in acts:
-        by_status[a.get_status_display()] = by_status.get(a.get_status_display(), 0) + 1
-        by_tier[a.get_tier_display()] = by_tier.get(a.get_tier_display(), 0) + 1
+    tiers: dict[str, int] = {}
+    for row in qs.values("status", "tier").annotate(n=Count("id")).order_by():
+        label = str(status_labels.get(row["status"], row["status"]))
+        by_status[label] = by_status.get(label, 0) + row["n"]
+        tiers[row["tier"]] = tiers.get(row["tier"], 0) + row["n"]
+    total = sum(tiers.values())
+    tier_rank = Case(
+        *[When(tier=t, then=Value(rank)) for t, rank in TIER_ORDER.items()],
+        default=Value(9),
+        output_field=IntegerField(),
+    )
+    acts = list(
+        qs.annotate(tier_rank=tier_rank)
+        .order_by("tier_rank", "title", "id")
+        .prefetch_related("organisations", "themes")[:ACTIVITY_LIMIT]
+    )
+    by_tier = [
+        (str(tier_labels.get(t, t)), n)
+        for t, n in sorted(tiers.items(), key=lambda kv: TIER_ORDER.get(kv[0], 9))
+    ]
     return {
-        "activities": acts[:ACTIVITY_LIMIT],
-        "more": max(0, len(acts) - ACTIVITY_LIMIT),
-        "total": len(acts),
+        "activities": acts,
+        "more": max(0, total - ACTIVITY_LIMIT),
+        "total": total,
         "by_status": sorted(by_status.items()),
-        "by_tier": list(by_tier.items()),
+        "by_tier": by_tier,
     }
 
 

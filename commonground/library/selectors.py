@@ -79,11 +79,13 @@ def timeline(
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     public_only: bool = False,
+    limit: int | None = None,
 ) -> list[TimelineEntry]:
     """Milestones, decisions and key events from the audit log, newest first.
 
     The public version has only milestones marked public: the decision register and the
-    audit log are internal records.
+    audit log are internal records. With ``limit``, only the newest ``limit`` entries of
+    each source are read (enough for the newest ``limit`` overall).
     """
     entries: list[TimelineEntry] = []
     ms = Milestone.objects.filter(partnership=partnership)
@@ -93,6 +95,8 @@ def timeline(
         ms = ms.filter(date__lte=end)
     if public_only:
         ms = ms.filter(is_public=True)
+    if limit is not None:
+        ms = ms.order_by("-date", "-id")[:limit]
     entries += [TimelineEntry(m.date, m.title, m.description, "milestone", m.is_public) for m in ms]
     if not public_only:
         from commonground.decisions.models import Decision
@@ -102,7 +106,8 @@ def timeline(
             ds = ds.filter(decided_on__gte=start)
         if end:
             ds = ds.filter(decided_on__lte=end)
-        entries += [TimelineEntry(d.decided_on, d.title, d.statement, "decision") for d in ds[:200]]
+        ds = ds.order_by("-decided_on", "-id")[: limit or 200]
+        entries += [TimelineEntry(d.decided_on, d.title, d.statement, "decision") for d in ds]
         events = AuditEvent.objects.filter(
             partnership=partnership, verb__in=MILESTONE_VERBS
         ).exclude(verb__in=("decision.record", "library.milestone_create"))
@@ -110,6 +115,7 @@ def timeline(
             events = events.filter(created_at__date__gte=start)
         if end:
             events = events.filter(created_at__date__lte=end)
-        entries += [TimelineEntry(e.created_at.date(), e.summary, "", "log") for e in events[:300]]
+        events = events.order_by("-created_at", "-id")[: limit or 300]
+        entries += [TimelineEntry(e.created_at.date(), e.summary, "", "log") for e in events]
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries

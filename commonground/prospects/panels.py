@@ -17,7 +17,7 @@ def home_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
     counts = selectors.stage_counts(partnership)
-    analysis = selectors.gap_analysis(partnership)
+    analysis = selectors.gap_analysis(partnership, with_pipeline=False)
     return {
         "open": sum(counts.get(s, 0) for s in OPEN_STAGES),
         "joined": counts.get("joined", 0),

@@ -32,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
-from commonground.organisations.models import Organisation, ResourceCategory, Sector
+from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
 from commonground.partnerships.models import MembershipStatus, Partnership
 
 from .geo import bounding_box, haversine_km
@@ -94,6 +94,13 @@ def place_centre(place: str) -> tuple[float, float] | None:
     return float(found["lat"]), float(found["lon"])
 
 
+def _tags_in(categories: list[str]) -> QuerySet[Tag, Any]:
+    """Tag ids of some categories, as a subquery. Filtering the link tables by tag id
+    (rather than joining the tag for its category) lets SQLite use the tag_id index
+    instead of scanning every link: 17 ms → under 1 ms at F=1."""
+    return Tag.objects.filter(category__in=categories).values("pk")
+
+
 def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
     """The filtered directory. With a place, a bounding box in SQL and nearest first."""
     qs = Organisation.objects.all()
@@ -106,13 +113,21 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
         qs = qs.filter(sector=q.sector)
     if q.offers:
         qs = qs.filter(
-            pk__in=OfferLink.objects.filter(tag__slug=q.offers).values("organisation_id")
+            pk__in=OfferLink.objects.filter(
+                tag_id__in=Tag.objects.filter(slug=q.offers).values("pk")
+            ).values("organisation_id")
         )
     if q.needs:
-        qs = qs.filter(pk__in=NeedLink.objects.filter(tag__slug=q.needs).values("organisation_id"))
+        qs = qs.filter(
+            pk__in=NeedLink.objects.filter(
+                tag_id__in=Tag.objects.filter(slug=q.needs).values("pk")
+            ).values("organisation_id")
+        )
     if q.category:
         qs = qs.filter(
-            pk__in=OfferLink.objects.filter(tag__category=q.category).values("organisation_id")
+            pk__in=OfferLink.objects.filter(tag_id__in=_tags_in([q.category])).values(
+                "organisation_id"
+            )
         )
     if q.has_place:
         assert q.lat is not None and q.lon is not None and q.radius_km is not None
@@ -376,16 +391,27 @@ def active_member_filter(partnership: Partnership, prefix: str = "") -> Q:
     )
 
 
-def gap_analysis(partnership: Partnership) -> GapAnalysis:
-    """Match the needs against what active members (and open prospects) offer."""
+def gap_analysis(partnership: Partnership, *, with_pipeline: bool = True) -> GapAnalysis:
+    """Match the needs against what active members (and open prospects) offer.
+
+    ``with_pipeline=False`` skips the prospects' offers (one query less, for the home panel).
+    """
     needs = list(Need.objects.filter(partnership=partnership).order_by("priority", "category"))
-    members = _offers_by_category(active_member_filter(partnership, "organisation__"))
-    pipeline = _offers_by_category(
-        Q(
-            organisation__prospect_records__partnership=partnership,
-            organisation__prospect_records__stage__in=OPEN_STAGES,
+    if not needs:
+        members: dict[str, set[str]] = {}
+        pipeline: dict[str, set[str]] = {}
+    else:
+        members = _offers_by_category(active_member_filter(partnership, "organisation__"))
+        pipeline = (
+            _offers_by_category(
+                Q(
+                    organisation__prospect_records__partnership=partnership,
+                    organisation__prospect_records__stage__in=OPEN_STAGES,
+                )
+            )
+            if with_pipeline
+            else {}
         )
-    )
     rows = []
     for need in needs:
         providers = sorted(members.get(need.category, set()))
@@ -480,23 +506,27 @@ def recommendations(
     # Anyone with a membership record (active, invited, left) is already known to us.
     members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
     in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
-    candidates = (
-        Organisation.objects.filter(
-            pk__in=OfferLink.objects.filter(tag__category__in=uncovered + thin).values(
-                "organisation_id"
-            )
-        )
-        .exclude(pk__in=members)
-        .exclude(pk__in=in_pipeline)
+    # Pre-rank on the offer links alone (grouped by organisation id, name and sector, not
+    # by every column of the organisation), then load only the capped candidates.
+    ranked = list(
+        OfferLink.objects.filter(tag_id__in=_tags_in(uncovered + thin))
+        .exclude(organisation_id__in=members)
+        .exclude(organisation_id__in=in_pipeline)
+        .values("organisation_id", "organisation__name")
         .annotate(
-            n_uncovered=Count(
-                "offers__category", filter=Q(offers__category__in=uncovered), distinct=True
-            ),
-            n_thin=Count("offers__category", filter=Q(offers__category__in=thin), distinct=True),
-            adds_sector=Case(
-                When(sector__in=missing, then=Value(1)),
-                default=Value(0),
-                output_field=IntegerField(),
+            # An empty category list would make the whole query empty: count nothing instead.
+            n_uncovered=Count("tag__category", filter=Q(tag__category__in=uncovered), distinct=True)
+            if uncovered
+            else Value(0, output_field=IntegerField()),
+            n_thin=Count("tag__category", filter=Q(tag__category__in=thin), distinct=True)
+            if thin
+            else Value(0, output_field=IntegerField()),
+            adds_sector=Max(
+                Case(
+                    When(organisation__sector__in=missing, then=Value(1)),
+                    default=Value(0),
+                    output_field=IntegerField(),
+                )
             ),
         )
         .annotate(
@@ -504,9 +534,16 @@ def recommendations(
             + F("n_thin") * THIN_POINTS
             + F("adds_sector") * SECTOR_POINTS
         )
-        .order_by("-prerank", "name", "id")
-        .prefetch_related("offers")[:CANDIDATE_CAP]
+        .order_by("-prerank", "organisation__name", "organisation_id")
+        .values_list("organisation_id", flat=True)[:CANDIDATE_CAP]
     )
+    loaded = (
+        Organisation.objects.filter(pk__in=ranked)
+        .only("id", "name", "slug", "sector", "place_name", "latitude", "longitude")
+        .prefetch_related("offers")
+    )
+    by_id = {o.pk: o for o in loaded}
+    candidates = [by_id[pk] for pk in ranked if pk in by_id]
     results = []
     for org in candidates:
         reasons: list[str] = []

@@ -13,10 +13,11 @@ from .progress import STATUS_BADGES, STATUS_LABELS
 def home_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
-    counts = selectors.status_counts(partnership)
-    if not counts:
+    indicators = selectors.with_progress(selectors.indicators_for(partnership))
+    if not indicators:
         return None
-    schedule = selectors.review_schedule_for(partnership)
+    counts = selectors.status_counts(partnership, indicators)
+    schedule = selectors.review_schedule_for(partnership, indicators=indicators)
     return {
         "partnership": partnership,
         "statuses": [

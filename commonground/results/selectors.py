@@ -65,9 +65,11 @@ def with_progress(indicators: Any) -> list[Indicator]:
     return items
 
 
-def status_counts(partnership: Any) -> dict[str, int]:
+def status_counts(partnership: Any, indicators: list[Indicator] | None = None) -> dict[str, int]:
     counts: dict[str, int] = {}
-    for ind in with_progress(indicators_for(partnership)):
+    if indicators is None:
+        indicators = with_progress(indicators_for(partnership))
+    for ind in indicators:
         key = ind.progress.status  # type: ignore[attr-defined]
         counts[key] = counts.get(key, 0) + 1
     return counts
@@ -131,13 +133,24 @@ class ScheduleInfo:
     next_due: datetime.date | None
 
 
-def review_schedule_for(partnership: Any, today: datetime.date | None = None) -> ScheduleInfo:
-    """The partnership's review schedule over the period its indicators cover."""
+def review_schedule_for(
+    partnership: Any,
+    today: datetime.date | None = None,
+    indicators: list[Indicator] | None = None,
+) -> ScheduleInfo:
+    """The partnership's review schedule over the period its indicators cover.
+
+    Pass ``indicators`` (all of the partnership's, already loaded) to save the query
+    for the period."""
     today = today or timezone.localdate()
-    span = Indicator.objects.filter(partnership=partnership).aggregate(
-        start=Min("baseline_date"), end=Max("target_date")
-    )
-    start, end = span["start"], span["end"]
+    if indicators is not None:
+        start = min((i.baseline_date for i in indicators), default=None)
+        end = max((i.target_date for i in indicators), default=None)
+    else:
+        span = Indicator.objects.filter(partnership=partnership).aggregate(
+            start=Min("baseline_date"), end=Max("target_date")
+        )
+        start, end = span["start"], span["end"]
     if start is None or end is None:
         return ScheduleInfo(None, None, [], [], None)
     held = list(Review.objects.filter(partnership=partnership).values_list("held_on", flat=True))
