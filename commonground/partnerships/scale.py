@@ -187,6 +187,6 @@ def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:
     return [
         ("partnership home", reverse("partnerships:home", kwargs={"slug": slug})),
         ("members", reverse("partnerships:members", kwargs={"slug": slug})),
-        ("directory search", reverse("organisations:list") + "?q=organisation+01&sector=civil"),
+        ("directory search", reverse("organisations:list") + "?q=organisation+00&sector=civil"),
         ("api: partnership members", reverse("api:partnership_members", kwargs={"slug": slug})),
     ]

@@ -103,9 +103,7 @@ def test_home_panel_shows_readiness(world, client_for):
         tool="self_rating",
         content={"rating": 6, "next_step": "Invite the tenants"},
     )
-    body = (
-        client_for("observer")
-        .get(reverse("partnerships:home", kwargs={"slug": "matrix"}))
-        .content.decode()
-    )
+    from commonground.core.testing import home_with_panels
+
+    body = home_with_panels(client_for("observer"), world.partnership)
     assert "The system around us" in body and "6/10" in body and "Invite the tenants" in body
