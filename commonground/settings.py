@@ -147,6 +147,9 @@ else:
                     "PRAGMA cache_size=-20000;"
                 ),
             },
+            # Tests run on a file too (not SQLite's shared in-memory cache), so that
+            # concurrency behaves as in production: WAL readers, queued writers.
+            "TEST": {"NAME": str(VAR_DIR / "test-commonground.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
