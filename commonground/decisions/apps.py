@@ -6,3 +6,14 @@ class DecisionsConfig(AppConfig):
     name = "commonground.decisions"
     label = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav, register_panel
+
+        from . import rules
+        from .panels import open_proposals_panel
+
+        register_nav(
+            order=40, label=_("Decisions"), url_name="decisions:proposals", capability=rules.VIEW
+        )
+        register_panel(order=40, template="decisions/panel_open.html", context=open_proposals_panel)

@@ -1,16 +1,38 @@
-"""State changes of the decision register."""
+"""State changes: the register, working groups, decision authority, proposals and votes."""
 
 from __future__ import annotations
 
 import datetime
+import random
+from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from commonground.core.audit import audit_record
+from commonground.core.audit import audit_record, snapshot
+from commonground.partnerships.models import Role, WorkingGroup
 
-from .models import Decision
+from . import rules, selectors, tally
+from .models import (
+    OPTION_METHODS,
+    Ballot,
+    Decision,
+    DecisionDomain,
+    DecisionMethod,
+    GovernanceSettings,
+    Outcome,
+    Participation,
+    Proposal,
+    ProposalOption,
+    ProposalStatus,
+    Vote,
+)
+from .notifications import notify
 
 
 @transaction.atomic
@@ -27,6 +49,7 @@ def decision_record(
     working_group: Any = None,
     source_label: str = "",
     source_url: str = "",
+    outcome: str = "",
 ) -> Decision:
     """Enter a decision in the register (from a closed proposal or an adopted motion)."""
     decision = Decision.objects.create(
@@ -41,6 +64,7 @@ def decision_record(
         decided_by=actor if getattr(actor, "is_authenticated", False) else None,
         source_label=source_label,
         source_url=source_url,
+        outcome=outcome,
     )
     audit_record(
         actor=actor,
@@ -51,3 +75,725 @@ def decision_record(
         after={"method": method, "adopted": adopted, "tally": tally or {}},
     )
     return decision
+
+
+# --- governance settings and decision domains ---------------------------------------------
+
+GOVERNANCE_FIELDS = [
+    "major_spending_threshold",
+    "currency",
+    "eligibility",
+    "default_quorum_percent",
+    "closing_soon_hours",
+]
+
+
+@transaction.atomic
+def governance_update(*, actor: Any, partnership: Any, **changes: Any) -> GovernanceSettings:
+    settings_obj, _created = GovernanceSettings.objects.select_for_update().get_or_create(
+        partnership=partnership
+    )
+    before = snapshot(settings_obj, GOVERNANCE_FIELDS)
+    for key, value in changes.items():
+        if key not in GOVERNANCE_FIELDS:
+            raise ValueError(f"not an editable field: {key}")
+        setattr(settings_obj, key, value)
+    settings_obj.full_clean()
+    settings_obj.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="governance.update",
+        target=settings_obj,
+        summary=_("Changed the governance settings"),
+        before=before,
+        after=snapshot(settings_obj, GOVERNANCE_FIELDS),
+    )
+    return settings_obj
+
+
+DOMAIN_FIELDS = ["name", "kind", "description", "working_group", "person", "spending_limit"]
+
+
+def _check_domain(partnership: Any, data: dict[str, Any]) -> None:
+    group, person = data.get("working_group"), data.get("person")
+    if group is not None and group.partnership_id != partnership.pk:
+        raise ValidationError(_("That working group belongs to another partnership."))
+    if group is not None and person is not None:
+        raise ValidationError(_("Give the domain to a working group or to a person, not both."))
+    if (
+        person is not None
+        and not Role.objects.filter(
+            partnership=partnership, user=person, ended_on__isnull=True
+        ).exists()
+    ):
+        raise ValidationError(_("%(person)s has no role in this partnership.") % {"person": person})
+    if data.get("kind") == "policy" and (group is not None or person is not None):
+        raise ValidationError(_("Policy is a major decision: it stays with the whole partnership."))
+    limit = data.get("spending_limit")
+    threshold = selectors.governance_for(partnership).major_spending_threshold
+    if limit is not None and limit > threshold:
+        raise ValidationError(
+            _(
+                "The spending limit cannot be above the partnership's major-decision "
+                "threshold (%(threshold)s)."
+            )
+            % {"threshold": threshold}
+        )
+
+
+@transaction.atomic
+def domain_save(
+    *, actor: Any, partnership: Any, domain: DecisionDomain | None = None, **data: Any
+) -> DecisionDomain:
+    """Create a decision domain or change one."""
+    _check_domain(partnership, data)
+    created = domain is None
+    if domain is None:
+        domain = DecisionDomain(partnership=partnership)
+        before = None
+    else:
+        before = snapshot(domain, DOMAIN_FIELDS)
+    for key, value in data.items():
+        if key not in DOMAIN_FIELDS:
+            raise ValueError(f"not an editable field: {key}")
+        setattr(domain, key, value)
+    domain.full_clean()
+    domain.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="domain.create" if created else "domain.update",
+        target=domain,
+        summary=_("Decision domain “%(name)s” saved") % {"name": domain.name},
+        before=before,
+        after=snapshot(domain, DOMAIN_FIELDS),
+    )
+    return domain
+
+
+@transaction.atomic
+def domain_delete(*, actor: Any, domain: DecisionDomain) -> None:
+    audit_record(
+        actor=actor,
+        partnership=domain.partnership,
+        verb="domain.delete",
+        target=domain,
+        summary=_("Decision domain “%(name)s” removed") % {"name": domain.name},
+        before=snapshot(domain, DOMAIN_FIELDS),
+    )
+    domain.delete()
+
+
+# --- working groups ------------------------------------------------------------------------
+
+GROUP_FIELDS = ["name", "remit", "lead", "is_active"]
+
+
+def _has_role(partnership: Any, user: Any) -> bool:
+    return Role.objects.filter(partnership=partnership, user=user, ended_on__isnull=True).exists()
+
+
+def _unique_group_slug(partnership: Any, name: str, exclude_pk: int | None = None) -> str:
+    root = slugify(name)[:70] or "group"
+    slug, n = root, 2
+    qs = WorkingGroup.objects.filter(partnership=partnership)
+    if exclude_pk:
+        qs = qs.exclude(pk=exclude_pk)
+    while qs.filter(slug=slug).exists():
+        slug = f"{root}-{n}"
+        n += 1
+    return slug
+
+
+@transaction.atomic
+def working_group_save(
+    *, actor: Any, partnership: Any, group: WorkingGroup | None = None, **data: Any
+) -> WorkingGroup:
+    """Create a working group or edit its name, remit, lead and status.
+
+    The lead must hold a role in the partnership and becomes a member."""
+    lead = data.get("lead")
+    if lead is not None and not _has_role(partnership, lead):
+        raise ValidationError(_("%(person)s has no role in this partnership.") % {"person": lead})
+    created = group is None
+    before = None if group is None else snapshot(group, GROUP_FIELDS)
+    if group is None:
+        group = WorkingGroup(partnership=partnership)
+    for key, value in data.items():
+        if key not in GROUP_FIELDS:
+            raise ValueError(f"not an editable field: {key}")
+        setattr(group, key, value)
+    if created:
+        group.slug = _unique_group_slug(partnership, group.name)
+    group.full_clean()
+    group.save()
+    if lead is not None:
+        group.members.add(lead)
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="working_group.create" if created else "working_group.update",
+        target=group,
+        summary=_("Working group “%(name)s” saved") % {"name": group.name},
+        before=before,
+        after=snapshot(group, GROUP_FIELDS),
+    )
+    return group
+
+
+@transaction.atomic
+def working_group_member_add(*, actor: Any, group: WorkingGroup, user: Any) -> None:
+    if not _has_role(group.partnership, user):
+        raise ValidationError(_("%(person)s has no role in this partnership.") % {"person": user})
+    if group.members.filter(pk=user.pk).exists():
+        raise ValidationError(_("%(person)s is already a member.") % {"person": user})
+    group.members.add(user)
+    audit_record(
+        actor=actor,
+        partnership=group.partnership,
+        verb="working_group.member_add",
+        target=group,
+        summary=_("%(person)s joined %(group)s") % {"person": user, "group": group.name},
+        after={"user": user.pk},
+    )
+
+
+@transaction.atomic
+def working_group_member_remove(*, actor: Any, group: WorkingGroup, user: Any) -> None:
+    if group.lead_id == user.pk:
+        raise ValidationError(_("Choose another lead before removing the current lead."))
+    if not group.members.filter(pk=user.pk).exists():
+        raise ValidationError(_("%(person)s is not a member.") % {"person": user})
+    group.members.remove(user)
+    audit_record(
+        actor=actor,
+        partnership=group.partnership,
+        verb="working_group.member_remove",
+        target=group,
+        summary=_("%(person)s left %(group)s") % {"person": user, "group": group.name},
+        before={"user": user.pk},
+    )
+
+
+# --- proposals -----------------------------------------------------------------------------
+
+
+def major_reason(proposal: Proposal, threshold: Decimal) -> str:
+    """Why a proposal must go to the whole partnership, or "" if it need not."""
+    if proposal.is_policy:
+        return _("it changes partnership policy")
+    if proposal.domain is not None and proposal.domain.is_major:
+        return _("its domain (%(domain)s) is policy") % {"domain": proposal.domain.name}
+    amount = proposal.spending_amount
+    if amount is not None and amount > threshold:
+        return _("its spending (%(amount)s) is above the threshold of %(threshold)s") % {
+            "amount": amount,
+            "threshold": threshold,
+        }
+    return ""
+
+
+def _check_scope(proposal: Proposal) -> None:
+    group, domain = proposal.working_group, proposal.domain
+    if group is not None and group.partnership_id != proposal.partnership_id:
+        raise ValidationError(_("That working group belongs to another partnership."))
+    if group is not None and not group.is_active:
+        raise ValidationError(_("That working group is no longer active."))
+    if domain is not None and domain.partnership_id != proposal.partnership_id:
+        raise ValidationError(_("That decision domain belongs to another partnership."))
+    if group is None:
+        return
+    governance = selectors.governance_for(proposal.partnership)
+    reason = major_reason(proposal, governance.major_spending_threshold)
+    if reason:
+        raise ValidationError(
+            _(
+                "This is a major decision, because %(reason)s: it must go to the whole "
+                "partnership, not to a working group."
+            )
+            % {"reason": reason}
+        )
+    if domain is not None:
+        if domain.working_group_id and domain.working_group_id != group.pk:
+            raise ValidationError(
+                _("Decisions on %(domain)s belong to the working group %(group)s.")
+                % {"domain": domain.name, "group": domain.working_group}
+            )
+        limit = domain.spending_limit
+        if limit is not None and (proposal.spending_amount or 0) > limit:
+            raise ValidationError(
+                _(
+                    "The working group may spend up to %(limit)s on %(domain)s; a larger "
+                    "amount goes to the whole partnership."
+                )
+                % {"limit": limit, "domain": domain.name}
+            )
+
+
+@transaction.atomic
+def proposal_create(
+    *,
+    actor: Any,
+    partnership: Any,
+    title: str,
+    method: str,
+    closes_at: datetime.datetime,
+    details: str = "",
+    working_group: WorkingGroup | None = None,
+    domain: DecisionDomain | None = None,
+    options: Sequence[str] = (),
+    quorum_percent: int | None = None,
+    max_score: int = 5,
+    dots: int = 5,
+    results_hidden: bool = False,
+    anonymous: bool = False,
+    spending_amount: Decimal | None = None,
+    is_policy: bool = False,
+    notify_people: bool = True,
+) -> Proposal:
+    """Open a proposal for votes. Major decisions are refused at working-group scope."""
+    if not rules.can_propose_in(actor, partnership, working_group):
+        raise PermissionDenied(_("Only members of the working group can propose there."))
+    if closes_at <= timezone.now():
+        raise ValidationError({"closes_at": _("The closing time must be in the future.")})
+    governance = selectors.governance_for(partnership)
+    labels = [o.strip() for o in options if o and o.strip()]
+    if method in OPTION_METHODS:
+        if len(labels) < 2:
+            raise ValidationError({"options": _("Give at least two options.")})
+        if len({label.casefold() for label in labels}) != len(labels):
+            raise ValidationError({"options": _("Each option must be different.")})
+    else:
+        labels = []
+    proposal = Proposal(
+        partnership=partnership,
+        working_group=working_group,
+        domain=domain,
+        title=title,
+        details=details,
+        method=method,
+        closes_at=closes_at,
+        quorum_percent=governance.default_quorum_percent
+        if quorum_percent is None
+        else quorum_percent,
+        max_score=max_score,
+        dots=dots,
+        # Anonymous results stay hidden until the end: a live count would show
+        # how the last person voted.
+        results_hidden=results_hidden or anonymous,
+        anonymous=anonymous,
+        eligibility=governance.eligibility,
+        spending_amount=spending_amount,
+        is_policy=is_policy,
+        proposer=actor,
+    )
+    proposal.full_clean(exclude=["proposer"])
+    _check_scope(proposal)
+    proposal.save()
+    ProposalOption.objects.bulk_create(
+        [
+            ProposalOption(proposal=proposal, label=label, position=i)
+            for i, label in enumerate(labels)
+        ]
+    )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="proposal.create",
+        target=proposal,
+        summary=_("Proposal opened: %(title)s") % {"title": title},
+        after=snapshot(
+            proposal,
+            ["title", "method", "working_group", "closes_at", "quorum_percent", "anonymous"],
+        ),
+    )
+    if notify_people:
+        people = set().union(*selectors.electorate(proposal).values()) - {actor.pk}
+        from commonground.accounts.models import User
+
+        notify(
+            users=User.objects.filter(pk__in=people),
+            partnership=partnership,
+            kind="proposal.new",
+            title=_("New proposal: %(title)s") % {"title": title},
+            url=proposal.get_absolute_url(),
+        )
+    return proposal
+
+
+def _clean_ballot(proposal: Proposal, position: str, choices: Any) -> tuple[str, Any]:
+    """Check a ballot against the method; returns (position, choices) to store."""
+    method = proposal.method
+    if method in tally.POSITIONS:
+        if position not in tally.POSITIONS[method]:
+            raise ValidationError(_("Choose one of the positions offered."))
+        return position, {}
+    option_ids = [o.pk for o in proposal.options.all()]
+    valid = set(option_ids)
+    if method == DecisionMethod.RANKED:
+        try:
+            ranking = [int(x) for x in (choices or []) if x not in ("", None)]
+        except (TypeError, ValueError):
+            raise ValidationError(_("A ranking lists options.")) from None
+        if not ranking:
+            raise ValidationError(_("Rank at least one option."))
+        if len(set(ranking)) != len(ranking):
+            raise ValidationError(_("Each option can be ranked only once."))
+        if not set(ranking) <= valid:
+            raise ValidationError(_("The ranking names an option this proposal does not have."))
+        return "", ranking
+    if not isinstance(choices, dict):
+        raise ValidationError(_("Give a value for each option."))
+    cleaned: dict[str, Any] = {}
+    for key, value in choices.items():
+        try:
+            oid = int(key)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Unknown option.")) from None
+        if oid not in valid:
+            raise ValidationError(_("The ballot names an option this proposal does not have."))
+        if method == DecisionMethod.TIME_POLL:
+            if value not in tally.TIME_POLL_ANSWERS:
+                raise ValidationError(_("Answer yes, maybe or no for each time."))
+            cleaned[str(oid)] = value
+            continue
+        try:
+            number = int(value or 0)
+        except (TypeError, ValueError):
+            raise ValidationError(_("Scores and dots are whole numbers.")) from None
+        if number < 0:
+            raise ValidationError(_("Scores and dots cannot be negative."))
+        if method == DecisionMethod.SCORE and number > proposal.max_score:
+            raise ValidationError(_("Scores go from 0 to %(max)s.") % {"max": proposal.max_score})
+        cleaned[str(oid)] = number
+    if method == DecisionMethod.DOT:
+        spent = sum(cleaned.values())
+        if spent == 0:
+            raise ValidationError(_("Place at least one dot."))
+        if spent > proposal.dots:
+            raise ValidationError(
+                _("You have %(dots)s dots; this ballot places %(spent)s.")
+                % {"dots": proposal.dots, "spent": spent}
+            )
+    if method == DecisionMethod.TIME_POLL and not cleaned:
+        raise ValidationError(_("Answer for at least one time."))
+    return "", cleaned
+
+
+@transaction.atomic
+def vote_cast(
+    *,
+    actor: Any,
+    proposal: Proposal,
+    position: str = "",
+    choices: Any = None,
+    reason: str = "",
+) -> Vote | Ballot:
+    """Cast (or change) a vote. The proposal row is locked so votes and closing queue."""
+    locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if locked.status != ProposalStatus.OPEN or locked.closes_at <= timezone.now():
+        raise ValidationError(_("Voting has closed on this proposal."))
+    locked.partnership = proposal.partnership
+    elector = selectors.elector_for(actor, locked)
+    if not elector:
+        raise ValidationError(
+            _("You are not eligible to vote on this proposal.")
+            if locked.working_group_id is None
+            else _("Only members of %(group)s vote on this proposal.")
+            % {"group": locked.working_group}
+        )
+    position, cleaned = _clean_ballot(locked, position, choices)
+    reason = (reason or "").strip()
+    org_id = int(elector[1:]) if elector.startswith("o") else None
+    if locked.anonymous:
+        if Participation.objects.filter(proposal=locked, elector=elector).exists():
+            raise ValidationError(
+                _(
+                    "Your anonymous vote is already cast. It cannot be changed, because "
+                    "nothing links it to you."
+                )
+                if org_id is None
+                else _("Your organisation's anonymous vote is already cast.")
+            )
+        try:
+            with transaction.atomic():
+                Participation.objects.create(proposal=locked, user=actor, elector=elector)
+        except IntegrityError:
+            raise ValidationError(_("A vote has already been cast for you.")) from None
+        ballot = Ballot.objects.create(
+            proposal=locked, position=position, choices=cleaned, reason=reason
+        )
+        audit_record(
+            actor=actor,
+            partnership=locked.partnership,
+            verb="vote.cast_anonymous",
+            target=locked,
+            summary=_("Voted anonymously on: %(title)s") % {"title": locked.title},
+        )
+        return ballot
+    vote = Vote.objects.filter(proposal=locked, elector=elector).first()
+    before = None
+    if vote is None:
+        vote = Vote(proposal=locked, elector=elector, organisation_id=org_id)
+    else:
+        before = {"position": vote.position, "choices": vote.choices, "by": vote.voter_id}
+    vote.voter = actor
+    vote.position = position
+    vote.choices = cleaned
+    vote.reason = reason
+    try:
+        with transaction.atomic():
+            vote.save()
+    except IntegrityError:
+        raise ValidationError(
+            _("A vote has already been cast for you; reload and change it.")
+        ) from None
+    audit_record(
+        actor=actor,
+        partnership=locked.partnership,
+        verb="vote.change" if before else "vote.cast",
+        target=locked,
+        summary=(_("Changed their vote on: %(title)s") if before else _("Voted on: %(title)s"))
+        % {"title": locked.title},
+        before=before,
+        after={"position": position, "choices": cleaned},
+    )
+    return vote
+
+
+def compute_tally(proposal: Proposal) -> dict[str, Any]:
+    rows = (
+        Ballot.objects.filter(proposal=proposal)
+        if proposal.anonymous
+        else Vote.objects.filter(proposal=proposal)
+    )
+    ballots = [tally.BallotData(p, c) for p, c in rows.values_list("position", "choices")]
+    options = [tally.OptionData(o.pk, o.label) for o in proposal.options.all()]
+    return tally.tally(
+        method=proposal.method,
+        ballots=ballots,
+        options=options,
+        eligible=len(selectors.electorate(proposal)),
+        quorum_percent=proposal.quorum_percent,
+    )
+
+
+def _shuffle_ballots(proposal: Proposal) -> None:
+    """Rewrite anonymous ballots in random order, so storage order says nothing."""
+    rows = list(Ballot.objects.filter(proposal=proposal).values("position", "choices", "reason"))
+    random.SystemRandom().shuffle(rows)
+    Ballot.objects.filter(proposal=proposal).delete()
+    Ballot.objects.bulk_create([Ballot(proposal=proposal, **row) for row in rows])
+
+
+@transaction.atomic
+def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Proposal:
+    """Close the vote, write the tally and enter the result in the register.
+
+    ``actor`` is None when the scheduler closes a proposal on time. Closing
+    before the closing time needs the proposer or a manager (``early``)."""
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("partnership", "working_group")
+        .get(pk=proposal.pk)
+    )
+    if locked.status != ProposalStatus.OPEN:
+        raise ValidationError(_("This proposal is already closed."))
+    now = timezone.now()
+    if locked.closes_at > now and not early:
+        raise ValidationError(_("This proposal is still open for votes."))
+    if early and not rules.can_close(actor, locked):
+        raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
+    result = compute_tally(locked)
+    if locked.anonymous:
+        _shuffle_ballots(locked)
+    locked.tally = result
+    locked.outcome = result["outcome"]
+    locked.status = ProposalStatus.CLOSED
+    locked.closed_at = now
+    if early:
+        locked.closes_at = now
+    url = locked.get_absolute_url()
+    decision = decision_record(
+        actor=actor,
+        partnership=locked.partnership,
+        title=locked.title,
+        method=locked.method,
+        decided_on=timezone.localdate(now),
+        adopted=result["outcome"] in (Outcome.ADOPTED, Outcome.CHOSEN),
+        tally=result,
+        working_group=locked.working_group,
+        source_label=_("Proposal #%(n)s") % {"n": locked.pk},
+        source_url=url,
+        outcome=result["outcome"],
+    )
+    locked.decision = decision
+    locked.save()
+    audit_record(
+        actor=actor,
+        partnership=locked.partnership,
+        verb="proposal.close",
+        target=locked,
+        summary=_("Proposal closed (%(outcome)s): %(title)s")
+        % {"outcome": locked.get_outcome_display(), "title": locked.title},
+        after={"outcome": locked.outcome},
+    )
+    from commonground.accounts.models import User
+
+    people = set().union(*selectors.electorate(locked).values())
+    if locked.proposer_id:
+        people.add(locked.proposer_id)
+    notify(
+        users=User.objects.filter(pk__in=people),
+        partnership=locked.partnership,
+        kind="proposal.outcome",
+        title=_("Outcome (%(outcome)s): %(title)s")
+        % {"outcome": locked.get_outcome_display(), "title": locked.title},
+        url=url,
+    )
+    return locked
+
+
+@transaction.atomic
+def proposal_record_outcome(*, actor: Any, proposal: Proposal, statement: str) -> Proposal:
+    """The proposer (or a manager) writes what was decided, in words."""
+    statement = (statement or "").strip()
+    if proposal.status != ProposalStatus.CLOSED:
+        raise ValidationError(_("Record the outcome once the proposal has closed."))
+    if not rules.can_close(actor, proposal):
+        raise PermissionDenied(_("Only the proposer or a manager records the outcome."))
+    if not statement:
+        raise ValidationError({"statement": _("Write the outcome statement.")})
+    before = {"statement": proposal.outcome_statement}
+    proposal.outcome_statement = statement
+    proposal.save(update_fields=["outcome_statement", "updated_at"])
+    if proposal.decision_id:
+        Decision.objects.filter(pk=proposal.decision_id).update(statement=statement)
+    audit_record(
+        actor=actor,
+        partnership=proposal.partnership,
+        verb="proposal.outcome",
+        target=proposal,
+        summary=_("Outcome statement recorded: %(title)s") % {"title": proposal.title},
+        before=before,
+        after={"statement": statement},
+    )
+    return proposal
+
+
+def close_if_due(proposal: Proposal) -> Proposal:
+    """Close a proposal whose time has passed (called when it is read)."""
+    if not proposal.is_due:
+        return proposal
+    try:
+        return proposal_close(actor=None, proposal=proposal)
+    except ValidationError:  # someone else closed it a moment ago
+        proposal.refresh_from_db()
+        return proposal
+
+
+def close_due_proposals(*, partnership: Any = None) -> int:
+    """Close every proposal whose closing time has passed. Returns how many."""
+    due = Proposal.objects.filter(status=ProposalStatus.OPEN, closes_at__lte=timezone.now())
+    if partnership is not None:
+        due = due.filter(partnership=partnership)
+    closed = 0
+    for proposal in due.select_related("partnership").order_by("closes_at", "id"):
+        try:
+            proposal_close(actor=None, proposal=proposal)
+            closed += 1
+        except ValidationError:
+            continue
+    return closed
+
+
+def send_closing_soon() -> int:
+    """Remind those who have not voted that a proposal closes soon. Returns how many proposals."""
+    from commonground.accounts.models import User
+
+    now = timezone.now()
+    sent = 0
+    candidates = Proposal.objects.filter(
+        status=ProposalStatus.OPEN, closes_at__gt=now, closing_soon_sent_at__isnull=True
+    ).select_related("partnership", "working_group")
+    for proposal in candidates:
+        hours = selectors.governance_for(proposal.partnership).closing_soon_hours
+        if proposal.closes_at - now > datetime.timedelta(hours=hours):
+            continue
+        with transaction.atomic():
+            updated = Proposal.objects.filter(
+                pk=proposal.pk, closing_soon_sent_at__isnull=True
+            ).update(closing_soon_sent_at=now)
+            if not updated:
+                continue
+            voted = selectors.voted_electors(proposal)
+            people: set[int] = set()
+            for elector, users in selectors.electorate(proposal).items():
+                if elector not in voted:
+                    people |= users
+            notify(
+                users=User.objects.filter(pk__in=people),
+                partnership=proposal.partnership,
+                kind="proposal.closing_soon",
+                title=_("Closing soon: %(title)s") % {"title": proposal.title},
+                url=proposal.get_absolute_url(),
+            )
+            sent += 1
+    return sent
+
+
+def may_decide_in(user: Any, domain: DecisionDomain) -> bool:
+    """The person a domain is delegated to, or a member of its working group."""
+    if domain.is_major or not getattr(user, "is_authenticated", False):
+        return False
+    if domain.person_id is not None:
+        return domain.person_id == user.pk
+    if domain.working_group_id is not None:
+        return rules.is_group_member(user, domain.working_group)
+    return False
+
+
+@transaction.atomic
+def delegated_decision_record(
+    *,
+    actor: Any,
+    domain: DecisionDomain,
+    title: str,
+    decided_on: datetime.date,
+    statement: str = "",
+    spending_amount: Decimal | None = None,
+) -> Decision:
+    """A decision taken under delegated authority goes straight into the register."""
+    if not may_decide_in(actor, domain):
+        raise PermissionDenied(
+            _("Only the person or working group holding “%(domain)s” decides there.")
+            % {"domain": domain.name}
+        )
+    if decided_on > timezone.localdate():
+        raise ValidationError({"decided_on": _("A decision cannot be dated in the future.")})
+    threshold = selectors.governance_for(domain.partnership).major_spending_threshold
+    limit = domain.spending_limit
+    if spending_amount is not None and (
+        spending_amount > threshold or (limit is not None and spending_amount > limit)
+    ):
+        raise ValidationError(
+            {
+                "spending_amount": _(
+                    "This amount is above what %(domain)s may spend; put it to a vote instead."
+                )
+                % {"domain": domain.name}
+            }
+        )
+    tally = {"spending_amount": str(spending_amount)} if spending_amount is not None else {}
+    return decision_record(
+        actor=actor,
+        partnership=domain.partnership,
+        title=title,
+        method=DecisionMethod.DELEGATED,
+        decided_on=decided_on,
+        statement=statement,
+        tally=tally,
+        working_group=domain.working_group,
+        source_label=_("Delegated: %(domain)s") % {"domain": domain.name},
+    )

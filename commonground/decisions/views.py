@@ -1,0 +1,519 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from commonground.accounts.models import User
+from commonground.core import policy
+from commonground.core.pagination import paginate, querystring_without_page
+from commonground.core.policy import partnership_view
+from commonground.partnerships.models import WorkingGroup
+
+from . import rules, selectors, services, tally
+from .forms import (
+    DelegatedDecisionForm,
+    DomainForm,
+    GovernanceForm,
+    MemberAddForm,
+    OutcomeForm,
+    ProposalForm,
+    WorkingGroupForm,
+)
+from .models import (
+    PROPOSAL_METHODS,
+    DecisionDomain,
+    DecisionMethod,
+    Participation,
+    Proposal,
+    ProposalStatus,
+    Vote,
+)
+
+
+def position_labels() -> dict[str, str]:
+    # Built per request so the labels follow the active language.
+    return {
+        "agree": _("Agree"),
+        "abstain": _("Abstain"),
+        "object": _("Object"),
+        "disagree": _("Disagree"),
+        "block": _("Block"),
+        "yes": _("Yes"),
+        "no": _("No"),
+        "maybe": _("Maybe"),
+    }
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+# --- working groups --------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def group_list(request: HttpRequest, partnership: Any) -> HttpResponse:
+    page = paginate(request, selectors.groups_for(partnership))
+    return render(
+        request,
+        "decisions/group_list.html",
+        {
+            "page": page,
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def group_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+    form = WorkingGroupForm(request.POST or None, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.working_group_save(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Working group created. Now add its members."))
+            return redirect("decisions:group_detail", slug=partnership.slug, group=group.slug)
+    return render(request, "decisions/group_form.html", {"form": form, "group": None})
+
+
+@partnership_view(rules.MANAGE)
+def group_edit(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+    obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
+    form = WorkingGroupForm(request.POST or None, instance=obj, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.working_group_save(
+                actor=request.user, partnership=partnership, group=obj, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+    return render(request, "decisions/group_form.html", {"form": form, "group": obj})
+
+
+@partnership_view(rules.VIEW)
+def group_detail(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+    obj = selectors.group_detail(partnership, group)
+    if obj is None:
+        raise Http404
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    proposals = selectors.proposals_for(partnership, group=obj.slug)[:10]
+    decisions = selectors.register_for(partnership, group=obj.slug)[:10]
+    return render(
+        request,
+        "decisions/group_detail.html",
+        {
+            "group": obj,
+            "proposals": proposals,
+            "decisions": decisions,
+            "can_manage": can_manage,
+            "can_propose": rules.can_propose_in(request.user, partnership, obj),
+            "member_form": MemberAddForm(partnership=partnership, group=obj)
+            if can_manage
+            else None,
+        },
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def group_member_add(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+    obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
+    form = MemberAddForm(request.POST, partnership=partnership, group=obj)
+    if form.is_valid():
+        try:
+            services.working_group_member_add(
+                actor=request.user, group=obj, user=form.cleaned_data["user"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Member added."))
+    else:
+        messages.error(request, _("Choose a person with a role in this partnership."))
+    return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def group_member_remove(
+    request: HttpRequest, partnership: Any, group: str, user: int
+) -> HttpResponse:
+    obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
+    person = get_object_or_404(User, pk=user)
+    try:
+        services.working_group_member_remove(actor=request.user, group=obj, user=person)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Member removed."))
+    return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+
+
+# --- decision authority ------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def authority(request: HttpRequest, partnership: Any) -> HttpResponse:
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    return render(
+        request,
+        "decisions/authority.html",
+        {
+            "governance": selectors.governance_for(partnership),
+            "page": paginate(request, selectors.domains_for(partnership), 50),
+            "can_manage": can_manage,
+        },
+    )
+
+
+@partnership_view(rules.MANAGE)
+def governance_edit(request: HttpRequest, partnership: Any) -> HttpResponse:
+    form = GovernanceForm(request.POST or None, instance=selectors.governance_for(partnership))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.governance_update(
+                actor=request.user, partnership=partnership, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Governance settings saved."))
+            return redirect("decisions:authority", slug=partnership.slug)
+    return render(request, "decisions/governance_form.html", {"form": form})
+
+
+def _domain_form(
+    request: HttpRequest, partnership: Any, domain: DecisionDomain | None
+) -> HttpResponse:
+    form = DomainForm(request.POST or None, instance=domain, partnership=partnership)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.domain_save(
+                actor=request.user, partnership=partnership, domain=domain, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Decision domain saved."))
+            return redirect("decisions:authority", slug=partnership.slug)
+    return render(request, "decisions/domain_form.html", {"form": form, "domain": domain})
+
+
+@partnership_view(rules.MANAGE)
+def domain_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+    return _domain_form(request, partnership, None)
+
+
+@partnership_view(rules.MANAGE)
+def domain_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    domain = get_object_or_404(DecisionDomain, pk=pk, partnership=partnership)
+    return _domain_form(request, partnership, domain)
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def domain_delete(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    domain = get_object_or_404(DecisionDomain, pk=pk, partnership=partnership)
+    services.domain_delete(actor=request.user, domain=domain)
+    messages.success(request, _("Decision domain removed."))
+    return redirect("decisions:authority", slug=partnership.slug)
+
+
+# --- proposals -----------------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
+    services.close_due_proposals(partnership=partnership)
+    status = request.GET.get("status", "")
+    group = request.GET.get("group", "")
+    page = paginate(request, selectors.proposals_for(partnership, status=status, group=group))
+    return render(
+        request,
+        "decisions/proposal_list.html",
+        {
+            "page": page,
+            "qs": querystring_without_page(request),
+            "status": status,
+            "group": group,
+            "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
+            "statuses": ProposalStatus.choices,
+            "can_propose": policy.has_capability(request.user, partnership, rules.PROPOSE),
+            "now": timezone.now(),
+        },
+    )
+
+
+@partnership_view(rules.PROPOSE)
+def proposal_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+    initial = {}
+    group_slug = request.GET.get("group")
+    if group_slug:
+        initial["working_group"] = WorkingGroup.objects.filter(
+            partnership=partnership, slug=group_slug
+        ).first()
+    form = ProposalForm(request.POST or None, partnership=partnership, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        options = data.pop("options_text", [])
+        try:
+            proposal = services.proposal_create(
+                actor=request.user, partnership=partnership, options=options, **data
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc if not hasattr(exc, "error_dict") else _error_text(exc))
+        except PermissionDenied as exc:
+            form.add_error("working_group", str(exc))
+        else:
+            messages.success(request, _("Proposal opened. Everyone eligible has been told."))
+            return redirect(proposal)
+    return render(
+        request,
+        "decisions/proposal_form.html",
+        {"form": form, "methods": PROPOSAL_METHODS},
+    )
+
+
+def _ballot_from_post(proposal: Proposal, post: Any) -> tuple[str, Any]:
+    method = proposal.method
+    if method in tally.POSITIONS:
+        return post.get("position", ""), None
+    options = list(proposal.options.all())
+    if method == DecisionMethod.RANKED:
+        ranking = [post.get(f"rank_{i}", "") for i in range(1, len(options) + 1)]
+        return "", [r for r in ranking if r]
+    prefix = {"score": "score_", "dot": "dots_", "time_poll": "time_"}[method]
+    choices = {}
+    for option in options:
+        value = post.get(f"{prefix}{option.pk}", "")
+        if value != "":
+            choices[str(option.pk)] = value
+    return "", choices
+
+
+def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
+    people = selectors.electorate(proposal)
+    elector = selectors.elector_for(request.user, proposal, people)
+    my_vote = None
+    my_participation = False
+    if elector:
+        if proposal.anonymous:
+            my_participation = Participation.objects.filter(
+                proposal=proposal, elector=elector
+            ).exists()
+        else:
+            my_vote = (
+                Vote.objects.filter(proposal=proposal, elector=elector)
+                .select_related("voter")
+                .first()
+            )
+    options = list(proposal.options.all())
+    show_results = proposal.results_visible
+    result = proposal.tally if proposal.status == ProposalStatus.CLOSED else None
+    if result is None and show_results:
+        result = services.compute_tally(proposal)
+    votes = [] if proposal.anonymous else list(selectors.votes_of(proposal))
+    participants = list(selectors.participants_of(proposal)) if proposal.anonymous else []
+    labels = position_labels()
+    option_labels = {str(o.pk): o.label for o in options}
+    for v in votes:
+        v.position_label = labels.get(v.position, "")  # type: ignore[attr-defined]
+        v.summary = _summarise(proposal, v.choices, option_labels, labels)  # type: ignore[attr-defined]
+    ranked_current = []
+    if my_vote and proposal.method == DecisionMethod.RANKED:
+        ranked_current = [str(x) for x in my_vote.choices]
+    rank_slots = []
+    for i in range(1, len(options) + 1):
+        rank_slots.append(
+            {
+                "n": i,
+                "selected": ranked_current[i - 1] if i <= len(ranked_current) else "",
+            }
+        )
+    option_rows = []
+    current = my_vote.choices if (my_vote and isinstance(my_vote.choices, dict)) else {}
+    for o in options:
+        option_rows.append({"option": o, "current": current.get(str(o.pk), "")})
+    return {
+        "proposal": proposal,
+        "options": options,
+        "option_rows": option_rows,
+        "rank_slots": rank_slots,
+        "score_range": range(proposal.max_score + 1),
+        "positions": [(p, labels[p]) for p in tally.POSITIONS.get(proposal.method, ())],
+        "time_answers": [(a, labels[a]) for a in tally.TIME_POLL_ANSWERS],
+        "elector": elector,
+        "eligible_count": len(people),
+        "my_vote": my_vote,
+        "my_participation": my_participation,
+        "can_vote": bool(elector)
+        and proposal.is_open
+        and policy.has_capability(request.user, proposal.partnership, rules.VOTE)
+        and not my_participation,
+        "can_close": rules.can_close(request.user, proposal),
+        "show_results": show_results,
+        "result": result,
+        "votes": votes,
+        "participants": participants,
+        "n_voted": len(participants) if proposal.anonymous else len(votes),
+        "labels": labels,
+        "outcome_form": OutcomeForm(initial={"statement": proposal.outcome_statement}),
+    }
+
+
+def _summarise(
+    proposal: Proposal, choices: Any, option_labels: dict[str, str], labels: dict[str, str]
+) -> str:
+    if proposal.method == DecisionMethod.RANKED:
+        return " › ".join(option_labels.get(str(x), "?") for x in choices or [])
+    if proposal.method == DecisionMethod.TIME_POLL:
+        return "; ".join(
+            f"{option_labels.get(k, '?')}: {labels.get(v, v)}" for k, v in (choices or {}).items()
+        )
+    if isinstance(choices, dict) and choices:
+        return "; ".join(f"{option_labels.get(k, '?')}: {v}" for k, v in choices.items())
+    return ""
+
+
+@partnership_view(rules.VIEW)
+def proposal_detail(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    proposal = selectors.proposal_detail(partnership, pk)
+    if proposal is None:
+        raise Http404
+    if proposal.is_due:
+        services.close_if_due(proposal)
+        proposal = selectors.proposal_detail(partnership, pk)
+        assert proposal is not None
+    return render(request, "decisions/proposal_detail.html", _detail_context(request, proposal))
+
+
+@require_POST
+@partnership_view(rules.VOTE)
+def vote(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("partnership", "working_group"),
+        pk=pk,
+        partnership=partnership,
+    )
+    services.close_if_due(proposal)
+    position, choices = _ballot_from_post(proposal, request.POST)
+    try:
+        services.vote_cast(
+            actor=request.user,
+            proposal=proposal,
+            position=position,
+            choices=choices,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        context = _detail_context(request, selectors.proposal_detail(partnership, pk))  # type: ignore[arg-type]
+        context["posted"] = request.POST
+        return render(request, "decisions/proposal_detail.html", context, status=400)
+    messages.success(request, _("Your vote is recorded."))
+    return redirect(proposal)
+
+
+@require_POST
+@partnership_view(rules.VIEW)
+def proposal_close(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(Proposal, pk=pk, partnership=partnership)
+    if not rules.can_close(request.user, proposal):
+        raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
+    try:
+        services.proposal_close(actor=request.user, proposal=proposal, early=True)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("The proposal is closed and its result is in the register."))
+    return redirect(proposal)
+
+
+@require_POST
+@partnership_view(rules.VIEW)
+def proposal_outcome(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+    if not rules.can_close(request.user, proposal):
+        raise PermissionDenied(_("Only the proposer or a manager records the outcome."))
+    form = OutcomeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_record_outcome(
+                actor=request.user, proposal=proposal, statement=form.cleaned_data["statement"]
+            )
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Outcome statement saved in the register."))
+    else:
+        messages.error(request, _("Write the outcome statement."))
+    return redirect(proposal)
+
+
+# --- the register ----------------------------------------------------------------------
+
+
+@partnership_view(rules.VIEW)
+def register(request: HttpRequest, partnership: Any) -> HttpResponse:
+    services.close_due_proposals(partnership=partnership)
+    filters = {
+        "method": request.GET.get("method", ""),
+        "group": request.GET.get("group", ""),
+        "adopted": request.GET.get("adopted", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+    page = paginate(request, selectors.register_for(partnership, **filters))
+    return render(
+        request,
+        "decisions/register.html",
+        {
+            "page": page,
+            "qs": querystring_without_page(request),
+            "filters": filters,
+            "methods": DecisionMethod.choices,
+            "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
+            "labels": position_labels(),
+            "can_record": policy.has_capability(request.user, partnership, rules.PROPOSE),
+        },
+    )
+
+
+@partnership_view(rules.PROPOSE)
+def delegated_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+    """Record a decision taken under delegated authority (domain holders only)."""
+    mine = [
+        d.pk
+        for d in selectors.domains_for(partnership).exclude(kind="policy")
+        if services.may_decide_in(request.user, d)
+    ]
+    domains = DecisionDomain.objects.filter(pk__in=mine).order_by("name")
+    form = DelegatedDecisionForm(request.POST or None, domains=domains)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.delegated_decision_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc if not hasattr(exc, "error_dict") else _error_text(exc))
+        except PermissionDenied as exc:
+            form.add_error("domain", str(exc))
+        else:
+            messages.success(request, _("The decision is in the register."))
+            return redirect("decisions:register", slug=partnership.slug)
+    return render(
+        request, "decisions/delegated_form.html", {"form": form, "has_domains": bool(mine)}
+    )
