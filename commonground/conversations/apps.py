@@ -6,3 +6,15 @@ class ConversationsConfig(AppConfig):
     name = "commonground.conversations"
     label = "conversations"
     verbose_name = _("Conversations")
+
+    def ready(self) -> None:
+        from commonground.core.nav import register_nav
+
+        from . import rules
+
+        register_nav(
+            order=55,
+            label=_("Conversations"),
+            url_name="conversations:threads",
+            capability=rules.VIEW,
+        )
