@@ -12,7 +12,8 @@ from .models import Post, PostKind, Reaction, ReadState, Thread
 
 def threads_for(user: Any, partnership: Any, group: Any = None) -> QuerySet[Thread]:
     """Threads with post counts and the reader's unread count, computed in SQL."""
-    last_read = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values(
+    # Nested inside the unread subquery: the thread is two levels out.
+    last_read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user).values(
         "last_read_post_id"
     )[:1]
     follow = ReadState.objects.filter(thread=OuterRef("pk"), user=user).values("follow")[:1]
