@@ -92,7 +92,6 @@ def test_mentioning_an_outsider_is_refused_clearly(world):
 
 
 def test_hash_links_render_only_when_the_reader_may_see_the_target(world):
-    from commonground.library.models import Document
 
     doc = make_document(
         world.partnership,
