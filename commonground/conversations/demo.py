@@ -19,19 +19,25 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         None,
         "Welcome: how we talk here",
         "ali",
-        "Welcome to the conversations space. Please read the ground rules above before you "
-        "post. Short posts, one point each; say where a fact comes from; and if you need "
-        "something from someone, make it a request to them.",
+        (
+            "Welcome to the conversations space. Please read the ground rules above before you "
+            "post. Short posts, one point each; say where a fact comes from; and if you need "
+            "something from someone, make it a request to them."
+        ),
         [
             (
                 "ingrid",
-                "Thank you, Ali. I suggest we keep decisions out of threads: when a "
-                "thread is ready, turn it into a proposal so everyone can vote.",
+                (
+                    "Thank you, Ali. I suggest we keep decisions out of threads: when a "
+                    "thread is ready, turn it into a proposal so everyone can vote."
+                ),
             ),
             (
                 "fatima",
-                "Good. Could we also agree that residents who are not online hear "
-                "about important threads at the monthly café?",
+                (
+                    "Good. Could we also agree that residents who are not online hear "
+                    "about important threads at the monthly café?"
+                ),
             ),
             ("tor", "Yes, I will add a standing item for that to the network meeting."),
         ],
@@ -40,9 +46,11 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Building",
         "Where should the second reclaimed-materials store go?",
         "erik",
-        "The Økern store is full from May. We need a second site for doors, windows and "
-        "timber. Candidates so far: the old bus depot at Alnabru and the harbour shed at "
-        "Sjursøya. See #meeting-1 for the last discussion.",
+        (
+            "The Økern store is full from May. We need a second site for doors, windows and "
+            "timber. Candidates so far: the old bus depot at Alnabru and the harbour shed at "
+            "Sjursøya. See #meeting-1 for the last discussion."
+        ),
         [
             (
                 "thomas",
@@ -50,13 +58,17 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
             ),
             (
                 "ragnhild",
-                "The municipality owns the Alnabru depot; a lease of up to three "
-                "years can be granted without a council vote.",
+                (
+                    "The municipality owns the Alnabru depot; a lease of up to three "
+                    "years can be granted without a council vote."
+                ),
             ),
             (
                 "lars",
-                "Sjursøya is closer to the waste company's sorting line, which saves "
-                "two truck trips a week.",
+                (
+                    "Sjursøya is closer to the waste company's sorting line, which saves "
+                    "two truck trips a week."
+                ),
             ),
             ("sofie", "Storage must be dry: old windows crack when they freeze wet."),
         ],
@@ -65,8 +77,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Building",
         "Testing reclaimed steel beams",
         "per",
-        "The university lab can test load capacity of reclaimed steel beams. Each test "
-        "costs about NOK 4 000. Which beams should we test first?",
+        (
+            "The university lab can test load capacity of reclaimed steel beams. Each test "
+            "costs about NOK 4 000. Which beams should we test first?"
+        ),
         [
             (
                 "erik",
@@ -80,8 +94,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Textiles",
         "Repair café volunteers for the spring",
         "maja",
-        "We have repair cafés planned in Sagene, Grünerløkka and Tøyen this spring, and "
-        "need at least four volunteers for each evening.",
+        (
+            "We have repair cafés planned in Sagene, Grünerløkka and Tøyen this spring, and "
+            "need at least four volunteers for each evening."
+        ),
         [
             ("olav", "I can do every Sagene evening."),
             ("jonas", "Our shop staff can cover Grünerløkka twice."),
@@ -92,8 +108,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Textiles",
         "Sorting donated clothes: what is worth repairing?",
         "jonas",
-        "We receive about 300 kg of donated clothes a week. Roughly how much of it can be "
-        "repaired and resold, and how much goes to fibre recycling?",
+        (
+            "We receive about 300 kg of donated clothes a week. Roughly how much of it can be "
+            "repaired and resold, and how much goes to fibre recycling?"
+        ),
         [
             ("maja", "In our shop about a third is sold as it is, a fifth after repair."),
             ("nora", "The reuse centre sees much the same pattern."),
@@ -103,14 +121,18 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         None,
         "Waste figures for the baseline",
         "anne",
-        "For the baseline we need last year's collected volumes per fraction. I will post "
-        "the figures from our system here, each as a fact with its source.",
+        (
+            "For the baseline we need last year's collected volumes per fraction. I will post "
+            "the figures from our system here, each as a fact with its source."
+        ),
         [
             ("lars", "Please use the audited annual report, not the monthly dashboard."),
             (
                 "amina",
-                "And link to the spreadsheet in the data room (#document-1) so others "
-                "can check it.",
+                (
+                    "And link to the spreadsheet in the data room (#document-1) so others "
+                    "can check it."
+                ),
             ),
         ],
     ),
@@ -118,8 +140,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         None,
         "Communicating the partnership to residents",
         "eva",
-        "How do we explain what the partnership does to people who are not part of it? "
-        "The libraries can put up an exhibition in the autumn.",
+        (
+            "How do we explain what the partnership does to people who are not part of it? "
+            "The libraries can put up an exhibition in the autumn."
+        ),
         [
             ("fatima", "Use examples people know: the repair café, the reuse station."),
             ("sindre", "The city's communication team can help with a simple leaflet."),
@@ -130,8 +154,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         None,
         "Measuring reuse: which indicators?",
         "per",
-        "We track tonnes reused, but that favours heavy materials. Should we add the number "
-        "of items repaired and the number of people reached? See #indicator-1.",
+        (
+            "We track tonnes reused, but that favours heavy materials. Should we add the number "
+            "of items repaired and the number of people reached? See #indicator-1."
+        ),
         [
             ("anne", "Items repaired is easy to count at the cafés."),
             ("hanne", "People reached is harder; we should not count the same person twice."),
@@ -142,8 +168,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         None,
         "Funding for the reuse hubs next year",
         "henrik",
-        "The foundation's call opens in August. What would we ask for, and who writes the "
-        "application?",
+        (
+            "The foundation's call opens in August. What would we ask for, and who writes the "
+            "application?"
+        ),
         [
             ("tor", "Staff time for the hub coordinator is the main gap."),
             ("nora", "And a van. We borrow one every week now."),
@@ -153,8 +181,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Building",
         "Safety rules at the collection points",
         "thomas",
-        "After the near-miss with the glass panes last month we should write down simple "
-        "safety rules for volunteers at the collection points.",
+        (
+            "After the near-miss with the glass panes last month we should write down simple "
+            "safety rules for volunteers at the collection points."
+        ),
         [
             ("sofie", "Gloves and boots for everyone, no exceptions."),
             ("erik", "And no lifting of windows alone; always two people."),
@@ -164,8 +194,10 @@ THREADS: list[tuple[str | None, str, str, str, list[tuple[str, str]]]] = [
         "Textiles",
         "Shared tools library for repairs",
         "nora",
-        "Several partners own sewing machines and tools that stand idle most of the week. "
-        "Could we lend them between us?",
+        (
+            "Several partners own sewing machines and tools that stand idle most of the week. "
+            "Could we lend them between us?"
+        ),
         [
             ("eva", "The libraries already lend tools; we can add sewing machines."),
             ("maja", "We can lend two overlock machines."),
@@ -293,20 +325,26 @@ def build(ctx: DemoContext) -> None:
     for who, text, agree in (
         (
             "anne",
-            "Households in the city delivered 41 200 tonnes of residual waste last year "
-            "(source: the waste company's audited annual report, p. 12).",
+            (
+                "Households in the city delivered 41 200 tonnes of residual waste last year "
+                "(source: the waste company's audited annual report, p. 12)."
+            ),
             True,
         ),
         (
             "lars",
-            "Reuse stations received 3 150 tonnes of items fit for reuse last year "
-            "(source: annual report, table 4).",
+            (
+                "Reuse stations received 3 150 tonnes of items fit for reuse last year "
+                "(source: annual report, table 4)."
+            ),
             True,
         ),
         (
             "anne",
-            "About 18 % of bulky waste could have been reused (source: pick analysis, "
-            "autumn sample of 200 loads).",
+            (
+                "About 18 % of bulky waste could have been reused (source: pick analysis, "
+                "autumn sample of 200 loads)."
+            ),
             False,
         ),
     ):
