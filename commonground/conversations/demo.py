@@ -317,6 +317,12 @@ def build(ctx: DemoContext) -> None:
         )
         threads.append(thread)
 
+    # A few reactions.
+    kinds = ["agree", "agree", "thanks", "question"]
+    for post in Post.objects.filter(thread__partnership=p).order_by("pk")[::3]:
+        for who in rng.sample(PARTICIPANTS, rng.randint(0, 3)):
+            services.reaction_toggle(actor=people[who], post=post, kind=rng.choice(kinds))
+
     ali, tor = people["ali"], people["tor"]
     welcome, store, steel, _cafe, sorting, figures = threads[:6]
     services.thread_set(actor=ali, thread=welcome, pinned=True)

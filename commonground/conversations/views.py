@@ -179,6 +179,7 @@ def _thread_context(
         "follow_choices": Follow.choices,
         "kinds": PostKind.choices,
         "ground_rules": services.ground_rules_text(partnership),
+        "open_rules": can_post and not services.has_accepted(user, partnership),
         "participation": selectors.participation(thread) if moderator else None,
         "sectors": selectors.sector_participation(thread) if moderator else None,
         "groups": partnership.working_groups.filter(is_active=True) if moderator else [],
