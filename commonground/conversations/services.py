@@ -460,7 +460,8 @@ def post_mark(*, actor: Any, post: Post, kind: str) -> Post:
 
 def fact_line(post: Post, source_url: str) -> str:
     text = " ".join(post.body.split())
-    return f"- {text} ({_('from the conversation')}: {source_url})"
+    label = _("from the conversation")
+    return f"- {text} ({label}: {source_url})"
 
 
 @transaction.atomic
