@@ -292,6 +292,8 @@ def post_edit(*, actor: Any, post: Post, body: str) -> Post:
         raise PermissionDenied(_("You can only edit your own posts."))
     if post.thread.is_closed:
         raise ValidationError(_("This thread is closed: posts can no longer be edited."))
+    if post.is_hidden:
+        raise ValidationError(_("A facilitator hid this post; it can no longer be edited."))
     body = _check_body(body)
     _mentioned(post.thread.partnership, body)
     if body == post.body:
@@ -317,6 +319,8 @@ def reaction_toggle(*, actor: Any, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if already given. Returns True when added."""
     if kind not in ReactionKind.values:
         raise ValidationError(_("Unknown reaction."))
+    if post.is_hidden:
+        raise ValidationError(_("A hidden post cannot get reactions."))
     deleted, _d = Reaction.objects.filter(post=post, user=actor, kind=kind).delete()
     if deleted:
         return False

@@ -155,7 +155,7 @@ def _thread_context(
         p.is_new = bool(state) and p.pk > last_read and not new_marked
         if p.is_new:
             new_marked = True
-        p.can_edit = rules.can_edit_post(user, p) and not thread.is_closed
+        p.can_edit = rules.can_edit_post(user, p) and not thread.is_closed and not p.is_hidden
         p.can_answer = (
             p.is_request and not p.answered_at and (p.addressee_id == user.pk or moderator)
         )

@@ -210,6 +210,10 @@ def test_hiding_needs_a_reason_and_shows_it_in_place(world, client_for):
     body = client_for("observer").get(thread.get_absolute_url()).content.decode()
     assert "Hidden by a facilitator: Rumour, not fact" in body
     assert "Rumour about the mayor" not in body
+    with pytest.raises(ValidationError):
+        services.post_edit(actor=world.user("manager"), post=post, body="sneaky rewrite")
+    with pytest.raises(ValidationError):
+        services.reaction_toggle(actor=world.user("observer"), post=post, kind="agree")
 
 
 def test_pin_close_move(world, client_for):
@@ -477,3 +481,17 @@ def test_thread_list_shows_pinned_first(world, client_for):
         "Newer",
     ]
     assert Thread.objects.count() == 2 and Post.objects.count() == 2
+
+
+def test_home_panel_lists_unread_threads_and_requests(world, client_for):
+    from commonground.core.testing import home_with_panels
+
+    thread = _thread(world, title="Panel thread")
+    services.post_create(
+        actor=world.user("manager"),
+        thread=thread,
+        body="Q?",
+        addressee=world.user("representative"),
+    )
+    body = home_with_panels(client_for("representative"), world.partnership)
+    assert "Panel thread" in body and "1 open request to you" in body
