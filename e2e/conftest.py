@@ -127,6 +127,8 @@ def new_context(browser: Browser, server: str):
             locale=locale,
         )
         ctx.set_default_timeout(15_000)
+        # People say yes to "are you sure?" prompts (forms with data-confirm).
+        ctx.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
         contexts.append(ctx)
         return ctx
 

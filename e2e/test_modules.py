@@ -1,0 +1,87 @@
+"""The rest of the journey, module by module, on the demo partnership, through the UI only."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import expect
+
+from .conftest import sign_in
+
+P = "/p/fjordvik-circular"
+
+
+def test_convener_sees_a_gap_and_scores_a_recommended_prospect(new_context):
+    page = new_context().new_page()
+    sign_in(page, "ingrid@fjordvik.example")
+
+    # The gap: nobody offers legal know-how.
+    page.goto(f"{P}/prospects/gaps/")
+    legal = page.locator("tr", has_text="Legal clarity on reusing building materials")
+    expect(legal).to_contain_text("uncovered")
+
+    # The recommendation: a legal aid centre from the directory.
+    page.goto(f"{P}/prospects/recommendations/")
+    expect(page.get_by_text("Fjordvik Rettshjelpsenter").first).to_be_visible()
+
+    # Find it in the directory and add it to the pipeline.
+    page.goto("/prospects/directory/")
+    page.fill("#id_q", "Rettshjelp")
+    page.get_by_role("button", name="Search").click()
+    row = page.locator("#results tr", has_text="Fjordvik Rettshjelpsenter")
+    row.get_by_role("link", name="Add as prospect").click()
+    expect(page.locator("#id_organisation")).to_have_value("fjordvik-rettshjelpsenter")
+    page.fill("#id_why_approach", "They give free legal advice on reusing building materials.")
+    page.get_by_role("button", name="Add to the pipeline").click()
+    expect(page.get_by_role("heading", level=1, name="Fjordvik Rettshjelpsenter")).to_be_visible()
+
+    # Score it on the scorecard.
+    page.get_by_role("link", name="Score this prospect").click()
+    selects = page.locator("select[name^=score_]")
+    for i in range(selects.count()):
+        selects.nth(i).select_option("4")
+    page.get_by_role("button", name=re.compile("Save")).click()
+    expect(page.get_by_role("heading", level=1, name="Fjordvik Rettshjelpsenter")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("4")
+
+    # The gap now has a candidate in the pipeline.
+    page.goto(f"{P}/prospects/gaps/")
+    expect(legal).to_contain_text("Fjordvik Rettshjelpsenter")
+
+
+def test_a_majority_vote_closes_with_the_right_result(new_context):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    manager.goto(f"{P}/decisions/new/")
+    manager.fill("#id_title", "Open the third reuse hub on Saturdays?")
+    manager.select_option("#id_method", "majority")
+    manager.fill("#id_quorum_percent", "0")
+    manager.get_by_role("button", name="Open for votes").click()
+    expect(
+        manager.get_by_role("heading", level=1, name="Open the third reuse hub on Saturdays?")
+    ).to_be_visible()
+    url = manager.url
+
+    for email, choice in (
+        ("amina@fjordvik.example", "Yes"),
+        ("lars@fjordvik.example", "Yes"),
+        ("erik@fjordvik.example", "No"),
+    ):
+        voter = new_context().new_page()
+        sign_in(voter, email)
+        voter.goto(url)
+        voter.get_by_label(choice, exact=True).check()
+        voter.get_by_role("button", name=re.compile("vote", re.I)).click()
+        expect(voter.get_by_text(re.compile("Your vote", re.I)).first).to_be_visible()
+
+    manager.goto(url)
+    manager.get_by_role("button", name="Close the vote now").click()
+    expect(manager.locator("main .badge--ok", has_text="Adopted")).to_be_visible()
+    expect(manager.locator("main")).to_contain_text("Yes2No1")
+    manager.goto(f"{P}/decisions/register/")
+    pk = re.search(r"/decisions/(\d+)/", url).group(1)
+    entry = manager.locator("tr", has_text="Open the third reuse hub on Saturdays?").filter(
+        has_text=f"Proposal #{pk}"
+    )
+    expect(entry).to_contain_text("Yes 2 · No 1")
+    expect(entry).to_contain_text("Adopted")
