@@ -85,3 +85,90 @@ def test_a_majority_vote_closes_with_the_right_result(new_context):
     )
     expect(entry).to_contain_text("Yes 2 · No 1")
     expect(entry).to_contain_text("Adopted")
+
+
+def test_an_mou_is_in_force_only_once_every_signatory_has_ratified(new_context):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    manager.goto(f"{P}/agreements/new/")
+    manager.fill("#id_title", "MoU on shared repair tools")
+    manager.select_option("#id_template", "mou")
+    manager.get_by_label("Fjordvik kommune – Klimaetaten").check()
+    manager.get_by_label("Fjordvik Renovasjon KF").check()
+    manager.get_by_role("button", name="Create the draft").click()
+    expect(
+        manager.get_by_role("heading", level=1, name="MoU on shared repair tools")
+    ).to_be_visible()
+    expect(manager.locator("main .badge").first).not_to_have_text("In force")
+    url = manager.url
+
+    def ratify(email: str, organisation: str) -> None:
+        signatory = new_context().new_page()
+        sign_in(signatory, email)
+        signatory.goto(url)
+        signatory.select_option("#id_organisation", label=organisation)
+        signatory.locator("#id_confirm").check()
+        signatory.get_by_role("button", name="Ratify", exact=True).click()
+        row = signatory.locator("tr", has_text=organisation)
+        expect(row).not_to_contain_text("not yet")
+
+    ratify("amina@fjordvik.example", "Fjordvik kommune – Klimaetaten")
+    manager.goto(url)
+    expect(manager.locator("tr", has_text="Fjordvik Renovasjon KF")).to_contain_text("not yet")
+    expect(manager.locator(".page-header .badge").first).not_to_have_text("In force")
+
+    ratify("lars@fjordvik.example", "Fjordvik Renovasjon KF")
+    manager.goto(url)
+    expect(manager.locator(".page-header .badge").first).to_have_text("In force")
+    manager.goto(f"{P}/agreements/")
+    path = re.sub(r"^https?://[^/]+", "", url)
+    expect(manager.locator("tr", has=manager.locator(f'a[href="{path}"]'))).to_contain_text(
+        "In force"
+    )
+
+
+def answer_links(mail: str) -> list[str]:
+    mail = mail.replace("=\n", "").replace("=3D", "=")
+    # Paths only: the page is opened on the server under test, whatever host the email names.
+    return list(dict.fromkeys(re.findall(r"/healthchecks/answer/[\w-]+/", mail)))
+
+
+def test_health_check_aggregates_appear_only_from_five_answers(new_context, sent_mail):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    before = set(answer_links(sent_mail()))
+    manager.goto(f"{P}/healthchecks/rounds/new/")
+    manager.fill("#id_title", "Winter pulse")
+    manager.fill("#id_period", "2026-W")
+    manager.fill("#id_closes_on", "2030-12-31")
+    manager.get_by_role("button", name="Open the round and send the links").click()
+    expect(manager.get_by_text(re.compile(r"Round opened; \d+ people were sent"))).to_be_visible()
+    round_url = manager.url
+    links = [link for link in answer_links(sent_mail()) if link not in before]
+    assert len(links) >= 5, links
+
+    respondent = new_context().new_page()  # one-use links need no account
+
+    def answer(link: str) -> None:
+        respondent.goto(link)
+        questions = respondent.locator(".hc-question")
+        for i in range(questions.count()):
+            questions.nth(i).locator("input[type=radio]").nth(3).check()
+        respondent.get_by_role("button", name="Send my answers").click()
+        expect(respondent.get_by_text("Your answers are in.")).to_be_visible()
+
+    for link in links[:4]:
+        answer(link)
+    manager.goto(round_url)
+    expect(manager.get_by_text("There are 4 responses so far.")).to_be_visible()
+    expect(manager.get_by_role("heading", name="Question by question")).to_have_count(0)
+
+    answer(links[4])
+    manager.goto(round_url)
+    expect(manager.get_by_text(re.compile(r"5 of \d+ people answered"))).to_be_visible()
+    expect(manager.get_by_role("heading", name="Question by question")).to_be_visible()
+
+    # A used link does not work again.
+    response = respondent.goto(links[0])
+    assert response is not None and response.status == 410, response and response.status
+    expect(respondent.get_by_role("button", name="Send my answers")).to_have_count(0)
