@@ -172,3 +172,46 @@ def test_health_check_aggregates_appear_only_from_five_answers(new_context, sent
     response = respondent.goto(links[0])
     assert response is not None and response.status == 410, response and response.status
     expect(respondent.get_by_role("button", name="Send my answers")).to_have_count(0)
+
+
+def test_a_restricted_document_stays_with_the_managers(new_context, tmp_path):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    manager.goto(f"{P}/library/data-room/upload/")
+    note = tmp_path / "hub-lease-terms.txt"
+    note.write_text("Draft lease terms for the third reuse hub. Confidential.\n", encoding="utf-8")
+    manager.set_input_files("#id_file", str(note))
+    manager.fill("#id_title", "Hub lease terms (draft)")
+    manager.select_option("#id_access_level", "managers")
+    manager.select_option("#id_owner_organisation", label="Fjordvik kommune – Klimaetaten")
+    manager.fill("#id_purpose", "Let the managers prepare the lease negotiation.")
+    manager.get_by_role("button", name="Upload").click()
+    expect(manager.get_by_role("heading", level=1, name="Hub lease terms (draft)")).to_be_visible()
+    document = re.sub(r"^https?://[^/]+", "", manager.url)
+    with manager.expect_download() as download:
+        manager.get_by_role("link", name=re.compile("Version 1")).click()
+    assert download.value.path().read_text(encoding="utf-8").startswith("Draft lease terms")
+    file_link = manager.get_by_role("link", name=re.compile("Version 1")).get_attribute("href")
+    assert file_link
+
+    for email in ("outsider@elsewhere.example", "mette@fjordvik.example"):
+        other = new_context().new_page()
+        sign_in(other, email)
+        for path in (document, file_link):
+            response = other.goto(path)
+            assert response is not None and response.status == 404, (email, path, response.status)
+        other.goto(f"{P}/library/data-room/")
+        expect(other.get_by_text("Hub lease terms (draft)")).to_have_count(0)
+
+
+def test_the_report_is_generated_and_downloads_as_pdf(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    page.goto(f"{P}/library/report/")
+    page.get_by_role("button", name="Show report").click()
+    expect(page.locator("article.report")).to_be_visible()
+    expect(page.locator("article.report")).to_contain_text(re.compile("Report for"))
+    link = page.get_by_role("link", name="Download PDF")
+    response = page.request.get(link.get_attribute("href") or "")
+    assert response.status == 200
+    assert response.body().startswith(b"%PDF")
