@@ -215,3 +215,84 @@ def test_the_report_is_generated_and_downloads_as_pdf(new_context):
     response = page.request.get(link.get_attribute("href") or "")
     assert response.status == 200
     assert response.body().startswith(b"%PDF")
+
+
+def test_partners_agree_a_design_element(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    page.goto(f"{P}/method/elements/")
+    page.get_by_role("link", name="Understanding each other's contributions").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Understanding each other's contributions")
+    ).to_be_visible()
+    page.goto(f"{P}/method/elements/mutual_understanding/edit/")
+    page.fill(
+        "#id_text",
+        "Each partner presents what it brings and what it hopes to get at the spring meeting.",
+    )
+    page.select_option("#id_status", "agreed")
+    page.fill("#id_agreed_by", "Partnership meeting")
+    page.fill("#id_agreed_on", "2026-11-20")
+    page.get_by_role("button", name="Save new version").click()
+    expect(page.get_by_text("Each partner presents what it brings")).to_be_visible()
+    page.goto(f"{P}/method/elements/")
+    row = page.locator("tr", has_text="Understanding each other's contributions")
+    expect(row).to_contain_text("Agreed")
+
+
+def test_a_partner_pledges_a_contribution_and_sees_it_in_the_flow(new_context):
+    page = new_context().new_page()
+    sign_in(page, "hanne@fjordvik.example")
+    page.goto(f"{P}/contributions/new/")
+    page.select_option("#id_kind", "data")
+    page.fill("#id_title", "Visitor counts from the neighbourhood house")
+    page.select_option("#id_contributor", label="Nabolagshuset Tøyenløkka")
+    page.select_option("#id_recipient_kind", "partnership")
+    page.fill("#id_amount", "15000")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Visitor counts from the neighbourhood house")
+    ).to_be_visible()
+    detail = re.sub(r"^https?://[^/]+", "", page.url)
+
+    page.goto(f"{P}/contributions/")
+    expect(page.locator(f'a[href="{detail}"]')).to_have_text(
+        "Visitor counts from the neighbourhood house"
+    )
+
+    page.goto(f"{P}/contributions/flow/")
+    expect(page.locator("#flow-chart canvas, #flow-chart svg").first).to_be_visible()
+    page.locator("details.data-table summary").click()
+    flow = page.locator("details.data-table tr", has_text="Nabolagshuset Tøyenløkka").filter(
+        has_text="Data"
+    )
+    expect(flow).to_contain_text("15,000.00")
+
+
+def test_a_measurement_and_a_review_are_recorded(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    page.goto(f"{P}/results/")
+    page.get_by_role("link", name="Building materials reused").first.click()
+    page.fill("#id_measured_on", "2026-11-15")
+    page.fill("#id_value", "987.65")
+    page.fill("#id_note", "Counted at the Økern hub")
+    page.get_by_role("button", name="Record").click()
+    expect(page.locator("main")).to_contain_text("987.65")
+    expect(page.get_by_role("cell", name="Counted at the Økern hub").first).to_be_visible()
+
+    page.goto(f"{P}/results/reviews/new/")
+    page.fill("#id_title", "Autumn indicator review")
+    page.fill("#id_held_on", "2026-11-18")
+    page.get_by_label("Building materials reused").check()
+    page.fill("#id_what_worked", "The Økern hub takes in more doors than planned.")
+    page.fill("#id_changes_decided", "Raise the target for reused building materials.")
+    page.select_option("#id_rev0-indicator", label="Building materials reused")
+    page.fill("#id_rev0-new_target_value", "1500")
+    page.fill("#id_rev0-reason", "The hub outperforms the plan.")
+    page.get_by_role("button", name="Save the review").click()
+    expect(page.get_by_role("heading", level=1, name="Autumn indicator review")).to_be_visible()
+    expect(page.get_by_text("The Økern hub takes in more doors than planned.")).to_be_visible()
+    page.goto(f"{P}/results/")
+    page.get_by_role("link", name="Building materials reused").first.click()
+    expect(page.get_by_text("The hub outperforms the plan.")).to_be_visible()
