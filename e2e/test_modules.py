@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from playwright.sync_api import expect
@@ -296,3 +297,76 @@ def test_a_measurement_and_a_review_are_recorded(new_context):
     page.goto(f"{P}/results/")
     page.get_by_role("link", name="Building materials reused").first.click()
     expect(page.get_by_text("The hub outperforms the plan.")).to_be_visible()
+
+
+def test_a_meeting_motion_reaches_the_register_and_its_task_the_action_plan(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    page.goto(f"{P}/meetings/new/")
+    page.fill("#id_title", "Extra meeting: Saturday opening")
+    yesterday = (datetime.date.today() - datetime.timedelta(days=1)).isoformat()
+    page.fill("#id_starts_at", f"{yesterday}T10:00")
+    page.fill("#id_ends_at", f"{yesterday}T12:00")
+    page.fill("#id_place", "Økern reuse hub")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Extra meeting: Saturday opening")
+    ).to_be_visible()
+    meeting = re.sub(r"^https?://[^/]+", "", page.url)
+
+    # The agenda.
+    page.get_by_text("Add an item to the agenda").click()
+    item_form = page.locator("form[action$='/items/add/']")
+    item_form.locator("#id_title").fill("Saturday opening hours")
+    item_form.locator("#id_item_type").select_option("decision")
+    item_form.get_by_role("button", name="Add item").click()
+    expect(page.locator("main").get_by_text("Saturday opening hours").first).to_be_visible()
+
+    # Attendance: everybody came.
+    page.get_by_role("link", name=re.compile("attendance", re.I)).click()
+    rows = page.locator("tbody tr")
+    for i in range(rows.count()):
+        rows.nth(i).locator("input[value=present]").check()
+    page.get_by_role("button", name="Save attendance").click()
+    page.goto(meeting)
+    expect(page.get_by_text("Quorum reached")).to_be_visible()
+
+    # The minutes of the item: highlights, a task and an adopted motion.
+    page.locator("li, article, section", has_text="Saturday opening hours").get_by_role(
+        "link", name="Minute this item"
+    ).first.click()
+    minutes = re.sub(r"^https?://[^/]+", "", page.url)
+    page.fill("#id_notes", "Volunteers can staff Saturdays from March.")
+    page.get_by_role("button", name="Save highlights").click()
+    page.goto(minutes)
+    page.fill("#id_title", "Draw up the Saturday volunteer rota")
+    page.select_option("#id_owner", label="Nora Aasen")
+    page.get_by_role("button", name="Add task").click()
+    page.goto(minutes)
+    expect(page.get_by_text("Draw up the Saturday volunteer rota").first).to_be_visible()
+    page.fill("#id_text", "Open the Økern hub on Saturdays from March.")
+    page.select_option("#id_proposed_by", label="Amina Yusuf")
+    page.select_option("#id_seconded_by", label="Lars Nygård")
+    page.select_option("#id_result", "unanimous")
+    page.get_by_role("button", name="Record motion").click()
+    page.goto(minutes)
+    expect(page.get_by_text("Open the Økern hub on Saturdays from March.").first).to_be_visible()
+
+    page.goto(meeting)
+    expect(page.get_by_text("Volunteers can staff Saturdays from March.")).to_be_visible()
+    expect(page.get_by_text("In the decision register")).to_be_visible()
+
+    page.goto(f"{P}/decisions/register/")
+    expect(page.get_by_text("Open the Økern hub on Saturdays from March.").first).to_be_visible()
+    # The task is an action in the plan, owned by Nora, who finds it among her actions.
+    page.goto(meeting)
+    page.get_by_role("link", name="Draw up the Saturday volunteer rota").first.click()
+    expect(
+        page.get_by_role("heading", level=1, name="Draw up the Saturday volunteer rota")
+    ).to_be_visible()
+    assert "/actionplan/" in page.url
+    expect(page.locator("main")).to_contain_text("Nora Aasen")
+    nora = new_context().new_page()
+    sign_in(nora, "nora@fjordvik.example")
+    nora.goto("/actionplan/mine/")
+    expect(nora.get_by_text("Draw up the Saturday volunteer rota").first).to_be_visible()
