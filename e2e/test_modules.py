@@ -370,3 +370,31 @@ def test_a_meeting_motion_reaches_the_register_and_its_task_the_action_plan(new_
     sign_in(nora, "nora@fjordvik.example")
     nora.goto("/actionplan/mine/")
     expect(nora.get_by_text("Draw up the Saturday volunteer rota").first).to_be_visible()
+
+
+def test_an_activity_on_the_map_shows_an_overlap(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    page.goto(f"{P}/atlas/activities/new/")
+    page.fill("#id_title", "Bike repair evenings Grünerløkka")
+    page.select_option("#id_kind", "service")
+    page.get_by_label("Reparatørene Tøyen").check()
+    page.get_by_label("Sharing and repair").check()
+    page.fill("#id_place_name", "Grünerløkka")
+    page.fill("#id_latitude", "59.9236")
+    page.fill("#id_longitude", "10.7601")
+    page.get_by_role("button", name="Save").click()
+    expect(
+        page.get_by_role("heading", level=1, name="Bike repair evenings Grünerløkka")
+    ).to_be_visible()
+
+    page.goto(f"{P}/atlas/")
+    expect(page.locator(".leaflet-container").first).to_be_visible()
+    expect(page.get_by_text("Bike repair evenings Grünerløkka").first).to_be_attached()
+
+    page.goto(f"{P}/atlas/overlaps/")
+    pair = page.locator("tr", has_text="Bike repair evenings Grünerløkka").filter(
+        has_text="Repair café Grünerløkka"
+    )
+    expect(pair).to_contain_text("Shared themes: Sharing and repair")
+    expect(pair).to_contain_text("m apart")
