@@ -402,3 +402,35 @@ def test_an_activity_on_the_map_shows_an_overlap(new_context):
     )
     expect(pair).to_contain_text("Shared themes: Sharing and repair")
     expect(pair).to_contain_text("m apart")
+
+
+def tab_to(page, selector: str, limit: int = 120) -> None:
+    """Press Tab until the element matching ``selector`` has the focus, as a keyboard user would."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("s => document.activeElement?.matches(s) ?? false", selector):
+            return
+    raise AssertionError(f"{selector} cannot be reached with the Tab key")
+
+
+def test_vote_with_the_keyboard_only(new_context):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    manager.goto(f"{P}/decisions/new/")
+    manager.fill("#id_title", "Lend the cargo bike to the library?")
+    manager.select_option("#id_method", "majority")
+    manager.get_by_role("button", name="Open for votes").click()
+    url = manager.url
+
+    voter = new_context().new_page()
+    sign_in(voter, "eva@fjordvik.example")
+    voter.goto(url)
+    tab_to(voter, "input[type=radio]")
+    # Arrow keys move within the radio group; the second choice is "No".
+    voter.keyboard.press("ArrowDown")
+    expect(voter.get_by_label("No", exact=True)).to_be_checked()
+    tab_to(voter, "button[type=submit]")
+    expect(voter.locator(":focus")).to_have_text("Cast my vote")
+    voter.keyboard.press("Enter")
+    expect(voter.locator("main")).to_contain_text("Eva")
+    expect(voter.locator("main")).to_contain_text("Yes0No1")
