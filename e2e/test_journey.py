@@ -161,3 +161,43 @@ def test_a_short_journey_in_norwegian(new_context):
     page.goto("/p/fjordvik-circular/")
     expect(page.get_by_role("link", name="Medlemmer").first).to_be_visible()
     screenshot(page, "partnership-home-nb")
+
+
+# The forms people fill in along the journey (checked with axe-core on desktop).
+FORM_PAGES = [
+    ("prospect-add", f"{P}/prospects/add/"),
+    ("prospect-score", f"{P}/prospects/7/score/"),
+    ("element-edit", f"{P}/method/elements/mutual_understanding/edit/"),
+    ("contribution-new", f"{P}/contributions/new/"),
+    ("agreement-new", f"{P}/agreements/new/"),
+    ("proposal-new", f"{P}/decisions/new/"),
+    ("meeting-new", f"{P}/meetings/new/"),
+    ("meeting-attendance", f"{P}/meetings/1/attendance/"),
+    ("review-new", f"{P}/results/reviews/new/"),
+    ("indicator", f"{P}/results/indicators/1/"),
+    ("healthcheck-round-new", f"{P}/healthchecks/rounds/new/"),
+    ("overlaps", f"{P}/atlas/overlaps/"),
+    ("document-upload", f"{P}/library/data-room/upload/"),
+]
+FORM_PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
+    # link-in-text-block (serious): the Leaflet attribution link, as on the map.
+    ("activity-new", f"{P}/atlas/activities/new/"),
+]
+
+
+def test_journey_forms_accessibility(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    problems = []
+    for name, path in FORM_PAGES + FORM_PAGES_WITH_KNOWN_A11Y_ISSUES:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (
+            f"{path}: {response and response.status}"
+        )
+        screenshot(page, f"{name}-desktop")
+        if (name, path) not in FORM_PAGES_WITH_KNOWN_A11Y_ISSUES:
+            problems += [
+                f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                for v in axe_violations(page)
+            ]
+    assert not problems, "\n".join(problems)

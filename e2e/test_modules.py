@@ -7,7 +7,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import sign_in
+from .conftest import axe_violations, sign_in
 
 P = "/p/fjordvik-circular"
 
@@ -111,6 +111,7 @@ def test_an_mou_is_in_force_only_once_every_signatory_has_ratified(new_context):
         signatory = new_context().new_page()
         sign_in(signatory, email)
         signatory.goto(url)
+        assert not axe_violations(signatory)
         signatory.select_option("#id_organisation", label=organisation)
         signatory.locator("#id_confirm").check()
         signatory.get_by_role("button", name="Ratify", exact=True).click()
@@ -156,6 +157,8 @@ def test_health_check_aggregates_appear_only_from_five_answers(new_context, sent
 
     def answer(link: str) -> None:
         respondent.goto(link)
+        if link == links[0]:
+            assert not axe_violations(respondent)
         questions = respondent.locator(".hc-question")
         for i in range(questions.count()):
             questions.nth(i).locator("input[type=radio]").nth(3).check()
@@ -425,6 +428,7 @@ def test_vote_with_the_keyboard_only(new_context):
     voter = new_context().new_page()
     sign_in(voter, "eva@fjordvik.example")
     voter.goto(url)
+    assert not axe_violations(voter)
     tab_to(voter, "input[type=radio]")
     # Arrow keys move within the radio group; the second choice is "No".
     voter.keyboard.press("ArrowDown")
