@@ -106,6 +106,13 @@ PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
 ]
 
 
+def charts_without_table(page, path: str) -> list[str]:
+    """Every chart needs its data-table alternative (a ``<details class="data-table">``)."""
+    charts = page.locator("main .chart").count()
+    tables = page.locator("main details.data-table").count()
+    return [f"{path}: {charts} chart(s) but {tables} data table(s)"] if charts > tables else []
+
+
 def test_main_pages_screenshots_and_accessibility(new_context):
     problems = []
     for width, height, suffix in ((1280, 900, "desktop"), (390, 844, "phone")):
@@ -117,6 +124,7 @@ def test_main_pages_screenshots_and_accessibility(new_context):
                 f"{path}: {response and response.status}"
             )
             screenshot(page, f"{name}-{suffix}")
+            problems += charts_without_table(page, path)
             if suffix == "desktop" and (name, path) not in PAGES_WITH_KNOWN_A11Y_ISSUES:
                 problems += [
                     f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
@@ -195,6 +203,7 @@ def test_journey_forms_accessibility(new_context):
             f"{path}: {response and response.status}"
         )
         screenshot(page, f"{name}-desktop")
+        problems += charts_without_table(page, path)
         if (name, path) not in FORM_PAGES_WITH_KNOWN_A11Y_ISSUES:
             problems += [
                 f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
