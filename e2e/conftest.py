@@ -39,14 +39,29 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server() -> Iterator[str]:
+def server_var() -> Iterator[Path]:
     var = Path(tempfile.mkdtemp(prefix="cg-e2e-"))
+    yield var
+    shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server(server_var: Path) -> Iterator[str]:
+    if os.environ.get("E2E_BASE_URL"):  # reuse a running demo server while writing tests
+        if os.environ.get("E2E_MAIL_LOG"):
+            (server_var / "mail.log").symlink_to(os.environ["E2E_MAIL_LOG"])
+        yield os.environ["E2E_BASE_URL"]
+        return
+    var = server_var
     port = free_port()
     env = {
         **os.environ,
         "COMMONGROUND_VAR_DIR": str(var),
         "DJANGO_DEBUG": "1",
         "COMMONGROUND_SITE_URL": f"http://127.0.0.1:{port}",
+        # Emails (e.g. health-check links) are printed to the server's stdout, kept in a file.
+        "DJANGO_EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend",
+        "PYTHONUNBUFFERED": "1",
     }
     env.pop("DATABASE_URL", None)
     manage = [sys.executable, str(ROOT / "manage.py")]
@@ -56,7 +71,7 @@ def server() -> Iterator[str]:
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
         env=env,
         cwd=ROOT,
-        stdout=subprocess.DEVNULL,
+        stdout=(var / "mail.log").open("w"),
         stderr=(var / "server.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
@@ -78,7 +93,16 @@ def server() -> Iterator[str]:
             proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             proc.kill()
-        shutil.rmtree(var, ignore_errors=True)
+
+
+@pytest.fixture
+def sent_mail(server: str, server_var: Path):
+    """The text the server has printed so far (the console email backend writes there)."""
+
+    def read() -> str:
+        return (server_var / "mail.log").read_text(encoding="utf-8", errors="replace")
+
+    return read
 
 
 @pytest.fixture(scope="session")
@@ -103,6 +127,8 @@ def new_context(browser: Browser, server: str):
             locale=locale,
         )
         ctx.set_default_timeout(15_000)
+        # People say yes to "are you sure?" prompts (forms with data-confirm).
+        ctx.on("page", lambda page: page.on("dialog", lambda dialog: dialog.accept()))
         contexts.append(ctx)
         return ctx
 

@@ -61,6 +61,8 @@ def test_convener_starts_a_partnership_and_a_partner_joins_by_invitation(new_con
     assert response is not None and response.status == 404
 
 
+P = "/p/fjordvik-circular"
+
 MAIN_PAGES = [
     ("dashboard", "/"),
     ("partnership-home", "/p/fjordvik-circular/"),
@@ -72,7 +74,57 @@ MAIN_PAGES = [
     ("partnerships", "/p/"),
     ("profile", "/me/profile/"),
     ("about", "/about/"),
+    ("method-lifecycle", f"{P}/method/"),
+    ("prospects-board", f"{P}/prospects/"),
+    ("prospects-gaps", f"{P}/prospects/gaps/"),
+    ("prospects-recommendations", f"{P}/prospects/recommendations/"),
+    ("contributions-ledger", f"{P}/contributions/"),
+    ("contributions-flow", f"{P}/contributions/flow/"),
+    ("agreements-list", f"{P}/agreements/"),
+    ("agreement", f"{P}/agreements/1/"),
+    ("decisions-proposals", f"{P}/decisions/"),
+    ("decisions-register", f"{P}/decisions/register/"),
+    ("meetings-list", f"{P}/meetings/"),
+    ("meeting", f"{P}/meetings/1/"),
+    ("actionplan-list", f"{P}/actionplan/"),
+    ("actionplan-board", f"{P}/actionplan/board/"),
+    ("indicators", f"{P}/results/"),
+    ("healthcheck-rounds", f"{P}/healthchecks/"),
+    ("data-room", f"{P}/library/data-room/"),
+    ("knowledge", f"{P}/library/knowledge/"),
+    ("report", f"{P}/library/report/"),
+    ("system-map", f"{P}/systemmap/"),
+    ("preparation-tools", f"{P}/systemmap/prepare/"),
 ]
+
+# Pages with serious/critical axe-core findings reported to the app's owners (see the e2e
+# report): checked for status 200 and screenshots only, until fixed; then move them back.
+PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
+    # link-in-text-block (serious): the Leaflet attribution link a[href$="leafletjs.com"]
+    # is told apart from its text by colour only.
+    ("map", f"{P}/atlas/"),
+]
+
+# Pages whose document is wider than a 390px phone (horizontal scrolling of the whole page),
+# reported to the app's owners; checked for everything else meanwhile.
+PAGES_WIDER_THAN_A_PHONE = {
+    "dashboard",  # a span.badge runs past the right edge (447px)
+    "members",  # 429px
+    "prospects-board",  # the board columns widen the page (1896px)
+    "prospects-gaps",  # the needs table (641px)
+    "prospects-recommendations",  # 400px
+    "agreement",  # the parties/ratification card (426px)
+    "meetings-list",  # the "upcoming" card (438px)
+    "actionplan-board",  # the board columns widen the page (964px)
+    "report",  # table.report-table (531px)
+}
+
+
+def charts_without_table(page, path: str) -> list[str]:
+    """Every chart needs its data-table alternative (a ``<details class="data-table">``)."""
+    charts = page.locator("main .chart").count()
+    tables = page.locator("main details.data-table").count()
+    return [f"{path}: {charts} chart(s) but {tables} data table(s)"] if charts > tables else []
 
 
 def test_main_pages_screenshots_and_accessibility(new_context):
@@ -80,13 +132,18 @@ def test_main_pages_screenshots_and_accessibility(new_context):
     for width, height, suffix in ((1280, 900, "desktop"), (390, 844, "phone")):
         page = new_context(width=width, height=height).new_page()
         sign_in(page, "tor@fjordvik.example")
-        for name, path in MAIN_PAGES:
+        for name, path in MAIN_PAGES + PAGES_WITH_KNOWN_A11Y_ISSUES:
             response = page.goto(path)
             assert response is not None and response.status == 200, (
                 f"{path}: {response and response.status}"
             )
             screenshot(page, f"{name}-{suffix}")
-            if suffix == "desktop":
+            problems += charts_without_table(page, path)
+            if suffix == "phone" and name not in PAGES_WIDER_THAN_A_PHONE:
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > 391:
+                    problems.append(f"{path}: the page is {width}px wide on a 390px phone")
+            if suffix == "desktop" and (name, path) not in PAGES_WITH_KNOWN_A11Y_ISSUES:
                 problems += [
                     f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
                     for v in axe_violations(page)
@@ -110,7 +167,7 @@ def test_sign_in_with_the_keyboard_only(new_context):
 def test_pages_read_and_forms_submit_without_javascript(new_context):
     page = new_context(javascript=False).new_page()
     sign_in(page, "tor@fjordvik.example")
-    for _name, path in MAIN_PAGES:
+    for _name, path in MAIN_PAGES + PAGES_WITH_KNOWN_A11Y_ISSUES:
         response = page.goto(path)
         assert response is not None and response.status == 200
         assert "{%" not in page.content() and "{{" not in page.content()
@@ -130,3 +187,44 @@ def test_a_short_journey_in_norwegian(new_context):
     page.goto("/p/fjordvik-circular/")
     expect(page.get_by_role("link", name="Medlemmer").first).to_be_visible()
     screenshot(page, "partnership-home-nb")
+
+
+# The forms people fill in along the journey (checked with axe-core on desktop).
+FORM_PAGES = [
+    ("prospect-add", f"{P}/prospects/add/"),
+    ("prospect-score", f"{P}/prospects/7/score/"),
+    ("element-edit", f"{P}/method/elements/mutual_understanding/edit/"),
+    ("contribution-new", f"{P}/contributions/new/"),
+    ("agreement-new", f"{P}/agreements/new/"),
+    ("proposal-new", f"{P}/decisions/new/"),
+    ("meeting-new", f"{P}/meetings/new/"),
+    ("meeting-attendance", f"{P}/meetings/1/attendance/"),
+    ("review-new", f"{P}/results/reviews/new/"),
+    ("indicator", f"{P}/results/indicators/1/"),
+    ("healthcheck-round-new", f"{P}/healthchecks/rounds/new/"),
+    ("overlaps", f"{P}/atlas/overlaps/"),
+    ("document-upload", f"{P}/library/data-room/upload/"),
+]
+FORM_PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
+    # link-in-text-block (serious): the Leaflet attribution link, as on the map.
+    ("activity-new", f"{P}/atlas/activities/new/"),
+]
+
+
+def test_journey_forms_accessibility(new_context):
+    page = new_context().new_page()
+    sign_in(page, "tor@fjordvik.example")
+    problems = []
+    for name, path in FORM_PAGES + FORM_PAGES_WITH_KNOWN_A11Y_ISSUES:
+        response = page.goto(path)
+        assert response is not None and response.status == 200, (
+            f"{path}: {response and response.status}"
+        )
+        screenshot(page, f"{name}-desktop")
+        problems += charts_without_table(page, path)
+        if (name, path) not in FORM_PAGES_WITH_KNOWN_A11Y_ISSUES:
+            problems += [
+                f"{path}: {v['id']} ({v['impact']}) {v['help']} {v['nodes']}"
+                for v in axe_violations(page)
+            ]
+    assert not problems, "\n".join(problems)
