@@ -63,7 +63,7 @@ def seed(ctx: ScaleContext) -> None:
             proposal.closed_at = proposal.closes_at
         plans.append((proposal, votes))
 
-    closed = [p for p, _v in plans if p.status == ProposalStatus.CLOSED]
+    closed_proposals = [p for p, _v in plans if p.status == ProposalStatus.CLOSED]
     decisions = [
         Decision(
             partnership_id=p.partnership_id,
@@ -72,21 +72,21 @@ def seed(ctx: ScaleContext) -> None:
             tally=p.tally,
             adopted=p.outcome == "adopted",
             outcome=p.outcome,
-            decided_on=timezone.localdate(p.closed_at),
+            decided_on=timezone.localdate(p.closed_at or now),
             source_label="Scale proposal",
         )
-        for p in closed
+        for p in closed_proposals
     ]
     Decision.objects.bulk_create(decisions, batch_size=BATCH)
-    for p, d in zip(closed, decisions, strict=True):
+    for p, d in zip(closed_proposals, decisions, strict=True):
         p.decision_id = d.pk
     Proposal.objects.bulk_create([p for p, _v in plans], batch_size=BATCH)
-    votes = [
+    vote_rows = [
         Vote(proposal_id=p.pk, voter_id=uid, elector=f"p{uid}", position=position)
         for p, plan in plans
         for uid, position in plan
     ]
-    Vote.objects.bulk_create(votes, batch_size=BATCH)
+    Vote.objects.bulk_create(vote_rows, batch_size=BATCH)
     ctx.extra["big_proposal_id"] = plans[0][0].pk
 
 
