@@ -10,8 +10,9 @@ from commonground.accounts.models import User
 from commonground.core import policy
 from commonground.partnerships.models import MembershipStatus, Role, RoleKind, WorkingGroup
 
-from . import rules
+from . import rules, tally
 from .models import (
+    Ballot,
     Decision,
     DecisionDomain,
     Eligibility,
@@ -115,6 +116,30 @@ def votes_of(proposal: Proposal) -> QuerySet[Vote]:
     return proposal.votes.select_related("voter", "organisation").order_by(
         "voter__display_name", "id"
     )
+
+
+def live_tally(proposal: Proposal, *, eligible: int) -> dict[str, Any] | None:
+    """The running result of a stance vote, counted in SQL (None for option methods).
+
+    Gives the same dictionary as ``tally.tally`` without loading every ballot."""
+    if proposal.method not in tally.POSITIONS:
+        return None
+    rows = Ballot.objects if proposal.anonymous else Vote.objects
+    grouped = rows.filter(proposal=proposal).order_by().values("position").annotate(n=Count("pk"))
+    counts = dict.fromkeys(tally.POSITIONS[proposal.method], 0)
+    cast = 0
+    for row in grouped:
+        cast += row["n"]
+        if row["position"] in counts:
+            counts[row["position"]] = row["n"]
+    result: dict[str, Any] = {
+        "method": proposal.method,
+        **tally.quorum(eligible, cast, proposal.quorum_percent),
+        "counts": counts,
+    }
+    outcome = tally.stance_outcome(proposal.method, counts)
+    result["outcome"] = outcome if result["quorum_met"] else "no_quorum"
+    return result
 
 
 def participants_of(proposal: Proposal) -> QuerySet[Participation]:
