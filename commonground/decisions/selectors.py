@@ -4,7 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from commonground.accounts.models import User
 from commonground.core import policy
@@ -81,13 +94,21 @@ def voted_electors(proposal: Proposal) -> set[str]:
     return set(model.objects.filter(proposal=proposal).values_list("elector", flat=True))
 
 
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
 def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> QuerySet[Proposal]:
     qs = (
         Proposal.objects.filter(partnership=partnership)
         .select_related("partnership", "working_group", "proposer")
+        # Correlated counts (one index lookup per proposal) instead of joining every
+        # vote and grouping: the list stays fast however many votes there are.
         .annotate(
-            n_votes=Count("votes", distinct=True),
-            n_participations=Count("participations", distinct=True),
+            n_votes=count_of(Vote.objects.filter(proposal=OuterRef("pk"))),
+            n_participations=count_of(Participation.objects.filter(proposal=OuterRef("pk"))),
         )
     )
     if status == "open":
