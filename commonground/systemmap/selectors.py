@@ -184,7 +184,7 @@ def network(*, partnerships: list[Partnership], filters: NetworkFilters | None =
     kinds = set(filters.kinds)
     edges = [
         e
-        for e in edge_registry.collect(partnership_ids, org_ids)
+        for e in edge_registry.collect(partnership_ids, org_ids, kinds)
         if e.kind in kinds
         and e.source in by_id
         and e.target in by_id
