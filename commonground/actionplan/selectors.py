@@ -87,17 +87,18 @@ def board(partnership: Any, params: Any, per_column: int = 50) -> list[dict[str,
     counts: dict[str, int] = dict.fromkeys(ActionStatus.values, 0)
     for row in base.order_by().values("status").annotate(n=Count("pk")):
         counts[row["status"]] = row["n"]
+    # Rank narrow rows (ids only, no joins), then load the few shown with their relations.
     due_null = Case(When(due_on__isnull=True, then=Value(1)), default=Value(0))
-    ranked = with_related(base).annotate(
-        due_null=due_null,
+    ranked = base.annotate(
         column_rank=Window(
             RowNumber(),
             partition_by=[F("status")],
             order_by=[due_null.asc(), F("due_on").asc(), F("priority").asc(), F("id").asc()],
         ),
-    )
+    ).filter(column_rank__lte=per_column)
+    shown = list(ranked.values_list("pk", flat=True))
     columns: dict[str, list[Action]] = {s: [] for s in ActionStatus.values}
-    for action in ranked.filter(column_rank__lte=per_column).order_by(*SORTS["due"]):
+    for action in sorted_actions(with_related(Action.objects.filter(pk__in=shown)), "due"):
         columns[action.status].append(action)
     return [
         {"status": s, "label": label, "actions": columns[s], "count": counts[s]}
