@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, F, IntegerField, Q, QuerySet, Value, When, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus
@@ -79,15 +80,26 @@ def actions_of(partnership: Any, params: Any) -> QuerySet[Action]:
 
 
 def board(partnership: Any, params: Any, per_column: int = 50) -> list[dict[str, Any]]:
-    """Actions grouped by status (one query), each column capped."""
-    qs = with_related(Action.objects.filter(partnership=partnership))
-    qs = sorted_actions(filtered(qs, {**params.dict(), "status": ""}), "due")
-    columns: dict[str, list[Action]] = {s: [] for s in ActionStatus.values}
+    """Actions grouped by status, each column capped: counts in SQL, then at most
+    ``per_column`` rows per status (a window function), so the board reads the same
+    few rows however many actions the partnership has."""
+    base = filtered(Action.objects.filter(partnership=partnership), {**params.dict(), "status": ""})
     counts: dict[str, int] = dict.fromkeys(ActionStatus.values, 0)
-    for action in qs:
-        counts[action.status] += 1
-        if len(columns[action.status]) < per_column:
-            columns[action.status].append(action)
+    for row in base.order_by().values("status").annotate(n=Count("pk")):
+        counts[row["status"]] = row["n"]
+    # Rank narrow rows (ids only, no joins), then load the few shown with their relations.
+    due_null = Case(When(due_on__isnull=True, then=Value(1)), default=Value(0))
+    ranked = base.annotate(
+        column_rank=Window(
+            RowNumber(),
+            partition_by=[F("status")],
+            order_by=[due_null.asc(), F("due_on").asc(), F("priority").asc(), F("id").asc()],
+        ),
+    ).filter(column_rank__lte=per_column)
+    shown = list(ranked.values_list("pk", flat=True))
+    columns: dict[str, list[Action]] = {s: [] for s in ActionStatus.values}
+    for action in sorted_actions(with_related(Action.objects.filter(pk__in=shown)), "due"):
+        columns[action.status].append(action)
     return [
         {"status": s, "label": label, "actions": columns[s], "count": counts[s]}
         for s, label in ActionStatus.choices
@@ -95,8 +107,6 @@ def board(partnership: Any, params: Any, per_column: int = 50) -> list[dict[str,
 
 
 def summary(partnership: Any) -> dict[str, int]:
-    from django.db.models import Count
-
     today = timezone.localdate()
     return Action.objects.filter(partnership=partnership).aggregate(
         open=Count("pk", filter=Q(status__in=OPEN_STATUSES)),

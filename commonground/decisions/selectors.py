@@ -4,14 +4,28 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from commonground.accounts.models import User
 from commonground.core import policy
 from commonground.partnerships.models import MembershipStatus, Role, RoleKind, WorkingGroup
 
-from . import rules
+from . import rules, tally
 from .models import (
+    Ballot,
     Decision,
     DecisionDomain,
     Eligibility,
@@ -80,13 +94,21 @@ def voted_electors(proposal: Proposal) -> set[str]:
     return set(model.objects.filter(proposal=proposal).values_list("elector", flat=True))
 
 
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
 def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> QuerySet[Proposal]:
     qs = (
         Proposal.objects.filter(partnership=partnership)
         .select_related("partnership", "working_group", "proposer")
+        # Correlated counts (one index lookup per proposal) instead of joining every
+        # vote and grouping: the list stays fast however many votes there are.
         .annotate(
-            n_votes=Count("votes", distinct=True),
-            n_participations=Count("participations", distinct=True),
+            n_votes=count_of(Vote.objects.filter(proposal=OuterRef("pk"))),
+            n_participations=count_of(Participation.objects.filter(proposal=OuterRef("pk"))),
         )
     )
     if status == "open":
@@ -115,6 +137,30 @@ def votes_of(proposal: Proposal) -> QuerySet[Vote]:
     return proposal.votes.select_related("voter", "organisation").order_by(
         "voter__display_name", "id"
     )
+
+
+def live_tally(proposal: Proposal, *, eligible: int) -> dict[str, Any] | None:
+    """The running result of a stance vote, counted in SQL (None for option methods).
+
+    Gives the same dictionary as ``tally.tally`` without loading every ballot."""
+    if proposal.method not in tally.POSITIONS:
+        return None
+    rows = Ballot.objects if proposal.anonymous else Vote.objects
+    grouped = rows.filter(proposal=proposal).order_by().values("position").annotate(n=Count("pk"))
+    counts = dict.fromkeys(tally.POSITIONS[proposal.method], 0)
+    cast = 0
+    for row in grouped:
+        cast += row["n"]
+        if row["position"] in counts:
+            counts[row["position"]] = row["n"]
+    result: dict[str, Any] = {
+        "method": proposal.method,
+        **tally.quorum(eligible, cast, proposal.quorum_percent),
+        "counts": counts,
+    }
+    outcome = tally.stance_outcome(proposal.method, counts)
+    result["outcome"] = outcome if result["quorum_met"] else "no_quorum"
+    return result
 
 
 def participants_of(proposal: Proposal) -> QuerySet[Participation]:

@@ -325,9 +325,16 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     show_results = proposal.results_visible
     result = proposal.tally if proposal.status == ProposalStatus.CLOSED else None
     if result is None and show_results:
-        result = services.compute_tally(proposal)
-    votes = [] if proposal.anonymous else list(selectors.votes_of(proposal))
-    participants = list(selectors.participants_of(proposal)) if proposal.anonymous else []
+        result = selectors.live_tally(proposal, eligible=len(people))
+        if result is None:
+            result = services.compute_tally(proposal)
+    # One page of voters: a proposal put to a whole region can have thousands.
+    if proposal.anonymous:
+        voter_page = paginate(request, selectors.participants_of(proposal), per_page=100)
+        votes, participants = [], list(voter_page.object_list)
+    else:
+        voter_page = paginate(request, selectors.votes_of(proposal), per_page=100)
+        votes, participants = list(voter_page.object_list), []
     labels = position_labels()
     option_labels = {str(o.pk): o.label for o in options}
     for v in votes:
@@ -369,7 +376,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "result": result,
         "votes": votes,
         "participants": participants,
-        "n_voted": len(participants) if proposal.anonymous else len(votes),
+        "n_voted": voter_page.paginator.count,
+        "voter_page": voter_page,
+        "voter_qs": querystring_without_page(request),
         "labels": labels,
         "outcome_form": OutcomeForm(initial={"statement": proposal.outcome_statement}),
     }

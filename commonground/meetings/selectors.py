@@ -7,7 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import (
@@ -21,16 +22,24 @@ from .models import (
 )
 
 
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
 def meetings_of(partnership: Any) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(partnership=partnership)
         .select_related("working_group", "chair", "partnership")
+        # Correlated counts (an index lookup per meeting) rather than joining every
+        # attendance and agenda row and grouping: flat however long the history.
         .annotate(
-            present_count=Count(
-                "attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT), distinct=True
+            present_count=count_of(
+                Attendance.objects.filter(meeting=OuterRef("pk"), status=AttendanceStatus.PRESENT)
             ),
-            proposed_count=Count(
-                "items", filter=Q(items__status=ItemStatus.PROPOSED), distinct=True
+            proposed_count=count_of(
+                AgendaItem.objects.filter(meeting=OuterRef("pk"), status=ItemStatus.PROPOSED)
             ),
         )
     )

@@ -89,14 +89,25 @@ def providers() -> list[Provider]:
     return list(_PROVIDERS)
 
 
-def collect(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
-    """Every provider's edges, keeping only those whose ends the caller may see."""
+# Providers that only ever give one kind of edge, so they can be skipped when the
+# caller does not want that kind (co-membership is quadratic in partnership size).
+_ONLY_KIND: dict[Provider, str] = {}
+
+
+def collect(
+    partnership_ids: list[int], visible_org_ids: set[int], kinds: set[str] | None = None
+) -> list[Edge]:
+    """Every provider's edges, keeping only those whose ends the caller may see.
+
+    With ``kinds``, providers known to give only other kinds are not run."""
     allowed_partnerships = set(partnership_ids)
     visible_nodes = {org_node(pk) for pk in visible_org_ids} | {
         partnership_node(pk) for pk in allowed_partnerships
     }
     result: list[Edge] = []
     for provider in _PROVIDERS:
+        if kinds is not None and provider in _ONLY_KIND and _ONLY_KIND[provider] not in kinds:
+            continue
         for edge in provider(partnership_ids, visible_org_ids):
             # Belt and braces: a provider that returns too much is trimmed here.
             if (
@@ -225,4 +236,5 @@ def register_builtin_providers() -> None:
     register_edge_provider(relationships_provider)
     register_edge_provider(membership_provider)
     register_edge_provider(co_member_provider)
+    _ONLY_KIND[co_member_provider] = "co_member"
     register_edge_provider(working_group_provider)

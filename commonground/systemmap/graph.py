@@ -25,36 +25,50 @@ def degree(adj: dict[str, set[str]]) -> dict[str, int]:
     return {n: len(neigh) for n, neigh in adj.items()}
 
 
-def betweenness(adj: dict[str, set[str]]) -> dict[str, float]:
-    """Raw betweenness for an undirected graph (each pair of ends counted once)."""
+def betweenness(adj: dict[str, set[str]], *, pivots: int | None = None) -> dict[str, float]:
+    """Raw betweenness for an undirected graph (each pair of ends counted once).
+
+    Brandes' algorithm; each search keeps state only for the nodes it reaches, so
+    a map of many small components costs little. With ``pivots`` smaller than the
+    number of nodes, only that many sources (evenly spread over the sorted node
+    ids, so the result is deterministic) are searched and the sums scaled up: the
+    standard estimate for large maps.
+    """
     bc = dict.fromkeys(adj, 0.0)
     order = sorted(adj)
-    for s in order:
+    neighbours = {v: sorted(ws) for v, ws in adj.items()}
+    sources = order
+    if pivots is not None and 0 < pivots < len(order):
+        step = len(order) / pivots
+        sources = [order[int(i * step)] for i in range(pivots)]
+    for s in sources:
         stack: list[str] = []
-        preds: dict[str, list[str]] = {v: [] for v in adj}
-        sigma = dict.fromkeys(adj, 0)
-        sigma[s] = 1
-        dist = dict.fromkeys(adj, -1)
-        dist[s] = 0
+        preds: dict[str, list[str]] = {s: []}
+        sigma: dict[str, int] = {s: 1}
+        dist: dict[str, int] = {s: 0}
         queue = deque([s])
         while queue:
             v = queue.popleft()
             stack.append(v)
-            for w in sorted(adj[v]):
-                if dist[w] < 0:
-                    dist[w] = dist[v] + 1
+            dv = dist[v]
+            for w in neighbours[v]:
+                if w not in dist:
+                    dist[w] = dv + 1
+                    sigma[w] = 0
+                    preds[w] = []
                     queue.append(w)
-                if dist[w] == dist[v] + 1:
+                if dist[w] == dv + 1:
                     sigma[w] += sigma[v]
                     preds[w].append(v)
-        delta = dict.fromkeys(adj, 0.0)
+        delta: dict[str, float] = dict.fromkeys(stack, 0.0)
         while stack:
             w = stack.pop()
             for v in preds[w]:
                 delta[v] += sigma[v] / sigma[w] * (1 + delta[w])
             if w != s:
                 bc[w] += delta[w]
-    return {n: value / 2 for n, value in bc.items()}
+    scale = len(order) / len(sources) if sources else 1.0
+    return {n: value * scale / 2 for n, value in bc.items()}
 
 
 def shortest_path(adj: dict[str, set[str]], start: str, goal: str) -> list[str] | None:

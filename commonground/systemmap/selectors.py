@@ -134,6 +134,9 @@ def _edge_row(edge: Edge, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
+BETWEENNESS_PIVOTS = 300
+
+
 def network(*, partnerships: list[Partnership], filters: NetworkFilters | None = None) -> Network:
     """The map of the given (already permission-checked) partnerships.
 
@@ -181,7 +184,7 @@ def network(*, partnerships: list[Partnership], filters: NetworkFilters | None =
     kinds = set(filters.kinds)
     edges = [
         e
-        for e in edge_registry.collect(partnership_ids, org_ids)
+        for e in edge_registry.collect(partnership_ids, org_ids, kinds)
         if e.kind in kinds
         and e.source in by_id
         and e.target in by_id
@@ -192,7 +195,11 @@ def network(*, partnerships: list[Partnership], filters: NetworkFilters | None =
     nodes = [n for n in nodes if n["is_org"] or n["id"] in touched]
     adj = graph.adjacency([n["id"] for n in nodes], [(e.source, e.target) for e in edges])
     deg = graph.degree(adj)
-    btw = graph.betweenness(adj)
+    # Exact up to a few hundred nodes; above that an estimate from evenly spread
+    # sources keeps a region-wide map (thousands of organisations) responsive.
+    btw = graph.betweenness(
+        adj, pivots=BETWEENNESS_PIVOTS if len(adj) > BETWEENNESS_PIVOTS else None
+    )
     for n in nodes:
         n["degree"] = deg[n["id"]]
         n["betweenness"] = round(btw[n["id"]], 2)

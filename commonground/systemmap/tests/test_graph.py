@@ -38,3 +38,13 @@ def test_shortest_path():
     assert graph.shortest_path(adj, "a", "a") == ["a"]
     assert graph.shortest_path(adj, "a", "f") is None
     assert graph.shortest_path(adj, "a", "zz") is None
+
+
+def test_betweenness_estimate_from_pivots_keeps_the_total_on_a_symmetric_graph():
+    # A cycle: every source contributes the same total, so the scaled sum is exact.
+    nodes = [f"n{i:02d}" for i in range(12)]
+    adj = graph.adjacency(nodes, [(nodes[i], nodes[(i + 1) % 12]) for i in range(12)])
+    exact = graph.betweenness(adj)
+    estimate = graph.betweenness(adj, pivots=4)
+    assert sum(estimate.values()) == pytest.approx(sum(exact.values()))
+    assert graph.betweenness(adj, pivots=100) == exact
