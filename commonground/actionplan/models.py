@@ -98,6 +98,14 @@ class Action(TimeStampedModel):
         related_name="actions",
         verbose_name=_("from decision"),
     )
+    review = models.ForeignKey(
+        "results.Review",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="actions",
+        verbose_name=_("from results review"),
+    )
     agreement_deliverable = models.CharField(
         _("from agreement deliverable"),
         max_length=300,

@@ -32,6 +32,7 @@ EDITABLE_FIELDS = [
     "meeting",
     "decision",
     "agreement_deliverable",
+    "review",
 ]
 
 
@@ -46,7 +47,7 @@ def _check(partnership: Any, fields: dict[str, Any]) -> None:
     start, due = fields.get("start_on"), fields.get("due_on")
     if start and due and due < start:
         errors["due_on"] = _("The due date cannot be before the start date.")
-    for name in ("working_group", "meeting", "decision"):
+    for name in ("working_group", "meeting", "decision", "review"):
         obj = fields.get(name)
         if obj is not None and obj.partnership_id != partnership.pk:
             errors[name] = _("This belongs to another partnership.")

@@ -13,6 +13,11 @@ VIEW = register("atlas.view", _("see the activity map and overlaps"), ALL_ROLES)
 ADD = register("atlas.add", _("add activities to the map"), PARTICIPANTS)
 SUGGEST = register("atlas.suggest", _("suggest a conversation between activities"), PARTICIPANTS)
 MANAGE = register("atlas.manage", _("edit any activity on the map"), MANAGERS)
+FOLLOW_UP = register(
+    "atlas.follow_up",
+    _("follow up a suggested conversation with a prospect or a proposal"),
+    MANAGERS | {"champion", "facilitator"},
+)
 
 
 def user_org_ids(user: Any, partnership: Any) -> set[int]:

@@ -172,3 +172,97 @@ def conversation_suggest(
         target=suggestion,
     )
     return suggestion
+
+
+def _other_activity(partnership: Any, suggestion: ConversationSuggestion) -> Activity:
+    """The activity on the far side: the one outside this partnership, else the second."""
+    if suggestion.first.partnership_id != partnership.pk:
+        return suggestion.first
+    return suggestion.second
+
+
+@transaction.atomic
+def conversation_follow_up(
+    *, actor: Any, partnership: Any, suggestion: ConversationSuggestion
+) -> Any:
+    """Turn a suggested conversation into work elsewhere.
+
+    If an organisation of the other activity is not yet a member, it goes into the prospects
+    pipeline (prospects services). If all its organisations are members already, a proposal
+    "Talk about joining forces on X and Y" is opened (decisions services). Returns the prospect
+    or the proposal.
+    """
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from commonground.core import policy
+    from commonground.partnerships.models import Membership
+
+    if suggestion.partnership_id != partnership.pk:
+        raise ValidationError(_("This suggestion belongs to another partnership."))
+    other = _other_activity(partnership, suggestion)
+    mine = suggestion.second if other.pk == suggestion.first.pk else suggestion.first
+    members = set(
+        Membership.objects.filter(partnership=partnership, status="active").values_list(
+            "organisation_id", flat=True
+        )
+    )
+    outsiders = [o for o in other.organisations.order_by("name") if o.pk not in members]
+    if outsiders:
+        from commonground.prospects import rules as prospect_rules
+        from commonground.prospects import services as prospects
+        from commonground.prospects.models import Prospect
+
+        if not policy.has_capability(actor, partnership, prospect_rules.MANAGE):
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        org = next(
+            (
+                o
+                for o in outsiders
+                if not Prospect.objects.filter(partnership=partnership, organisation=o).exists()
+            ),
+            None,
+        )
+        if org is None:
+            raise ValidationError(
+                _("%(org)s is already in this partnership's pipeline.") % {"org": outsiders[0].name}
+            )
+        why = _(
+            "Their activity “%(other)s” overlaps with our “%(mine)s” (suggested in the atlas)."
+        ) % {"other": other.title, "mine": mine.title}
+        if suggestion.note:
+            why = f"{why}\n\n{suggestion.note}"
+        result: Any = prospects.prospect_create(
+            actor=actor, partnership=partnership, organisation=org, why_approach=why
+        )
+    else:
+        from commonground.decisions import services as decisions
+        from commonground.decisions.models import DecisionMethod
+
+        details = _(
+            "Suggested in the activity atlas: “%(a)s” and “%(b)s” overlap. "
+            "Shall the organisations behind them meet to see what they can do together?"
+        ) % {"a": suggestion.first.title, "b": suggestion.second.title}
+        if suggestion.note:
+            details = f"{details}\n\n{suggestion.note}"
+        result = decisions.proposal_create(
+            actor=actor,
+            partnership=partnership,
+            title=_("Talk about joining forces on %(a)s and %(b)s")
+            % {"a": suggestion.first.title, "b": suggestion.second.title},
+            method=DecisionMethod.CONSENT,
+            closes_at=timezone.now() + dt.timedelta(days=7),
+            details=details,
+        )
+    audit_record(
+        actor=actor,
+        verb="atlas.conversation_follow_up",
+        summary=_("Conversation between %(a)s and %(b)s followed up")
+        % {"a": suggestion.first.title, "b": suggestion.second.title},
+        partnership=partnership,
+        target=suggestion,
+    )
+    return result

@@ -12,4 +12,9 @@ urlpatterns = [
     path("activities/<int:pk>/edit/", views.activity_edit, name="activity_edit"),
     path("overlaps/", views.overlaps, name="overlaps"),
     path("overlaps/suggest/", views.suggest, name="suggest"),
+    path(
+        "overlaps/suggestions/<int:pk>/follow-up/",
+        views.suggestion_follow_up,
+        name="suggestion_follow_up",
+    ),
 ]

@@ -142,6 +142,7 @@ def overlaps(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "total": len(found),
             "suggestions": selectors.suggestions_for(partnership)[:20],
             "can_suggest": policy.has_capability(request.user, partnership, rules.SUGGEST),
+            "can_follow_up": policy.has_capability(request.user, partnership, rules.FOLLOW_UP),
         },
     )
 
@@ -170,6 +171,35 @@ def suggest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     else:
         messages.error(request, _("Pick two activities to suggest a conversation."))
     return redirect("atlas:overlaps", slug=partnership.slug)
+
+
+@require_POST
+@partnership_view(rules.FOLLOW_UP)
+def suggestion_follow_up(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    from commonground.atlas.models import ConversationSuggestion
+
+    suggestion = get_object_or_404(
+        ConversationSuggestion.objects.select_related("first", "second"),
+        pk=pk,
+        partnership=partnership,
+    )
+    try:
+        result = services.conversation_follow_up(
+            actor=request.user, partnership=partnership, suggestion=suggestion
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("atlas:overlaps", slug=partnership.slug)
+    from commonground.prospects.models import Prospect
+
+    if isinstance(result, Prospect):
+        messages.success(
+            request,
+            _("%(org)s is now in the prospect pipeline.") % {"org": result.organisation.name},
+        )
+        return redirect("prospects:detail", slug=partnership.slug, pk=result.pk)
+    messages.success(request, _("Proposal opened: members can now respond to it."))
+    return redirect(result.get_absolute_url())
 
 
 # --- alliance view (across every partnership the user may see) ----------------------------

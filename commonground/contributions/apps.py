@@ -26,6 +26,14 @@ class ContributionsConfig(AppConfig):
 
         register_edge_provider(contribution_edges)
 
+        from commonground.library.reports import register_report_section
+
+        from . import reports as report_sections
+
+        register_report_section(
+            50, "contributions/report/section.html", report_sections.report_section
+        )
+
 
 def _panel(request, partnership):  # type: ignore[no-untyped-def]
     from django.urls import reverse

@@ -17,3 +17,9 @@ class DecisionsConfig(AppConfig):
             order=40, label=_("Decisions"), url_name="decisions:proposals", capability=rules.VIEW
         )
         register_panel(order=40, template="decisions/panel_open.html", context=open_proposals_panel)
+
+        from commonground.library.reports import register_report_section
+
+        from . import reports as report_sections
+
+        register_report_section(65, "decisions/report/section.html", report_sections.report_section)

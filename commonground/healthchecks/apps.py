@@ -18,3 +18,11 @@ class HealthchecksConfig(AppConfig):
             url_name="healthchecks:round_list",
             capability=rules.VIEW,
         )
+
+        from commonground.library.reports import register_report_section
+
+        from . import reports as report_sections
+
+        register_report_section(
+            60, "healthchecks/report/section.html", report_sections.report_section
+        )

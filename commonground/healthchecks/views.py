@@ -20,6 +20,7 @@ from commonground.core.policy import partnership_view
 from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
+from .compact import compact_averages
 from .forms import ItemForm, ItemRewordForm, RoundForm, SurveyForm
 from .models import Round, SurveyItem
 
@@ -111,6 +112,9 @@ def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
             "continuum": results.section("continuum") if results and not results.suppressed else [],
             "can_manage": can_manage,
             "min_responses": selectors.MIN_RESPONSES,
+            "compact": compact_averages(partnership)
+            if results and any(i.section == "values" for i in results.scored)
+            else None,
         },
     )
 

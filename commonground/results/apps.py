@@ -19,3 +19,9 @@ class ResultsConfig(AppConfig):
             capability=rules.VIEW,
         )
         register_panel(order=60, template="results/panel.html", context=panels.home_panel)
+
+        from commonground.library.reports import register_report_section
+
+        from . import reports as report_sections
+
+        register_report_section(55, "results/report/section.html", report_sections.report_section)

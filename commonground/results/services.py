@@ -453,3 +453,41 @@ def review_record(
     for rev in revisions or []:
         target_revise(actor=actor, review=review, **rev)
     return review
+
+
+@transaction.atomic
+def review_actions_create(
+    *, actor: Any, review: Review, titles: list[str], owner: Any = None, due_on: Any = None
+) -> list[Any]:
+    """Turn a review's decided changes into actions in the action plan, linked to the review."""
+    from commonground.actionplan import services as actionplan
+
+    clean = [t.strip().lstrip("-•* ").strip() for t in titles]
+    clean = [t for t in clean if t]
+    if not clean:
+        raise ValidationError(_("Write at least one action, one per line."))
+    if any(len(t) > 200 for t in clean):
+        raise ValidationError(_("Keep each action to 200 characters or fewer."))
+    created = [
+        actionplan.action_create(
+            actor=actor,
+            partnership=review.partnership,
+            title=t,
+            description=_("Decided at the results review “%(review)s” (%(date)s).")
+            % {"review": review.title, "date": review.held_on.isoformat()},
+            review=review,
+            working_group=review.working_group,
+            owner=owner,
+            due_on=due_on,
+        )
+        for t in clean
+    ]
+    audit_record(
+        actor=actor,
+        partnership=review.partnership,
+        verb="results.review_actions",
+        target=review,
+        summary=_("%(n)s actions created from the review %(review)s")
+        % {"n": len(created), "review": review.title},
+    )
+    return created

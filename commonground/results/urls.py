@@ -16,4 +16,5 @@ urlpatterns = [
     path("reviews/", views.review_list, name="review_list"),
     path("reviews/new/", views.review_create, name="review_create"),
     path("reviews/<int:pk>/", views.review_detail, name="review_detail"),
+    path("reviews/<int:pk>/actions/", views.review_actions, name="review_actions"),
 ]

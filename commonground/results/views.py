@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonground.actionplan.rules import EDIT as ACTION_EDIT
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
@@ -289,5 +290,36 @@ def review_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
             "review": review,
             "indicators": review.indicators.select_related("partnership"),
             "revisions": review.target_revisions.select_related("indicator__partnership"),
+            "actions": review.actions.select_related("owner").order_by("due_on", "id"),
+            "can_add_actions": policy.has_capability(request.user, partnership, ACTION_EDIT),
         },
     )
+
+
+@require_POST
+@partnership_view(ACTION_EDIT)
+def review_actions(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    """Create action-plan actions from a review's decided changes, one per line."""
+    import datetime
+
+    review = get_object_or_404(Review, pk=pk, partnership=partnership)
+    due_on = None
+    raw_due = request.POST.get("due_on", "").strip()
+    try:
+        if raw_due:
+            due_on = datetime.date.fromisoformat(raw_due)
+        created = services.review_actions_create(
+            actor=request.user,
+            review=review,
+            titles=request.POST.get("titles", "").splitlines(),
+            due_on=due_on,
+        )
+    except ValueError:
+        messages.error(request, _("Give the due date as YYYY-MM-DD."))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request, _("%(n)s actions added to the action plan.") % {"n": len(created)}
+        )
+    return redirect(review.get_absolute_url())

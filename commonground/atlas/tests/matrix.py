@@ -30,8 +30,22 @@ def rows(world: World) -> list[Row]:
             method="post",
             data={"first": first.pk, "second": second.pk, "note": "talk"},
         ),
+        Row(
+            "atlas:suggestion_follow_up",
+            lambda: {**slug, "pk": _suggestion(world, first, second)},
+            rules.FOLLOW_UP,
+            method="post",
+        ),
         Row("atlas_global:alliance", {}, "signed_in"),
         Row("api:atlas_geojson", slug, rules.VIEW, api=True),
         Row("api:atlas_overlaps", slug, rules.VIEW, api=True),
         Row("atlas_global:geojson", {}, "signed_in"),
     ]
+
+
+def _suggestion(world: World, first: object, second: object) -> int:
+    from commonground.atlas.models import ConversationSuggestion
+
+    return ConversationSuggestion.objects.create(
+        partnership=world.partnership, first=first, second=second
+    ).pk

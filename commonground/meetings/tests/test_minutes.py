@@ -260,3 +260,26 @@ def test_only_attendees_assess_a_meeting(past_meeting, world):
         actor=rep, meeting=past_meeting, usefulness=4, run=3, comment="Good"
     )
     assert assessment.usefulness == 4
+
+
+def test_register_badge_links_to_the_entry(past_meeting, world, client_for):
+    item = _substantive(past_meeting, world)
+    motion = services.motion_record(
+        actor=world.users["manager"],
+        item=item,
+        text="Open the first hub at Haraldrud.",
+        proposed_by=world.users["representative"],
+        seconded_by=world.users["manager"],
+        result="majority",
+        votes_for=7,
+        votes_against=2,
+        abstentions=1,
+    )
+    decision = motion.decision
+    assert decision is not None
+    page = client_for("manager").get(past_meeting.get_absolute_url()).content.decode()
+    register = reverse("decisions:register", kwargs={"slug": world.partnership.slug})
+    assert f'href="{register}?method=motion&amp;q=' in page
+    assert f"#decision-{decision.pk}" in page
+    listed = client_for("manager").get(register, {"method": "motion", "q": decision.title})
+    assert f'id="decision-{decision.pk}"' in listed.content.decode()

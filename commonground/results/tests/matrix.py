@@ -31,6 +31,13 @@ def rows(world: World) -> list[Row]:
         Row("results:review_list", slug, r.VIEW),
         Row("results:review_create", slug, r.MANAGE),
         Row("results:review_detail", {**slug, "pk": review.pk}, r.VIEW),
+        Row(
+            "results:review_actions",
+            {**slug, "pk": review.pk},
+            "actionplan.edit",
+            method="post",
+            data={"titles": "Matrix action"},
+        ),
         Row("api:results_indicators", slug, r.VIEW, api=True),
         Row("api:results_measurements", i, r.VIEW, api=True),
         Row(
