@@ -99,25 +99,11 @@ MAIN_PAGES = [
 
 # Pages with serious/critical axe-core findings reported to the app's owners (see the e2e
 # report): checked for status 200 and screenshots only, until fixed; then move them back.
-PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
-    # link-in-text-block (serious): the Leaflet attribution link a[href$="leafletjs.com"]
-    # is told apart from its text by colour only.
-    ("map", f"{P}/atlas/"),
-]
+PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = []
 
 # Pages whose document is wider than a 390px phone (horizontal scrolling of the whole page),
 # reported to the app's owners; checked for everything else meanwhile.
-PAGES_WIDER_THAN_A_PHONE = {
-    "dashboard",  # a span.badge runs past the right edge (447px)
-    "members",  # 429px
-    "prospects-board",  # the board columns widen the page (1896px)
-    "prospects-gaps",  # the needs table (641px)
-    "prospects-recommendations",  # 400px
-    "agreement",  # the parties/ratification card (426px)
-    "meetings-list",  # the "upcoming" card (438px)
-    "actionplan-board",  # the board columns widen the page (964px)
-    "report",  # table.report-table (531px)
-}
+PAGES_WIDER_THAN_A_PHONE: set[str] = set()
 
 
 def charts_without_table(page, path: str) -> list[str]:
@@ -192,6 +178,7 @@ def test_a_short_journey_in_norwegian(new_context):
 # The forms people fill in along the journey (checked with axe-core on desktop).
 FORM_PAGES = [
     ("prospect-add", f"{P}/prospects/add/"),
+    ("activity-new", f"{P}/atlas/activities/new/"),
     ("prospect-score", f"{P}/prospects/7/score/"),
     ("element-edit", f"{P}/method/elements/mutual_understanding/edit/"),
     ("contribution-new", f"{P}/contributions/new/"),
@@ -205,10 +192,7 @@ FORM_PAGES = [
     ("overlaps", f"{P}/atlas/overlaps/"),
     ("document-upload", f"{P}/library/data-room/upload/"),
 ]
-FORM_PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = [
-    # link-in-text-block (serious): the Leaflet attribution link, as on the map.
-    ("activity-new", f"{P}/atlas/activities/new/"),
-]
+FORM_PAGES_WITH_KNOWN_A11Y_ISSUES: list[tuple[str, str]] = []
 
 
 def test_journey_forms_accessibility(new_context):

@@ -111,8 +111,4 @@ def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:
         ),
         ("proposals", reverse("decisions:proposals", kwargs={"slug": slug})),
         ("decision register", reverse("decisions:register", kwargs={"slug": slug})),
-        (
-            "decision register (filtered)",
-            reverse("decisions:register", kwargs={"slug": slug}) + "?method=consent&adopted=yes",
-        ),
     ]
