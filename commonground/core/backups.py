@@ -14,8 +14,9 @@ from django.db import connections
 
 def _pg_env(settings_dict: dict[str, Any]) -> tuple[list[str], dict[str, str]]:
     args = []
-    if settings_dict.get("HOST"):
-        args += ["-h", str(settings_dict["HOST"])]
+    host = settings_dict.get("HOST") or (settings_dict.get("OPTIONS") or {}).get("host")
+    if host:
+        args += ["-h", str(host)]
     if settings_dict.get("PORT"):
         args += ["-p", str(settings_dict["PORT"])]
     if settings_dict.get("USER"):

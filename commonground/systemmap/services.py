@@ -273,7 +273,7 @@ def survey_submit(*, raw_token: str, answers: SurveyAnswers) -> SurveyResponse:
     so two simultaneous submissions cannot both count.
     """
     invitation = (
-        SurveyInvitation.objects.select_for_update()
+        SurveyInvitation.objects.select_for_update(of=("self",))
         .select_related("survey", "survey__partnership", "organisation")
         .filter(token_hash=hash_secret(raw_token))
         .first()
