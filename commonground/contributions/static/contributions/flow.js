@@ -21,6 +21,7 @@
     const unit = data.measure === "count" ? "" : " " + data.currency;
     const chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
+      animation: false, // draw at once: no moving bands, and screenshots show the whole diagram
       tooltip: {
         trigger: "item",
         formatter: (p) => p.dataType === "edge"
