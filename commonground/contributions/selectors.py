@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from commonground.core.sql import union_all
 from commonground.partnerships.models import MembershipStatus
 
 from .models import (
@@ -29,6 +31,7 @@ from .models import (
 )
 
 CENT = Decimal("0.01")
+RATE_PLACES = Decimal("0.000001")  # ExchangeRate.rate has six decimal places
 
 
 def base_currency(partnership: Any) -> str:
@@ -42,6 +45,35 @@ def rates_for(partnership: Any) -> dict[str, Decimal]:
     return dict(
         ExchangeRate.objects.filter(partnership=partnership).values_list("currency", "rate")
     )
+
+
+def currency_context(partnership: Any) -> tuple[str, dict[str, Decimal]]:
+    """The reporting currency and the exchange rates, in one round trip."""
+    rates_qs = (
+        ExchangeRate.objects.filter(partnership=partnership)
+        .annotate(
+            c_code=F("currency"),
+            c_rate=Cast("rate", output_field=CharField()),
+            c_is_base=Value(False, output_field=BooleanField()),
+        )
+        .values("c_code", "c_rate", "c_is_base")
+    )
+    base_qs = (
+        LedgerSettings.objects.filter(partnership=partnership)
+        .annotate(
+            c_code=F("base_currency"),
+            c_rate=Value(None, output_field=CharField()),
+            c_is_base=Value(True, output_field=BooleanField()),
+        )
+        .values("c_code", "c_rate", "c_is_base")
+    )
+    base, rates = "NOK", {}
+    for row in union_all(base_qs, rates_qs):
+        if row["c_is_base"]:
+            base = row["c_code"]
+        else:
+            rates[row["c_code"]] = Decimal(row["c_rate"]).quantize(RATE_PLACES)
+    return base, rates
 
 
 def convert(
@@ -127,8 +159,7 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
 
     Withdrawn contributions never count; pledges count unless ``include_pledged`` is False.
     """
-    base = base_currency(partnership)
-    rates = rates_for(partnership)
+    base, rates = currency_context(partnership)
     qs = Contribution.objects.filter(partnership=partnership).exclude(status=Status.WITHDRAWN)
     if not include_pledged:
         qs = qs.exclude(status=Status.PLEDGED)
@@ -260,8 +291,7 @@ def flows(
     measure: str = "value",
 ) -> dict[str, Any]:
     """Who gives what to whom: giver → kind → receiver, summed in SQL, for a Sankey chart."""
-    base = base_currency(partnership)
-    rates = rates_for(partnership)
+    base, rates = currency_context(partnership)
     qs = Contribution.objects.filter(partnership=partnership).exclude(status=Status.WITHDRAWN)
     if kind:
         qs = qs.filter(kind=kind)

@@ -15,15 +15,9 @@ def report_section(params: Any) -> dict[str, Any] | None:
     if params.public:
         return None
     from . import selectors
-    from .models import Round
 
     data = selectors.trend(params.partnership)
-    in_period = set(
-        Round.objects.filter(partnership=params.partnership, opens_on__lte=params.end).values_list(
-            "pk", flat=True
-        )
-    )
-    keep = [i for i, r in enumerate(data["rounds"]) if r["id"] in in_period]
+    keep = [i for i, r in enumerate(data["rounds"]) if r["opens_on"] <= params.end]
     if not keep:
         return None
     rounds = [data["rounds"][i] for i in keep]

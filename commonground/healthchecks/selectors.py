@@ -291,6 +291,9 @@ def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
         if key in means
     ]
     return {
-        "rounds": [{"id": r.pk, "period": r.period, "title": r.title} for r in shown],
+        "rounds": [
+            {"id": r.pk, "period": r.period, "title": r.title, "opens_on": r.opens_on}
+            for r in shown
+        ],
         "series": series,
     }

@@ -96,12 +96,15 @@ def members_section(params: ReportParams) -> dict[str, Any]:
     from commonground.organisations.models import Sector
     from commonground.partnerships.models import Membership
 
-    members = (
+    members = list(
         Membership.objects.filter(partnership=params.partnership, status="active")
         .select_related("organisation")
         .order_by("organisation__name")
     )
-    counts = dict(members.values_list("organisation__sector").annotate(n=Count("id")).order_by())
+    # The member list is read anyway (a partnership has tens of members): count sectors from it.
+    counts: dict[str, int] = {}
+    for m in members:
+        counts[m.organisation.sector] = counts.get(m.organisation.sector, 0) + 1
     total = sum(counts.values()) or 1
     top = max(counts.values(), default=1)
     labels = dict(Sector.choices)
@@ -165,10 +168,9 @@ def activities_section(params: ReportParams) -> dict[str, Any] | None:
         output_field=IntegerField(),
     )
     acts = list(
-        qs.annotate(tier_rank=tier_rank)
-        .order_by("tier_rank", "title", "id")
-        .prefetch_related("organisations", "themes")[:ACTIVITY_LIMIT]
+        qs.annotate(tier_rank=tier_rank).order_by("tier_rank", "title", "id")[:ACTIVITY_LIMIT]
     )
+    _attach_names(acts)
     by_tier = [
         (str(tier_labels.get(t, t)), n)
         for t, n in sorted(tiers.items(), key=lambda kv: TIER_ORDER.get(kv[0], 9))
@@ -180,6 +182,46 @@ def activities_section(params: ReportParams) -> dict[str, Any] | None:
         "by_status": sorted(by_status.items()),
         "by_tier": by_tier,
     }
+
+
+def _attach_names(acts: list[Any]) -> None:
+    """Give each activity ``report_orgs`` and ``report_themes`` (names, sorted), read from both
+    many-to-many tables in one round trip."""
+    from django.db.models import CharField, F, IntegerField, Value
+
+    from commonground.atlas.models import Activity, Theme
+    from commonground.core.sql import union_all
+
+    ids = [a.pk for a in acts]
+    orgs = (
+        Activity.organisations.through.objects.filter(activity_id__in=ids)
+        .annotate(
+            r_activity=F("activity_id"),
+            r_name=F("organisation__name"),
+            r_kind=Value("org", output_field=CharField()),
+            r_custom=Value(None, output_field=IntegerField()),
+        )
+        .values("r_activity", "r_name", "r_kind", "r_custom")
+    )
+    themes = (
+        Activity.themes.through.objects.filter(activity_id__in=ids)
+        .annotate(
+            r_activity=F("activity_id"),
+            r_name=F("theme__name"),
+            r_kind=Value("theme", output_field=CharField()),
+            r_custom=F("theme__partnership_id"),
+        )
+        .values("r_activity", "r_name", "r_kind", "r_custom")
+    )
+    names: dict[tuple[int, str], list[str]] = {}
+    for row in union_all(orgs, themes) if ids else []:
+        name = row["r_name"]
+        if row["r_kind"] == "theme":
+            name = Theme(name=name, partnership_id=row["r_custom"]).label
+        names.setdefault((row["r_activity"], row["r_kind"]), []).append(name)
+    for a in acts:
+        a.report_orgs = sorted(names.get((a.pk, "org"), []), key=str.casefold)
+        a.report_themes = sorted(names.get((a.pk, "theme"), []), key=str.casefold)
 
 
 def lessons_section(params: ReportParams) -> dict[str, Any] | None:

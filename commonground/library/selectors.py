@@ -6,9 +6,11 @@ import datetime
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, TextField, Value
+from django.db.models.functions import TruncDate
 
 from commonground.core.models import AuditEvent
+from commonground.core.sql import union_all
 
 from . import rules
 from .models import CaseStudy, Document, DownloadLog, Milestone
@@ -73,6 +75,15 @@ class TimelineEntry:
     is_public: bool = False
 
 
+def _as_date(value: Any) -> datetime.date:
+    # Raw rows: SQLite returns dates as ISO text, PostgreSQL as date objects.
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, str):
+        return datetime.date.fromisoformat(value[:10])
+    return value
+
+
 def timeline(
     partnership: Any,
     *,
@@ -87,7 +98,17 @@ def timeline(
     audit log are internal records. With ``limit``, only the newest ``limit`` entries of
     each source are read (enough for the newest ``limit`` overall).
     """
-    entries: list[TimelineEntry] = []
+
+    def shaped(qs: QuerySet[Any], **columns: Any) -> QuerySet[Any]:
+        # The same columns, in the same order and types, for every source.
+        return qs.annotate(
+            t_date=columns["date"],
+            t_title=columns["title"],
+            t_detail=columns["detail"],
+            t_source=Value(columns["source"], output_field=CharField()),
+            t_public=columns["public"],
+        ).values("t_date", "t_title", "t_detail", "t_source", "t_public")
+
     ms = Milestone.objects.filter(partnership=partnership)
     if start:
         ms = ms.filter(date__gte=start)
@@ -95,9 +116,16 @@ def timeline(
         ms = ms.filter(date__lte=end)
     if public_only:
         ms = ms.filter(is_public=True)
-    if limit is not None:
-        ms = ms.order_by("-date", "-id")[:limit]
-    entries += [TimelineEntry(m.date, m.title, m.description, "milestone", m.is_public) for m in ms]
+    parts = [
+        shaped(
+            ms.order_by("-date", "-id")[: limit or 1000],
+            date=F("date"),
+            title=F("title"),
+            detail=F("description"),
+            source="milestone",
+            public=F("is_public"),
+        )
+    ]
     if not public_only:
         from commonground.decisions.models import Decision
 
@@ -106,8 +134,16 @@ def timeline(
             ds = ds.filter(decided_on__gte=start)
         if end:
             ds = ds.filter(decided_on__lte=end)
-        ds = ds.order_by("-decided_on", "-id")[: limit or 200]
-        entries += [TimelineEntry(d.decided_on, d.title, d.statement, "decision") for d in ds]
+        parts.append(
+            shaped(
+                ds.order_by("-decided_on", "-id")[: limit or 200],
+                date=F("decided_on"),
+                title=F("title"),
+                detail=F("statement"),
+                source="decision",
+                public=Value(False, output_field=BooleanField()),
+            )
+        )
         events = AuditEvent.objects.filter(
             partnership=partnership, verb__in=MILESTONE_VERBS
         ).exclude(verb__in=("decision.record", "library.milestone_create"))
@@ -115,7 +151,26 @@ def timeline(
             events = events.filter(created_at__date__gte=start)
         if end:
             events = events.filter(created_at__date__lte=end)
-        events = events.order_by("-created_at", "-id")[: limit or 300]
-        entries += [TimelineEntry(e.created_at.date(), e.summary, "", "log") for e in events]
+        parts.append(
+            shaped(
+                events.order_by("-created_at", "-id")[: limit or 300],
+                date=TruncDate("created_at"),
+                title=F("summary"),
+                detail=Value("", output_field=TextField()),
+                source="log",
+                public=Value(False, output_field=BooleanField()),
+            )
+        )
+    # One round trip for the three sources (each still ordered and limited on its own).
+    entries = [
+        TimelineEntry(
+            _as_date(row["t_date"]),
+            row["t_title"],
+            row["t_detail"] or "",
+            row["t_source"],
+            bool(row["t_public"]),
+        )
+        for row in union_all(*parts)
+    ]
     entries.sort(key=lambda e: e.date, reverse=True)
     return entries

@@ -32,8 +32,5 @@ def test_bench_pages_do_not_grow_queries_with_data():
     larger = measure(0.004)
     grew = {k: (small[k], larger[k]) for k in small if larger.get(k) != small[k]}
     assert not grew, f"query counts grew with data: {grew}"
-    # Known miss of the 20-query target, recorded in docs/performance.md: the generated report
-    # gathers one section per module (constant, but 26 queries). Any other page must stay <= 20.
-    limits = {"library: report": 30}
-    too_many = {k: v for k, v in larger.items() if v > limits.get(k, 20)}
+    too_many = {k: v for k, v in larger.items() if v > 20}
     assert not too_many, f"pages over 20 queries: {too_many}"
