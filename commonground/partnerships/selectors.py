@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from django.db.models import Count, F, QuerySet, Window
 from django.db.models.functions import RowNumber
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from commonground.core.policy import all_capabilities
 
@@ -33,6 +37,21 @@ def role_capability_table() -> list[dict[str, Any]]:
         {"kind": kind, "label": label, "capabilities": [c.label for c in caps if kind in c.roles]}
         for kind, label in RoleKind.choices
     ]
+
+
+@functools.lru_cache(maxsize=16)
+def role_capability_html(language: str) -> SafeString:
+    """The role/capability table, rendered once per language and process.
+
+    It depends only on the policy registry, which is complete once the apps are loaded,
+    and it is the largest part of the home page to render.
+    """
+    with translation.override(language):
+        return mark_safe(
+            render_to_string(
+                "partnerships/_role_table.html", {"role_table": role_capability_table()}
+            )
+        )
 
 
 HOME_NAMES_PER_ROLE = 8

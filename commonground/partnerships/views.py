@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -65,7 +66,7 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
                 for kind, label in RoleKind.choices
                 if kind in policy.roles_for(request.user, partnership)
             ],
-            "role_table": selectors.role_capability_table(),
+            "role_table": selectors.role_capability_html(translation.get_language()),
             "panels": panels_for(request, partnership),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
         },
