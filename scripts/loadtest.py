@@ -3,9 +3,9 @@ killing the server with SIGKILL half-way and restarting it.
 
     .venv/bin/python scripts/loadtest.py [--clients 50] [--seconds 120] [--kill]
 
-Builds a fresh demo database (SQLite in a temporary folder, or the PostgreSQL
-database in DATABASE_URL, flushed first), serves it with gunicorn, and runs the
-clients until the time is up. The writes are of five kinds: votes (JSON API),
+Builds a fresh demo database (SQLite in a temporary folder; with DATABASE_URL
+set, a new PostgreSQL database created beside that one and dropped afterwards),
+serves it with gunicorn, and runs the clients until the time is up. The writes are of five kinds: votes (JSON API),
 measurements (JSON API), motions in the minutes (JSON API), edits of the minutes
 text of an agenda item (the meeting page's form) and data-room uploads (the
 library's upload form, multipart). Every write carries a unique marker. When
@@ -42,6 +42,7 @@ import urllib.request
 import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -106,7 +107,11 @@ class Server:
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
             os.killpg(self.proc.pid, signal.SIGTERM)
-            self.proc.wait(timeout=30)
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait()
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -170,6 +175,24 @@ def upload_content(marker: str) -> bytes:
     return f"Load test upload\nmarker {marker}\n".encode() + b"x" * random.randint(100, 4000)
 
 
+def scratch_database(url: str) -> str:
+    """Create an empty database next to the one in ``url`` and return its URL."""
+    import psycopg
+
+    name = f"cg_load_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(url, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(urlsplit(url)._replace(path="/" + name))
+
+
+def drop_database(admin_url: str, url: str) -> None:
+    import psycopg
+
+    name = urlsplit(url).path.lstrip("/")
+    with psycopg.connect(admin_url, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=50)
@@ -178,7 +201,9 @@ def main() -> int:
         "--kill", action="store_true", help="SIGKILL the server half-way and restart it"
     )
     parser.add_argument(
-        "--keep", action="store_true", help="keep the temporary folder (it is kept on failure)"
+        "--keep",
+        action="store_true",
+        help="keep the temporary folder and PostgreSQL database (both are kept on failure)",
     )
     args = parser.parse_args()
 
@@ -195,10 +220,37 @@ def main() -> int:
     os.environ.update(
         {"COMMONGROUND_VAR_DIR": str(var), "DJANGO_SETTINGS_MODULE": "commonground.settings"}
     )
+    # PostgreSQL: a database of its own, created beside the one in DATABASE_URL (flushing
+    # that one would also delete the rows its migrations put there, which the demo needs).
+    admin_url = os.environ.get("DATABASE_URL", "")
+    if admin_url:
+        env["DATABASE_URL"] = os.environ["DATABASE_URL"] = scratch_database(admin_url)
+    server = Server(env, var / "server.log")
+    # On SIGTERM (a CI time limit, Ctrl-C's cousin) still stop the server and clean up.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+    ok = False
+    try:
+        ok = run(args, env, server)
+    finally:
+        server.stop()
+        keep = args.keep or not ok
+        if not keep and admin_url:
+            import django.db
+
+            django.db.connections.close_all()
+            drop_database(admin_url, os.environ["DATABASE_URL"])
+        if not keep:
+            shutil.rmtree(var, ignore_errors=True)
+        elif admin_url:
+            print(f"kept {var} and the database {urlsplit(env['DATABASE_URL']).path[1:]}")
+        else:
+            print(f"kept {var}")
+    return 0 if ok else 1
+
+
+def run(args: argparse.Namespace, env: dict[str, str], server: Server) -> bool:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    if os.environ.get("DATABASE_URL"):
-        subprocess.run([*manage, "flush", "--noinput"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
 
     import django
@@ -293,8 +345,7 @@ def main() -> int:
     ]
     connection.close()
 
-    log = var / "server.log"
-    server = Server(env, log)
+    log = server.log
     server.start()
     lock = threading.Lock()
     statuses: Counter[int] = Counter()
@@ -419,7 +470,7 @@ def main() -> int:
                     errors.append((started, time.monotonic(), type(exc).__name__))
                 time.sleep(0.05)
 
-    threads = [threading.Thread(target=client, args=(i,)) for i in range(args.clients)]
+    threads = [threading.Thread(target=client, args=(i,), daemon=True) for i in range(args.clients)]
     for t in threads:
         t.start()
     after_kill = ""
@@ -573,12 +624,10 @@ def main() -> int:
         )
     )
     if failures:
-        print(f"load test FAILED (files kept in {var}):\n- " + "\n- ".join(failures))
-        return 1
+        print("load test FAILED:\n- " + "\n- ".join(failures))
+        return False
     print("load test: ok")
-    if not args.keep:
-        shutil.rmtree(var, ignore_errors=True)
-    return 0
+    return True
 
 
 if __name__ == "__main__":
