@@ -310,7 +310,7 @@ def run(args: argparse.Namespace, env: dict[str, str], server: Server) -> bool:
     )
     if not (recorders and uploaders and indicators):
         print("the demo has no minute-taker, uploader or quantitative indicator")
-        return 1
+        return False
     # Open proposals to vote on (a vote may be changed until close, so clients keep re-voting),
     # and a meeting under way whose minutes keep getting motions and edits. Each client edits
     # the minutes text of its own agenda item, so the last acknowledged edit must be the text
