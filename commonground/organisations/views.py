@@ -16,13 +16,16 @@ from .models import Organisation
 from .selectors import organisation_search
 
 
+DIRECTORY_COUNT_CAP = 1000  # matches counted on a search page ("more than 1000" above)
+
+
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = organisation_search(
         text=data.get("q", ""), sector=data.get("sector", ""), tag=request.GET.get("tag", "")
     )
-    page = paginate(request, qs)
+    page = paginate(request, qs, cap=DIRECTORY_COUNT_CAP)
     return render_page(
         request,
         "organisations/organisation_list.html",
