@@ -7,7 +7,6 @@ from django.db.models import Q, QuerySet
 
 from .models import Organisation
 
-
 FTS_TABLE = "organisations_organisation_fts"
 
 

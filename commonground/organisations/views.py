@@ -15,7 +15,6 @@ from .forms import OrganisationForm, OrganisationSearchForm
 from .models import Organisation
 from .selectors import organisation_search
 
-
 DIRECTORY_COUNT_CAP = 1000  # matches counted on a search page ("more than 1000" above)
 
 
