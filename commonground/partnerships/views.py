@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -92,8 +93,9 @@ def members_context(
     request: HttpRequest, partnership: Partnership, **forms_: Any
 ) -> dict[str, Any]:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
-    members = Paginator(selectors.members_of(partnership), 50).get_page(request.GET.get("mpage"))
-    roles = Paginator(selectors.active_roles(partnership), 50).get_page(request.GET.get("rpage"))
+    size = settings.COMMONGROUND_PAGE_SIZE
+    members = Paginator(selectors.members_of(partnership), size).get_page(request.GET.get("mpage"))
+    roles = Paginator(selectors.active_roles(partnership), size).get_page(request.GET.get("rpage"))
     return {
         "members": members,
         "roles": roles,
