@@ -32,6 +32,7 @@ class HomePanel:
     context: Callable[[HttpRequest, Any], dict[str, Any] | None]
     eager: bool = False
     capability: str | None = None
+    shared: bool = False
 
     @property
     def key(self) -> str:
@@ -61,6 +62,7 @@ def register_panel(
     context: Callable[[HttpRequest, Any], dict[str, Any] | None],
     eager: bool = False,
     capability: str | None = None,
+    shared: bool = False,
 ) -> None:
     """Add a panel to the partnership home. ``context`` returns None to hide the panel.
 
@@ -68,12 +70,14 @@ def register_panel(
     own queries stay few however many modules there are); without JavaScript
     each shows as a link to the panel on a page of its own. ``eager`` panels are
     rendered inside the home page itself (keep them to the essential one).
-    ``capability``, when given, hides the panel from people who lack it.
+    ``capability``, when given, hides the panel from people who lack it. ``shared``
+    eager panels show the same to every member who may see them (nothing personal, no
+    form), so the home page caches their HTML until the partnership changes.
     """
     if template not in _PANELS:
         app = template.split("/", 1)[0]
         _PANEL_APPS[app] = _PANEL_APPS.get(app, 0) + 1
-    _PANELS[template] = HomePanel(order, template, context, eager, capability)
+    _PANELS[template] = HomePanel(order, template, context, eager, capability, shared)
 
 
 def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
@@ -106,15 +110,25 @@ def panel_title(panel: HomePanel) -> str:
     return str(apps.get_app_config(panel.app_label).verbose_name)
 
 
-def panels_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
-    """The home page's panels: eager ones with their context, lazy ones as placeholders."""
+def shared_panels() -> list[HomePanel]:
+    return [p for p in sorted(_PANELS.values(), key=lambda p: p.order) if p.eager and p.shared]
+
+
+def panels_for(
+    request: HttpRequest, partnership: Any, shared_html: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
+    """The home page's panels: eager ones with their context (or, for shared ones, their
+    HTML from ``shared_html``), lazy ones as placeholders."""
     rendered = []
     for panel in sorted(_PANELS.values(), key=lambda p: p.order):
         if panel.capability and not policy.has_capability(
             request.user, partnership, panel.capability
         ):
             continue
-        if panel.eager:
+        if panel.eager and shared_html is not None and panel.key in shared_html:
+            if shared_html[panel.key]:
+                rendered.append({"html": shared_html[panel.key], "lazy": False})
+        elif panel.eager:
             ctx = panel.context(request, partnership)
             if ctx is not None:
                 rendered.append({"template": panel.template, "context": ctx, "lazy": False})

@@ -21,5 +21,9 @@ class MethodConfig(AppConfig):
             order=20, label=_("Method"), url_name="method:lifecycle", capability=rules.VIEW
         )
         register_panel(
-            order=5, template="method/panel_what_next.html", context=what_next_panel, eager=True
+            order=5,
+            template="method/panel_what_next.html",
+            context=what_next_panel,
+            eager=True,
+            shared=True,
         )

@@ -95,3 +95,59 @@ def roles_by_kind(partnership: Partnership) -> list[dict[str, Any]]:
 def member_summary(partnership: Partnership, limit: int = 12) -> dict[str, Any]:
     members = members_of(partnership)
     return {"first": list(members[:limit]), "count": members.count()}
+
+
+HOME_CACHE_SECONDS = 300
+
+
+def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
+    """The parts of the partnership home that every member sees alike, as HTML.
+
+    Cached under the partnership's latest audit event, the language and the date: every
+    change made through a service writes an audit event, so the next view renders
+    afresh; the short lifetime covers the few changes made elsewhere (a person renaming
+    themselves). The home then costs two small queries for these parts instead of a
+    dozen and their rendering.
+    """
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from commonground.core.models import AuditEvent
+    from commonground.core.nav import shared_panels
+
+    version = (
+        AuditEvent.objects.filter(partnership=partnership)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    key = ":".join(
+        [
+            "home",
+            str(partnership.pk),
+            str(version or 0),
+            translation.get_language() or "",
+            timezone.localdate().isoformat(),
+        ]
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
+    ctx = {
+        "partnership": partnership,
+        "member_summary": member_summary(partnership),
+        "role_groups": roles_by_kind(partnership),
+    }
+    shared = {
+        "people": render_to_string("partnerships/_home_shared.html#people", ctx),
+        "members": render_to_string("partnerships/_home_shared.html#members", ctx),
+    }
+    for panel in shared_panels():
+        panel_ctx = panel.context(request, partnership)
+        shared[panel.key] = (
+            render_to_string(panel.template, {"panel": panel_ctx, "partnership": partnership})
+            if panel_ctx is not None
+            else ""
+        )
+    cache.set(key, shared, HOME_CACHE_SECONDS)
+    return shared

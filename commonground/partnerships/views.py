@@ -56,19 +56,19 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
             )
         raise Http404
     request.partnership = partnership  # type: ignore[attr-defined]
+    shared = selectors.home_shared(request, partnership)
     return render(
         request,
         "partnerships/partnership_home.html",
         {
-            "member_summary": selectors.member_summary(partnership),
-            "role_groups": selectors.roles_by_kind(partnership),
+            "shared": shared,
             "my_roles": [
                 label
                 for kind, label in RoleKind.choices
                 if kind in policy.roles_for(request.user, partnership)
             ],
             "role_table": selectors.role_capability_html(translation.get_language()),
-            "panels": panels_for(request, partnership),
+            "panels": panels_for(request, partnership, shared),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
         },
     )
