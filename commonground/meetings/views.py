@@ -441,10 +441,9 @@ def assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespo
 def _pdf(
     request: HttpRequest, template: str, context: dict[str, Any], filename: str
 ) -> HttpResponse:
-    from weasyprint import HTML
+    from commonground.core.pdf import render_pdf
 
-    html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(render_to_string(template, context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
