@@ -534,6 +534,16 @@ def settings_edit(request: HttpRequest, partnership: Partnership) -> HttpRespons
 # --- the calendar feed (no session: the secret in the URL stands in for sign-in) --------
 
 
+def feed_meetings(partnership: Partnership) -> Any:
+    """The meetings of a partnership's calendar feed."""
+    return (
+        Meeting.objects.filter(partnership=partnership)
+        .select_related("partnership", "working_group")
+        .prefetch_related("items")
+        .order_by("starts_at")
+    )
+
+
 @login_not_required
 def feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     from commonground.accounts.models import hash_secret
@@ -549,13 +559,9 @@ def feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     if partnership is None or not policy.has_capability(row.user, partnership, rules.VIEW):
         raise Http404
     CalendarFeedToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    meetings = (
-        Meeting.objects.filter(partnership=partnership)
-        .select_related("partnership", "working_group")
-        .prefetch_related("items")
-        .order_by("starts_at")
+    body = calendar.feed_ics(
+        partnership.name, feed_meetings(partnership), calendar.base_url(request)
     )
-    body = calendar.feed_ics(partnership.name, meetings, calendar.base_url(request))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
