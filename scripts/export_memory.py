@@ -146,13 +146,12 @@ def exports(factor: float) -> tuple[Any, list[tuple[str, Callable[[Any], int]]]]
         get("health check: report PDF", "healthchecks:round_report_pdf", pk=rnd.pk)
 
     def calendar_feed(client: Any) -> int:
-        # The feed URL needs a token row, which would be a write: call what the view calls.
-        from commonground.meetings import calendar
-        from commonground.meetings.views import feed_meetings
+        # The feed URL needs a token row, which would be a write: read what the view streams.
+        from commonground.meetings.views import feed_body
         from commonground.partnerships.models import Partnership
 
         p = Partnership.objects.get(pk=pid)
-        return len(calendar.feed_ics(p.name, feed_meetings(p), "http://testserver"))
+        return sum(len(chunk) for chunk in feed_body(p, "http://testserver"))
 
     jobs.append(("meetings: calendar feed (in-process)", calendar_feed))
     return user, jobs
