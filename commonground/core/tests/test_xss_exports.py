@@ -341,9 +341,12 @@ def live_html(port: int, tmp_path) -> str:
     )
 
 
-def test_the_default_fetcher_would_reach_out(trap, tmp_path):
+def test_the_default_fetcher_would_reach_out(trap, tmp_path, monkeypatch):
     """The control: without our fetcher, WeasyPrint connects and embeds the local file."""
     from weasyprint import HTML
+
+    for name in ("http_proxy", "HTTP_PROXY", "all_proxy", "ALL_PROXY"):
+        monkeypatch.delenv(name, raising=False)  # straight to the listener, not via a proxy
 
     out = HTML(string=live_html(trap.port, tmp_path)).write_pdf()
     trap.close()
