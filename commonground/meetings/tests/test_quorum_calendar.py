@@ -153,6 +153,7 @@ def test_calendar_feed_streams_every_meeting_without_a_query_per_meeting(world):
         return response
 
     add_meeting(0)
+
     def grow() -> None:
         for n in range(1, 6):
             add_meeting(n)
