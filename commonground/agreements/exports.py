@@ -9,6 +9,8 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from commonground.core.pdf import css_string, render_pdf
+
 from .models import AgreementVersion, Component
 
 
@@ -25,14 +27,12 @@ def _context(version: AgreementVersion) -> dict[str, Any]:
         "unsigned": [p for p in parties if p.pk not in signed],
         "clauses": [c for c in version.clause_list() if c["text"].strip()],
         "generated": timezone.now(),
+        "footer_title": css_string(version.title),
     }
 
 
 def version_pdf(version: AgreementVersion) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("agreements/export_pdf.html", _context(version))
-    return HTML(string=html).write_pdf()
+    return render_pdf(render_to_string("agreements/export_pdf.html", _context(version)))
 
 
 def version_docx(version: AgreementVersion) -> bytes:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import IO, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -50,79 +51,99 @@ IMPORT_COLUMNS = [
 REQUIRED = ["kind", "title", "from", "pledged_on", "currency"]
 
 
+CHUNK = 1000  # rows read from the database at a time
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
 def _cell(value: Any) -> Any:
     if value is None:
         return ""
     return value
 
 
-def rows_for_export(queryset: Any) -> list[list[Any]]:
-    out = []
-    for c in queryset:
+def _text(value: str) -> str:
+    """Keep spreadsheet programs from running a text cell as a formula (undone on import)."""
+    return "'" + value if value[:1] in FORMULA_START else value
+
+
+def _untext(value: str) -> str:
+    return value[1:] if value[:1] == "'" and value[1:2] in FORMULA_START else value
+
+
+def rows_for_export(queryset: Any) -> Iterator[list[Any]]:
+    """One list per contribution, read in batches: memory stays flat however long the ledger."""
+    for c in queryset.iterator(chunk_size=CHUNK):
         receiver = ""
         if c.recipient_kind == RecipientKind.MEMBER and c.recipient_org:
             receiver = c.recipient_org.name
         elif c.recipient_kind == RecipientKind.WORKING_GROUP and c.recipient_group:
             receiver = c.recipient_group.name
-        out.append(
-            [
-                c.pk,
-                c.kind,
-                c.title,
-                c.contributor.name,
-                c.recipient_kind,
-                receiver,
-                c.status,
-                c.pledged_on,
-                _cell(c.committed_on),
-                _cell(c.delivered_on),
-                _cell(c.withdrawn_on),
-                _cell(c.due_on),
-                _cell(c.start_on),
-                _cell(c.end_on),
-                _cell(c.amount),
-                c.currency,
-                c.valuation_method,
-                c.source,
-                c.conditions,
-                c.scope,
-                c.experience,
-                _cell(c.hours),
-                _cell(c.fte),
-                c.description,
-            ]
-        )
-    return out
+        yield [
+            c.pk,
+            c.kind,
+            _text(c.title),
+            _text(c.contributor.name),
+            c.recipient_kind,
+            _text(receiver),
+            c.status,
+            c.pledged_on,
+            _cell(c.committed_on),
+            _cell(c.delivered_on),
+            _cell(c.withdrawn_on),
+            _cell(c.due_on),
+            _cell(c.start_on),
+            _cell(c.end_on),
+            _cell(c.amount),
+            c.currency,
+            c.valuation_method,
+            _text(c.source),
+            _text(c.conditions),
+            _text(c.scope),
+            _text(c.experience),
+            _cell(c.hours),
+            _cell(c.fte),
+            _text(c.description),
+        ]
 
 
-def to_csv(queryset: Any) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(COLUMNS)
+def csv_lines(queryset: Any) -> Iterator[str]:
+    """The CSV export line by line, for a streaming response."""
+
+    class _Line:
+        def write(self, value: str) -> str:
+            return value
+
+    writer = csv.writer(_Line())
+    yield writer.writerow(COLUMNS)
     for row in rows_for_export(queryset):
-        writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in row])
-    return buffer.getvalue()
+        yield writer.writerow([v.isoformat() if isinstance(v, datetime.date) else v for v in row])
 
 
-def to_xlsx(queryset: Any) -> bytes:
+def write_xlsx(queryset: Any, out: IO[bytes]) -> None:
+    """The XLSX export into ``out``; openpyxl's write-only mode keeps no cell tree in memory."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Contributions"
-    ws.append(COLUMNS)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
-    for row in rows_for_export(queryset):
-        ws.append([v if v != "" else None for v in row])
-    amount_col = COLUMNS.index("amount") + 1
-    for (cell,) in ws.iter_rows(min_row=2, min_col=amount_col, max_col=amount_col):
-        cell.number_format = "#,##0.00"
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("Contributions")
     ws.freeze_panes = "A2"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    bold = Font(bold=True)
+    heading = []
+    for title in COLUMNS:
+        cell = WriteOnlyCell(ws, value=title)
+        cell.font = bold
+        heading.append(cell)
+    ws.append(heading)
+    amount_col = COLUMNS.index("amount")
+    for row in rows_for_export(queryset):
+        values: list[Any] = [v if v != "" else None for v in row]
+        if values[amount_col] is not None:
+            amount = WriteOnlyCell(ws, value=values[amount_col])
+            amount.number_format = "#,##0.00"
+            values[amount_col] = amount
+        ws.append(values)
+    wb.save(out)
 
 
 @dataclass
@@ -155,6 +176,7 @@ def _parse_row(
 ) -> dict[str, Any]:
     problems: list[str] = []
     data: dict[str, Any] = {}
+    row = {k: _untext(v) if isinstance(v, str) else v for k, v in row.items()}
     for column in REQUIRED:
         if not (row.get(column) or "").strip():
             problems.append(_("The column “%(col)s” is empty.") % {"col": column})
@@ -283,4 +305,4 @@ def import_template() -> str:
     return buffer.getvalue()
 
 
-__all__ = ["COLUMNS", "Contribution", "ImportReport", "import_csv", "to_csv", "to_xlsx"]
+__all__ = ["COLUMNS", "Contribution", "ImportReport", "csv_lines", "import_csv", "write_xlsx"]

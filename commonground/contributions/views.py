@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+import tempfile
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -339,25 +340,31 @@ def benefit_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
 
 
-@partnership_view(rules.VIEW)
-def export_csv(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    response = HttpResponse(
-        exports.to_csv(selectors.ledger(partnership)), content_type="text/csv; charset=utf-8"
+@partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
+def export_csv(request: HttpRequest, partnership: Partnership) -> StreamingHttpResponse:
+    response = StreamingHttpResponse(
+        exports.csv_lines(selectors.ledger(partnership)), content_type="text/csv; charset=utf-8"
     )
     response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-contributions.csv"'
     return response
 
 
-@partnership_view(rules.VIEW)
-def export_xlsx(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    response = HttpResponse(
-        exports.to_xlsx(selectors.ledger(partnership)),
+@partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
+def export_xlsx(request: HttpRequest, partnership: Partnership) -> FileResponse:
+    # Written to a temporary file (openpyxl zips it there) and streamed from it in blocks.
+    out = tempfile.TemporaryFile()  # noqa: SIM115  # FileResponse closes it when sent
+    try:
+        exports.write_xlsx(selectors.ledger(partnership), out)
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return FileResponse(
+        out,
+        as_attachment=True,
+        filename=f"{partnership.slug}-contributions.xlsx",
         content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
-    response["Content-Disposition"] = (
-        f'attachment; filename="{partnership.slug}-contributions.xlsx"'
-    )
-    return response
 
 
 @partnership_view(rules.MANAGE)

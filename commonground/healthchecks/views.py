@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 from typing import Any
 
 from django.contrib import messages
@@ -238,7 +237,7 @@ def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 @partnership_view(rules.VIEW)
 def round_report_pdf(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    from weasyprint import CSS, HTML
+    from commonground.core.pdf import render_pdf
 
     results = _visible_results(request, partnership, pk)
     html = render_to_string(
@@ -251,8 +250,7 @@ def round_report_pdf(request: HttpRequest, partnership: Partnership, pk: int) ->
         },
         request=request,
     )
-    css = CSS(filename=str(Path(__file__).parent / "static" / "healthchecks" / "report.css"))
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(stylesheets=[css])
+    pdf = render_pdf(html, stylesheets=["healthchecks/report.css"])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="health-check-{slugify(results.round.period)}.pdf"'

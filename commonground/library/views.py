@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -383,7 +382,7 @@ def report_pdf(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form, params = _report_params(request, partnership)
     if params is None:
         return HttpResponse(" ".join(str(e) for e in form.errors.values()), status=400)
-    from weasyprint import CSS, HTML
+    from commonground.core.pdf import render_pdf
 
     html = render_to_string(
         "library/report_pdf.html",
@@ -395,10 +394,7 @@ def report_pdf(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         },
         request=request,
     )
-    css = Path(__file__).parent / "static" / "library" / "report.css"
-    pdf = HTML(string=html, base_url=str(Path(__file__).parent)).write_pdf(
-        stylesheets=[CSS(filename=str(css))]
-    )
+    pdf = render_pdf(html, stylesheets=["library/report.css"])
     name = slugify(f"{partnership.slug}-{params.audience}-{params.start}-{params.end}")
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
@@ -82,9 +82,19 @@ def meeting_ics(meeting: Meeting, base: str) -> bytes:
     return cal.to_ical()
 
 
-def feed_ics(name: str, meetings: Iterable[Meeting], base: str) -> bytes:
+END = b"END:VCALENDAR\r\n"
+
+
+def feed_chunks(name: str, meetings: Iterable[Meeting], base: str) -> Iterator[bytes]:
+    """A partnership's feed piece by piece (for a streaming response): the calendar's own
+    lines, one VEVENT per meeting as it is read, then the closing line."""
     cal = _calendar(name)
     _refresh_hint(cal)
+    yield cal.to_ical().removesuffix(END)
     for meeting in meetings:
-        cal.add_component(_event(meeting, base))
-    return cal.to_ical()
+        yield _event(meeting, base).to_ical()
+    yield END
+
+
+def feed_ics(name: str, meetings: Iterable[Meeting], base: str) -> bytes:
+    return b"".join(feed_chunks(name, meetings, base))

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -441,10 +442,9 @@ def assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespo
 def _pdf(
     request: HttpRequest, template: str, context: dict[str, Any], filename: str
 ) -> HttpResponse:
-    from weasyprint import HTML
+    from commonground.core.pdf import render_pdf
 
-    html = render_to_string(template, context, request=request)
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf()
+    pdf = render_pdf(render_to_string(template, context, request=request))
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -535,8 +535,19 @@ def settings_edit(request: HttpRequest, partnership: Partnership) -> HttpRespons
 # --- the calendar feed (no session: the secret in the URL stands in for sign-in) --------
 
 
+def feed_body(partnership: Partnership, base: str) -> Iterator[bytes]:
+    """A partnership's calendar feed, meetings read 500 at a time (items prefetched per batch)."""
+    meetings = (
+        Meeting.objects.filter(partnership=partnership)
+        .select_related("partnership", "working_group")
+        .prefetch_related("items")
+        .order_by("starts_at")
+    )
+    return calendar.feed_chunks(partnership.name, meetings.iterator(chunk_size=500), base)
+
+
 @login_not_required
-def feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
+def feed(request: HttpRequest, token: str, slug: str) -> StreamingHttpResponse:
     from commonground.accounts.models import hash_secret
 
     row = (
@@ -550,14 +561,10 @@ def feed(request: HttpRequest, token: str, slug: str) -> HttpResponse:
     if partnership is None or not policy.has_capability(row.user, partnership, rules.VIEW):
         raise Http404
     CalendarFeedToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-    meetings = (
-        Meeting.objects.filter(partnership=partnership)
-        .select_related("partnership", "working_group")
-        .prefetch_related("items")
-        .order_by("starts_at")
+    return StreamingHttpResponse(
+        feed_body(partnership, calendar.base_url(request)),
+        content_type="text/calendar; charset=utf-8",
     )
-    body = calendar.feed_ics(partnership.name, meetings, calendar.base_url(request))
-    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 feed.capability = "public"  # type: ignore[attr-defined]

@@ -650,16 +650,12 @@ def charter(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @partnership_view(rules.VIEW)
 def charter_pdf(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    from django.contrib.staticfiles import finders
-    from weasyprint import CSS, HTML
+    from commonground.core.pdf import render_pdf
 
     html = render_to_string(
         "method/charter_print.html", _charter_context(partnership), request=request
     )
-    css_path = finders.find("method/charter_print.css")
-    pdf = HTML(string=html, base_url=request.build_absolute_uri("/")).write_pdf(
-        stylesheets=[CSS(filename=css_path)] if css_path else None
-    )
+    pdf = render_pdf(html, stylesheets=["method/charter_print.css"])
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{partnership.slug}-charter.pdf"'
     return response

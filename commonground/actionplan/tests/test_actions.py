@@ -228,9 +228,10 @@ def test_exports(world, client_for):
     titles = {r[0] for r in rows[1:]}
     assert titles == {"'=cmd()", "Normal"}
     response = client.get(reverse("actionplan:export_xlsx", kwargs=slug))
+    assert response.status_code == 200 and response.streaming  # streamed from a temporary file
     from openpyxl import load_workbook
 
-    ws = load_workbook(io.BytesIO(response.content)).active
+    ws = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
     assert ws["A1"].value == "Title"
     assert {ws.cell(row=r, column=1).value for r in (2, 3)} == {"'=cmd()", "Normal"}
 

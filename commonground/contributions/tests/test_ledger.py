@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 from decimal import Decimal
@@ -225,17 +226,56 @@ def test_import_view_dry_run_reports_errors(world, client_for):
     assert b"Missing columns" in response.content
 
 
+def body(response) -> bytes:
+    """The whole body, streaming or not (both exports stream)."""
+    if response.streaming:
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def test_exports_csv_and_xlsx_open(world, client_for):
     make_contribution(world, amount="12.34")
     client = client_for("observer")
     slug = {"slug": world.partnership.slug}
     csv_response = client.get(reverse("contributions:export_csv", kwargs=slug))
-    assert b"Seed money" in csv_response.content and b"12.34" in csv_response.content
+    assert csv_response.streaming
+    content = body(csv_response)
+    assert b"Seed money" in content and b"12.34" in content
     from openpyxl import load_workbook
 
     xlsx = client.get(reverse("contributions:export_xlsx", kwargs=slug))
-    ws = load_workbook(io.BytesIO(xlsx.content)).active
-    assert ws.cell(1, 3).value == "title" and ws.cell(2, 3).value == "Seed money"
+    assert xlsx.streaming
+    assert xlsx["Content-Disposition"] == 'attachment; filename="matrix-contributions.xlsx"'
+    ws = load_workbook(io.BytesIO(body(xlsx))).active
+    assert ws.cell(1, 3).value == "title" and ws.cell(1, 3).font.bold
+    assert ws.cell(2, 3).value == "Seed money"
+    amount = ws.cell(2, exports.COLUMNS.index("amount") + 1)
+    assert amount.value == 12.34 and amount.number_format == "#,##0.00"
+
+
+def test_exports_keep_formulas_inert_and_the_csv_imports_back(world, client_for):
+    make_contribution(world, title='=HYPERLINK("http://x")', description="@SUM(A1)")
+    make_contribution(world, title="Plain")
+    slug = {"slug": world.partnership.slug}
+    client = client_for("observer")
+    content = body(client.get(reverse("contributions:export_csv", kwargs=slug))).decode()
+    rows = list(csv.DictReader(io.StringIO(content)))
+    assert {r["title"] for r in rows} == {'\'=HYPERLINK("http://x")', "Plain"}
+    assert {r["description"] for r in rows} == {"'@SUM(A1)", ""}
+    from openpyxl import load_workbook
+
+    xlsx = client.get(reverse("contributions:export_xlsx", kwargs=slug))
+    ws = load_workbook(io.BytesIO(body(xlsx))).active
+    assert {ws.cell(r, 3).value for r in (2, 3)} == {'\'=HYPERLINK("http://x")', "Plain"}
+    Contribution.objects.all().delete()
+    report = exports.import_csv(
+        actor=None, partnership=world.partnership, content=content, dry_run=False
+    )
+    assert report.saved == 2, report.errors
+    assert set(Contribution.objects.values_list("title", "description")) == {
+        ('=HYPERLINK("http://x")', "@SUM(A1)"),
+        ("Plain", ""),
+    }
 
 
 def test_create_view_keeps_typed_values_on_error(world, client_for):
@@ -301,7 +341,12 @@ def test_pages_do_not_grow_queries_with_data(world, client_for, name):
                 actor=None, contribution=c, due_on=datetime.date(2026, 3, 1), amount="1"
             )
 
-    assert_queries_do_not_grow(lambda: client.get(url), grow)
+    def fetch():
+        response = client.get(url)
+        body(response)  # a streaming export runs its queries while it is read
+        return response
+
+    assert_queries_do_not_grow(fetch, grow)
 
 
 def test_a_representative_records_only_for_their_own_organisation(world):

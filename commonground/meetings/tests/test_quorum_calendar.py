@@ -124,14 +124,49 @@ def test_calendar_feed_with_a_secret_token(world, past_meeting, future_meeting, 
     assert token not in stored.token_hash
     # A calendar app has no session.
     response = Client().get(_feed_url(world, token))
-    assert response.status_code == 200
-    cal = Calendar.from_ical(response.content)
+    assert response.status_code == 200 and response.streaming
+    cal = Calendar.from_ical(b"".join(response.streaming_content))
     summaries = sorted(str(e["SUMMARY"]) for e in cal.walk("VEVENT"))
     assert summaries == ["Future meeting", "Past meeting"]
     assert str(cal["X-WR-CALNAME"]) == world.partnership.name
     # A renewed token retires the old one.
     manager.post(reverse("meetings:calendar", kwargs={"slug": world.partnership.slug}))
     assert Client().get(_feed_url(world, token)).status_code == 404
+
+
+def test_calendar_feed_streams_every_meeting_without_a_query_per_meeting(world):
+    from django.test import Client
+
+    from commonground.meetings.tests.factories import AgendaItemFactory
+
+    token = services.feed_token_reset(actor=world.users["manager"])
+    url = _feed_url(world, token)
+    client = Client()
+
+    def add_meeting(n: int) -> None:
+        m = MeetingFactory(partnership=world.partnership, title=f"Feed meeting {n}")
+        AgendaItemFactory(meeting=m, title=f"Item of {n}", status="accepted")
+
+    def fetch():
+        response = client.get(url)
+        fetch.body = b"".join(response.streaming_content)  # queries run while it streams
+        return response
+
+    add_meeting(0)
+
+    def grow() -> None:
+        for n in range(1, 6):
+            add_meeting(n)
+
+    assert_queries_do_not_grow(fetch, grow)
+    body = fetch.body
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n") and body.endswith(b"END:VCALENDAR\r\n")
+    assert body.count(b"BEGIN:VCALENDAR") == 1
+    cal = Calendar.from_ical(body)
+    events = {str(e["SUMMARY"]): str(e["DESCRIPTION"]) for e in cal.walk("VEVENT")}
+    assert sorted(events) == [f"Feed meeting {n}" for n in range(6)]
+    assert "1. Item of 3" in events["Feed meeting 3"]
+    assert str(cal["X-PUBLISHED-TTL"]) == "PT1H"
 
 
 def test_feed_refuses_unknown_tokens_and_lost_roles(world, past_meeting):
