@@ -331,6 +331,7 @@ def build(ctx: DemoContext) -> None:
         services.download_record(actor=pe[key], version=minutes.versions.first())
 
     for case in CASES:
+        case = dict(case)  # CASES is module-level: leave it whole for the next build
         services.case_create(actor=pe[case.pop("by")], partnership=p, **case)
 
     for days, title, desc, public in MILESTONES:
