@@ -4,6 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.functional import cached_property
 
@@ -23,7 +24,8 @@ class CappedPaginator(Paginator):
     @cached_property
     def _seen(self) -> int:
         # COUNT over a subquery limited to cap + 1 rows: stops reading at the cap.
-        return self.object_list.order_by()[: self.cap + 1].count()
+        queryset: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        return queryset.order_by()[: self.cap + 1].count()
 
     @cached_property
     def count(self) -> int:

@@ -201,7 +201,7 @@ def _attach_names(acts: list[Any]) -> None:
             r_kind=Value("org", output_field=CharField()),
             r_custom=Value(None, output_field=IntegerField()),
         )
-        .values("r_activity", "r_name", "r_kind", "r_custom")
+        .values("r_activity", "r_name", "r_kind", "r_custom")  # type: ignore[misc]
     )
     themes = (
         Activity.themes.through.objects.filter(activity_id__in=ids)
@@ -211,7 +211,7 @@ def _attach_names(acts: list[Any]) -> None:
             r_kind=Value("theme", output_field=CharField()),
             r_custom=F("theme__partnership_id"),
         )
-        .values("r_activity", "r_name", "r_kind", "r_custom")
+        .values("r_activity", "r_name", "r_kind", "r_custom")  # type: ignore[misc]
     )
     names: dict[tuple[int, str], list[str]] = {}
     for row in union_all(orgs, themes) if ids else []:

@@ -138,7 +138,7 @@ def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
         "member_summary": member_summary(partnership),
         "role_groups": roles_by_kind(partnership),
     }
-    shared = {
+    shared: dict[str, str] = {
         "people": render_to_string("partnerships/_home_shared.html#people", ctx),
         "members": render_to_string("partnerships/_home_shared.html#members", ctx),
     }

@@ -36,7 +36,9 @@ def test_short_text_and_quotes_are_searched_literally():
 
 @pytest.mark.django_db
 def test_index_follows_edits_and_deletes():
-    org = OrganisationFactory(name="Old Name Cooperative", mission="")
+    org = Organisation.objects.get(
+        pk=OrganisationFactory(name="Old Name Cooperative", mission="").pk
+    )
     assert names("name coop") == {"Old Name Cooperative"}
     org.name = "Fresh Start Cooperative"
     org.save()
