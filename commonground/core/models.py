@@ -49,7 +49,11 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["partnership", "-created_at"])]
+        indexes = [
+            models.Index(fields=["partnership", "-created_at"]),
+            # The latest event of a partnership is its version (home page cache key).
+            models.Index(fields=["partnership", "-id"], name="audit_partnership_latest"),
+        ]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
 
