@@ -286,10 +286,36 @@ def check_targets(all_results: dict[float, dict[str, dict]]) -> list[str]:
     return failures
 
 
+def machine() -> str:
+    """CPU model, cores, memory, Python and database versions, for the record."""
+    import platform
+    import sqlite3
+
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+        memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
+    except (OSError, StopIteration, ValueError):
+        memory = "unknown memory"
+    return (
+        f"{cpu}, {os.cpu_count()} cores, {memory}; Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; gunicorn 3 workers x 4 threads; the load "
+        "generator runs on the same cores"
+    )
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--factors", type=float, nargs="+", default=[1, 10])
-    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--write", help="append the table to this markdown file")
@@ -309,8 +335,8 @@ def main() -> int:
         stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
         with Path(args.write).open("a", encoding="utf-8") as fh:
             fh.write(
-                f"\n### Run of {stamp} on {db}, {os.cpu_count()} cores, {args.clients} clients, "
-                f"{args.seconds:g} s per page\n\n{text}\n\n"
+                f"\n### Run of {stamp} on {db}, {args.clients} clients, "
+                f"{args.seconds:g} s per page\n\nMachine: {machine()}\n\n{text}\n\n"
             )
             fh.write(
                 "Targets: all met.\n"
