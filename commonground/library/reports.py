@@ -187,7 +187,8 @@ def activities_section(params: ReportParams) -> dict[str, Any] | None:
 def _attach_names(acts: list[Any]) -> None:
     """Give each activity ``report_orgs`` and ``report_themes`` (names, sorted), read from both
     many-to-many tables in one round trip."""
-    from django.db.models import CharField, F, IntegerField, Value
+    from django.db.models import BigIntegerField, CharField, F, Value
+    from django.db.models.functions import Cast
 
     from commonground.atlas.models import Activity, Theme
     from commonground.core.sql import union_all
@@ -199,7 +200,8 @@ def _attach_names(acts: list[Any]) -> None:
             r_activity=F("activity_id"),
             r_name=F("organisation__name"),
             r_kind=Value("org", output_field=CharField()),
-            r_custom=Value(None, output_field=IntegerField()),
+            # A typed NULL: PostgreSQL will not unite an untyped one with bigint.
+            r_custom=Cast(Value(None), output_field=BigIntegerField()),
         )
         .values("r_activity", "r_name", "r_kind", "r_custom")  # type: ignore[misc]
     )
