@@ -46,7 +46,7 @@ def test_trend_takes_the_last_meetings_with_attendance_oldest_first(world):
     attend(meeting(world, -3, title="Future"), ["present"])
 
     rows = selectors.attendance_trend(world.partnership)["rows"]
-    assert [(r["title"], r["present"], r["unplanned_absence"]) for r in rows] == [
+    assert [(r["title"], r["present"], r["absent"]) for r in rows] == [
         ("Old", 2, 1),
         ("Mid", 1, 2),
         ("Recent", 1, 0),
