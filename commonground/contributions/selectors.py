@@ -14,7 +14,8 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from commonground.core.sql import union_all
-from commonground.partnerships.models import MembershipStatus
+from commonground.organisations.models import Organisation
+from commonground.partnerships.models import MembershipStatus, WorkingGroup
 
 from .models import (
     OPEN_STATUSES,
@@ -114,6 +115,13 @@ def contribution_detail(partnership: Any, pk: int) -> Contribution:
     return get_object_or_404(qs, pk=pk, partnership=partnership)
 
 
+def org_names(ids: set[int]) -> dict[int, str]:
+    """Organisation names by id (one query; none for no ids)."""
+    if not ids:
+        return {}
+    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+
 @dataclass
 class PartnerTotal:
     organisation_id: int
@@ -163,11 +171,13 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     qs = Contribution.objects.filter(partnership=partnership).exclude(status=Status.WITHDRAWN)
     if not include_pledged:
         qs = qs.exclude(status=Status.PLEDGED)
-    grouped = (
-        qs.values("contributor_id", "contributor__name", "kind", "currency")
-        .annotate(total=Sum("amount"), n=Count("id"), valued=Count("amount"))
+    # Grouped by ids over the contribution_sums index alone; the names come after.
+    grouped = list(
+        qs.values("contributor_id", "kind", "currency")
+        .annotate(total=Sum("amount"), n=Count("pk"), valued=Count("amount"))
         .order_by()
     )
+    names = org_names({row["contributor_id"] for row in grouped})
     partners: dict[int, PartnerTotal] = {}
     by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
     missing: set[str] = set()
@@ -175,7 +185,9 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     for row in grouped:
         p = partners.setdefault(
             row["contributor_id"],
-            PartnerTotal(organisation_id=row["contributor_id"], name=row["contributor__name"]),
+            PartnerTotal(
+                organisation_id=row["contributor_id"], name=names.get(row["contributor_id"], "?")
+            ),
         )
         p.count += row["n"]
         unvalued += row["n"] - row["valued"]
@@ -299,27 +311,40 @@ def flows(
         qs = qs.filter(pledged_on__gte=date_from)
     if date_to:
         qs = qs.filter(pledged_on__lte=date_to)
-    grouped = (
+    # Grouped by ids over the contribution_sums index alone; the names come after.
+    grouped = list(
         qs.values(
-            "contributor__name",
+            "contributor_id",
             "kind",
-            "recipient_kind",
-            "recipient_org__name",
-            "recipient_group__name",
             "currency",
+            "recipient_kind",
+            "recipient_org_id",
+            "recipient_group_id",
         )
-        .annotate(total=Sum("amount"), n=Count("id"))
+        .annotate(total=Sum("amount"), n=Count("pk"))
         .order_by()
+    )
+    orgs = org_names(
+        {row["contributor_id"] for row in grouped}
+        | {row["recipient_org_id"] for row in grouped if row["recipient_org_id"]}
+    )
+    group_ids = {row["recipient_group_id"] for row in grouped if row["recipient_group_id"]}
+    groups = (
+        dict(WorkingGroup.objects.filter(pk__in=group_ids).values_list("pk", "name"))
+        if group_ids
+        else {}
     )
     pairs: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in grouped:
         if row["recipient_kind"] == RecipientKind.MEMBER:
-            receiver = row["recipient_org__name"] or "?"
+            receiver = orgs.get(row["recipient_org_id"]) or "?"
         elif row["recipient_kind"] == RecipientKind.WORKING_GROUP:
-            receiver = _("Working group: %(name)s") % {"name": row["recipient_group__name"]}
+            receiver = _("Working group: %(name)s") % {
+                "name": groups.get(row["recipient_group_id"])
+            }
         else:
             receiver = _("The partnership (shared)")
-        key = (row["contributor__name"], row["kind"], receiver)
+        key = (orgs.get(row["contributor_id"], "?"), row["kind"], receiver)
         entry = pairs.setdefault(key, {"value": ZERO, "count": 0, "unconverted": 0})
         entry["count"] += row["n"]
         value = (
