@@ -101,6 +101,7 @@ class RoundResults:
     items: list[ItemResult]
     previous: Round | None
     sector_breakdown_hidden: bool = False
+    rate: dict[str, int] | None = None  # response_rate() of the round, read once
 
     @property
     def response_rate(self) -> int:
@@ -150,7 +151,7 @@ def _means_by_key(round: Round) -> dict[str, Decimal]:
     rows = (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item__key")
-        .annotate(n=Count("id"), total=Sum("score"))
+        .annotate(n=Count("score"), total=Sum("score"))
     )
     return {
         r["item__key"]: q2(Decimal(r["total"]) / Decimal(r["n"]))
@@ -175,19 +176,20 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
             [ItemResult(i.key, i.text, i.section, i.kind, suppressed=True) for i in items],
             prev,
             True,
+            rate,
         )
     dist: dict[int, dict[int, int]] = {}
     for row in (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item_id", "score")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("score"))
     ):
         dist.setdefault(row["item_id"], {})[row["score"]] = row["n"]
     cells: dict[int, dict[str, tuple[int, int]]] = {}
     for row in (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item_id", "response__sector")
-        .annotate(n=Count("id"), total=Sum("score"))
+        .annotate(n=Count("score"), total=Sum("score"))
     ):
         cells.setdefault(row["item_id"], {})[row["response__sector"] or ""] = (
             row["n"],
@@ -238,7 +240,7 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
         results.append(res)
     all_hidden = all(all(c.hidden for c in r.sectors) for r in results if r.sectors)
     return RoundResults(
-        round, total, rate["invited"], False, results, prev, all_hidden and any_hidden
+        round, total, rate["invited"], False, results, prev, all_hidden and any_hidden, rate
     )
 
 
@@ -267,7 +269,7 @@ def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
         for row in (
             Answer.objects.filter(item__round__in=shown, score__isnull=False)
             .values("item__round_id", "item__key")
-            .annotate(n=Count("id"), total=Sum("score"))
+            .annotate(n=Count("score"), total=Sum("score"))
         ):
             if row["n"] >= MIN_RESPONSES:
                 means.setdefault(row["item__key"], {})[row["item__round_id"]] = q2(
