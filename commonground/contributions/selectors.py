@@ -9,7 +9,18 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
@@ -115,11 +126,12 @@ def contribution_detail(partnership: Any, pk: int) -> Contribution:
     return get_object_or_404(qs, pk=pk, partnership=partnership)
 
 
-def org_names(ids: set[int]) -> dict[int, str]:
-    """Organisation names by id (one query; none for no ids)."""
-    if not ids:
-        return {}
-    return dict(Organisation.objects.filter(pk__in=ids).values_list("pk", "name"))
+def name_of(model: Any, ref: str) -> Subquery:
+    """The ``name`` of the ``model`` row that column ``ref`` points at, as an annotation.
+
+    Annotated after an aggregate, it is read once per group (it depends only on a
+    grouped column), not once per contribution."""
+    return Subquery(model.objects.filter(pk=OuterRef(ref)).order_by().values("name")[:1])
 
 
 @dataclass
@@ -171,13 +183,13 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     qs = Contribution.objects.filter(partnership=partnership).exclude(status=Status.WITHDRAWN)
     if not include_pledged:
         qs = qs.exclude(status=Status.PLEDGED)
-    # Grouped by ids over the contribution_sums index alone; the names come after.
-    grouped = list(
+    # Grouped by ids over the contribution_sums index alone; a name is read per group.
+    grouped = (
         qs.values("contributor_id", "kind", "currency")
         .annotate(total=Sum("amount"), n=Count("pk"), valued=Count("amount"))
+        .annotate(contributor_name=name_of(Organisation, "contributor_id"))
         .order_by()
     )
-    names = org_names({row["contributor_id"] for row in grouped})
     partners: dict[int, PartnerTotal] = {}
     by_kind: dict[str, Decimal] = defaultdict(lambda: ZERO)
     missing: set[str] = set()
@@ -185,9 +197,7 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     for row in grouped:
         p = partners.setdefault(
             row["contributor_id"],
-            PartnerTotal(
-                organisation_id=row["contributor_id"], name=names.get(row["contributor_id"], "?")
-            ),
+            PartnerTotal(organisation_id=row["contributor_id"], name=row["contributor_name"]),
         )
         p.count += row["n"]
         unvalued += row["n"] - row["valued"]
@@ -311,8 +321,8 @@ def flows(
         qs = qs.filter(pledged_on__gte=date_from)
     if date_to:
         qs = qs.filter(pledged_on__lte=date_to)
-    # Grouped by ids over the contribution_sums index alone; the names come after.
-    grouped = list(
+    # Grouped by ids over the contribution_sums index alone; names are read per group.
+    grouped = (
         qs.values(
             "contributor_id",
             "kind",
@@ -322,29 +332,22 @@ def flows(
             "recipient_group_id",
         )
         .annotate(total=Sum("amount"), n=Count("pk"))
+        .annotate(
+            contributor_name=name_of(Organisation, "contributor_id"),
+            recipient_org_name=name_of(Organisation, "recipient_org_id"),
+            recipient_group_name=name_of(WorkingGroup, "recipient_group_id"),
+        )
         .order_by()
-    )
-    orgs = org_names(
-        {row["contributor_id"] for row in grouped}
-        | {row["recipient_org_id"] for row in grouped if row["recipient_org_id"]}
-    )
-    group_ids = {row["recipient_group_id"] for row in grouped if row["recipient_group_id"]}
-    groups = (
-        dict(WorkingGroup.objects.filter(pk__in=group_ids).values_list("pk", "name"))
-        if group_ids
-        else {}
     )
     pairs: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in grouped:
         if row["recipient_kind"] == RecipientKind.MEMBER:
-            receiver = orgs.get(row["recipient_org_id"]) or "?"
+            receiver = row["recipient_org_name"] or "?"
         elif row["recipient_kind"] == RecipientKind.WORKING_GROUP:
-            receiver = _("Working group: %(name)s") % {
-                "name": groups.get(row["recipient_group_id"])
-            }
+            receiver = _("Working group: %(name)s") % {"name": row["recipient_group_name"]}
         else:
             receiver = _("The partnership (shared)")
-        key = (orgs.get(row["contributor_id"], "?"), row["kind"], receiver)
+        key = (row["contributor_name"], row["kind"], receiver)
         entry = pairs.setdefault(key, {"value": ZERO, "count": 0, "unconverted": 0})
         entry["count"] += row["n"]
         value = (
