@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from commonground.organisations.models import Sector
 
@@ -248,10 +249,19 @@ def rounds_for(partnership: Any, *, include_unpublished: bool) -> QuerySet[Round
     qs = Round.objects.filter(partnership=partnership).select_related("working_group")
     if not include_unpublished:
         qs = qs.filter(status=RoundStatus.PUBLISHED)
+    # Correlated counts for the rounds on the page only (no join of every invitation of
+    # every round, and a plain COUNT for the paginator).
+    invitations = Invitation.objects.filter(round=OuterRef("pk"))
     return qs.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
+        invited=count_of(invitations),
+        answered=count_of(invitations.filter(used_at__isnull=False)),
     ).order_by("-opens_on", "-id")
+
+
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
 def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
