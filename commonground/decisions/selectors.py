@@ -121,7 +121,8 @@ class ProposalList:
     def counts(self) -> dict[str, int]:
         """Proposals per status: one statement, a range count of the index per status."""
         if self._counts is None:
-            pieces, params = [], []
+            pieces: list[str] = []
+            params: list[Any] = []
             for i, (status, _order) in enumerate(self.segments):
                 qs = self.base.filter(status=status).order_by().values("pk")
                 sql, p = qs.query.sql_with_params()
