@@ -209,8 +209,32 @@ class Contribution(TimeStampedModel):
     class Meta:
         ordering = ["-pledged_on", "-id"]
         indexes = [
-            models.Index(fields=["partnership", "kind"]),
-            models.Index(fields=["partnership", "status"]),
+            # The ledger, newest pledge first (also by kind), read along the index.
+            models.Index(fields=["partnership", "pledged_on"], name="contribution_by_pledge"),
+            models.Index(
+                fields=["partnership", "kind", "pledged_on"], name="contribution_kind_pledge"
+            ),
+            # Overdue: open statuses due before today, counted in the index.
+            models.Index(
+                fields=["partnership", "status", "due_on"], name="contribution_status_due"
+            ),
+            # Totals and flows are sums over the index alone (no table row is read),
+            # grouped in the order of its columns.
+            models.Index(
+                fields=[
+                    "partnership",
+                    "contributor",
+                    "kind",
+                    "currency",
+                    "recipient_kind",
+                    "recipient_org",
+                    "recipient_group",
+                    "status",
+                    "amount",
+                    "pledged_on",
+                ],
+                name="contribution_sums",
+            ),
         ]
         verbose_name = _("contribution")
         verbose_name_plural = _("contributions")

@@ -9,12 +9,24 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models import (
+    BooleanField,
+    CharField,
+    Count,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from commonground.core.sql import union_all
-from commonground.partnerships.models import MembershipStatus
+from commonground.organisations.models import Organisation
+from commonground.partnerships.models import MembershipStatus, WorkingGroup
 
 from .models import (
     OPEN_STATUSES,
@@ -114,6 +126,14 @@ def contribution_detail(partnership: Any, pk: int) -> Contribution:
     return get_object_or_404(qs, pk=pk, partnership=partnership)
 
 
+def name_of(model: Any, ref: str) -> Subquery:
+    """The ``name`` of the ``model`` row that column ``ref`` points at, as an annotation.
+
+    Annotated after an aggregate, it is read once per group (it depends only on a
+    grouped column), not once per contribution."""
+    return Subquery(model.objects.filter(pk=OuterRef(ref)).order_by().values("name")[:1])
+
+
 @dataclass
 class PartnerTotal:
     organisation_id: int
@@ -163,9 +183,11 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     qs = Contribution.objects.filter(partnership=partnership).exclude(status=Status.WITHDRAWN)
     if not include_pledged:
         qs = qs.exclude(status=Status.PLEDGED)
+    # Grouped by ids over the contribution_sums index alone; a name is read per group.
     grouped = (
-        qs.values("contributor_id", "contributor__name", "kind", "currency")
-        .annotate(total=Sum("amount"), n=Count("id"), valued=Count("amount"))
+        qs.values("contributor_id", "kind", "currency")
+        .annotate(total=Sum("amount"), n=Count("pk"), valued=Count("amount"))
+        .annotate(contributor_name=name_of(Organisation, "contributor_id"))
         .order_by()
     )
     partners: dict[int, PartnerTotal] = {}
@@ -175,7 +197,7 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     for row in grouped:
         p = partners.setdefault(
             row["contributor_id"],
-            PartnerTotal(organisation_id=row["contributor_id"], name=row["contributor__name"]),
+            PartnerTotal(organisation_id=row["contributor_id"], name=row["contributor_name"]),
         )
         p.count += row["n"]
         unvalued += row["n"] - row["valued"]
@@ -299,27 +321,33 @@ def flows(
         qs = qs.filter(pledged_on__gte=date_from)
     if date_to:
         qs = qs.filter(pledged_on__lte=date_to)
+    # Grouped by ids over the contribution_sums index alone; names are read per group.
     grouped = (
         qs.values(
-            "contributor__name",
+            "contributor_id",
             "kind",
-            "recipient_kind",
-            "recipient_org__name",
-            "recipient_group__name",
             "currency",
+            "recipient_kind",
+            "recipient_org_id",
+            "recipient_group_id",
         )
-        .annotate(total=Sum("amount"), n=Count("id"))
+        .annotate(total=Sum("amount"), n=Count("pk"))
+        .annotate(
+            contributor_name=name_of(Organisation, "contributor_id"),
+            recipient_org_name=name_of(Organisation, "recipient_org_id"),
+            recipient_group_name=name_of(WorkingGroup, "recipient_group_id"),
+        )
         .order_by()
     )
     pairs: dict[tuple[str, str, str], dict[str, Any]] = {}
     for row in grouped:
         if row["recipient_kind"] == RecipientKind.MEMBER:
-            receiver = row["recipient_org__name"] or "?"
+            receiver = row["recipient_org_name"] or "?"
         elif row["recipient_kind"] == RecipientKind.WORKING_GROUP:
-            receiver = _("Working group: %(name)s") % {"name": row["recipient_group__name"]}
+            receiver = _("Working group: %(name)s") % {"name": row["recipient_group_name"]}
         else:
             receiver = _("The partnership (shared)")
-        key = (row["contributor__name"], row["kind"], receiver)
+        key = (row["contributor_name"], row["kind"], receiver)
         entry = pairs.setdefault(key, {"value": ZERO, "count": 0, "unconverted": 0})
         entry["count"] += row["n"]
         value = (

@@ -275,6 +275,12 @@ class Proposal(TimeStampedModel):
         Decision, on_delete=models.SET_NULL, null=True, blank=True, related_name="proposal"
     )
     closing_soon_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Running counts, kept by ``services.vote_cast`` under the proposal's row lock so
+    # that pages never count the votes: how many electors have voted (named votes or
+    # anonymous participations), and per position, how many named votes hold it.
+    # Anonymous ballots keep no running count: only the ballots hold the choices.
+    n_voted = models.PositiveIntegerField(default=0, editable=False)
+    stance_counts = models.JSONField(default=dict, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -340,6 +346,9 @@ class Vote(TimeStampedModel):
         related_name="+",
     )
     elector = models.CharField(max_length=24)
+    # The voter's name when the vote was cast: the list of voters is read in name
+    # order from an index instead of sorting every vote of the proposal.
+    voter_name = models.CharField(max_length=120, blank=True, editable=False)
     position = models.CharField(_("position"), max_length=12, blank=True)
     choices = models.JSONField(_("choices"), default=dict, blank=True)
     reason = models.TextField(_("reason"), blank=True)
@@ -349,6 +358,7 @@ class Vote(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["proposal", "elector"], name="vote_one_per_elector")
         ]
+        indexes = [models.Index(fields=["proposal", "voter_name", "id"], name="vote_by_name")]
         verbose_name = _("vote")
         verbose_name_plural = _("votes")
 
@@ -383,6 +393,7 @@ class Participation(models.Model):
     proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="participations")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     elector = models.CharField(max_length=24)
+    user_name = models.CharField(max_length=120, blank=True, editable=False)  # as Vote.voter_name
 
     class Meta:
         ordering = ["proposal", "user__display_name", "id"]
@@ -390,6 +401,9 @@ class Participation(models.Model):
             models.UniqueConstraint(
                 fields=["proposal", "elector"], name="participation_one_per_elector"
             )
+        ]
+        indexes = [
+            models.Index(fields=["proposal", "user_name", "id"], name="participation_by_name")
         ]
         verbose_name = _("participation")
         verbose_name_plural = _("participations")

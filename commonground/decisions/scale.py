@@ -12,6 +12,7 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from commonground.accounts.models import User
 from commonground.core.scale import ScaleContext
 
 from . import tally
@@ -42,6 +43,9 @@ def seed(ctx: ScaleContext) -> None:
         positions = tally.POSITIONS[method]
         votes = [(uid, positions[rng.randrange(len(positions))]) for uid in rng.sample(pool, k)]
         closed = not big and i % 5 < 2
+        stance_counts: dict[str, int] = {}
+        for _uid, position in votes:
+            stance_counts[position] = stance_counts.get(position, 0) + 1
         proposal = Proposal(
             partnership_id=pid,
             title=BIG_TITLE if big else f"Scale proposal {start + i:06d}",
@@ -50,6 +54,8 @@ def seed(ctx: ScaleContext) -> None:
             closes_at=now + datetime.timedelta(days=-rng.randint(1, 300) if closed else 14),
             proposer_id=pool[0],
             status=ProposalStatus.CLOSED if closed else ProposalStatus.OPEN,
+            n_voted=len(votes),
+            stance_counts=stance_counts,
         )
         if closed:
             result = tally.tally(
@@ -81,8 +87,15 @@ def seed(ctx: ScaleContext) -> None:
     for p, d in zip(closed_proposals, decisions, strict=True):
         p.decision_id = d.pk
     Proposal.objects.bulk_create([p for p, _v in plans], batch_size=BATCH)
+    names = dict(User.objects.values_list("pk", "display_name").iterator())
     vote_rows = [
-        Vote(proposal_id=p.pk, voter_id=uid, elector=f"p{uid}", position=position)
+        Vote(
+            proposal_id=p.pk,
+            voter_id=uid,
+            voter_name=names.get(uid, ""),
+            elector=f"p{uid}",
+            position=position,
+        )
         for p, plan in plans
         for uid, position in plan
     ]

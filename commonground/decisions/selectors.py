@@ -4,28 +4,21 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import connection
 from django.db.models import (
-    Case,
     Count,
-    F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    Value,
-    When,
 )
-from django.db.models.functions import Coalesce
 
 from commonground.accounts.models import User
 from commonground.core import policy
+from commonground.core.sql import union_all
 from commonground.partnerships.models import MembershipStatus, Role, RoleKind, WorkingGroup
 
 from . import rules, tally
 from .models import (
-    Ballot,
     Decision,
     DecisionDomain,
     Eligibility,
@@ -94,34 +87,102 @@ def voted_electors(proposal: Proposal) -> set[str]:
     return set(model.objects.filter(proposal=proposal).values_list("elector", flat=True))
 
 
-def count_of(qs: QuerySet[Any]) -> Coalesce:
-    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
-    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
-    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+# The list order: open proposals first, closing soonest first; then closed ones and
+# then withdrawn ones, most recent first. Each status is read as one range of the
+# (partnership, status, closes_at) index, so a page costs the same however many
+# proposals a partnership has.
+LIST_SEGMENTS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    (ProposalStatus.OPEN, ("closes_at", "id")),
+    (ProposalStatus.CLOSED, ("-closes_at", "-id")),
+    (ProposalStatus.WITHDRAWN, ("-closes_at", "-id")),
+)
 
 
-def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> QuerySet[Proposal]:
-    qs = (
-        Proposal.objects.filter(partnership=partnership)
-        .select_related("partnership", "working_group", "proposer")
-        # Correlated counts (one index lookup per proposal) instead of joining every
-        # vote and grouping: the list stays fast however many votes there are.
-        .annotate(
-            n_votes=count_of(Vote.objects.filter(proposal=OuterRef("pk"))),
-            n_participations=count_of(Participation.objects.filter(proposal=OuterRef("pk"))),
+class ProposalList:
+    """Proposals in list order, read a slice at a time (for the paginator and the API).
+
+    ``count()`` is one grouped count per status over the index; a slice reads the
+    ids of its rows from each status range it covers (one query, a UNION ALL) and
+    then those rows with their related objects (a second query)."""
+
+    def __init__(self, base: QuerySet[Proposal], statuses: list[str]) -> None:
+        self.base = base
+        self.segments = [(s, order) for s, order in LIST_SEGMENTS if s in statuses]
+        self._counts: dict[str, int] | None = None
+        self._prefetch: tuple[Any, ...] = ()
+
+    def prefetch_related(self, *lookups: Any) -> ProposalList:
+        self._prefetch += lookups
+        return self
+
+    def all(self) -> ProposalList:
+        return self
+
+    def counts(self) -> dict[str, int]:
+        """Proposals per status: one statement, a range count of the index per status."""
+        if self._counts is None:
+            pieces: list[str] = []
+            params: list[Any] = []
+            for i, (status, _order) in enumerate(self.segments):
+                qs = self.base.filter(status=status).order_by().values("pk")
+                sql, p = qs.query.sql_with_params()
+                # ``sql`` is compiled by the ORM; values stay in ``params``.
+                pieces.append(f"(SELECT COUNT(*) FROM ({sql}) AS s_{i})")  # noqa: S608
+                params.extend(p)
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT " + ", ".join(pieces), params)
+                row = cursor.fetchone()
+            self._counts = dict(zip([s for s, _o in self.segments], row, strict=True))
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts().values())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __iter__(self) -> Any:
+        return iter(self[0 : self.count()])
+
+    def __getitem__(self, key: slice) -> list[Proposal]:
+        if not isinstance(key, slice) or key.step is not None:
+            raise TypeError("ProposalList takes slices without a step")
+        start = key.start or 0
+        stop = self.count() if key.stop is None else key.stop
+        parts, offset = [], 0
+        for status, order in self.segments:
+            n = self.counts().get(status, 0)
+            lo, hi = max(start - offset, 0), min(stop - offset, n)
+            if lo < hi:
+                ids = self.base.filter(status=status).order_by(*order).values("pk")
+                parts.append(ids[lo:hi])
+            offset += n
+        if not parts:
+            return []
+        rows = list(
+            Proposal.objects.filter(pk__in=[row["pk"] for row in union_all(*parts)])
+            .select_related("partnership", "working_group", "proposer")
+            .prefetch_related(*self._prefetch)
         )
-    )
-    if status == "open":
-        qs = qs.filter(status=ProposalStatus.OPEN)
-    elif status in ProposalStatus.values:
-        qs = qs.filter(status=status)
+        rank = {status: i for i, (status, _order) in enumerate(self.segments)}
+
+        def key_of(p: Proposal) -> tuple[int, float, int]:
+            t = p.closes_at.timestamp()
+            if p.status == ProposalStatus.OPEN:
+                return rank[p.status], t, p.pk
+            return rank[p.status], -t, -p.pk
+
+        return sorted(rows, key=key_of)
+
+
+def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> ProposalList:
+    qs = Proposal.objects.filter(partnership=partnership)
     if group == "partnership":
         qs = qs.filter(working_group__isnull=True)
     elif group:
         qs = qs.filter(working_group__slug=group)
-    # Open ones first, closing soonest first; then closed ones, most recent first.
-    open_first = Case(When(status=ProposalStatus.OPEN, then=F("closes_at")))
-    return qs.order_by("-status", open_first.asc(nulls_last=True), "-closes_at", "-id")
+    statuses = [status] if status in ProposalStatus.values else list(ProposalStatus.values)
+    return ProposalList(qs, statuses)
 
 
 def proposal_detail(partnership: Any, pk: int) -> Proposal | None:
@@ -134,28 +195,38 @@ def proposal_detail(partnership: Any, pk: int) -> Proposal | None:
 
 
 def votes_of(proposal: Proposal) -> QuerySet[Vote]:
-    return proposal.votes.select_related("voter", "organisation").order_by(
-        "voter__display_name", "id"
+    """Named votes in voter-name order, read along the (proposal, voter_name, id) index."""
+    return proposal.votes.select_related("voter", "organisation").order_by("voter_name", "id")
+
+
+def recount_votes(proposal: Proposal) -> tuple[int, dict[str, int]]:
+    """How many electors have voted and the named votes per position, from the rows."""
+    if proposal.anonymous:
+        return Participation.objects.filter(proposal=proposal).count(), {}
+    counts: dict[str, int] = {}
+    n_voted = 0
+    grouped = (
+        Vote.objects.filter(proposal=proposal).order_by().values("position").annotate(n=Count("pk"))
     )
+    for row in grouped:
+        n_voted += row["n"]
+        if row["position"]:
+            counts[row["position"]] = row["n"]
+    return n_voted, counts
 
 
 def live_tally(proposal: Proposal, *, eligible: int) -> dict[str, Any] | None:
-    """The running result of a stance vote, counted in SQL (None for option methods).
+    """The running result of a named stance vote (None for option methods and anonymous votes).
 
-    Gives the same dictionary as ``tally.tally`` without loading every ballot."""
-    if proposal.method not in tally.POSITIONS:
+    Gives the same dictionary as ``tally.tally`` from the proposal's running counts,
+    without reading a single vote."""
+    if proposal.method not in tally.POSITIONS or proposal.anonymous:
         return None
-    rows = Ballot.objects if proposal.anonymous else Vote.objects
-    grouped = rows.filter(proposal=proposal).order_by().values("position").annotate(n=Count("pk"))
-    counts = dict.fromkeys(tally.POSITIONS[proposal.method], 0)
-    cast = 0
-    for row in grouped:
-        cast += row["n"]
-        if row["position"] in counts:
-            counts[row["position"]] = row["n"]
+    stored = proposal.stance_counts or {}
+    counts = {p: int(stored.get(p, 0)) for p in tally.POSITIONS[proposal.method]}
     result: dict[str, Any] = {
         "method": proposal.method,
-        **tally.quorum(eligible, cast, proposal.quorum_percent),
+        **tally.quorum(eligible, proposal.n_voted, proposal.quorum_percent),
         "counts": counts,
     }
     outcome = tally.stance_outcome(proposal.method, counts)
@@ -164,7 +235,7 @@ def live_tally(proposal: Proposal, *, eligible: int) -> dict[str, Any] | None:
 
 
 def participants_of(proposal: Proposal) -> QuerySet[Participation]:
-    return proposal.participations.select_related("user").order_by("user__display_name", "id")
+    return proposal.participations.select_related("user").order_by("user_name", "id")
 
 
 def register_for(

@@ -518,12 +518,16 @@ def vote_cast(
             )
         try:
             with transaction.atomic():
-                Participation.objects.create(proposal=locked, user=actor, elector=elector)
+                Participation.objects.create(
+                    proposal=locked, user=actor, elector=elector, user_name=actor.display_name
+                )
         except IntegrityError:
             raise ValidationError(_("A vote has already been cast for you.")) from None
         ballot = Ballot.objects.create(
             proposal=locked, position=position, choices=cleaned, reason=reason
         )
+        locked.n_voted += 1
+        locked.save(update_fields=["n_voted"])
         audit_record(
             actor=actor,
             partnership=locked.partnership,
@@ -539,6 +543,7 @@ def vote_cast(
     else:
         before = {"position": vote.position, "choices": vote.choices, "by": vote.voter_id}
     vote.voter = actor
+    vote.voter_name = actor.display_name
     vote.position = position
     vote.choices = cleaned
     vote.reason = reason
@@ -549,6 +554,7 @@ def vote_cast(
         raise ValidationError(
             _("A vote has already been cast for you; reload and change it.")
         ) from None
+    _count_vote(locked, old=before["position"] if before else None, new=position)
     audit_record(
         actor=actor,
         partnership=locked.partnership,
@@ -560,6 +566,30 @@ def vote_cast(
         after={"position": position, "choices": cleaned},
     )
     return vote
+
+
+def _count_vote(locked: Proposal, *, old: str | None, new: str) -> None:
+    """Keep the running counts of a locked proposal: a new vote (``old`` None) or a change."""
+    counts = dict(locked.stance_counts or {})
+    if old is None:
+        locked.n_voted += 1
+    elif old:
+        counts[old] = max(0, counts.get(old, 0) - 1)
+    if new:
+        counts[new] = counts.get(new, 0) + 1
+    locked.stance_counts = {k: v for k, v in counts.items() if v}
+    locked.save(update_fields=["n_voted", "stance_counts"])
+
+
+def vote_counts_recount(proposal: Proposal) -> Proposal:
+    """Count the votes again from their rows and store the running counts.
+
+    For data written in bulk (demo and scale seeds) and as a check: after any
+    sequence of casts and changes the stored counts equal this recount."""
+    n_voted, counts = selectors.recount_votes(proposal)
+    Proposal.objects.filter(pk=proposal.pk).update(n_voted=n_voted, stance_counts=counts)
+    proposal.n_voted, proposal.stance_counts = n_voted, counts
+    return proposal
 
 
 def compute_tally(proposal: Proposal) -> dict[str, Any]:

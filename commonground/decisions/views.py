@@ -305,6 +305,22 @@ def _ballot_from_post(proposal: Proposal, post: Any) -> tuple[str, Any]:
     return "", choices
 
 
+class KnownCount:
+    """A queryset for the paginator whose length is already known (no COUNT query)."""
+
+    def __init__(self, queryset: Any, count: int) -> None:
+        self.queryset, self.n = queryset, count
+
+    def count(self) -> int:
+        return self.n
+
+    def __len__(self) -> int:
+        return self.n
+
+    def __getitem__(self, key: Any) -> Any:
+        return self.queryset[key]
+
+
 def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     people = selectors.electorate(proposal)
     elector = selectors.elector_for(request.user, proposal, people)
@@ -328,12 +344,17 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         result = selectors.live_tally(proposal, eligible=len(people))
         if result is None:
             result = services.compute_tally(proposal)
-    # One page of voters: a proposal put to a whole region can have thousands.
+    # One page of voters: a proposal put to a whole region can have thousands. The
+    # proposal's running count stands in for counting them.
     if proposal.anonymous:
-        voter_page = paginate(request, selectors.participants_of(proposal), per_page=100)
+        voter_page = paginate(
+            request, KnownCount(selectors.participants_of(proposal), proposal.n_voted), 100
+        )
         votes, participants = [], list(voter_page.object_list)
     else:
-        voter_page = paginate(request, selectors.votes_of(proposal), per_page=100)
+        voter_page = paginate(
+            request, KnownCount(selectors.votes_of(proposal), proposal.n_voted), 100
+        )
         votes, participants = list(voter_page.object_list), []
     labels = position_labels()
     option_labels = {str(o.pk): o.label for o in options}

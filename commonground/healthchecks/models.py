@@ -194,6 +194,8 @@ class Answer(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["response", "item"], name="answer_unique_item")
         ]
+        # Score distributions and means are counted in this index alone.
+        indexes = [models.Index(fields=["item", "score"], name="answer_by_item_score")]
 
     def __str__(self) -> str:
         return f"answer to {self.item_id}"

@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 
 from commonground.organisations.models import Sector
 
@@ -101,6 +102,7 @@ class RoundResults:
     items: list[ItemResult]
     previous: Round | None
     sector_breakdown_hidden: bool = False
+    rate: dict[str, int] | None = None  # response_rate() of the round, read once
 
     @property
     def response_rate(self) -> int:
@@ -150,7 +152,7 @@ def _means_by_key(round: Round) -> dict[str, Decimal]:
     rows = (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item__key")
-        .annotate(n=Count("id"), total=Sum("score"))
+        .annotate(n=Count("score"), total=Sum("score"))
     )
     return {
         r["item__key"]: q2(Decimal(r["total"]) / Decimal(r["n"]))
@@ -175,19 +177,20 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
             [ItemResult(i.key, i.text, i.section, i.kind, suppressed=True) for i in items],
             prev,
             True,
+            rate,
         )
     dist: dict[int, dict[int, int]] = {}
     for row in (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item_id", "score")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("score"))
     ):
         dist.setdefault(row["item_id"], {})[row["score"]] = row["n"]
     cells: dict[int, dict[str, tuple[int, int]]] = {}
     for row in (
         Answer.objects.filter(item__round=round, score__isnull=False)
         .values("item_id", "response__sector")
-        .annotate(n=Count("id"), total=Sum("score"))
+        .annotate(n=Count("score"), total=Sum("score"))
     ):
         cells.setdefault(row["item_id"], {})[row["response__sector"] or ""] = (
             row["n"],
@@ -238,7 +241,7 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
         results.append(res)
     all_hidden = all(all(c.hidden for c in r.sectors) for r in results if r.sectors)
     return RoundResults(
-        round, total, rate["invited"], False, results, prev, all_hidden and any_hidden
+        round, total, rate["invited"], False, results, prev, all_hidden and any_hidden, rate
     )
 
 
@@ -246,10 +249,19 @@ def rounds_for(partnership: Any, *, include_unpublished: bool) -> QuerySet[Round
     qs = Round.objects.filter(partnership=partnership).select_related("working_group")
     if not include_unpublished:
         qs = qs.filter(status=RoundStatus.PUBLISHED)
+    # Correlated counts for the rounds on the page only (no join of every invitation of
+    # every round, and a plain COUNT for the paginator).
+    invitations = Invitation.objects.filter(round=OuterRef("pk"))
     return qs.annotate(
-        invited=Count("invitations", distinct=True),
-        answered=Count("invitations", filter=Q(invitations__used_at__isnull=False), distinct=True),
+        invited=count_of(invitations),
+        answered=count_of(invitations.filter(used_at__isnull=False)),
     ).order_by("-opens_on", "-id")
+
+
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
 def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
@@ -267,7 +279,7 @@ def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
         for row in (
             Answer.objects.filter(item__round__in=shown, score__isnull=False)
             .values("item__round_id", "item__key")
-            .annotate(n=Count("id"), total=Sum("score"))
+            .annotate(n=Count("score"), total=Sum("score"))
         ):
             if row["n"] >= MIN_RESPONSES:
                 means.setdefault(row["item__key"], {})[row["item__round_id"]] = q2(

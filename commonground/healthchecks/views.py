@@ -105,7 +105,7 @@ def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
         "healthchecks/round_detail.html",
         {
             "round": rnd,
-            "rate": selectors.response_rate(rnd),
+            "rate": results.rate if results and results.rate else selectors.response_rate(rnd),
             "results": results,
             "chart": chart,
             "continuum": results.section("continuum") if results and not results.suppressed else [],

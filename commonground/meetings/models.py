@@ -99,7 +99,12 @@ class Meeting(TimeStampedModel):
 
     class Meta:
         ordering = ["-starts_at", "-id"]
-        indexes = [models.Index(fields=["partnership", "starts_at"])]
+        indexes = [
+            # Past meetings, newest first, read along (partnership, starts_at) with the end
+            # time in the index; upcoming ones are the short range of (partnership, ends_at).
+            models.Index(fields=["partnership", "starts_at", "ends_at"], name="meeting_by_start"),
+            models.Index(fields=["partnership", "ends_at"], name="meeting_by_end"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
@@ -177,6 +182,7 @@ class AgendaItem(TimeStampedModel):
 
     class Meta:
         ordering = ["meeting", "position", "id"]
+        indexes = [models.Index(fields=["meeting", "status"], name="agendaitem_by_status")]
         verbose_name = _("agenda item")
         verbose_name_plural = _("agenda items")
 
@@ -267,6 +273,7 @@ class Attendance(TimeStampedModel):
 
     class Meta:
         ordering = ["meeting", "user__display_name", "id"]
+        indexes = [models.Index(fields=["meeting", "status"], name="attendance_by_status")]
         constraints = [
             models.UniqueConstraint(fields=["meeting", "user"], name="attendance_unique_person")
         ]

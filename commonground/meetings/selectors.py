@@ -7,7 +7,16 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -138,17 +147,21 @@ def roster(meeting: Meeting) -> list[Any]:
 
 
 def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
-    """Present counts of the last meetings of the whole partnership, oldest first."""
+    """Present counts of the last meetings of the whole partnership, oldest first.
+
+    Walks the partnership's meetings newest first along the index and stops at
+    ``limit`` meetings with recorded attendance; each is counted by an index lookup."""
+    recorded = Attendance.objects.filter(meeting=OuterRef("pk"))
     past = list(
         Meeting.objects.filter(
             partnership=partnership, working_group__isnull=True, starts_at__lte=timezone.now()
         )
+        .filter(Exists(recorded))
         .annotate(
-            present=Count("attendance", filter=Q(attendance__status=AttendanceStatus.PRESENT)),
-            absent=Count("attendance", filter=~Q(attendance__status=AttendanceStatus.PRESENT)),
+            present=count_of(recorded.filter(status=AttendanceStatus.PRESENT)),
+            recorded=count_of(recorded),
         )
-        .filter(Q(present__gt=0) | Q(absent__gt=0))
-        .order_by("-starts_at")[:limit]
+        .order_by("-starts_at", "-id")[:limit]
     )
     past.reverse()
     rows = [
@@ -156,7 +169,7 @@ def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
             "title": m.title,
             "date": timezone.localtime(m.starts_at).date().isoformat(),
             "present": m.present,  # type: ignore[attr-defined]
-            "absent": m.absent,  # type: ignore[attr-defined]
+            "absent": m.recorded - m.present,  # type: ignore[attr-defined]
         }
         for m in past
     ]
@@ -179,11 +192,11 @@ def next_meetings(partnership: Any, limit: int = 3) -> QuerySet[Meeting]:
         Meeting.objects.filter(partnership=partnership, ends_at__gte=timezone.now())
         .select_related("working_group", "partnership")
         .annotate(
-            proposed_count=Count(
-                "items", filter=Q(items__status=ItemStatus.PROPOSED), distinct=True
+            proposed_count=count_of(
+                AgendaItem.objects.filter(meeting=OuterRef("pk"), status=ItemStatus.PROPOSED)
             )
         )
-        .order_by("starts_at")[:limit]
+        .order_by("starts_at", "id")[:limit]
     )
 
 

@@ -15,7 +15,9 @@ from django.db.models import (
     OuterRef,
     QuerySet,
     Subquery,
+    Value,
 )
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from . import progress as rule
@@ -34,11 +36,37 @@ def indicators_for(partnership: Any) -> QuerySet[Indicator]:
             ),
             latest_rating=Subquery(latest.values("rating")[:1], output_field=IntegerField()),
             latest_date=Subquery(latest.values("measured_on")[:1]),
-            measurement_count=Count("measurements", distinct=True),
-            revision_count=Count("revisions", distinct=True),
+            # Correlated counts (an index range per indicator) rather than joining the
+            # measurements and revisions of every indicator and grouping them.
+            measurement_count=count_of(Measurement.objects.filter(indicator=OuterRef("pk"))),
+            revision_count=count_of(TargetRevision.objects.filter(indicator=OuterRef("pk"))),
         )
         .order_by("name", "id")
     )
+
+
+def count_of(qs: QuerySet[Any]) -> Coalesce:
+    """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
+    counted = qs.order_by().annotate(one=Value(1)).values("one").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
+
+
+# The chart shows at most this many measurements, the latest ones; the table below it
+# pages through all of them.
+CHART_POINTS = 240
+
+
+def chart_measurements(ind: Indicator, limit: int | None = None) -> list[Measurement]:
+    """The latest ``limit`` (default ``CHART_POINTS``) measurements, oldest first, read
+    backwards along the (indicator, measured_on) index."""
+    limit = CHART_POINTS if limit is None else limit
+    latest = list(
+        Measurement.objects.filter(indicator=ind)
+        .order_by("-measured_on", "-id")
+        .only("id", "indicator_id", "measured_on", "value", "rating")[:limit]
+    )
+    latest.reverse()
+    return latest
 
 
 def indicator_progress(ind: Indicator) -> rule.Progress:
@@ -75,8 +103,13 @@ def status_counts(partnership: Any, indicators: list[Indicator] | None = None) -
     return counts
 
 
-def chart_data(ind: Indicator, measurements: list[Measurement]) -> dict[str, Any]:
-    """Series for the indicator chart: values, the target line as it stood over time, revisions."""
+def chart_data(
+    ind: Indicator, measurements: list[Measurement], *, total: int | None = None
+) -> dict[str, Any]:
+    """Series for the indicator chart: values, the target line as it stood over time, revisions.
+
+    ``total`` is how many measurements there are when ``measurements`` holds only the
+    latest of them."""
     revisions = list(ind.revisions.select_related("review").order_by("revised_on", "id"))
     points = [
         [m.measured_on.isoformat(), str(m.value) if m.value is not None else m.rating]
@@ -112,6 +145,8 @@ def chart_data(ind: Indicator, measurements: list[Measurement]) -> dict[str, Any
             for r in revisions
         ],
         "labels": {},
+        "shown": len(points),
+        "total": len(points) if total is None else total,
     }
 
 

@@ -116,10 +116,10 @@ def _detail_context(
     annotated = selectors.indicators_for(partnership).get(pk=ind.pk)
     can_record = policy.has_capability(request.user, partnership, rules.RECORD)
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
-    all_measurements = list(
-        ind.measurements.select_related("recorded_by").order_by("measured_on", "id")
+    # The table pages through the measurements newest first; the chart draws the latest.
+    page = paginate(
+        request, ind.measurements.select_related("recorded_by").order_by("-measured_on", "-id")
     )
-    page = paginate(request, list(reversed(all_measurements)))
     if measurement_form is None and can_record:
         measurement_form = MeasurementForm(indicator=ind)
     if revision_form is None and can_manage and ind.is_quantitative and ind.direction != "band":
@@ -128,7 +128,11 @@ def _detail_context(
         "indicator": annotated,
         "progress": selectors.indicator_progress(annotated),
         "page": page,
-        "chart": selectors.chart_data(ind, all_measurements),
+        "chart": selectors.chart_data(
+            ind,
+            selectors.chart_measurements(ind),
+            total=annotated.measurement_count,  # type: ignore[attr-defined]
+        ),
         "revisions": ind.revisions.select_related("review__partnership", "decided_by"),
         "reviews": ind.reviews.select_related("partnership"),
         "measurement_form": measurement_form,

@@ -160,6 +160,52 @@ def test_flows_give_three_columns_and_a_table(world):
     assert selectors.flows(world.partnership, kind="asset")["rows"] == []
 
 
+def test_flows_name_every_giver_and_receiver_and_sum_per_pair(world):
+    from commonground.decisions.tests.factories import WorkingGroupFactory
+
+    group = WorkingGroupFactory(partnership=world.partnership, name="Repair cafés")
+    make_contribution(world, amount="100", recipient_kind="working_group", recipient_group=group)
+    make_contribution(world, amount="50", recipient_kind="working_group", recipient_group=group)
+    make_contribution(
+        world,
+        amount="30",
+        contributor=world.second_organisation,
+        recipient_kind="member",
+        recipient_org=world.organisation,
+    )
+    make_contribution(world, amount="7", currency="EUR")  # no rate: counted, not valued
+    rows = {(r["giver"], r["receiver"]): r for r in selectors.flows(world.partnership)["rows"]}
+    assert rows[(world.organisation.name, "Working group: Repair cafés")]["value"] == Decimal(
+        "150.00"
+    )
+    assert rows[(world.organisation.name, "Working group: Repair cafés")]["count"] == 2
+    assert rows[(world.second_organisation.name, world.organisation.name)]["value"] == Decimal(
+        "30.00"
+    )
+    shared = rows[(world.organisation.name, "The partnership (shared)")]
+    assert (shared["value"], shared["count"]) == (Decimal("0"), 1)
+
+
+def test_flow_and_totals_pages_do_not_grow_queries(world, client_for):
+    make_contribution(world, amount="10")
+    client = client_for("manager")
+
+    def grow():
+        for n in range(4):
+            make_contribution(
+                world,
+                amount=str(10 + n),
+                title=f"More {n}",
+                contributor=world.second_organisation if n % 2 else world.organisation,
+                currency="EUR" if n % 2 else "NOK",
+            )
+
+    slug = world.partnership.slug
+    for name in ("contributions:flow", "contributions:totals", "contributions:ledger"):
+        url = reverse(name, kwargs={"slug": slug})
+        assert_queries_do_not_grow(lambda url=url: client.get(url), grow)
+
+
 def test_balance_flags_partners_who_give_but_get_nothing(world):
     make_contribution(world, amount="1000")
     rows = {r["organisation"]: r for r in selectors.balance(world.partnership)}

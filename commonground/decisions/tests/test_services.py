@@ -209,7 +209,8 @@ def test_anonymous_schema_has_no_link_between_ballot_and_person():
     # No time, no sequence: the key is random.
     assert ballot_fields["id"].get_internal_type() == "UUIDField"
     participation_fields = {f.name for f in Participation._meta.get_fields()}
-    assert participation_fields == {"id", "proposal", "user", "elector"}
+    # Who took part (and their name, for the list order); nothing about the choice.
+    assert participation_fields == {"id", "proposal", "user", "elector", "user_name"}
     # Nothing points at a ballot from elsewhere either.
     assert not [f for f in Ballot._meta.get_fields() if f.auto_created and not f.concrete]
 

@@ -255,3 +255,50 @@ def test_indicator_detail_queries_do_not_grow_with_reviews_and_revisions(world, 
 
     grow()
     assert_queries_do_not_grow(lambda: client.get(url), grow)
+
+
+def test_chart_shows_the_latest_measurements_and_says_so(world, ind, client_for, monkeypatch):
+    monkeypatch.setattr(selectors, "CHART_POINTS", 3)
+    start = datetime.date(2025, 1, 1)
+    for n in range(5):
+        MeasurementFactory(
+            indicator=ind, measured_on=start + datetime.timedelta(days=30 * n), value=D(n)
+        )
+    url = reverse("results:indicator_detail", kwargs={"slug": world.partnership.slug, "pk": ind.pk})
+    response = client_for("observer").get(url)
+    chart = response.context["chart"]
+    assert [p[0] for p in chart["points"]] == [
+        (start + datetime.timedelta(days=30 * n)).isoformat() for n in (2, 3, 4)
+    ]
+    assert (chart["shown"], chart["total"]) == (3, 5)
+    assert "The chart shows the latest 3 of 5 measurements" in response.content.decode()
+    # The table still pages through all of them, newest first.
+    table = list(response.context["page"].object_list)
+    assert [m.value for m in table] == [D(4), D(3), D(2), D(1), D(0)]
+
+
+def test_chart_without_a_cap_has_no_note(world, ind, client_for):
+    MeasurementFactory(indicator=ind)
+    url = reverse("results:indicator_detail", kwargs={"slug": world.partnership.slug, "pk": ind.pk})
+    response = client_for("observer").get(url)
+    assert (response.context["chart"]["shown"], response.context["chart"]["total"]) == (1, 1)
+    assert "The chart shows the latest" not in response.content.decode()
+
+
+def test_indicator_counts_measurements_and_revisions_apart(world, ind):
+    for _ in range(3):
+        MeasurementFactory(indicator=ind)
+    for n in range(2):
+        TargetRevision.objects.create(
+            indicator=ind,
+            revised_on=datetime.date(2025, 6, 1 + n),
+            old_target_value=D(100),
+            new_target_value=D(120),
+            old_target_date=ind.target_date,
+            new_target_date=ind.target_date,
+            reason="More ambitious",
+        )
+    other = IndicatorFactory(partnership=world.partnership, name="Other")
+    found = {i.pk: i for i in selectors.indicators_for(world.partnership)}
+    assert (found[ind.pk].measurement_count, found[ind.pk].revision_count) == (3, 2)
+    assert (found[other.pk].measurement_count, found[other.pk].revision_count) == (0, 0)
