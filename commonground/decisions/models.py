@@ -87,7 +87,13 @@ class Decision(TimeStampedModel):
 
     class Meta:
         ordering = ["-decided_on", "-id"]
-        indexes = [models.Index(fields=["partnership", "-decided_on"])]
+        indexes = [
+            models.Index(fields=["partnership", "-decided_on"]),
+            # Adopted decisions of a period (the report, the timeline), newest first.
+            models.Index(
+                fields=["partnership", "adopted", "-decided_on", "-id"], name="decision_adopted_idx"
+            ),
+        ]
         verbose_name = _("decision")
         verbose_name_plural = _("decisions")
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from commonground.core.models import AuditEvent
 from commonground.core.sql import union_all
@@ -73,6 +74,11 @@ class TimelineEntry:
     detail: str
     source: str  # milestone, decision, log
     is_public: bool = False
+
+
+def _day_start(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of ``day`` in the current time zone."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _as_date(value: Any) -> datetime.date:
@@ -147,10 +153,11 @@ def timeline(
         events = AuditEvent.objects.filter(
             partnership=partnership, verb__in=MILESTONE_VERBS
         ).exclude(verb__in=("decision.record", "library.milestone_create"))
+        # Whole local days as a range on the indexed timestamp (a date cast would not use it).
         if start:
-            events = events.filter(created_at__date__gte=start)
+            events = events.filter(created_at__gte=_day_start(start))
         if end:
-            events = events.filter(created_at__date__lte=end)
+            events = events.filter(created_at__lt=_day_start(end + datetime.timedelta(days=1)))
         parts.append(
             shaped(
                 events.order_by("-created_at", "-id")[: limit or 300],

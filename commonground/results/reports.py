@@ -5,7 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
 SPARK_W, SPARK_H = 120, 28
+SPARK_POINTS = 12
 
 
 def sparkline(values: list[Decimal]) -> str:
@@ -37,19 +41,29 @@ def report_section(params: Any) -> dict[str, Any] | None:
     if not indicators:
         return None
     series: dict[int, list[Decimal]] = {}
-    for ind_id, value in (
+    # Only the latest SPARK_POINTS values of each indicator are read (a window in SQL).
+    latest = (
         Measurement.objects.filter(
             indicator__partnership=params.partnership,
             value__isnull=False,
             measured_on__lte=params.end,
         )
-        .order_by("measured_on", "id")
+        .annotate(
+            recent=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[F("measured_on").desc(), F("id").desc()],
+            )
+        )
+        .filter(recent__lte=SPARK_POINTS)
+        .order_by("indicator_id", "measured_on", "id")
         .values_list("indicator_id", "value")
-    ):
+    )
+    for ind_id, value in latest:
         if value is not None:
             series.setdefault(ind_id, []).append(value)
     for ind in indicators:
-        ind.spark = sparkline(series.get(ind.pk, [])[-12:])  # type: ignore[attr-defined]
+        ind.spark = sparkline(series.get(ind.pk, []))  # type: ignore[attr-defined]
     revisions = list(
         selectors.revisions_for(params.partnership)
         .filter(revised_on__gte=params.start, revised_on__lte=params.end)
