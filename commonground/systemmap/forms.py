@@ -40,6 +40,9 @@ class RelationshipForm(forms.ModelForm):
         return None
 
 
+ORG_NAME = {"placeholder": _("Organisation name"), "autocomplete": "off"}
+
+
 class NetworkFilterForm(forms.Form):
     f = forms.CharField(widget=forms.HiddenInput, required=False, initial="1")
     sector = forms.MultipleChoiceField(
@@ -56,19 +59,26 @@ class NetworkFilterForm(forms.Form):
     )
     start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
     end = forms.DateField(label=_("Period until"), required=False, widget=DATE)
-    # Plain numbers: an organisation the person cannot see is simply "not on the map".
-    path_from = forms.IntegerField(label=_("From"), required=False, widget=forms.Select)
-    path_to = forms.IntegerField(label=_("To"), required=False, widget=forms.Select)
+    # "Who knows whom": a name to search for among the organisations on the map (no
+    # list of every organisation in the page). Once found, the organisation's number
+    # travels in a hidden field; an organisation the person cannot see is simply "not
+    # on the map".
+    from_name = forms.CharField(
+        label=_("From"), required=False, max_length=200, widget=forms.SearchInput(attrs=ORG_NAME)
+    )
+    to_name = forms.CharField(
+        label=_("To"), required=False, max_length=200, widget=forms.SearchInput(attrs=ORG_NAME)
+    )
+    path_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    path_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Across partnerships only: which of the person's partnerships to map, by name.
+    partnership = forms.CharField(
+        label=_("Partnership name"), required=False, max_length=200, widget=forms.SearchInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = edge_registry.edge_kinds()  # type: ignore[attr-defined]
-
-    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
-        """Fill the path pickers with the organisations on the person's map."""
-        choices = [("", "—"), *organisations]
-        self.fields["path_from"].widget.choices = choices  # type: ignore[attr-defined]
-        self.fields["path_to"].widget.choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
