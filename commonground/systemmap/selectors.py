@@ -40,6 +40,7 @@ from .models import (
     SurveyInvitation,
     SurveyProgramme,
     SurveyResponse,
+    TieCount,
 )
 
 
@@ -100,23 +101,29 @@ def _scope_rows(partnership_ids: list[int], filters: NetworkFilters) -> tuple[st
         mem_w = f"CASE WHEN {' AND '.join(cond)} THEN 1 ELSE 0 END"
     # Only table names and placeholders are put into the SQL text; every value is a
     # parameter (here and in the queries built on it below).
+    if filters.start is None and filters.end is None:
+        # Without a period, the relationships are read from their counts per
+        # organisation and kind (TieCount): a few rows per organisation, however many
+        # relationships there are.
+        ties = TieCount._meta.db_table
+        tie_w = "0"
+        if rel_kinds:
+            tie_w = f"CASE WHEN r.kind IN ({_in(rel_kinds)}) THEN r.ties ELSE 0 END"
+        rel_sql = f"SELECT r.organisation_id AS org_id, {tie_w} AS w FROM {ties} r WHERE r.partnership_id IN ({pin})"  # noqa: S608
+        rel_all = [*rel_kinds, *partnership_ids]
+    else:
+        rel_sql = (
+            f"SELECT r.source_id AS org_id, {rel_w} AS w FROM {rel} r WHERE r.partnership_id IN ({pin})"  # noqa: S608
+            f" UNION ALL SELECT r.target_id, {rel_w} FROM {rel} r WHERE r.partnership_id IN ({pin})"
+        )
+        rel_all = [*rel_params, *partnership_ids, *rel_params, *partnership_ids]
     sql = (
-        f"SELECT r.source_id AS org_id, {rel_w} AS w FROM {rel} r WHERE r.partnership_id IN ({pin})"  # noqa: S608
-        f" UNION ALL SELECT r.target_id, {rel_w} FROM {rel} r WHERE r.partnership_id IN ({pin})"
-        f" UNION ALL SELECT m.organisation_id, {mem_w} FROM {mem} m"
+        f"{rel_sql} UNION ALL SELECT m.organisation_id, {mem_w} FROM {mem} m"  # noqa: S608
         f" WHERE m.partnership_id IN ({pin})"
         f" UNION ALL SELECT o.organisation_id, 0 FROM {role} o WHERE o.partnership_id IN ({pin})"
         " AND o.ended_on IS NULL AND o.organisation_id IS NOT NULL"
     )
-    params = [
-        *rel_params,
-        *partnership_ids,
-        *rel_params,
-        *partnership_ids,
-        *mem_params,
-        *partnership_ids,
-        *partnership_ids,
-    ]
+    params = [*rel_all, *mem_params, *partnership_ids, *partnership_ids]
     return sql, params
 
 
@@ -405,11 +412,13 @@ def partnerships_to_map(user: Any, name: str = "") -> tuple[list[Partnership], i
 
     from . import rules
 
-    qs = policy.partnerships_with(user, rules.VIEW)
+    qs = Partnership.objects.filter(pk__in=policy.partnerships_with(user, rules.VIEW).values("pk"))
     if name.strip():
         qs = qs.filter(name__icontains=name.strip())
     total = qs.count()
-    return list(qs.order_by("name", "id")[:PARTNERSHIP_LIMIT]), total
+    # Only what the map shows of them: sorting whole rows of every partnership costs more.
+    first = qs.only("pk", "name", "slug").order_by("name", "id")[:PARTNERSHIP_LIMIT]
+    return list(first), total
 
 
 def _path_steps(ids: list[str], edges: list[Edge], names: dict[str, str]) -> list[dict[str, Any]]:

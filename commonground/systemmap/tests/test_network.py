@@ -385,3 +385,71 @@ def test_the_map_across_partnerships_covers_a_capped_number_of_them(world, clien
     assert "Only In Another" not in page.content.decode()
     data = client.get("/api/systemmap/network").json()
     assert (data["partnerships_total"], data["partnerships"]) == (2, ["another"])
+
+
+def _stored_ties():
+    from collections import Counter
+
+    from commonground.systemmap.models import TieCount
+
+    return Counter(
+        {(t.partnership_id, t.organisation_id, t.kind): t.ties for t in TieCount.objects.all()}
+    )
+
+
+def test_tie_counts_follow_every_change_to_the_relationships(world):
+    from commonground.systemmap import ties
+
+    pids = [world.partnership.pk, world.other_partnership.pk]
+    a, b, c = (OrganisationFactory(name=n) for n in ("A", "B", "C"))
+    r1 = RelationshipFactory(partnership=world.partnership, source=a, target=b, kind="funds")
+    RelationshipFactory(partnership=world.partnership, source=a, target=b, kind="funds")
+    r3 = RelationshipFactory(partnership=world.partnership, source=b, target=c)
+    RelationshipFactory(partnership=world.other_partnership, source=a, target=c)
+    p = world.partnership.pk
+    assert _stored_ties()[(p, a.pk, "funds")] == 2
+    assert _stored_ties() == ties.counted(pids)
+    # A change of kind or of an end moves the counts.
+    moved = Relationship.objects.get(pk=r1.pk)
+    moved.kind = "refers"
+    moved.target_id = c.pk
+    moved.save()
+    assert _stored_ties()[(p, a.pk, "funds")] == 1
+    assert _stored_ties()[(p, c.pk, "refers")] == 1
+    assert _stored_ties() == ties.counted(pids)
+    # Deleting, directly and by cascade (an organisation, a partnership).
+    r3.delete()
+    assert (p, b.pk, "informal") not in _stored_ties()
+    c.delete()
+    assert _stored_ties() == ties.counted(pids)
+    assert not [k for k in _stored_ties() if k[1] == c.pk]
+    world.other_partnership.delete()
+    assert _stored_ties() == ties.counted([p])
+    # Rebuilding gives the same counts.
+    before = _stored_ties()
+    ties.recount([p])
+    assert _stored_ties() == before
+
+
+def test_the_ranking_counts_every_relationship_with_and_without_a_period(world):
+    import datetime
+
+    hub = _star(world, leaves=3)
+    old = OrganisationFactory(name="Old Friend")
+    for _ in range(5):
+        RelationshipFactory(
+            partnership=world.partnership,
+            source=old,
+            target=world.organisation,
+            started_on=datetime.date(2020, 1, 1),
+            ended_on=datetime.date(2020, 6, 1),
+        )
+    # Five old ties outrank the hub's three; in 2024 only the hub's count.
+    net = selectors.network(partnerships=[world.partnership], node_limit=1)
+    assert [n["name"] for n in net.nodes if n["is_org"]] == ["Harbour Repair Collective"]
+    recent = selectors.network(
+        partnerships=[world.partnership],
+        filters=selectors.NetworkFilters(start=datetime.date(2024, 1, 1)),
+        node_limit=1,
+    )
+    assert [n["pk"] for n in recent.nodes if n["is_org"]] == [hub.pk]
