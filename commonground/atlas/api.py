@@ -47,7 +47,7 @@ def activities_geojson(
     data = filters.dict()
     box = geo.parse_bbox(data.pop("bbox"))
     qs = selectors.apply_filters(selectors.map_activities([partnership]), data)
-    return selectors.feature_collection(selectors.in_bbox(qs, box).order_by("title", "id"))
+    return selectors.feature_collection(qs, box=box)
 
 
 @router.get("/{slug}/overlaps", response=list[OverlapOut], url_name="atlas_overlaps")

@@ -125,12 +125,10 @@ class Activity(TimeStampedModel):
         indexes = [
             models.Index(fields=["partnership", "status"]),
             # The map's box lookups (selectors.in_bbox): points by their position
-            # (with the partnership, so the test needs no other column), areas by
-            # their bounding box.
+            # (with the partnership, so finding the ids in a box reads only the
+            # index), areas by their bounding box.
             models.Index(
-                fields=["latitude", "longitude", "partnership"],
-                condition=models.Q(area__isnull=True),
-                name="atlas_activity_point_idx",
+                fields=["latitude", "longitude", "partnership"], name="atlas_activity_point_idx"
             ),
             models.Index(
                 fields=["min_lat", "max_lat", "min_lon", "max_lon"],

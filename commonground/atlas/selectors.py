@@ -101,11 +101,11 @@ def map_activities(partnerships: Any, *, many: bool = False) -> QuerySet[Activit
 
 
 def in_bbox(qs: QuerySet[Activity], box: geo.BBox | None) -> QuerySet[Activity]:
-    """Activities whose bounding box intersects ``box`` (filtered in SQL).
+    """Activities whose bounding box intersects ``box`` (filtered in SQL, as one
+    queryset; the map's GeoJSON looks points and areas up apart, see ``_ids_for_map``).
 
     A point is tested on its latitude and longitude, an area (with or without a
-    point) on its bounding box; each test has its own index (migration 0003), so the
-    database reads only what lies in or near the box."""
+    point) on its bounding box; each test has its own index (migration 0003)."""
     qs = qs.filter(min_lat__isnull=False)
     if box is None:
         return qs
@@ -127,18 +127,57 @@ def in_bbox(qs: QuerySet[Activity], box: geo.BBox | None) -> QuerySet[Activity]:
     return qs.filter(points | areas)
 
 
-def feature_collection(qs: QuerySet[Activity], *, cap: int = FEATURE_CAP) -> dict[str, Any]:
-    """GeoJSON for the map; at most ``cap`` features, with ``capped`` telling whether more exist.
+def _ids_for_map(qs: QuerySet[Activity], box: geo.BBox | None, limit: int) -> list[int]:
+    """The newest ``limit`` located activities of ``qs`` in ``box``, newest first.
 
-    One query of plain tuples (only the columns the map needs, the limit in SQL) and
-    two for the names of organisations and themes; no model instances."""
-    rows = list(
-        qs.select_related(None)
-        .prefetch_related(None)
+    Points and areas are looked up apart, each through its own index; for points the
+    index alone answers (position, partnership and id), so the cost is reading index
+    entries in the box, and only the ids of one capped list ever leave the database."""
+    if box is None:
+        return list(
+            qs.filter(min_lat__isnull=False).order_by("-id").values_list("pk", flat=True)[:limit]
+        )
+    south, west, north, east = box
+    points = qs.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    )
+    areas = qs.filter(
+        area__isnull=False,
+        min_lat__lte=north,
+        max_lat__gte=south,
+        min_lon__lte=east,
+        max_lon__gte=west,
+    )
+    # Newest first by "id + 0": ordered by the bare id, SQLite would rather walk the
+    # whole table backwards than use the box's index and sort what it finds.
+    newest = ExpressionWrapper(F("id") + Value(0), output_field=IntegerField()).desc()
+    found: set[int] = set()
+    for part in (points, areas):
+        found.update(part.order_by(newest).values_list("pk", flat=True)[:limit])
+    return sorted(found, reverse=True)[:limit]
+
+
+def feature_collection(
+    qs: QuerySet[Activity], *, box: geo.BBox | None = None, cap: int | None = None
+) -> dict[str, Any]:
+    """GeoJSON for the map: the newest activities of ``qs`` in ``box`` (at most ``cap``,
+    FEATURE_CAP by default), with ``capped`` telling whether more exist.
+
+    The ids in SQL (with the limit), then one query of plain tuples for those rows (only
+    the columns the map needs) and two for the names of organisations and themes; no
+    model instances."""
+    cap = cap or FEATURE_CAP
+    ids = _ids_for_map(qs, box, cap + 1)
+    capped = len(ids) > cap
+    ids = ids[:cap]
+    by_id = {
+        r[0]: r
+        for r in Activity.objects.filter(pk__in=ids)
         .annotate(
             lat=Cast("latitude", FloatField()),
             lon=Cast("longitude", FloatField()),
         )
+        .order_by()
         .values_list(
             "pk",
             "title",
@@ -150,10 +189,9 @@ def feature_collection(qs: QuerySet[Activity], *, cap: int = FEATURE_CAP) -> dic
             "lat",
             "lon",
             "area",
-        )[: cap + 1]
-    )
-    capped = len(rows) > cap
-    rows = rows[:cap]
+        )
+    }
+    rows = [by_id[pk] for pk in ids if pk in by_id]
     ids = [r[0] for r in rows]
     orgs: dict[int, list[str]] = {}
     themes: dict[int, list[str]] = {}

@@ -40,8 +40,8 @@ def _geojson(request: HttpRequest, partnerships: Any, *, many: bool = False) -> 
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=400)
     qs = selectors.map_activities(partnerships, many=many and box is not None)
-    qs = selectors.in_bbox(selectors.apply_filters(qs, form.filters()), box)
-    return JsonResponse(selectors.feature_collection(qs.order_by("title", "id")))
+    qs = selectors.apply_filters(qs, form.filters())
+    return JsonResponse(selectors.feature_collection(qs, box=box))
 
 
 @partnership_view(rules.VIEW)

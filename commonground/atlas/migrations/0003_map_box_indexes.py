@@ -20,7 +20,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='activity',
-            index=models.Index(condition=models.Q(('area__isnull', True)), fields=['latitude', 'longitude', 'partnership'], name='atlas_activity_point_idx'),
+            index=models.Index(fields=['latitude', 'longitude', 'partnership'], name='atlas_activity_point_idx'),
         ),
         migrations.AddIndex(
             model_name='activity',

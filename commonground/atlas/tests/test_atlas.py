@@ -181,8 +181,6 @@ def test_geojson_endpoint_caps_and_flags(world, client_for, monkeypatch):
     for i in range(5):
         make_activity(p, [world.organisation], title=f"A{i}", lat=f"59.9{i}", lon="10.75")
     monkeypatch.setattr(selectors, "FEATURE_CAP", 3)
-    monkeypatch.setattr(selectors.feature_collection, "__defaults__", None)
-    monkeypatch.setattr(selectors.feature_collection, "__kwdefaults__", {"cap": 3})
     url = reverse("atlas:geojson", kwargs={"slug": p.slug})
     data = client_for("observer").get(url).json()
     assert data["type"] == "FeatureCollection"
@@ -232,13 +230,14 @@ def test_alliance_geojson_in_a_box_keeps_to_the_partnerships_and_the_box(world, 
     assert point["properties"]["organisations"] == [world.organisation.name]
     assert point["properties"]["url"].startswith(f"/p/{other.slug}/atlas/activities/")
     # The same query for a member of both partnerships, with the cap in SQL.
-    assert selectors.feature_collection(
-        selectors.in_bbox(
-            selectors.map_activities([world.partnership, other], many=True),
-            geo.parse_bbox("59.9,10.7,59.92,10.8"),
-        ).order_by("title", "id"),
-        cap=1,
-    )["capped"]
+    both = selectors.map_activities([world.partnership, other], many=True)
+    box = geo.parse_bbox("59.9,10.7,59.92,10.8")
+    one = selectors.feature_collection(both, box=box, cap=1)
+    assert one["capped"] and one["count"] == 1
+    # The newest first: "Not theirs" was recorded last.
+    assert [f["properties"]["title"] for f in one["features"]] == ["Not theirs"]
+    every = selectors.feature_collection(both, box=box)
+    assert not every["capped"] and every["count"] == 3
 
 
 # --- pages ----------------------------------------------------------------------------------
