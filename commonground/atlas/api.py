@@ -46,8 +46,8 @@ def activities_geojson(
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     data = filters.dict()
     box = geo.parse_bbox(data.pop("bbox"))
-    qs = selectors.apply_filters(selectors.activities_base([partnership]), data)
-    return selectors.feature_collection(selectors.in_bbox(qs, box))
+    qs = selectors.apply_filters(selectors.map_activities([partnership]), data)
+    return selectors.feature_collection(qs, box=box)
 
 
 @router.get("/{slug}/overlaps", response=list[OverlapOut], url_name="atlas_overlaps")

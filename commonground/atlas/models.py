@@ -124,7 +124,17 @@ class Activity(TimeStampedModel):
         ordering = ["title", "id"]
         indexes = [
             models.Index(fields=["partnership", "status"]),
-            models.Index(fields=["min_lat", "max_lat", "min_lon", "max_lon"]),
+            # The map's box lookups (selectors.in_bbox): points by their position
+            # (with the partnership, so finding the ids in a box reads only the
+            # index), areas by their bounding box.
+            models.Index(
+                fields=["latitude", "longitude", "partnership"], name="atlas_activity_point_idx"
+            ),
+            models.Index(
+                fields=["min_lat", "max_lat", "min_lon", "max_lon"],
+                condition=models.Q(area__isnull=False),
+                name="atlas_activity_area_idx",
+            ),
         ]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")

@@ -33,16 +33,15 @@ def _map_context(request: HttpRequest, partnerships: Any, geojson_url: str) -> d
     }
 
 
-def _geojson(request: HttpRequest, partnerships: Any) -> JsonResponse:
+def _geojson(request: HttpRequest, partnerships: Any, *, many: bool = False) -> JsonResponse:
     form = ActivityFilterForm(request.GET or None, partnerships=partnerships)
     try:
         box = geo.parse_bbox(request.GET.get("bbox"))
     except ValidationError as exc:
         return JsonResponse({"detail": exc.messages[0]}, status=400)
-    qs = selectors.in_bbox(
-        selectors.apply_filters(selectors.activities_base(partnerships), form.filters()), box
-    )
-    return JsonResponse(selectors.feature_collection(qs))
+    qs = selectors.map_activities(partnerships, many=many and box is not None)
+    qs = selectors.apply_filters(qs, form.filters())
+    return JsonResponse(selectors.feature_collection(qs, box=box))
 
 
 @partnership_view(rules.VIEW)
@@ -223,4 +222,4 @@ def alliance(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def alliance_geojson(request: HttpRequest) -> HttpResponse:
-    return _geojson(request, selectors.alliance_partnerships(request.user))
+    return _geojson(request, selectors.alliance_partnerships(request.user), many=True)

@@ -15,21 +15,19 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Avg,
-    Case,
     Count,
-    F,
     FloatField,
-    IntegerField,
     Max,
     Min,
     Q,
     QuerySet,
     Value,
-    When,
 )
 from django.db.models.functions import Cast
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
@@ -145,10 +143,49 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
         k = math.cos(math.radians(q.lat))
         dlat = Cast("latitude", FloatField()) - Value(q.lat)
         dlon = (Cast("longitude", FloatField()) - Value(q.lon)) * Value(k)
-        qs = qs.annotate(approx=dlat * dlat + dlon * dlon).order_by("approx", "name", "id")
+        # Nearest first, then by id: both the box and the order come from the
+        # (latitude, longitude) index alone, so a page of ids reads no rows.
+        qs = qs.annotate(approx=dlat * dlat + dlon * dlon).order_by("approx", "id")
     else:
         qs = qs.order_by("name", "id")
     return qs.select_related(None)
+
+
+# The directory counts its matches only up to this many: past it, the page says "more
+# than 1,000" and the search has to be narrowed to page further.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """A paginator whose count stops at ``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM
+    (... LIMIT 1001)``), so counting a broad search reads at most that many rows."""
+
+    @cached_property
+    def _counted(self) -> int:
+        # Unordered: which rows make up the first 1,001 does not matter for counting.
+        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
+        return rows.order_by()[: COUNT_CAP + 1].count()
+
+    @cached_property
+    def count(self) -> int:
+        return min(self._counted, COUNT_CAP)
+
+    @cached_property
+    def capped(self) -> bool:
+        return self._counted > COUNT_CAP
+
+
+def directory_page(
+    q: DirectoryQuery, number: Any, per_page: int
+) -> tuple[Page, list[Organisation]]:
+    """One page of the directory: ids first (from the indexes where they suffice), then
+    only that page's organisations with their offers and needs (in page order)."""
+    page = CappedPaginator(directory_search(q).values_list("pk", flat=True), per_page).get_page(
+        number
+    )
+    ids = list(page.object_list)
+    by_id = Organisation.objects.filter(pk__in=ids).prefetch_related("offers", "needs").in_bulk()
+    return page, [by_id[pk] for pk in ids if pk in by_id]
 
 
 def with_distances(orgs: list[Organisation], q: DirectoryQuery) -> tuple[list[Organisation], int]:
@@ -440,7 +477,11 @@ def gap_analysis(partnership: Partnership, *, with_pipeline: bool = True) -> Gap
 
 # --- recommendations ----------------------------------------------------------------
 
-CANDIDATE_CAP = 200
+# Candidates are drawn from four pools of at most POOL_SIZE organisations each: those
+# offering an uncovered need from a missing sector, any offering an uncovered need, and
+# the same two for thin needs. Each pool is a LIMIT in SQL over the offer links of the
+# needed categories, so the work does not grow with the directory.
+POOL_SIZE = 50
 UNCOVERED_POINTS = 10
 THIN_POINTS = 4
 SECTOR_POINTS = 5
@@ -482,16 +523,41 @@ def partnership_centre(partnership: Partnership) -> tuple[float, float] | None:
     return float(median(p[0] for p in points)), float(median(p[1] for p in points))
 
 
+def _candidate_pools(
+    partnership: Partnership, uncovered: list[str], thin: list[str], missing: list[str]
+) -> Q:
+    """Organisations not yet known to the partnership, from the four pools (as one
+    condition of subqueries, so loading the candidates is a single query)."""
+    # Anyone with a membership record (active, invited, left) is already known to us.
+    members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
+    in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
+    condition = Q()
+    for categories in (uncovered, thin):
+        if not categories:
+            continue
+        offering = (
+            OfferLink.objects.filter(tag_id__in=_tags_in(categories))
+            .exclude(organisation_id__in=members)
+            .exclude(organisation_id__in=in_pipeline)
+            .order_by()
+        )
+        if missing:
+            in_sector = offering.filter(organisation__sector__in=missing)
+            condition |= Q(pk__in=in_sector.values("organisation_id")[:POOL_SIZE])
+        condition |= Q(pk__in=offering.values("organisation_id")[:POOL_SIZE])
+    return condition
+
+
 def recommendations(
     partnership: Partnership, gaps: GapAnalysis | None = None
 ) -> list[Recommendation]:
     """Directory organisations that would fill uncovered or thin needs, best first.
 
-    Candidates are pre-ranked in SQL by the needs they fill and the sector they
-    add (capped at CANDIDATE_CAP); then each gets a deterministic score:
-    10 points per uncovered need category it offers, 4 per thin one, 5 if its
-    sector is missing from the partnership, and up to 3 for being near the
-    members' centre. Ties go to the nearer, then alphabetical.
+    Candidates come from the four pools of ``_candidate_pools`` (at most
+    4 × POOL_SIZE organisations); then each gets a deterministic score from all
+    it offers: 10 points per uncovered need category it offers, 4 per thin one,
+    5 if its sector is missing from the partnership, and up to 3 for being near
+    the members' centre. Ties go to the nearer, then alphabetical.
     """
     gaps = gaps or gap_analysis(partnership)
     uncovered = gaps.categories(Coverage.UNCOVERED)
@@ -502,48 +568,16 @@ def recommendations(
     sector_labels = dict(Sector.choices)
     category_labels = dict(ResourceCategory.choices)
     centre = partnership_centre(partnership)
-
-    # Anyone with a membership record (active, invited, left) is already known to us.
-    members = Organisation.objects.filter(memberships__partnership=partnership).values("pk")
-    in_pipeline = Prospect.objects.filter(partnership=partnership).values("organisation_id")
-    # Pre-rank on the offer links alone (grouped by organisation id, name and sector, not
-    # by every column of the organisation), then load only the capped candidates.
-    ranked = list(
-        OfferLink.objects.filter(tag_id__in=_tags_in(uncovered + thin))
-        .exclude(organisation_id__in=members)
-        .exclude(organisation_id__in=in_pipeline)
-        .values("organisation_id", "organisation__name")
-        .annotate(
-            # An empty category list would make the whole query empty: count nothing instead.
-            n_uncovered=Count("tag__category", filter=Q(tag__category__in=uncovered), distinct=True)
-            if uncovered
-            else Value(0, output_field=IntegerField()),
-            n_thin=Count("tag__category", filter=Q(tag__category__in=thin), distinct=True)
-            if thin
-            else Value(0, output_field=IntegerField()),
-            adds_sector=Max(
-                Case(
-                    When(organisation__sector__in=missing, then=Value(1)),
-                    default=Value(0),
-                    output_field=IntegerField(),
-                )
-            ),
-        )
-        .annotate(
-            prerank=F("n_uncovered") * UNCOVERED_POINTS
-            + F("n_thin") * THIN_POINTS
-            + F("adds_sector") * SECTOR_POINTS
-        )
-        .order_by("-prerank", "organisation__name", "organisation_id")
-        .values_list("organisation_id", flat=True)[:CANDIDATE_CAP]
-    )
-    loaded = (
-        Organisation.objects.filter(pk__in=ranked)
+    candidates = (
+        Organisation.objects.filter(_candidate_pools(partnership, uncovered, thin, missing))
         .only("id", "name", "slug", "sector", "place_name", "latitude", "longitude")
         .prefetch_related("offers")
     )
-    by_id = {o.pk: o for o in loaded}
-    candidates = [by_id[pk] for pk in ranked if pk in by_id]
+    # The sentences, translated once rather than once per candidate.
+    fills_uncovered = _("offers %(what)s (%(category)s: no partner has it yet)")
+    fills_thin = _("offers %(what)s (%(category)s: only one partner has it)")
+    sector_missing = _("%(sector)s sector missing")
+    km_away = _("%(km)s km away")
     results = []
     for org in candidates:
         reasons: list[str] = []
@@ -557,7 +591,7 @@ def recommendations(
                 score += UNCOVERED_POINTS
                 fills.append(cat)
                 reasons.append(
-                    _("offers %(what)s (%(category)s: no partner has it yet)")
+                    fills_uncovered
                     % {"what": ", ".join(sorted(offered[cat])), "category": category_labels[cat]}
                 )
         for cat in thin:
@@ -565,18 +599,18 @@ def recommendations(
                 score += THIN_POINTS
                 fills.append(cat)
                 reasons.append(
-                    _("offers %(what)s (%(category)s: only one partner has it)")
+                    fills_thin
                     % {"what": ", ".join(sorted(offered[cat])), "category": category_labels[cat]}
                 )
         if org.sector in missing:
             score += SECTOR_POINTS
-            reasons.append(_("%(sector)s sector missing") % {"sector": sector_labels[org.sector]})
+            reasons.append(sector_missing % {"sector": sector_labels[org.sector]})
         distance = None
         if centre is not None and org.latitude is not None and org.longitude is not None:
             distance = round(haversine_km(centre[0], centre[1], org.latitude, org.longitude), 1)
             points = distance_points(distance)
             score += points
-            reasons.append(_("%(km)s km away") % {"km": f"{distance:.0f}"})
+            reasons.append(km_away % {"km": f"{distance:.0f}"})
         results.append(Recommendation(org, score, reasons, distance, fills))
     results.sort(
         key=lambda r: (

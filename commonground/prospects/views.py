@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -46,8 +47,10 @@ def _can(request: HttpRequest, partnership: Partnership, code: str) -> bool:
 def directory(request: HttpRequest) -> HttpResponse:
     form = DirectorySearchForm(request.GET or None)
     q = form.query()
-    page = paginate(request, selectors.directory_search(q).prefetch_related("offers", "needs"))
-    orgs, dropped = selectors.with_distances(list(page.object_list), q)
+    page, found = selectors.directory_page(
+        q, request.GET.get("page"), settings.COMMONGROUND_PAGE_SIZE
+    )
+    orgs, dropped = selectors.with_distances(found, q)
     # Partnerships whose pipeline this person may add to (a few, for the row links).
     pipelines = list(policy.partnerships_with(request.user, rules.MANAGE).order_by("name")[:3])
     return render_page(
@@ -60,6 +63,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "dropped": dropped,
             "pipelines": pipelines,
             "query": q,
+            "count_cap": selectors.COUNT_CAP,
             "qs": querystring_without_page(request),
         },
         partial="results",
@@ -417,7 +421,7 @@ def recommendations(request: HttpRequest, partnership: Partnership) -> HttpRespo
             "page": page,
             "analysis": analysis,
             "can_manage": _can(request, partnership, rules.MANAGE),
-            "cap": selectors.CANDIDATE_CAP,
+            "pool": selectors.POOL_SIZE,
         },
     )
 

@@ -50,8 +50,21 @@ class NetworkOut(Schema):
     nodes: list[NodeOut]
     edges: list[EdgeOut]
     central: list[str]
-    isolated: list[str]
+    # None when the map is capped (see organisations_total).
+    isolated: list[str] | None
     missing_sectors: list[str]
+    # Visible organisations (of the chosen sectors); the map draws at most node_limit of
+    # them, the most connected, and at most edge_limit edges of each source.
+    organisations_total: int
+    organisations_shown: int
+    node_limit: int
+    capped: bool
+    edges_capped: bool
+    edge_limit: int
+    # Across partnerships: how many partnerships the caller may see (matching
+    # ``partnership``); the map covers the first PARTNERSHIP_LIMIT of them by name.
+    partnerships_total: int | None = None
+    partnerships: list[str] | None = None
     path: list[PathStepOut] | None
 
 
@@ -62,6 +75,7 @@ class NetworkQuery(Schema):
     end: datetime.date | None = None
     path_from: int | None = None
     path_to: int | None = None
+    partnership: str = ""
 
 
 def _network(partnerships: list[Any], q: NetworkQuery) -> dict[str, Any]:
@@ -80,17 +94,28 @@ def _network(partnerships: list[Any], q: NetworkQuery) -> dict[str, Any]:
         ],
         "edges": net.edges,
         "central": [n["id"] for n in net.central],
-        "isolated": [n["id"] for n in net.isolated],
+        "isolated": None if net.isolated is None else [n["id"] for n in net.isolated],
         "missing_sectors": net.missing_sectors,
+        "organisations_total": net.organisation_total,
+        "organisations_shown": net.organisation_shown,
+        "node_limit": net.node_limit,
+        "capped": net.capped,
+        "edges_capped": net.edges_capped,
+        "edge_limit": net.edge_limit,
         "path": net.path,
     }
 
 
 @router.get("/network", response=NetworkOut, url_name="systemmap_network_all")
 def network_all(request: HttpRequest, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
-    """The map across every partnership the caller may see."""
-    partnerships = list(policy.partnerships_with(request.user, rules.VIEW).order_by("name", "id"))
-    return _network(partnerships, q)
+    """The map across the partnerships the caller may see: the first PARTNERSHIP_LIMIT by
+    name (of those whose name contains ``partnership``, if given)."""
+    partnerships, total = selectors.partnerships_to_map(request.user, q.partnership[:200])
+    return {
+        **_network(partnerships, q),
+        "partnerships_total": total,
+        "partnerships": [p.slug for p in partnerships],
+    }
 
 
 @router.get("/{slug}/network", response=NetworkOut, url_name="systemmap_network")

@@ -10,9 +10,10 @@ class SystemmapConfig(AppConfig):
     def ready(self) -> None:
         from commonground.core.nav import register_nav, register_panel
 
-        from . import edges, panels, rules
+        from . import edges, panels, rules, ties
 
         edges.register_builtin_providers()
+        ties.connect()
         register_nav(
             order=35, label=_("System map"), url_name="systemmap:network", capability=rules.VIEW
         )

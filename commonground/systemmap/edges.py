@@ -5,6 +5,9 @@ returns :class:`Edge` records for the given partnerships, touching only the
 given organisations. Apps register providers with :func:`register_edge_provider`
 (from their ``AppConfig.ready``); the map asks every provider once per page,
 so a provider must run a fixed number of queries, whatever the number of edges.
+The map stops reading a provider's edges after a fixed number (``limit`` in
+:func:`collect`), so a provider that yields lazily (a generator) does no more
+work than the map needs.
 
 Node ids are strings: ``"o:<pk>"`` for an organisation, ``"p:<pk>"`` for a
 partnership (shown as a hub that its members link to).
@@ -13,9 +16,9 @@ partnership (shown as a hub that its members link to).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
+from typing import NamedTuple
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -23,8 +26,10 @@ from django.utils.translation import gettext_lazy as _
 from .models import RelationshipKind
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(NamedTuple):
+    """One tie on the map (a named tuple: the map builds hundreds per page, and a
+    frozen dataclass costs several times more to create)."""
+
     source: str
     target: str
     kind: str
@@ -92,46 +97,97 @@ def providers() -> list[Provider]:
 # Providers that only ever give one kind of edge, so they can be skipped when the
 # caller does not want that kind (co-membership is quadratic in partnership size).
 _ONLY_KIND: dict[Provider, str] = {}
+# Built-in providers that take the filters (kinds, period) and a row limit as keyword
+# arguments and apply them in SQL.
+_FILTERS_IN_SQL: set[Provider] = set()
 
 
 def collect(
-    partnership_ids: list[int], visible_org_ids: set[int], kinds: set[str] | None = None
-) -> list[Edge]:
-    """Every provider's edges, keeping only those whose ends the caller may see.
+    partnership_ids: list[int],
+    visible_org_ids: set[int],
+    kinds: set[str] | None = None,
+    *,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    limit: int | None = None,
+) -> tuple[list[Edge], bool]:
+    """Every provider's edges of the wanted kinds and period, keeping only those whose
+    ends the caller may see; at most ``limit`` edges from each provider.
 
-    With ``kinds``, providers known to give only other kinds are not run."""
+    Returns the edges and whether some provider had more than ``limit``. With
+    ``kinds``, providers known to give only other kinds are not run."""
     allowed_partnerships = set(partnership_ids)
     visible_nodes = {org_node(pk) for pk in visible_org_ids} | {
         partnership_node(pk) for pk in allowed_partnerships
     }
     result: list[Edge] = []
+    truncated = False
     for provider in _PROVIDERS:
         if kinds is not None and provider in _ONLY_KIND and _ONLY_KIND[provider] not in kinds:
             continue
-        for edge in provider(partnership_ids, visible_org_ids):
+        if provider in _FILTERS_IN_SQL:
+            found: Iterable[Edge] = provider(
+                partnership_ids,
+                visible_org_ids,
+                kinds=kinds,
+                start=start,
+                end=end,
+                limit=None if limit is None else limit + 1,
+            )  # type: ignore[call-arg]
+        else:
+            found = provider(partnership_ids, visible_org_ids)
+        taken = 0
+        for edge in found:
             # Belt and braces: a provider that returns too much is trimmed here.
             if (
                 edge.partnership_id in allowed_partnerships
                 and edge.source in visible_nodes
                 and edge.target in visible_nodes
                 and edge.source != edge.target
+                and (kinds is None or edge.kind in kinds)
+                and edge.in_period(start, end)
             ):
+                if limit is not None and taken == limit:
+                    truncated = True
+                    break
                 result.append(edge)
-    return result
+                taken += 1
+    return result, truncated
 
 
 # --- built-in providers ----------------------------------------------------------
 
 
-def relationships_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
-    """Relationships entered by hand or derived from the survey (one query)."""
+def relationships_provider(
+    partnership_ids: list[int],
+    visible_org_ids: set[int],
+    *,
+    kinds: set[str] | None = None,
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    limit: int | None = None,
+) -> list[Edge]:
+    """Relationships entered by hand or derived from the survey (one query); with a
+    limit, the most recently recorded first."""
+    from django.db.models import Q
+
     from .models import Relationship
 
-    rows = Relationship.objects.filter(
+    qs = Relationship.objects.filter(
         partnership_id__in=partnership_ids,
         source_id__in=visible_org_ids,
         target_id__in=visible_org_ids,
-    ).values_list(
+    )
+    if kinds is not None:
+        qs = qs.filter(kind__in=kinds)
+    if start is not None:
+        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    if end is not None:
+        qs = qs.filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
+    qs = qs.order_by("-id")
+    if limit is not None:
+        qs = qs[:limit]
+    rows = qs.values_list(
         "pk",
         "source_id",
         "target_id",
@@ -182,7 +238,7 @@ def membership_provider(partnership_ids: list[int], visible_org_ids: set[int]) -
     ]
 
 
-def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
+def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterator[Edge]:
     """Co-members: organisations active in the same partnership (hidden by default)."""
     from commonground.partnerships.models import Membership, MembershipStatus
 
@@ -193,14 +249,15 @@ def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) ->
         status=MembershipStatus.ACTIVE,
     ).values_list("organisation_id", "partnership_id"):
         by_partnership.setdefault(p, []).append(org)
-    return [
+    # Lazily: the pairs grow with the square of the members, and the map reads only a few.
+    return (
         Edge(source=org_node(a), target=org_node(b), kind="co_member", partnership_id=p)
         for p, orgs in by_partnership.items()
         for a, b in combinations(sorted(set(orgs)), 2)
-    ]
+    )
 
 
-def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
+def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterator[Edge]:
     """Organisations whose people sit together in an active working group."""
     from commonground.partnerships.models import WorkingGroup
 
@@ -217,7 +274,7 @@ def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]
         "user__organisation_id",
     ):
         groups.setdefault(wg, (name, p, set()))[2].add(org)
-    return [
+    return (
         Edge(
             source=org_node(a),
             target=org_node(b),
@@ -227,14 +284,17 @@ def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]
         )
         for name, p, orgs in groups.values()
         for a, b in combinations(sorted(orgs), 2)
-    ]
+    )
 
 
 def register_builtin_providers() -> None:
     register_edge_kind("working_group", _("together in a working group"))
     register_edge_kind("co_member", _("co-member of a partnership"), shown_by_default=False)
     register_edge_provider(relationships_provider)
+    _FILTERS_IN_SQL.add(relationships_provider)
     register_edge_provider(membership_provider)
+    _ONLY_KIND[membership_provider] = RelationshipKind.MEMBER_OF
     register_edge_provider(co_member_provider)
     _ONLY_KIND[co_member_provider] = "co_member"
     register_edge_provider(working_group_provider)
+    _ONLY_KIND[working_group_provider] = "working_group"

@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation, OrgType, Sector
@@ -11,19 +12,82 @@ from . import edges as edge_registry
 from .models import Coordination, Relationship, ServiceType, Survey, SurveyInvitation
 
 DATE = forms.DateInput(attrs={"type": "date"})
+ORG_NAME = {"placeholder": _("Organisation name"), "autocomplete": "off"}
+
+
+SUGGESTIONS = 10
+
+
+class OrganisationByName(forms.CharField):
+    """An organisation of the directory, typed by name (a text box, not a list of every
+    organisation): an exact name, a single partial match or the organisation's number
+    settles it; otherwise the error lists up to ten that match. Cleans to an
+    ``Organisation`` (or None when left empty)."""
+
+    widget = forms.SearchInput(attrs=ORG_NAME)
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("max_length", 200)
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value: Any) -> Any:
+        if isinstance(value, Organisation):
+            return value.name
+        if isinstance(value, int):  # a model form's initial: the organisation's id
+            org = Organisation.objects.filter(pk=value).only("name").first()
+            return org.name if org else value
+        return value
+
+    def clean(self, value: Any) -> Organisation | None:  # type: ignore[override]
+        text = super().clean(value)
+        if not text:
+            return None
+        exact = list(Organisation.objects.filter(name__iexact=text).order_by("pk")[:SUGGESTIONS])
+        if len(exact) == 1:
+            return exact[0]
+        if text.isdigit():
+            by_number = Organisation.objects.filter(pk=int(text)).first()
+            if by_number is not None:
+                return by_number
+        if exact:
+            raise forms.ValidationError(
+                _(
+                    "Several organisations are called “%(name)s”; type the number of the one you mean: %(choices)s."
+                ),
+                params={
+                    "name": text,
+                    "choices": ", ".join(f"{o.name} ({o.pk})" for o in exact),
+                },
+            )
+        found = list(
+            Organisation.objects.filter(name__icontains=text).order_by("name", "pk")[
+                : SUGGESTIONS + 1
+            ]
+        )
+        if len(found) == 1:
+            return found[0]
+        if not found:
+            raise forms.ValidationError(
+                _("No organisation in the directory matches “%(name)s”."), params={"name": text}
+            )
+        raise forms.ValidationError(
+            _("Several organisations match “%(name)s”; type the full name: %(choices)s%(more)s."),
+            params={
+                "name": text,
+                "choices": "; ".join(o.name for o in found[:SUGGESTIONS]),
+                "more": " …" if len(found) > SUGGESTIONS else "",
+            },
+        )
 
 
 class RelationshipForm(forms.ModelForm):
+    source = OrganisationByName(label=capfirst(Relationship._meta.get_field("source").verbose_name))
+    target = OrganisationByName(label=capfirst(Relationship._meta.get_field("target").verbose_name))
+
     class Meta:
         model = Relationship
         fields = ["source", "kind", "target", "started_on", "ended_on", "confidence", "evidence"]
         widgets = {"started_on": DATE, "ended_on": DATE}
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        orgs = Organisation.objects.order_by("name", "pk")
-        self.fields["source"].queryset = orgs  # type: ignore[attr-defined]
-        self.fields["target"].queryset = orgs  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -56,19 +120,26 @@ class NetworkFilterForm(forms.Form):
     )
     start = forms.DateField(label=_("Period from"), required=False, widget=DATE)
     end = forms.DateField(label=_("Period until"), required=False, widget=DATE)
-    # Plain numbers: an organisation the person cannot see is simply "not on the map".
-    path_from = forms.IntegerField(label=_("From"), required=False, widget=forms.Select)
-    path_to = forms.IntegerField(label=_("To"), required=False, widget=forms.Select)
+    # "Who knows whom": a name to search for among the organisations on the map (no
+    # list of every organisation in the page). Once found, the organisation's number
+    # travels in a hidden field; an organisation the person cannot see is simply "not
+    # on the map".
+    from_name = forms.CharField(
+        label=_("From"), required=False, max_length=200, widget=forms.SearchInput(attrs=ORG_NAME)
+    )
+    to_name = forms.CharField(
+        label=_("To"), required=False, max_length=200, widget=forms.SearchInput(attrs=ORG_NAME)
+    )
+    path_from = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    path_to = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    # Across partnerships only: which of the person's partnerships to map, by name.
+    partnership = forms.CharField(
+        label=_("Partnership name"), required=False, max_length=200, widget=forms.SearchInput
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = edge_registry.edge_kinds()  # type: ignore[attr-defined]
-
-    def set_organisations(self, organisations: list[tuple[int, str]]) -> None:
-        """Fill the path pickers with the organisations on the person's map."""
-        choices = [("", "—"), *organisations]
-        self.fields["path_from"].widget.choices = choices  # type: ignore[attr-defined]
-        self.fields["path_to"].widget.choices = choices  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -86,13 +157,15 @@ class SurveyForm(forms.ModelForm):
 
 
 class SurveyInvitationForm(forms.ModelForm):
+    organisation = OrganisationByName(
+        label=capfirst(SurveyInvitation._meta.get_field("organisation").verbose_name),
+        required=False,
+        help_text=SurveyInvitation._meta.get_field("organisation").help_text,
+    )
+
     class Meta:
         model = SurveyInvitation
         fields = ["organisation", "organisation_name", "contact_name", "contact_email"]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.order_by("name", "pk")  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

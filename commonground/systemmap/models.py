@@ -3,6 +3,7 @@
 * ``Relationship``: a typed, dated link between two organisations, entered by
   the partnership's members (or derived from a system-mapping survey). It
   belongs to one partnership and is seen only by people who may see it.
+  ``TieCount`` keeps how many each organisation has, by partnership and kind.
 * ``Survey`` / ``SurveyInvitation`` / ``SurveyResponse`` (+ programmes and
   funders): the system-mapping questionnaire sent to organisations in the area.
 * ``PrepToolVersion``: the preparation tools (self-rating, stop/start/continue,
@@ -107,6 +108,31 @@ class Relationship(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.source} {self.get_kind_display()} {self.target}"
+
+
+class TieCount(models.Model):
+    """How many relationships of one kind an organisation has in a partnership (as
+    either end): the system map ranks organisations by these without reading every
+    relationship. Kept by the signal handlers in ``ties.py``; never edited by hand."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    organisation = models.ForeignKey(
+        "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=RelationshipKind.choices)
+    ties = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "organisation", "kind"], name="tie_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation_id} {self.kind} ×{self.ties} in {self.partnership_id}"
 
 
 class ServiceType(models.TextChoices):

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from commonground.core.scale import ScaleContext
 
+from . import ties
 from .models import Confidence, Relationship, RelationshipKind
 
 BATCH = 2000
@@ -42,6 +43,8 @@ def seed(ctx: ScaleContext) -> None:
             )
         )
     Relationship.objects.bulk_create(rows, batch_size=BATCH)
+    # bulk_create sends no signals: count the ties of the seeded partnerships afresh.
+    ties.recount(ctx.partnership_ids)
 
 
 def bench_pages(ctx: ScaleContext) -> list[tuple[str, str]]:

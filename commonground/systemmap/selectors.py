@@ -18,7 +18,9 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db import connection
+from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
+from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
 from commonground.organisations.models import Organisation, Sector
@@ -31,37 +33,15 @@ from .models import (
     PrepTool,
     PrepToolVersion,
     Relationship,
+    RelationshipKind,
     ServiceType,
     Survey,
     SurveyFunder,
     SurveyInvitation,
     SurveyProgramme,
     SurveyResponse,
+    TieCount,
 )
-
-
-def visible_org_ids(partnership_ids: list[int]) -> set[int]:
-    """Organisations that may appear on a map of these partnerships (three queries)."""
-    if not partnership_ids:
-        return set()
-    ids = set(
-        Membership.objects.filter(partnership_id__in=partnership_ids).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    ids |= set(
-        Role.objects.filter(
-            partnership_id__in=partnership_ids,
-            ended_on__isnull=True,
-            organisation_id__isnull=False,
-        ).values_list("organisation_id", flat=True)
-    )
-    for source, target in Relationship.objects.filter(
-        partnership_id__in=partnership_ids
-    ).values_list("source_id", "target_id"):
-        ids.add(source)
-        ids.add(target)
-    return ids
 
 
 @dataclass
@@ -74,16 +54,168 @@ class NetworkFilters:
     path_to: int | None = None
 
 
+def _in(values: list[Any]) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _scope_rows(partnership_ids: list[int], filters: NetworkFilters) -> tuple[str, list[Any]]:
+    """SQL for one row ``(org_id, w)`` per tie that makes an organisation visible.
+
+    Visible: a membership (any status), an active role, or an end of a relationship
+    recorded in these partnerships. ``w`` is 1 for a tie the map would draw with
+    these filters (a relationship of a chosen kind, or a membership as "member of",
+    in the period) and 0 otherwise, so ``SUM(w)`` ranks organisations by how
+    connected they are, in SQL.
+    """
+    from commonground.partnerships.models import MembershipStatus
+
+    rel = Relationship._meta.db_table
+    mem = Membership._meta.db_table
+    role = Role._meta.db_table
+    ops = connection.ops
+    pin = _in(partnership_ids)
+    rel_kinds = [k for k in filters.kinds if k in RelationshipKind.values]
+    rel_w = "0"
+    rel_params: list[Any] = []
+    if rel_kinds:
+        cond = [f"r.kind IN ({_in(rel_kinds)})"]
+        rel_params = list(rel_kinds)
+        if filters.start is not None:
+            cond.append("(r.ended_on IS NULL OR r.ended_on >= %s)")
+            rel_params.append(ops.adapt_datefield_value(filters.start))
+        if filters.end is not None:
+            cond.append("(r.started_on IS NULL OR r.started_on <= %s)")
+            rel_params.append(ops.adapt_datefield_value(filters.end))
+        rel_w = f"CASE WHEN {' AND '.join(cond)} THEN 1 ELSE 0 END"
+    mem_w = "0"
+    mem_params: list[Any] = []
+    if RelationshipKind.MEMBER_OF in filters.kinds:
+        cond = ["m.status IN (%s, %s)"]
+        mem_params = [MembershipStatus.ACTIVE.value, MembershipStatus.LEFT.value]
+        if filters.start is not None:
+            cond.append("(m.status <> %s OR m.left_on IS NULL OR m.left_on >= %s)")
+            mem_params += [MembershipStatus.LEFT.value, ops.adapt_datefield_value(filters.start)]
+        if filters.end is not None:
+            cond.append("(m.joined_on IS NULL OR m.joined_on <= %s)")
+            mem_params.append(ops.adapt_datefield_value(filters.end))
+        mem_w = f"CASE WHEN {' AND '.join(cond)} THEN 1 ELSE 0 END"
+    # Only table names and placeholders are put into the SQL text; every value is a
+    # parameter (here and in the queries built on it below).
+    if filters.start is None and filters.end is None:
+        # Without a period, the relationships are read from their counts per
+        # organisation and kind (TieCount): a few rows per organisation, however many
+        # relationships there are.
+        ties = TieCount._meta.db_table
+        tie_w = "0"
+        if rel_kinds:
+            tie_w = f"CASE WHEN r.kind IN ({_in(rel_kinds)}) THEN r.ties ELSE 0 END"
+        rel_sql = f"SELECT r.organisation_id AS org_id, {tie_w} AS w FROM {ties} r WHERE r.partnership_id IN ({pin})"  # noqa: S608
+        rel_all = [*rel_kinds, *partnership_ids]
+    else:
+        rel_sql = (
+            f"SELECT r.source_id AS org_id, {rel_w} AS w FROM {rel} r WHERE r.partnership_id IN ({pin})"  # noqa: S608
+            f" UNION ALL SELECT r.target_id, {rel_w} FROM {rel} r WHERE r.partnership_id IN ({pin})"
+        )
+        rel_all = [*rel_params, *partnership_ids, *rel_params, *partnership_ids]
+    sql = (
+        f"{rel_sql} UNION ALL SELECT m.organisation_id, {mem_w} FROM {mem} m"  # noqa: S608
+        f" WHERE m.partnership_id IN ({pin})"
+        f" UNION ALL SELECT o.organisation_id, 0 FROM {role} o WHERE o.partnership_id IN ({pin})"
+        " AND o.ended_on IS NULL AND o.organisation_id IS NOT NULL"
+    )
+    params = [*rel_all, *mem_params, *partnership_ids, *partnership_ids]
+    return sql, params
+
+
+def _in_scope(partnership_ids: list[int]) -> RawSQL:
+    """The visible organisations' ids as a subquery, for ``pk__in``."""
+    scope, params = _scope_rows(partnership_ids, NetworkFilters(kinds=[]))
+    return RawSQL(f"SELECT u.org_id FROM ({scope}) u", params)  # noqa: S608, S611
+
+
+def visible_org_ids(partnership_ids: list[int]) -> set[int]:
+    """Organisations that may appear on a map of these partnerships (one query; for
+    tests and small scopes: the map itself never loads them all)."""
+    if not partnership_ids:
+        return set()
+    sql, params = _scope_rows(partnership_ids, NetworkFilters(kinds=[]))
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT DISTINCT u.org_id FROM ({sql}) u", params)  # noqa: S608
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _ranked_organisations(
+    partnership_ids: list[int], filters: NetworkFilters, limit: int
+) -> tuple[list[dict[str, Any]], int, set[str]]:
+    """The ``limit`` most connected visible organisations (of the chosen sectors), how
+    many visible organisations there are in all, and the sectors present (two queries,
+    however many organisations the partnerships have)."""
+    if not partnership_ids:
+        return [], 0, set()
+    scope, params = _scope_rows(partnership_ids, filters)
+    org = Organisation._meta.db_table
+    sector_join, sector_params = "", []
+    if filters.sectors:
+        sector_join = (
+            f" INNER JOIN {org} s ON s.id = u.org_id AND s.sector IN ({_in(filters.sectors)})"
+        )
+        sector_params = list(filters.sectors)
+    ranked_sql = (
+        "SELECT t.org_id, t.score, t.total, o.name, o.slug, o.sector FROM ("  # noqa: S608
+        "SELECT u.org_id AS org_id, SUM(u.w) AS score, COUNT(*) OVER () AS total"
+        f" FROM ({scope}) u{sector_join} GROUP BY u.org_id"
+        " ORDER BY score DESC, u.org_id LIMIT %s"
+        f") t INNER JOIN {org} o ON o.id = t.org_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(ranked_sql, [*params, *sector_params, limit])
+        rows = cursor.fetchall()
+        present_sql = f"SELECT DISTINCT o.sector FROM {org} o WHERE o.id IN (SELECT u.org_id FROM ({scope}) u)"  # noqa: S608
+        cursor.execute(present_sql, params)
+        present = {row[0] for row in cursor.fetchall()}
+    total = rows[0][2] if rows else 0
+    ranked = [
+        {"pk": pk, "score": score, "name": name, "slug": slug, "sector": sector}
+        for pk, score, _total, name, slug, sector in rows
+    ]
+    return ranked, total, present
+
+
+def find_on_map(partnerships: list[Partnership], text: str, limit: int = 10) -> list[Organisation]:
+    """Visible organisations whose name contains ``text`` (for the path search), exact
+    matches first; at most ``limit`` (one query)."""
+    text = text.strip()
+    partnership_ids = [p.pk for p in partnerships]
+    if not text or not partnership_ids:
+        return []
+    return list(
+        Organisation.objects.filter(name__icontains=text)
+        .filter(pk__in=_in_scope(partnership_ids))
+        .annotate(exact=Case(When(name__iexact=text, then=Value(0)), default=Value(1)))
+        .only("pk", "name", "slug", "sector")
+        .order_by("exact", "name", "pk")[:limit]
+    )
+
+
 @dataclass
 class Network:
     nodes: list[dict[str, Any]]
     edges: list[dict[str, Any]]
     central: list[dict[str, Any]]
-    isolated: list[dict[str, Any]]
+    # None when the map is capped: who is isolated cannot be told from part of the map.
+    isolated: list[dict[str, Any]] | None
     missing_sectors: list[str]
-    organisations: list[dict[str, Any]]  # every visible organisation, for the path pickers
+    organisation_total: int  # visible organisations of the chosen sectors
+    organisation_shown: int
+    node_limit: int
+    edge_limit: int
+    edges_capped: bool = False
     path: list[dict[str, Any]] | None = None
     path_asked: bool = False
+
+    @property
+    def capped(self) -> bool:
+        return self.organisation_shown < self.organisation_total
 
     def chart_data(self) -> dict[str, Any]:
         sectors = [{"code": code, "name": str(label)} for code, label in Sector.choices]
@@ -114,8 +246,10 @@ class Network:
         }
 
 
-def _edge_row(edge: Edge, names: dict[str, str]) -> dict[str, Any]:
-    label = str(edge_registry.kind_label(edge.kind))
+def _edge_row(edge: Edge, names: dict[str, str], labels: dict[str, str]) -> dict[str, Any]:
+    label = labels.get(edge.kind)
+    if label is None:
+        label = labels[edge.kind] = str(edge_registry.kind_label(edge.kind))
     if edge.note:
         label = f"{label}: {edge.note}"
     return {
@@ -134,38 +268,64 @@ def _edge_row(edge: Edge, names: dict[str, str]) -> dict[str, Any]:
     }
 
 
-BETWEENNESS_PIVOTS = 300
+# A map shows at most NODE_LIMIT organisations (the most connected) and at most
+# EDGE_LIMIT edges from each edge provider, so a page costs the same however many
+# organisations and relationships the partnerships hold (and stays readable).
+NODE_LIMIT = 100
+EDGE_LIMIT = 300
+# Betweenness is exact up to this many nodes; above, an estimate from this many
+# evenly spread sources.
+BETWEENNESS_PIVOTS = 60
 
 
-def network(*, partnerships: list[Partnership], filters: NetworkFilters | None = None) -> Network:
+def network(
+    *,
+    partnerships: list[Partnership],
+    filters: NetworkFilters | None = None,
+    node_limit: int | None = None,
+    edge_limit: int | None = None,
+) -> Network:
     """The map of the given (already permission-checked) partnerships.
 
-    A fixed number of queries whatever the number of organisations and edges.
+    A fixed number of queries, and bounded work, whatever the number of
+    organisations and edges: the organisations are ranked in SQL by their ties
+    (relationships of the chosen kinds and memberships) and only the
+    ``node_limit`` first are drawn, with the edges among them (at most
+    ``edge_limit`` per provider). Degree, betweenness and paths are measured on
+    the graph drawn; the two ends of an asked path are always drawn.
     """
     filters = filters or NetworkFilters()
+    node_limit = node_limit or NODE_LIMIT
+    edge_limit = edge_limit or EDGE_LIMIT
     partnership_ids = [p.pk for p in partnerships]
-    org_ids = visible_org_ids(partnership_ids)
-    orgs = list(
-        Organisation.objects.filter(pk__in=org_ids)
-        .only("pk", "name", "slug", "sector")
-        .order_by("name", "pk")
-    )
+    ranked, total, present = _ranked_organisations(partnership_ids, filters, node_limit)
+    shown_count = len(ranked)
+    ends = {pk for pk in (filters.path_from, filters.path_to) if pk}
+    missing_ends = ends - {r["pk"] for r in ranked}
+    if missing_ends and partnership_ids:
+        extra = Organisation.objects.filter(pk__in=missing_ends).filter(
+            pk__in=_in_scope(partnership_ids)
+        )
+        if filters.sectors:
+            extra = extra.filter(sector__in=filters.sectors)
+        ranked += [
+            {"pk": o.pk, "score": 0, "name": o.name, "slug": o.slug, "sector": o.sector}
+            for o in extra.only("pk", "name", "slug", "sector")
+        ]
     sector_labels = dict(Sector.choices)
-    all_orgs: list[dict[str, Any]] = [
+    shown_orgs: list[dict[str, Any]] = [
         {
-            "id": org_node(o.pk),
-            "pk": o.pk,
-            "name": o.name,
-            "slug": o.slug,
-            "sector": o.sector,
-            "sector_label": sector_labels.get(o.sector, o.sector),
+            "id": org_node(r["pk"]),
+            "pk": r["pk"],
+            "name": r["name"],
+            "slug": r["slug"],
+            "sector": r["sector"],
+            "sector_label": sector_labels.get(r["sector"], r["sector"]),
             "is_org": True,
         }
-        for o in orgs
+        for r in sorted(ranked, key=lambda r: (r["name"], r["pk"]))
     ]
-    present = {o.sector for o in orgs}
     missing = [str(label) for code, label in Sector.choices if code not in present]
-    shown_orgs = [n for n in all_orgs if not filters.sectors or n["sector"] in filters.sectors]
     hubs: list[dict[str, Any]] = [
         {
             "id": partnership_node(p.pk),
@@ -179,52 +339,55 @@ def network(*, partnerships: list[Partnership], filters: NetworkFilters | None =
         for p in partnerships
     ]
     nodes = shown_orgs + hubs
-    by_id = {n["id"]: n for n in nodes}
     names: dict[str, str] = {n["id"]: n["name"] for n in nodes}
-    kinds = set(filters.kinds)
-    edges = [
-        e
-        for e in edge_registry.collect(partnership_ids, org_ids, kinds)
-        if e.kind in kinds
-        and e.source in by_id
-        and e.target in by_id
-        and e.in_period(filters.start, filters.end)
-    ]
+    edges, edges_capped = edge_registry.collect(
+        partnership_ids,
+        {n["pk"] for n in shown_orgs},
+        set(filters.kinds),
+        start=filters.start,
+        end=filters.end,
+        limit=edge_limit,
+    )
     # Hubs with no edge left (e.g. "member of" filtered out) are dropped.
     touched = {e.source for e in edges} | {e.target for e in edges}
     nodes = [n for n in nodes if n["is_org"] or n["id"] in touched]
     adj = graph.adjacency([n["id"] for n in nodes], [(e.source, e.target) for e in edges])
     deg = graph.degree(adj)
-    # Exact up to a few hundred nodes; above that an estimate from evenly spread
-    # sources keeps a region-wide map (thousands of organisations) responsive.
     btw = graph.betweenness(
         adj, pivots=BETWEENNESS_PIVOTS if len(adj) > BETWEENNESS_PIVOTS else None
     )
     for n in nodes:
         n["degree"] = deg[n["id"]]
         n["betweenness"] = round(btw[n["id"]], 2)
-    org_ties = {
-        end
-        for e in edges
-        if e.source.startswith("o:") and e.target.startswith("o:")
-        for end in (e.source, e.target)
-    }
     org_nodes = [n for n in nodes if n["is_org"]]
+    labels: dict[str, str] = {}
     central = sorted(
         (n for n in org_nodes if n["degree"] > 0),
         key=lambda n: (-n["betweenness"], -n["degree"], n["name"]),
     )[:10]
-    isolated = [n for n in org_nodes if n["id"] not in org_ties]
+    isolated = None
+    if shown_count >= total:
+        org_ties = {
+            end
+            for e in edges
+            if e.source.startswith("o:") and e.target.startswith("o:")
+            for end in (e.source, e.target)
+        }
+        isolated = [n for n in org_nodes if n["id"] not in org_ties]
     result = Network(
         nodes=sorted(nodes, key=lambda n: (-n["degree"], n["name"])),
         edges=sorted(
-            (_edge_row(e, names) for e in edges),
+            (_edge_row(e, names, labels) for e in edges),
             key=lambda r: (r["source_name"], r["label"], r["target_name"]),
         ),
         central=central,
         isolated=isolated,
         missing_sectors=missing,
-        organisations=all_orgs,
+        organisation_total=total,
+        organisation_shown=shown_count,
+        node_limit=node_limit,
+        edge_limit=edge_limit,
+        edges_capped=edges_capped,
     )
     if filters.path_from and filters.path_to:
         result.path_asked = True
@@ -235,6 +398,27 @@ def network(*, partnerships: list[Partnership], filters: NetworkFilters | None =
             for n in nodes:
                 n["on_path"] = n["id"] in on_path
     return result
+
+
+# The map across partnerships covers at most this many of the person's partnerships.
+PARTNERSHIP_LIMIT = 20
+
+
+def partnerships_to_map(user: Any, name: str = "") -> tuple[list[Partnership], int]:
+    """The partnerships for the map across partnerships: the first PARTNERSHIP_LIMIT by
+    name of those the person may see (whose name contains ``name``, if given), and how
+    many there are in all (two queries)."""
+    from commonground.core import policy
+
+    from . import rules
+
+    qs = Partnership.objects.filter(pk__in=policy.partnerships_with(user, rules.VIEW).values("pk"))
+    if name.strip():
+        qs = qs.filter(name__icontains=name.strip())
+    total = qs.count()
+    # Only what the map shows of them: sorting whole rows of every partnership costs more.
+    first = qs.only("pk", "name", "slug").order_by("name", "id")[:PARTNERSHIP_LIMIT]
+    return list(first), total
 
 
 def _path_steps(ids: list[str], edges: list[Edge], names: dict[str, str]) -> list[dict[str, Any]]:

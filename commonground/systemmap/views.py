@@ -61,24 +61,69 @@ PREP_HELP: dict[str, Any] = {
 # --- network ------------------------------------------------------------------------
 
 
+def _find_end(
+    partnerships: list[Partnership], pk: int | None, text: str
+) -> tuple[int | None, list[Any]]:
+    """One end of a "who knows whom" path: the organisation and, when the name typed
+    does not settle it, the organisations on the map that it could mean (at most ten).
+
+    A number from an earlier answer is kept while the name still matches it."""
+    text = text.strip()
+    if not text:
+        return pk, []
+    found = selectors.find_on_map(partnerships, text)
+    if pk is not None and any(o.pk == pk for o in found):
+        return pk, []
+    exact = [o for o in found if o.name.casefold() == text.casefold()]
+    if len(exact) == 1:
+        return exact[0].pk, []
+    if len(found) == 1:
+        return found[0].pk, []
+    return None, found
+
+
 def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> dict[str, Any]:
-    data = request.GET if request.GET.get("f") else None
+    data = request.GET.copy() if request.GET.get("f") else None
     form = NetworkFilterForm(data)
     filters = selectors.NetworkFilters()
+    choices: dict[str, list[dict[str, Any]]] = {}
+    asked: dict[str, str] = {}
     if data is not None and form.is_valid():
         cd = form.cleaned_data
+        ends: dict[str, int | None] = {}
+        for end, name in (("path_from", "from_name"), ("path_to", "to_name")):
+            pk, candidates = _find_end(partnerships, cd[end], cd[name])
+            ends[end] = pk
+            if cd[name].strip() and pk is None:
+                asked[end] = cd[name].strip()
+                choices[end] = []
+                for org in candidates:
+                    params = data.copy()
+                    params[end] = str(org.pk)
+                    params[name] = org.name
+                    params.pop("npage", None)
+                    params.pop("epage", None)
+                    choices[end].append({"name": org.name, "qs": params.urlencode()})
         filters = selectors.NetworkFilters(
             sectors=cd["sector"],
             kinds=cd["kind"],
             start=cd["start"],
             end=cd["end"],
-            path_from=cd["path_from"],
-            path_to=cd["path_to"],
+            path_from=ends["path_from"],
+            path_to=ends["path_to"],
         )
     elif data is None:
         form = NetworkFilterForm(initial={"kind": filters.kinds, "f": "1"})
     net = selectors.network(partnerships=partnerships, filters=filters)
-    form.set_organisations([(o["pk"], o["name"]) for o in net.organisations])
+    if data is not None and form.is_valid():
+        # Show each end found under its full name, with its number for the next request.
+        names = {n["pk"]: n["name"] for n in net.nodes if n["is_org"]}
+        for end, name in (("path_from", "from_name"), ("path_to", "to_name")):
+            pk = getattr(filters, end)
+            data[end] = str(pk) if pk is not None else ""
+            if pk in names:
+                data[name] = names[pk]
+        form = NetworkFilterForm(data)
     node_page = Paginator(net.nodes, 50).get_page(request.GET.get("npage"))
     edge_page = Paginator(net.edges, 50).get_page(request.GET.get("epage"))
     params = request.GET.copy()
@@ -91,6 +136,11 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
         "node_page": node_page,
         "edge_page": edge_page,
         "qs": params.urlencode(),
+        "path_choices": [
+            {"label": label, "asked": asked[end], "options": choices[end]}
+            for end, label in (("path_from", _("From")), ("path_to", _("To")))
+            if end in choices
+        ],
     }
 
 
@@ -103,10 +153,14 @@ def network(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 def global_network(request: HttpRequest) -> HttpResponse:
-    partnerships = list(policy.partnerships_with(request.user, rules.VIEW).order_by("name", "id"))
+    name = request.GET.get("partnership", "")[:200] if request.GET.get("f") else ""
+    partnerships, total = selectors.partnerships_to_map(request.user, name)
     ctx = _network_context(request, partnerships)
     ctx["scope_title"] = _("System map across your partnerships")
     ctx["partnerships"] = partnerships
+    ctx["partnerships_total"] = total
+    ctx["partnership_name"] = name.strip()
+    ctx["partnership_limit"] = selectors.PARTNERSHIP_LIMIT
     ctx["is_global"] = True
     return render(request, "systemmap/network.html", ctx)
 

@@ -181,8 +181,6 @@ def test_geojson_endpoint_caps_and_flags(world, client_for, monkeypatch):
     for i in range(5):
         make_activity(p, [world.organisation], title=f"A{i}", lat=f"59.9{i}", lon="10.75")
     monkeypatch.setattr(selectors, "FEATURE_CAP", 3)
-    monkeypatch.setattr(selectors.feature_collection, "__defaults__", None)
-    monkeypatch.setattr(selectors.feature_collection, "__kwdefaults__", {"cap": 3})
     url = reverse("atlas:geojson", kwargs={"slug": p.slug})
     data = client_for("observer").get(url).json()
     assert data["type"] == "FeatureCollection"
@@ -212,6 +210,34 @@ def test_geojson_only_shows_own_partnership_and_filters(world, client_for):
     # The alliance endpoint spans every partnership the user is in.
     alliance = client_for("outsider").get(reverse("atlas_global:geojson")).json()
     assert {f["properties"]["title"] for f in alliance["features"]} == {"Theirs"}
+
+
+@pytest.mark.django_db
+def test_alliance_geojson_in_a_box_keeps_to_the_partnerships_and_the_box(world, client_for):
+    MembershipFactory(partnership=world.other_partnership, organisation=world.organisation)
+    other = world.other_partnership
+    make_activity(other, [world.organisation], title="Point in", lat="59.91", lon="10.75")
+    make_activity(other, [world.organisation], title="Point out", lat="59.95", lon="10.85")
+    # An area reaching into the box, with its point outside: drawn as both.
+    make_activity(other, [world.organisation], title="Zone", lat="59.95", lon="10.71", area=SQUARE)
+    make_activity(world.partnership, [world.organisation], title="Not theirs", lat="59.91")
+    url = reverse("atlas_global:geojson")
+    data = client_for("outsider").get(url, {"bbox": "59.905,10.715,59.92,10.76"}).json()
+    features = [(f["properties"]["title"], f["geometry"]["type"]) for f in data["features"]]
+    assert sorted(features) == [("Point in", "Point"), ("Zone", "Point"), ("Zone", "Polygon")]
+    point = next(f for f in data["features"] if f["properties"]["title"] == "Point in")
+    assert point["geometry"]["coordinates"] == [10.75, 59.91]
+    assert point["properties"]["organisations"] == [world.organisation.name]
+    assert point["properties"]["url"].startswith(f"/p/{other.slug}/atlas/activities/")
+    # The same query for a member of both partnerships, with the cap in SQL.
+    both = selectors.map_activities([world.partnership, other], many=True)
+    box = geo.parse_bbox("59.9,10.7,59.92,10.8")
+    one = selectors.feature_collection(both, box=box, cap=1)
+    assert one["capped"] and one["count"] == 1
+    # The newest first: "Not theirs" was recorded last.
+    assert [f["properties"]["title"] for f in one["features"]] == ["Not theirs"]
+    every = selectors.feature_collection(both, box=box)
+    assert not every["capped"] and every["count"] == 3
 
 
 # --- pages ----------------------------------------------------------------------------------

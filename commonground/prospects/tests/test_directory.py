@@ -77,6 +77,31 @@ def test_directory_page_unknown_place_is_a_clear_error(client_for):
     assert "No organisation in the directory is located at this place" in response.content.decode()
 
 
+@pytest.mark.django_db
+def test_directory_count_stops_at_the_cap_and_says_so(client_for, monkeypatch):
+    for i in range(6):
+        OrganisationFactory(
+            name=f"Capped {i}", latitude=Decimal("59.91"), longitude=Decimal(f"10.7{i}")
+        )
+    monkeypatch.setattr(selectors, "COUNT_CAP", 4)
+    client = client_for("representative")
+    for params in ({"q": "Capped"}, {"place": "59.91, 10.70", "radius": "50"}):
+        response = client.get("/prospects/directory/", params)
+        page = response.context["page"]
+        assert (page.paginator.count, page.paginator.capped) == (4, True)
+        body = response.content.decode()
+        assert "More than 4 organisations" in body
+        # The page itself is complete (one page of 25 holds the first four).
+        assert len(response.context["orgs"]) == 4
+    # Nearest first, from the ids of the index.
+    names = [o.name for o in response.context["orgs"]]
+    assert names == ["Capped 0", "Capped 1", "Capped 2", "Capped 3"]
+    # Under the cap, the exact count.
+    response = client.get("/prospects/directory/", {"q": "Capped 5"})
+    assert response.context["page"].paginator.capped is False
+    assert "1 organisation" in response.content.decode()
+
+
 def _seed(n: int, start: int, tags: list) -> None:
     """Bulk-insert ``n`` organisations, each offering one of ``tags``."""
     orgs = Organisation.objects.bulk_create(

@@ -91,6 +91,43 @@ def test_recommendations_rank_and_explain(setting):
     assert far_private_legal.pk and near_private_legal.pk and data_only.pk and both.pk
 
 
+def test_candidates_come_from_capped_pools_and_are_explained_in_full(setting, monkeypatch):
+    p = setting["p"]
+    legal, data = setting["legal"], setting["data"]
+    monkeypatch.setattr(selectors, "POOL_SIZE", 2)
+    # Five private legal firms (uncovered need, not a missing sector), three civil
+    # data offers (thin need, from the missing sector), and one civil legal firm.
+    for i in range(5):
+        org(f"Private Law {i}", "private", [legal])
+    for i in range(3):
+        org(f"Civil Data {i}", "civil", [data])
+    civil_legal = org("Civil Law", "civil", [legal, data])
+    recs = selectors.recommendations(p)
+    names = [r.organisation.name for r in recs]
+    # Pools of two: uncovered in a missing sector (Civil Law), uncovered (two of the
+    # private firms or Civil Law), thin in a missing sector, thin: at most eight.
+    assert 4 <= len(recs) <= 8
+    assert len([n for n in names if n.startswith("Private Law")]) <= 2
+    assert len([n for n in names if n.startswith("Civil Data")]) <= 2
+    # The one that fills the most is found however full the pools are, and its
+    # explanation lists everything it offers that the partnership lacks.
+    top = recs[0]
+    assert top.organisation.pk == civil_legal.pk
+    assert top.score == 10 + 4 + 5 + 3
+    assert top.explanation.startswith(
+        "offers Legal advice (Legal: no partner has it yet); offers Waste data"
+    )
+    assert "Civil society / non-profit sector missing" in top.explanation
+
+
+def test_recommendations_page_says_how_many_candidates_are_considered(world, client_for):
+    NeedFactory(partnership=world.partnership, category="legal")
+    page = client_for("manager").get(f"/p/{world.partnership.slug}/prospects/recommendations/")
+    assert f"up to {selectors.POOL_SIZE} organisations offering an uncovered need" in (
+        page.content.decode()
+    )
+
+
 def test_no_recommendations_when_every_need_is_covered(db):
     p = PartnershipFactory()
     space = TagFactory(slug="space2", category="assets")

@@ -12,6 +12,7 @@ from commonground.partnerships.models import WorkingGroup
 from commonground.partnerships.tests.factories import MembershipFactory, RoleFactory
 from commonground.systemmap import edges, selectors
 from commonground.systemmap.edges import Edge, org_node, partnership_node
+from commonground.systemmap.models import Relationship
 
 from .factories import RelationshipFactory
 
@@ -226,3 +227,229 @@ def test_network_page_queries_do_not_grow_with_edges(world, client_for):
     assert_queries_do_not_grow(lambda: client.get(url), grow)
     assert_queries_do_not_grow(lambda: client.get(reverse("systemmap_global:network")), grow)
     assert_queries_do_not_grow(lambda: client.get("/api/systemmap/matrix/network"), grow)
+
+
+# --- caps: the map stays cheap and readable however large the partnerships are ----------
+
+
+def _star(world, leaves=4):
+    hub = OrganisationFactory(name="Hub House", sector="knowledge")
+    for i in range(leaves):
+        leaf = OrganisationFactory(name=f"Leaf {i}", sector="civil")
+        RelationshipFactory(partnership=world.partnership, source=hub, target=leaf)
+    return hub
+
+
+def test_the_map_draws_only_the_most_connected_organisations_and_says_so(
+    world, client_for, monkeypatch
+):
+    hub = _star(world)  # the hub, four leaves and the two members: seven organisations
+    net = selectors.network(partnerships=[world.partnership], node_limit=3)
+    orgs = [n for n in net.nodes if n["is_org"]]
+    assert len(orgs) == 3
+    assert (net.organisation_shown, net.organisation_total, net.capped) == (3, 7, True)
+    assert org_node(hub.pk) in {n["id"] for n in orgs}
+    # Who is isolated cannot be told from part of the map.
+    assert net.isolated is None
+    # Sectors present are still those of every visible organisation.
+    assert "Knowledge (universities, schools, research, libraries)" not in net.missing_sectors
+    # Without the cap nothing is hidden.
+    full = selectors.network(partnerships=[world.partnership])
+    assert (full.organisation_shown, full.capped) == (7, False)
+    assert {n["name"] for n in full.isolated} == {
+        world.organisation.name,
+        world.second_organisation.name,
+    }
+
+    monkeypatch.setattr(selectors, "NODE_LIMIT", 3)
+    body = client_for("observer").get(reverse("systemmap:network", kwargs={"slug": "matrix"}))
+    text = body.content.decode()
+    assert "Showing the 3 most connected of 7 organisations" in text
+    assert len([n for n in body.context["chart"]["nodes"] if n["category"] != "partnership"]) == 3
+    data = client_for("observer").get("/api/systemmap/matrix/network").json()
+    assert (data["organisations_shown"], data["organisations_total"], data["capped"]) == (
+        3,
+        7,
+        True,
+    )
+    assert data["isolated"] is None
+
+
+def test_the_sector_filter_ranks_within_the_sectors_chosen(world):
+    _star(world)
+    net = selectors.network(
+        partnerships=[world.partnership],
+        filters=selectors.NetworkFilters(sectors=["civil"]),
+        node_limit=2,
+    )
+    assert {n["sector"] for n in net.nodes if n["is_org"]} == {"civil"}
+    # Four leaves and the Harbour Repair Collective are civil.
+    assert (net.organisation_shown, net.organisation_total) == (2, 5)
+
+
+def test_edges_are_capped_per_source_and_the_page_says_so(world, client_for, monkeypatch):
+    _star(world, leaves=5)
+    net = selectors.network(partnerships=[world.partnership], edge_limit=2)
+    relationships = [e for e in net.edges if e["origin"] == "entered"]
+    assert len(relationships) == 2
+    assert net.edges_capped
+    # The newest two recorded.
+    newest = sorted(
+        Relationship.objects.filter(partnership=world.partnership).values_list("pk", flat=True)
+    )[-2:]
+    assert sorted(e["pk"] for e in relationships) == newest
+    assert not selectors.network(partnerships=[world.partnership]).edges_capped
+
+    monkeypatch.setattr(selectors, "EDGE_LIMIT", 2)
+    text = client_for("observer").get(reverse("systemmap:network", kwargs={"slug": "matrix"}))
+    assert "at most 2 of each type are drawn" in text.content.decode()
+
+
+def test_the_ends_of_an_asked_path_are_drawn_even_when_the_map_is_capped(world):
+    hub = _star(world)
+    far = OrganisationFactory(name="Far Away")
+    RelationshipFactory(partnership=world.partnership, source=far, target=world.organisation)
+    # A hidden organisation stays hidden, even when asked for.
+    hidden = OrganisationFactory(name="Hidden")
+    RelationshipFactory(partnership=world.other_partnership, source=hidden, target=far)
+    net = selectors.network(
+        partnerships=[world.partnership],
+        filters=selectors.NetworkFilters(path_from=far.pk, path_to=hidden.pk),
+        node_limit=1,
+    )
+    ids = {n["id"] for n in net.nodes if n["is_org"]}
+    assert ids == {org_node(hub.pk), org_node(far.pk)}
+    assert net.path is None
+
+
+def test_who_knows_whom_by_name_without_listing_every_organisation(world, client_for):
+    a = OrganisationFactory(name="Alfa Aid")
+    b = OrganisationFactory(name="Bravo Builders")
+    c = OrganisationFactory(name="Bravo Bakers")
+    RelationshipFactory(partnership=world.partnership, source=world.organisation, target=a)
+    RelationshipFactory(partnership=world.partnership, source=a, target=b)
+    RelationshipFactory(partnership=world.partnership, source=a, target=c)
+    hidden = OrganisationFactory(name="Bravo Secret")
+    RelationshipFactory(partnership=world.other_partnership, source=hidden, target=a)
+    client = client_for("observer")
+    url = reverse("systemmap:network", kwargs={"slug": "matrix"})
+    # No organisation picker lists the organisations.
+    page = client.get(url)
+    assert '<option value="' + str(a.pk) not in page.content.decode()
+    # One match each: the path is found and the names are filled in.
+    page = client.get(
+        url, {"f": "1", "kind": "informal", "from_name": "harbour", "to_name": "builders"}
+    )
+    path = page.context["net"].path
+    assert [s["name"] for s in path] == [world.organisation.name, "Alfa Aid", "Bravo Builders"]
+    assert page.context["form"]["from_name"].value() == world.organisation.name
+    assert page.context["form"]["path_to"].value() == str(b.pk)
+    # Several matches: a choice, no path; the hidden organisation is never offered.
+    page = client.get(
+        url, {"f": "1", "kind": "informal", "from_name": "harbour", "to_name": "bravo"}
+    )
+    assert page.context["net"].path_asked is False
+    (choice,) = page.context["path_choices"]
+    assert [o["name"] for o in choice["options"]] == ["Bravo Bakers", "Bravo Builders"]
+    body = page.content.decode()
+    assert "several organisations on the map match" in body
+    assert "Bravo Secret" not in body
+    # Following a choice settles it.
+    page = client.get(url + "?" + choice["options"][0]["qs"])
+    assert [s["name"] for s in page.context["net"].path][-1] == "Bravo Bakers"
+    # A name that matches nothing on the map, including a hidden organisation's.
+    page = client.get(
+        url, {"f": "1", "kind": "informal", "from_name": "harbour", "to_name": "secret"}
+    )
+    assert "no organisation on the map matches" in page.content.decode()
+    assert page.context["net"].path_asked is False
+
+
+def test_the_map_across_partnerships_covers_a_capped_number_of_them(world, client_for, monkeypatch):
+    from commonground.partnerships.tests.factories import PartnershipFactory, RoleFactory
+
+    user = world.user("observer")
+    third = PartnershipFactory(name="Another Partnership", slug="another")
+    RoleFactory(partnership=third, user=user, kind="observer")
+    lonely = OrganisationFactory(name="Only In Another")
+    MembershipFactory(partnership=third, organisation=lonely)
+    monkeypatch.setattr(selectors, "PARTNERSHIP_LIMIT", 1)
+    client = client_for("observer")
+    url = reverse("systemmap_global:network")
+    page = client.get(url)
+    assert [p.slug for p in page.context["partnerships"]] == ["another"]  # first by name
+    assert "first 1 (by name) of the 2 partnerships" in page.content.decode()
+    assert "Only In Another" in page.content.decode()
+    page = client.get(url, {"f": "1", "partnership": "matrix", "kind": "member_of"})
+    assert [p.slug for p in page.context["partnerships"]] == ["matrix"]
+    assert "Only In Another" not in page.content.decode()
+    data = client.get("/api/systemmap/network").json()
+    assert (data["partnerships_total"], data["partnerships"]) == (2, ["another"])
+
+
+def _stored_ties():
+    from collections import Counter
+
+    from commonground.systemmap.models import TieCount
+
+    return Counter(
+        {(t.partnership_id, t.organisation_id, t.kind): t.ties for t in TieCount.objects.all()}
+    )
+
+
+def test_tie_counts_follow_every_change_to_the_relationships(world):
+    from commonground.systemmap import ties
+
+    pids = [world.partnership.pk, world.other_partnership.pk]
+    a, b, c = (OrganisationFactory(name=n) for n in ("A", "B", "C"))
+    r1 = RelationshipFactory(partnership=world.partnership, source=a, target=b, kind="funds")
+    RelationshipFactory(partnership=world.partnership, source=a, target=b, kind="funds")
+    r3 = RelationshipFactory(partnership=world.partnership, source=b, target=c)
+    RelationshipFactory(partnership=world.other_partnership, source=a, target=c)
+    p = world.partnership.pk
+    assert _stored_ties()[(p, a.pk, "funds")] == 2
+    assert _stored_ties() == ties.counted(pids)
+    # A change of kind or of an end moves the counts.
+    moved = Relationship.objects.get(pk=r1.pk)
+    moved.kind = "refers"
+    moved.target_id = c.pk
+    moved.save()
+    assert _stored_ties()[(p, a.pk, "funds")] == 1
+    assert _stored_ties()[(p, c.pk, "refers")] == 1
+    assert _stored_ties() == ties.counted(pids)
+    # Deleting, directly and by cascade (an organisation, a partnership).
+    r3.delete()
+    assert (p, b.pk, "informal") not in _stored_ties()
+    c.delete()
+    assert _stored_ties() == ties.counted(pids)
+    assert not [k for k in _stored_ties() if k[1] == c.pk]
+    world.other_partnership.delete()
+    assert _stored_ties() == ties.counted([p])
+    # Rebuilding gives the same counts.
+    before = _stored_ties()
+    ties.recount([p])
+    assert _stored_ties() == before
+
+
+def test_the_ranking_counts_every_relationship_with_and_without_a_period(world):
+    import datetime
+
+    hub = _star(world, leaves=3)
+    old = OrganisationFactory(name="Old Friend")
+    for _ in range(5):
+        RelationshipFactory(
+            partnership=world.partnership,
+            source=old,
+            target=world.organisation,
+            started_on=datetime.date(2020, 1, 1),
+            ended_on=datetime.date(2020, 6, 1),
+        )
+    # Five old ties outrank the hub's three; in 2024 only the hub's count.
+    net = selectors.network(partnerships=[world.partnership], node_limit=1)
+    assert [n["name"] for n in net.nodes if n["is_org"]] == ["Harbour Repair Collective"]
+    recent = selectors.network(
+        partnerships=[world.partnership],
+        filters=selectors.NetworkFilters(start=datetime.date(2024, 1, 1)),
+        node_limit=1,
+    )
+    assert [n["pk"] for n in recent.nodes if n["is_org"]] == [hub.pk]

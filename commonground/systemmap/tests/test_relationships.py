@@ -192,3 +192,60 @@ def test_api_creates_and_refuses_clearly(world, client_for):
         == 403
     )
     assert client_for("outsider").get(url).status_code == 404
+
+
+def test_organisations_are_typed_by_name_not_picked_from_a_list_of_all(world, client_for):
+    from commonground.organisations.tests.factories import OrganisationFactory
+    from commonground.systemmap.models import SurveyInvitation
+
+    from .factories import SurveyFactory
+
+    OrganisationFactory(name="Bike Kitchen North")
+    OrganisationFactory(name="Bike Kitchen South")
+    twin_a = OrganisationFactory(name="Twin Trust")
+    twin_b = OrganisationFactory(name="Twin Trust")
+    client = client_for("representative")
+    url = reverse("systemmap:relationship_create", kwargs={"slug": "matrix"})
+    page = client.get(url).content.decode()
+    assert 'type="search" name="source"' in page and 'type="search" name="target"' in page
+    assert "Bike Kitchen" not in page  # no list of every organisation
+
+    def post(source, target):
+        return client.post(
+            url, {"source": source, "target": target, "kind": "funds", "confidence": "low"}
+        )
+
+    # Several partial matches: listed, nothing saved, the text kept.
+    response = post("harbour", "bike kitchen")
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Several organisations match “bike kitchen”" in body
+    assert "Bike Kitchen North; Bike Kitchen South" in body
+    assert 'value="bike kitchen"' in body
+    response = post("harbour", "nowhere at all")
+    assert "No organisation in the directory matches “nowhere at all”" in response.content.decode()
+    # Two organisations with one name: choose by number.
+    response = post("harbour", "Twin Trust")
+    assert f"Twin Trust ({twin_a.pk}), Twin Trust ({twin_b.pk})" in response.content.decode()
+    assert not Relationship.objects.exists()
+    assert post("harbour", str(twin_b.pk)).status_code == 302
+    # A single partial match, or the exact name in any case.
+    assert post("HARBOUR REPAIR collective", "north").status_code == 302
+    found = Relationship.objects.order_by("pk").values_list("source__name", "target__name")
+    assert list(found) == [
+        ("Harbour Repair Collective", "Twin Trust"),
+        ("Harbour Repair Collective", "Bike Kitchen North"),
+    ]
+    assert Relationship.objects.order_by("pk").first().target_id == twin_b.pk
+
+    # The survey invitation takes the directory organisation by name too.
+    survey = SurveyFactory(partnership=world.partnership)
+    invite = reverse("systemmap:survey_invite", kwargs={"slug": "matrix", "pk": survey.pk})
+    manager = client_for("manager")
+    response = manager.post(invite, {"organisation": "south", "contact_name": "Eva"})
+    assert response.status_code == 200
+    assert SurveyInvitation.objects.get().organisation.name == "Bike Kitchen South"
+    response = manager.post(invite, {"organisation": "bike", "contact_name": "Eva"})
+    assert response.status_code == 400 and "Several organisations match" in (
+        response.content.decode()
+    )
