@@ -31,6 +31,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
 from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
+from commonground.organisations.selectors import text_filter
 from commonground.partnerships.models import MembershipStatus, Partnership
 
 from .geo import bounding_box, haversine_km
@@ -101,12 +102,8 @@ def _tags_in(categories: list[str]) -> QuerySet[Tag, Any]:
 
 def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
     """The filtered directory. With a place, a bounding box in SQL and nearest first."""
-    qs = Organisation.objects.all()
-    text = q.text.strip()
-    if text:
-        qs = qs.filter(
-            Q(name__icontains=text) | Q(place_name__icontains=text) | Q(mission__icontains=text)
-        )
+    # The directory's own text search: a trigram index, bounded however large it grows.
+    qs = text_filter(Organisation.objects.all(), q.text)
     if q.sector:
         qs = qs.filter(sector=q.sector)
     if q.offers:
