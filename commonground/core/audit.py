@@ -53,3 +53,19 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+
+
+def partnership_version(partnership: Any) -> int:
+    """The id of the partnership's latest audit event.
+
+    Every change made through a service writes one, so this number changes whenever
+    the partnership's data does: pages cache what they derive from it under it (the
+    home page's shared parts, the report's sections). One index lookup.
+    """
+    latest = (
+        AuditEvent.objects.filter(partnership=partnership)
+        .order_by("-id")
+        .values_list("id", flat=True)
+        .first()
+    )
+    return latest or 0

@@ -73,8 +73,45 @@ def sections() -> list[ReportSection]:
     return sorted(_SECTIONS.values(), key=lambda s: (s.order, s.template))
 
 
+REPORT_CACHE_SECONDS = 300
+
+
 def render_sections(params: ReportParams) -> list[str]:
-    """Each section's HTML, in order; sections whose context is None are left out."""
+    """Each section's HTML, in order; sections whose context is None are left out.
+
+    Cached under the partnership's data version (its latest audit event), the period,
+    the audience and the language: a report is read many times between changes, and
+    every change made through a service moves the version. Health-check answers are
+    not audited (they are anonymous) but only published rounds reach the report, and
+    a published round takes no more answers. The short lifetime covers the few changes
+    made outside a partnership (an organisation renaming itself).
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    from commonground.core.audit import partnership_version
+
+    key = ":".join(
+        [
+            "report",
+            str(params.partnership.pk),
+            str(partnership_version(params.partnership)),
+            params.start.isoformat(),
+            params.end.isoformat(),
+            params.audience,
+            translation.get_language() or "",
+        ]
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
+    html = build_sections(params)
+    cache.set(key, html, REPORT_CACHE_SECONDS)
+    return html
+
+
+def build_sections(params: ReportParams) -> list[str]:
+    """The sections rendered afresh (no cache)."""
     html: list[str] = []
     for section in sections():
         ctx = section.context_fn(params)

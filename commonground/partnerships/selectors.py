@@ -112,20 +112,14 @@ def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
     from django.core.cache import cache
     from django.utils import timezone
 
-    from commonground.core.models import AuditEvent
+    from commonground.core.audit import partnership_version
     from commonground.core.nav import shared_panels
 
-    version = (
-        AuditEvent.objects.filter(partnership=partnership)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
     key = ":".join(
         [
             "home",
             str(partnership.pk),
-            str(version or 0),
+            str(partnership_version(partnership)),
             translation.get_language() or "",
             timezone.localdate().isoformat(),
         ]
