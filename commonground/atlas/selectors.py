@@ -7,16 +7,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import (
+    Avg,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
+    Max,
+    Min,
     Q,
     QuerySet,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Floor, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -35,6 +38,11 @@ from .models import (
 )
 
 FEATURE_CAP = 2000
+# More located activities than this in the requested box and the map gets grid
+# clusters instead of one feature each (a readable map, and a response whose size
+# follows the grid, not the data).
+CLUSTER_THRESHOLD = 300
+CLUSTER_GRID = 16  # cells along each side of the box (about 35 px apart on the map)
 OVERLAP_DISTANCE_KM = 1.0
 OVERLAP_ACTIVITY_LIMIT = 600
 
@@ -157,19 +165,212 @@ def _ids_for_map(qs: QuerySet[Activity], box: geo.BBox | None, limit: int) -> li
     return sorted(found, reverse=True)[:limit]
 
 
+def _points_in(qs: QuerySet[Activity], box: geo.BBox) -> QuerySet[Activity]:
+    south, west, north, east = box
+    return qs.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    )
+
+
+def _areas_in(qs: QuerySet[Activity], box: geo.BBox) -> QuerySet[Activity]:
+    south, west, north, east = box
+    return qs.filter(
+        area__isnull=False,
+        min_lat__lte=north,
+        max_lat__gte=south,
+        min_lon__lte=east,
+        max_lon__gte=west,
+    )
+
+
+def _few_in_box(qs: QuerySet[Activity], box: geo.BBox, limit: int) -> list[int] | None:
+    """The ids of every located activity of ``qs`` in ``box`` when there are at most
+    ``limit`` of them, else None.
+
+    Unordered and limited, so each lookup stops after ``limit + 1`` index entries: the
+    cost of telling "too many" does not grow with the data."""
+    found = set(_points_in(qs, box).order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(found) > limit:
+        return None
+    found.update(_areas_in(qs, box).order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(found) > limit:
+        return None
+    return sorted(found, reverse=True)
+
+
+def _cell(value: Any, start: float, size: float) -> Floor:
+    return Floor(
+        ExpressionWrapper((value - Value(start)) / Value(size), output_field=FloatField())
+    )
+
+
+def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str, Any]]:
+    """Grid clusters of the located activities of ``qs`` in ``box``: the box cut into
+    ``grid`` × ``grid`` cells, one GeoJSON point per non-empty cell at the mean position
+    of what it holds, with the count and the bounding box of its members.
+
+    Points are grouped in SQL by the floored cell indexes of their position (reading
+    only the position index). Areas without a point in the box count in the cell of
+    their bounding box's centre, held inside the box."""
+    south, west, north, east = (float(x) for x in box)
+    height = max((north - south) / grid, 1e-6)
+    width = max((east - west) / grid, 1e-6)
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def add(row: dict[str, Any]) -> None:
+        key = (int(row["cy"]), int(row["cx"]))
+        n = row["n"]
+        cell = cells.get(key)
+        if cell is None:
+            cells[key] = {
+                "n": n,
+                "lat": float(row["lat"]) * n,
+                "lon": float(row["lon"]) * n,
+                "s": float(row["s"]),
+                "w": float(row["w"]),
+                "n_": float(row["n_"]),
+                "e": float(row["e"]),
+            }
+            return
+        cell["n"] += n
+        cell["lat"] += float(row["lat"]) * n
+        cell["lon"] += float(row["lon"]) * n
+        cell["s"] = min(cell["s"], float(row["s"]))
+        cell["w"] = min(cell["w"], float(row["w"]))
+        cell["n_"] = max(cell["n_"], float(row["n_"]))
+        cell["e"] = max(cell["e"], float(row["e"]))
+
+    points = (
+        _points_in(qs, box)
+        .order_by()
+        .annotate(
+            cy=_cell(F("latitude"), south, height),
+            cx=_cell(F("longitude"), west, width),
+        )
+        .values("cy", "cx")
+        .annotate(
+            n=Count("id"),
+            lat=Avg("latitude"),
+            lon=Avg("longitude"),
+            s=Min("latitude"),
+            w=Min("longitude"),
+            n_=Max("latitude"),
+            e=Max("longitude"),
+        )
+    )
+    for row in points:
+        add(row)
+    # Areas whose point (if any) is not in the box, placed by the centre of their
+    # bounding box, clamped to the box so that the cell is one of the grid's.
+    centre_lat = ExpressionWrapper(
+        Least(Greatest((F("min_lat") + F("max_lat")) / Value(2.0), Value(south)), Value(north)),
+        output_field=FloatField(),
+    )
+    centre_lon = ExpressionWrapper(
+        Least(Greatest((F("min_lon") + F("max_lon")) / Value(2.0), Value(west)), Value(east)),
+        output_field=FloatField(),
+    )
+    s_, w_, n_, e_ = box
+    point_outside = (
+        Q(latitude__isnull=True)
+        | Q(longitude__isnull=True)
+        | Q(latitude__lt=s_)
+        | Q(latitude__gt=n_)
+        | Q(longitude__lt=w_)
+        | Q(longitude__gt=e_)
+    )
+    areas = (
+        _areas_in(qs, box)
+        .filter(point_outside)
+        .order_by()
+        .annotate(clat=centre_lat, clon=centre_lon)
+        .annotate(cy=_cell(F("clat"), south, height), cx=_cell(F("clon"), west, width))
+        .values("cy", "cx")
+        .annotate(
+            n=Count("id"),
+            lat=Avg("clat"),
+            lon=Avg("clon"),
+            s=Min("min_lat"),
+            w=Min("min_lon"),
+            n_=Max("max_lat"),
+            e=Max("max_lon"),
+        )
+    )
+    for row in areas:
+        add(row)
+    features = []
+    for _key, c in sorted(cells.items()):
+        n = c["n"]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(c["lon"] / n, 6), round(c["lat"] / n, 6)],
+                },
+                "properties": {
+                    "cluster": True,
+                    "count": n,
+                    "bbox": [c["w"], c["s"], c["e"], c["n_"]],
+                },
+            }
+        )
+    return features
+
+
+def _extent(qs: QuerySet[Activity]) -> geo.BBox | None:
+    """The bounding box of every located activity of ``qs`` (None when there is none)."""
+    got = qs.filter(min_lat__isnull=False).aggregate(
+        s=Min("min_lat"), w=Min("min_lon"), n=Max("max_lat"), e=Max("max_lon")
+    )
+    if got["s"] is None:
+        return None
+    return got["s"], got["w"], got["n"], got["e"]
+
+
 def feature_collection(
-    qs: QuerySet[Activity], *, box: geo.BBox | None = None, cap: int | None = None
+    qs: QuerySet[Activity],
+    *,
+    box: geo.BBox | None = None,
+    cap: int | None = None,
+    cluster: bool = False,
 ) -> dict[str, Any]:
     """GeoJSON for the map: the newest activities of ``qs`` in ``box`` (at most ``cap``,
     FEATURE_CAP by default), with ``capped`` telling whether more exist.
 
+    With ``cluster``, when more than CLUSTER_THRESHOLD located activities lie in the
+    box (the whole extent of ``qs`` without one), the features are grid clusters
+    instead (see ``_clusters``), ``clustered`` is true and ``count`` is the number
+    of activities they hold.
+
     The ids in SQL (with the limit), then one query of plain tuples for those rows (only
     the columns the map needs) and two for the names of organisations and themes; no
     model instances."""
+    if cluster:
+        area = box
+        if area is None:
+            area = _extent(qs)
+        ids = _few_in_box(qs, area, CLUSTER_THRESHOLD) if area is not None else []
+        if ids is None:
+            assert area is not None
+            features = _clusters(qs, area, CLUSTER_GRID)
+            return {
+                "type": "FeatureCollection",
+                "features": features,
+                "clustered": True,
+                "capped": False,
+                "cap": cap or FEATURE_CAP,
+                "count": sum(f["properties"]["count"] for f in features),
+            }
+        cap = cap or FEATURE_CAP
+        return _features(ids[:cap], capped=len(ids) > cap, cap=cap)
     cap = cap or FEATURE_CAP
     ids = _ids_for_map(qs, box, cap + 1)
     capped = len(ids) > cap
-    ids = ids[:cap]
+    return _features(ids[:cap], capped=capped, cap=cap)
+
+
+def _features(ids: list[int], *, capped: bool, cap: int) -> dict[str, Any]:
     by_id = {
         r[0]: r
         for r in Activity.objects.filter(pk__in=ids)
@@ -246,6 +447,7 @@ def feature_collection(
     return {
         "type": "FeatureCollection",
         "features": features,
+        "clustered": False,
         "capped": capped,
         "cap": cap,
         "count": len(rows),

@@ -41,7 +41,7 @@ def _geojson(request: HttpRequest, partnerships: Any, *, many: bool = False) -> 
         return JsonResponse({"detail": exc.messages[0]}, status=400)
     qs = selectors.map_activities(partnerships, many=many and box is not None)
     qs = selectors.apply_filters(qs, form.filters())
-    return JsonResponse(selectors.feature_collection(qs, box=box))
+    return JsonResponse(selectors.feature_collection(qs, box=box, cluster=True))
 
 
 @partnership_view(rules.VIEW)
