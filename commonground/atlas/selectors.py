@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -45,6 +47,10 @@ CLUSTER_THRESHOLD = 300
 CLUSTER_GRID = 16  # cells along each side of the box (about 35 px apart on the map)
 OVERLAP_DISTANCE_KM = 1.0
 OVERLAP_ACTIVITY_LIMIT = 600
+# The alliance page looks for overlaps among this many of the newest activities with
+# a place (and says so), so that the page does not grow with the alliance.
+ALLIANCE_OVERLAP_LIMIT = 250
+INDICATORS_CACHE_SECONDS = 300
 
 
 def themes_for(partnerships: Any) -> QuerySet[Theme]:
@@ -67,7 +73,9 @@ def apply_filters(qs: QuerySet[Activity], data: dict[str, Any]) -> QuerySet[Acti
     if data.get("theme"):
         qs = qs.filter(themes__slug=data["theme"])
     if data.get("organisation"):
-        qs = qs.filter(organisations=data["organisation"])
+        text = str(data["organisation"]).strip()
+        by_name = Q(organisations__name__icontains=text)
+        qs = qs.filter(by_name | Q(organisations__pk=int(text)) if text.isdigit() else by_name)
     if data.get("sector"):
         qs = qs.filter(organisations__sector=data["sector"])
     if data.get("status"):
@@ -199,9 +207,7 @@ def _few_in_box(qs: QuerySet[Activity], box: geo.BBox, limit: int) -> list[int] 
 
 
 def _cell(value: Any, start: float, size: float) -> Floor:
-    return Floor(
-        ExpressionWrapper((value - Value(start)) / Value(size), output_field=FloatField())
-    )
+    return Floor(ExpressionWrapper((value - Value(start)) / Value(size), output_field=FloatField()))
 
 
 def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str, Any]]:
@@ -484,12 +490,51 @@ def _period_overlap(a: Activity, b: Activity) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def _near_candidates(prepared: list[Any], max_km: float) -> Any:
+    """Pairs (i, j), i < j, of ``prepared`` that may lie within ``max_km``: points
+    are bucketed by bands of latitude at least ``max_km`` wide, so only points of the
+    same or the next band are compared; anything with an area is compared with all."""
+    band = max_km / 110.0
+    bands: dict[int, list[int]] = {}
+    wide: list[int] = []
+    for i, (a, _orgs, _themes, box) in enumerate(prepared):
+        if box is None:
+            continue  # no place: never near
+        if a.area:
+            wide.append(i)
+        else:
+            bands.setdefault(int(float(box[0]) // band), []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in bands.items():
+        nearby = members + bands.get(key + 1, [])
+        for i in members:
+            for j in nearby:
+                if i != j:
+                    pairs.add((min(i, j), max(i, j)))
+    located = [i for members in bands.values() for i in members] + wide
+    for i in wide:
+        for j in located:
+            if i != j:
+                pairs.add((min(i, j), max(i, j)))
+    for i, j in sorted(pairs):
+        yield prepared[i], prepared[j]
+
+
+def _all_pairs(prepared: list[Any]) -> Any:
+    for i, first in enumerate(prepared):
+        for second in prepared[i + 1 :]:
+            yield first, second
+
+
 def find_overlaps(
-    activities: list[Activity], *, max_km: float = OVERLAP_DISTANCE_KM
+    activities: list[Activity], *, max_km: float = OVERLAP_DISTANCE_KM, near_only: bool = False
 ) -> list[Overlap]:
     """Pairs of activities by different organisations sharing a theme that lie within
     ``max_km`` of each other (or whose areas overlap), or that run at the same time.
-    Ranked by score, highest first. Expects themes and organisations prefetched."""
+    Ranked by score, highest first. Expects themes and organisations prefetched.
+
+    With ``near_only``, only the pairs that lie close together (as ``Overlap.near``),
+    found without comparing every pair."""
     prepared = []
     for a in activities:
         prepared.append(
@@ -500,55 +545,85 @@ def find_overlaps(
                 _box(a),
             )
         )
+    pairs = _near_candidates(prepared, max_km) if near_only else _all_pairs(prepared)
     results: list[Overlap] = []
-    for i, (a, a_orgs, a_themes, a_box) in enumerate(prepared):
-        for b, b_orgs, b_themes, b_box in prepared[i + 1 :]:
-            if a_orgs & b_orgs:
-                continue  # the same organisation is already in both
-            shared = sorted(a_themes[k] for k in a_themes.keys() & b_themes.keys())
-            if not shared:
-                continue
-            reasons = [_("Shared themes: %(themes)s") % {"themes": ", ".join(shared)}]
-            score = 2.0 * len(shared)
-            distance = None
-            near = False
-            if a_box is not None and b_box is not None:
-                both_areas = bool(a.area) and bool(b.area)
-                if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
+    for (a, a_orgs, a_themes, a_box), (b, b_orgs, b_themes, b_box) in pairs:
+        if a_orgs & b_orgs:
+            continue  # the same organisation is already in both
+        shared = sorted(a_themes[k] for k in a_themes.keys() & b_themes.keys())
+        if not shared:
+            continue
+        reasons = [_("Shared themes: %(themes)s") % {"themes": ", ".join(shared)}]
+        score = 2.0 * len(shared)
+        distance = None
+        near = False
+        if a_box is not None and b_box is not None:
+            both_areas = bool(a.area) and bool(b.area)
+            if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
+                near = True
+                score += 4
+                reasons.append(
+                    _("Their areas overlap")
+                    if both_areas
+                    else _("One lies within the other's area")
+                )
+            elif not both_areas:
+                la, lo = geo.centre(a_box)
+                lb, lob = geo.centre(b_box)
+                distance = geo.haversine_km(la, lo, lb, lob)
+                if distance <= max_km:
                     near = True
-                    score += 4
+                    score += 4 * (1 - distance / max_km) + 1
                     reasons.append(
-                        _("Their areas overlap")
-                        if both_areas
-                        else _("One lies within the other's area")
+                        _("%(metres)s m apart") % {"metres": int(round(distance * 1000, -1))}
                     )
-                elif not both_areas:
-                    la, lo = geo.centre(a_box)
-                    lb, lob = geo.centre(b_box)
-                    distance = geo.haversine_km(la, lo, lb, lob)
-                    if distance <= max_km:
-                        near = True
-                        score += 4 * (1 - distance / max_km) + 1
-                        reasons.append(
-                            _("%(metres)s m apart") % {"metres": int(round(distance * 1000, -1))}
-                        )
-            same_time = _period_overlap(a, b)
-            if same_time:
-                score += 1
-                reasons.append(_("They run at the same time"))
-            if not near and not same_time:
-                continue
-            if a.partnership_id != b.partnership_id:
-                reasons.append(_("In different partnerships"))
-            results.append(Overlap(a, b, round(score, 2), reasons, distance, shared, near))
+        same_time = _period_overlap(a, b)
+        if same_time:
+            score += 1
+            reasons.append(_("They run at the same time"))
+        if not near and (near_only or not same_time):
+            continue
+        if a.partnership_id != b.partnership_id:
+            reasons.append(_("In different partnerships"))
+        results.append(Overlap(a, b, round(score, 2), reasons, distance, shared, near))
     results.sort(key=lambda o: (-o.score, o.first.title, o.second.title))
     return results
 
 
 def overlaps_for(partnerships: Any, *, near_only: bool = False) -> list[Overlap]:
     acts = list(activities_base(partnerships)[:OVERLAP_ACTIVITY_LIMIT])
-    found = find_overlaps(acts)
-    return [o for o in found if o.near] if near_only else found
+    return find_overlaps(acts, near_only=near_only)
+
+
+@dataclass
+class AllianceOverlaps:
+    overlaps: list[Overlap]
+    considered: int
+    limited: bool
+
+
+def alliance_overlaps(
+    partnerships: Any, *, limit: int = ALLIANCE_OVERLAP_LIMIT
+) -> AllianceOverlaps:
+    """Overlaps in place among the ``limit`` newest activities with a place in
+    ``partnerships`` (``limited`` says whether there are more)."""
+    ids = list(
+        map_activities(partnerships)
+        .filter(min_lat__isnull=False)
+        .order_by("-id")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    # By id alone: the ids are of these partnerships already, and a second partnership
+    # test would have the database try every (partnership, id) pair.
+    acts = list(
+        Activity.objects.filter(pk__in=ids[:limit])
+        .select_related("partnership")
+        .prefetch_related("organisations", "themes")
+        .order_by("title", "id")
+    )
+    return AllianceOverlaps(
+        find_overlaps(acts, near_only=True), min(len(ids), limit), len(ids) > limit
+    )
 
 
 def suggestions_for(partnership: Any) -> QuerySet[ConversationSuggestion]:
@@ -565,11 +640,24 @@ def alliance_partnerships(user: Any) -> QuerySet[Any]:
 
 
 def alliance_indicators(partnerships: Any) -> dict[str, Any]:
+    """The alliance's yearly indicators for ``partnerships``, kept in the cache for
+    INDICATORS_CACHE_SECONDS (they count every activity of every partnership, and a
+    few minutes' delay does not matter for yearly figures)."""
+    pids = sorted(partnerships.values_list("pk", flat=True))
     today = timezone.localdate()
+    digest = hashlib.sha256(",".join(map(str, pids)).encode()).hexdigest()[:32]
+    key = f"atlas:alliance-indicators:{today.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _alliance_indicators(pids, today)
+        cache.set(key, found, INDICATORS_CACHE_SECONDS)
+    return found
+
+
+def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any]:
     year_start = today.replace(month=1, day=1)
     from commonground.partnerships.models import Membership, Partnership
 
-    pids = list(partnerships.values_list("pk", flat=True))
     joint = (
         Activity.objects.filter(partnership_id__in=pids)
         .annotate(n=Count("organisations", distinct=True))

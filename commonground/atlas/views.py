@@ -208,12 +208,14 @@ def suggestion_follow_up(request: HttpRequest, partnership: Partnership, pk: int
 def alliance(request: HttpRequest) -> HttpResponse:
     partnerships = selectors.alliance_partnerships(request.user)
     ctx = _map_context(request, partnerships, reverse("atlas_global:geojson"))
-    found = [o for o in selectors.overlaps_for(partnerships) if o.near]
+    found = selectors.alliance_overlaps(partnerships)
     ctx.update(
         {
             "indicators": selectors.alliance_indicators(partnerships),
-            "overlaps": found[:15],
-            "overlap_total": len(found),
+            "overlaps": found.overlaps[:15],
+            "overlap_total": len(found.overlaps),
+            "overlap_considered": found.considered,
+            "overlap_limited": found.limited,
             "alliance": True,
         }
     )
