@@ -602,11 +602,11 @@ class AllianceOverlaps:
     limited: bool
 
 
-def alliance_overlaps(
-    partnerships: Any, *, limit: int = ALLIANCE_OVERLAP_LIMIT
-) -> AllianceOverlaps:
+def alliance_overlaps(partnerships: Any, *, limit: int | None = None) -> AllianceOverlaps:
     """Overlaps in place among the ``limit`` newest activities with a place in
-    ``partnerships`` (``limited`` says whether there are more)."""
+    ``partnerships`` (``limited`` says whether there are more); ALLIANCE_OVERLAP_LIMIT
+    by default."""
+    limit = limit or ALLIANCE_OVERLAP_LIMIT
     ids = list(
         map_activities(partnerships)
         .filter(min_lat__isnull=False)
