@@ -81,8 +81,10 @@ def test_over_the_threshold_the_map_gets_grid_clusters(world, client_for, monkey
         lon, lat = f["geometry"]["coordinates"]
         w, s, e, n = f["properties"]["bbox"]
         assert w <= e and s <= n
-        if f["properties"]["count"] == 1 and s == n:
-            assert (lat, lon) == (s, w)
+        assert _inside([w, s, e, n], lat, lon)
+        # A cell of the 16 × 16 grid over the box, not more.
+        assert e - w <= 0.10 / selectors.CLUSTER_GRID + 1e-5
+        assert n - s <= 0.06 / selectors.CLUSTER_GRID + 1e-5
 
 
 @pytest.mark.django_db
@@ -95,8 +97,8 @@ def test_a_cluster_bbox_holds_exactly_its_points(world):
     positions = [(float(a.latitude), float(a.longitude)) for a in Activity.objects.all()]
     for f in clusters:
         inside = [p for p in positions if _inside(f["properties"]["bbox"], *p)]
-        # Cells do not overlap, so the box of a cell's members holds at least them.
-        assert len(inside) >= f["properties"]["count"]
+        # The cell's bounds hold its points (and, the grid being what it is, no others).
+        assert len(inside) == f["properties"]["count"]
     # Together the cells cover each point once: with 4 × 4 cells the counts per cell
     # match the points that fall into that cell.
     height, width = 0.06 / 4, 0.10 / 4
