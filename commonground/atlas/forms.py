@@ -79,11 +79,13 @@ class ActivityForm(forms.ModelForm):
 class ActivityFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     theme = forms.ChoiceField(label=_("Theme"), required=False)
-    organisation = forms.ModelChoiceField(
+    # Typed, not picked: the alliance spans thousands of organisations, too many for
+    # a list. Matches any part of an organisation's name (or its number).
+    organisation = forms.CharField(
         label=_("Organisation"),
         required=False,
-        queryset=Organisation.objects.none(),
-        empty_label=_("Any"),
+        max_length=200,
+        widget=forms.SearchInput(attrs={"placeholder": _("Part of a name"), "autocomplete": "off"}),
     )
     sector = forms.ChoiceField(
         label=_("Sector"), required=False, choices=[("", _("Any")), *list(Sector.choices)]
@@ -111,11 +113,6 @@ class ActivityFilterForm(forms.Form):
             ("", _("Any")),
             *sorted(themes, key=lambda t: t[1]),
         ]
-        self.fields["organisation"].queryset = (  # type: ignore[attr-defined]
-            Organisation.objects.filter(activities__partnership__in=partnerships)
-            .distinct()
-            .order_by("name")
-        )
 
     def filters(self) -> dict[str, Any]:
         return self.cleaned_data if self.is_valid() else {}

@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import (
+    Avg,
     Count,
     ExpressionWrapper,
     F,
     FloatField,
     IntegerField,
+    Max,
+    Min,
     Q,
     QuerySet,
     Value,
 )
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Floor, Greatest, Least
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext as _
@@ -35,8 +41,17 @@ from .models import (
 )
 
 FEATURE_CAP = 2000
+# More located activities than this in the requested box and the map gets grid
+# clusters instead of one feature each (a readable map, and a response whose size
+# follows the grid, not the data).
+CLUSTER_THRESHOLD = 300
+CLUSTER_GRID = 16  # cells along each side of the box (about 35 px apart on the map)
 OVERLAP_DISTANCE_KM = 1.0
 OVERLAP_ACTIVITY_LIMIT = 600
+# The alliance page looks for overlaps among this many of the newest activities with
+# a place (and says so), so that the page does not grow with the alliance.
+ALLIANCE_OVERLAP_LIMIT = 250
+INDICATORS_CACHE_SECONDS = 300
 
 
 def themes_for(partnerships: Any) -> QuerySet[Theme]:
@@ -59,7 +74,9 @@ def apply_filters(qs: QuerySet[Activity], data: dict[str, Any]) -> QuerySet[Acti
     if data.get("theme"):
         qs = qs.filter(themes__slug=data["theme"])
     if data.get("organisation"):
-        qs = qs.filter(organisations=data["organisation"])
+        text = str(data["organisation"]).strip()
+        by_name = Q(organisations__name__icontains=text)
+        qs = qs.filter(by_name | Q(organisations__pk=int(text)) if text.isdigit() else by_name)
     if data.get("sector"):
         qs = qs.filter(organisations__sector=data["sector"])
     if data.get("status"):
@@ -157,19 +174,195 @@ def _ids_for_map(qs: QuerySet[Activity], box: geo.BBox | None, limit: int) -> li
     return sorted(found, reverse=True)[:limit]
 
 
+def _points_in(qs: QuerySet[Activity], box: geo.BBox) -> QuerySet[Activity]:
+    south, west, north, east = box
+    return qs.filter(
+        latitude__gte=south, latitude__lte=north, longitude__gte=west, longitude__lte=east
+    )
+
+
+def _areas_in(qs: QuerySet[Activity], box: geo.BBox) -> QuerySet[Activity]:
+    south, west, north, east = box
+    return qs.filter(
+        area__isnull=False,
+        min_lat__lte=north,
+        max_lat__gte=south,
+        min_lon__lte=east,
+        max_lon__gte=west,
+    )
+
+
+def _few_in_box(qs: QuerySet[Activity], box: geo.BBox, limit: int) -> list[int] | None:
+    """The ids of every located activity of ``qs`` in ``box`` when there are at most
+    ``limit`` of them, else None.
+
+    Unordered and limited, so each lookup stops after ``limit + 1`` index entries: the
+    cost of telling "too many" does not grow with the data."""
+    found = set(_points_in(qs, box).order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(found) > limit:
+        return None
+    found.update(_areas_in(qs, box).order_by().values_list("pk", flat=True)[: limit + 1])
+    if len(found) > limit:
+        return None
+    return sorted(found, reverse=True)
+
+
+def _cell(value: Any, start: float, size: float) -> Floor:
+    return Floor(ExpressionWrapper((value - Value(start)) / Value(size), output_field=FloatField()))
+
+
+def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str, Any]]:
+    """Grid clusters of the located activities of ``qs`` in ``box``: the box cut into
+    ``grid`` × ``grid`` cells, one GeoJSON point per non-empty cell at the mean position
+    of what it holds, with the count and the cell's bounds as its bbox (only a count
+    and two sums per cell, so the one pass over the position index stays light).
+
+    Points are grouped in SQL by the floored cell indexes of their position (reading
+    only the position index). Areas without a point in the box count in the cell of
+    their bounding box's centre, held inside the box."""
+    south, west, north, east = (float(x) for x in box)
+    height = max((north - south) / grid, 1e-6)
+    width = max((east - west) / grid, 1e-6)
+    cells: dict[tuple[int, int], dict[str, Any]] = {}
+
+    def add(row: dict[str, Any]) -> None:
+        key = (int(row["cy"]), int(row["cx"]))
+        n = row["n"]
+        cell = cells.setdefault(key, {"n": 0, "lat": 0.0, "lon": 0.0})
+        cell["n"] += n
+        cell["lat"] += float(row["lat"]) * n
+        cell["lon"] += float(row["lon"]) * n
+
+    points = (
+        _points_in(qs, box)
+        .order_by()
+        .annotate(
+            cy=_cell(F("latitude"), south, height),
+            cx=_cell(F("longitude"), west, width),
+        )
+        .values("cy", "cx")
+        .annotate(
+            n=Count("id"),
+            lat=Avg("latitude", output_field=FloatField()),
+            lon=Avg("longitude", output_field=FloatField()),
+        )
+    )
+    for row in points:
+        add(row)
+    # Areas whose point (if any) is not in the box, placed by the centre of their
+    # bounding box, clamped to the box so that the cell is one of the grid's.
+    centre_lat = ExpressionWrapper(
+        Least(Greatest((F("min_lat") + F("max_lat")) / Value(2.0), Value(south)), Value(north)),
+        output_field=FloatField(),
+    )
+    centre_lon = ExpressionWrapper(
+        Least(Greatest((F("min_lon") + F("max_lon")) / Value(2.0), Value(west)), Value(east)),
+        output_field=FloatField(),
+    )
+    s_, w_, n_, e_ = box
+    point_outside = (
+        Q(latitude__isnull=True)
+        | Q(longitude__isnull=True)
+        | Q(latitude__lt=s_)
+        | Q(latitude__gt=n_)
+        | Q(longitude__lt=w_)
+        | Q(longitude__gt=e_)
+    )
+    areas = (
+        _areas_in(qs, box)
+        .filter(point_outside)
+        .order_by()
+        .annotate(clat=centre_lat, clon=centre_lon)
+        .annotate(cy=_cell(F("clat"), south, height), cx=_cell(F("clon"), west, width))
+        .values("cy", "cx")
+        .annotate(n=Count("id"), lat=Avg("clat"), lon=Avg("clon"))
+    )
+    for row in areas:
+        add(row)
+    features = []
+    for (cy, cx), c in sorted(cells.items()):
+        n = c["n"]
+        # The cell's own bounds (inside the box): they hold every position counted in it.
+        cell_s = min(south + cy * height, north)
+        cell_w = min(west + cx * width, east)
+        # Rounded outwards to the stored precision, so that a position on a cell's
+        # edge stays inside whatever the floating-point division made of it.
+        cell_box = [
+            math.floor(cell_w * 1e6) / 1e6,
+            math.floor(cell_s * 1e6) / 1e6,
+            math.ceil(min(cell_w + width, east) * 1e6) / 1e6,
+            math.ceil(min(cell_s + height, north) * 1e6) / 1e6,
+        ]
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "Point",
+                    "coordinates": [round(c["lon"] / n, 6), round(c["lat"] / n, 6)],
+                },
+                "properties": {
+                    "cluster": True,
+                    "count": n,
+                    "bbox": cell_box,
+                },
+            }
+        )
+    return features
+
+
+def _extent(qs: QuerySet[Activity]) -> geo.BBox | None:
+    """The bounding box of every located activity of ``qs`` (None when there is none)."""
+    got = qs.filter(min_lat__isnull=False).aggregate(
+        s=Min("min_lat"), w=Min("min_lon"), n=Max("max_lat"), e=Max("max_lon")
+    )
+    if got["s"] is None:
+        return None
+    return got["s"], got["w"], got["n"], got["e"]
+
+
 def feature_collection(
-    qs: QuerySet[Activity], *, box: geo.BBox | None = None, cap: int | None = None
+    qs: QuerySet[Activity],
+    *,
+    box: geo.BBox | None = None,
+    cap: int | None = None,
+    cluster: bool = False,
 ) -> dict[str, Any]:
     """GeoJSON for the map: the newest activities of ``qs`` in ``box`` (at most ``cap``,
     FEATURE_CAP by default), with ``capped`` telling whether more exist.
 
+    With ``cluster``, when more than CLUSTER_THRESHOLD located activities lie in the
+    box (the whole extent of ``qs`` without one), the features are grid clusters
+    instead (see ``_clusters``), ``clustered`` is true and ``count`` is the number
+    of activities they hold.
+
     The ids in SQL (with the limit), then one query of plain tuples for those rows (only
     the columns the map needs) and two for the names of organisations and themes; no
     model instances."""
+    if cluster:
+        area = box
+        if area is None:
+            area = _extent(qs)
+        ids = _few_in_box(qs, area, CLUSTER_THRESHOLD) if area is not None else []
+        if ids is None:
+            assert area is not None
+            features = _clusters(qs, area, CLUSTER_GRID)
+            return {
+                "type": "FeatureCollection",
+                "features": features,
+                "clustered": True,
+                "capped": False,
+                "cap": cap or FEATURE_CAP,
+                "count": sum(f["properties"]["count"] for f in features),
+            }
+        cap = cap or FEATURE_CAP
+        return _features(ids[:cap], capped=len(ids) > cap, cap=cap)
     cap = cap or FEATURE_CAP
     ids = _ids_for_map(qs, box, cap + 1)
     capped = len(ids) > cap
-    ids = ids[:cap]
+    return _features(ids[:cap], capped=capped, cap=cap)
+
+
+def _features(ids: list[int], *, capped: bool, cap: int) -> dict[str, Any]:
     by_id = {
         r[0]: r
         for r in Activity.objects.filter(pk__in=ids)
@@ -246,6 +439,7 @@ def feature_collection(
     return {
         "type": "FeatureCollection",
         "features": features,
+        "clustered": False,
         "capped": capped,
         "cap": cap,
         "count": len(rows),
@@ -282,12 +476,51 @@ def _period_overlap(a: Activity, b: Activity) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
+def _near_candidates(prepared: list[Any], max_km: float) -> Any:
+    """Pairs (i, j), i < j, of ``prepared`` that may lie within ``max_km``: points
+    are bucketed by bands of latitude at least ``max_km`` wide, so only points of the
+    same or the next band are compared; anything with an area is compared with all."""
+    band = max_km / 110.0
+    bands: dict[int, list[int]] = {}
+    wide: list[int] = []
+    for i, (a, _orgs, _themes, box) in enumerate(prepared):
+        if box is None:
+            continue  # no place: never near
+        if a.area:
+            wide.append(i)
+        else:
+            bands.setdefault(int(float(box[0]) // band), []).append(i)
+    pairs: set[tuple[int, int]] = set()
+    for key, members in bands.items():
+        nearby = members + bands.get(key + 1, [])
+        for i in members:
+            for j in nearby:
+                if i != j:
+                    pairs.add((min(i, j), max(i, j)))
+    located = [i for members in bands.values() for i in members] + wide
+    for i in wide:
+        for j in located:
+            if i != j:
+                pairs.add((min(i, j), max(i, j)))
+    for i, j in sorted(pairs):
+        yield prepared[i], prepared[j]
+
+
+def _all_pairs(prepared: list[Any]) -> Any:
+    for i, first in enumerate(prepared):
+        for second in prepared[i + 1 :]:
+            yield first, second
+
+
 def find_overlaps(
-    activities: list[Activity], *, max_km: float = OVERLAP_DISTANCE_KM
+    activities: list[Activity], *, max_km: float = OVERLAP_DISTANCE_KM, near_only: bool = False
 ) -> list[Overlap]:
     """Pairs of activities by different organisations sharing a theme that lie within
     ``max_km`` of each other (or whose areas overlap), or that run at the same time.
-    Ranked by score, highest first. Expects themes and organisations prefetched."""
+    Ranked by score, highest first. Expects themes and organisations prefetched.
+
+    With ``near_only``, only the pairs that lie close together (as ``Overlap.near``),
+    found without comparing every pair."""
     prepared = []
     for a in activities:
         prepared.append(
@@ -298,55 +531,85 @@ def find_overlaps(
                 _box(a),
             )
         )
+    pairs = _near_candidates(prepared, max_km) if near_only else _all_pairs(prepared)
     results: list[Overlap] = []
-    for i, (a, a_orgs, a_themes, a_box) in enumerate(prepared):
-        for b, b_orgs, b_themes, b_box in prepared[i + 1 :]:
-            if a_orgs & b_orgs:
-                continue  # the same organisation is already in both
-            shared = sorted(a_themes[k] for k in a_themes.keys() & b_themes.keys())
-            if not shared:
-                continue
-            reasons = [_("Shared themes: %(themes)s") % {"themes": ", ".join(shared)}]
-            score = 2.0 * len(shared)
-            distance = None
-            near = False
-            if a_box is not None and b_box is not None:
-                both_areas = bool(a.area) and bool(b.area)
-                if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
+    for (a, a_orgs, a_themes, a_box), (b, b_orgs, b_themes, b_box) in pairs:
+        if a_orgs & b_orgs:
+            continue  # the same organisation is already in both
+        shared = sorted(a_themes[k] for k in a_themes.keys() & b_themes.keys())
+        if not shared:
+            continue
+        reasons = [_("Shared themes: %(themes)s") % {"themes": ", ".join(shared)}]
+        score = 2.0 * len(shared)
+        distance = None
+        near = False
+        if a_box is not None and b_box is not None:
+            both_areas = bool(a.area) and bool(b.area)
+            if (a.area or b.area) and geo.bboxes_overlap(a_box, b_box):
+                near = True
+                score += 4
+                reasons.append(
+                    _("Their areas overlap")
+                    if both_areas
+                    else _("One lies within the other's area")
+                )
+            elif not both_areas:
+                la, lo = geo.centre(a_box)
+                lb, lob = geo.centre(b_box)
+                distance = geo.haversine_km(la, lo, lb, lob)
+                if distance <= max_km:
                     near = True
-                    score += 4
+                    score += 4 * (1 - distance / max_km) + 1
                     reasons.append(
-                        _("Their areas overlap")
-                        if both_areas
-                        else _("One lies within the other's area")
+                        _("%(metres)s m apart") % {"metres": int(round(distance * 1000, -1))}
                     )
-                elif not both_areas:
-                    la, lo = geo.centre(a_box)
-                    lb, lob = geo.centre(b_box)
-                    distance = geo.haversine_km(la, lo, lb, lob)
-                    if distance <= max_km:
-                        near = True
-                        score += 4 * (1 - distance / max_km) + 1
-                        reasons.append(
-                            _("%(metres)s m apart") % {"metres": int(round(distance * 1000, -1))}
-                        )
-            same_time = _period_overlap(a, b)
-            if same_time:
-                score += 1
-                reasons.append(_("They run at the same time"))
-            if not near and not same_time:
-                continue
-            if a.partnership_id != b.partnership_id:
-                reasons.append(_("In different partnerships"))
-            results.append(Overlap(a, b, round(score, 2), reasons, distance, shared, near))
+        same_time = _period_overlap(a, b)
+        if same_time:
+            score += 1
+            reasons.append(_("They run at the same time"))
+        if not near and (near_only or not same_time):
+            continue
+        if a.partnership_id != b.partnership_id:
+            reasons.append(_("In different partnerships"))
+        results.append(Overlap(a, b, round(score, 2), reasons, distance, shared, near))
     results.sort(key=lambda o: (-o.score, o.first.title, o.second.title))
     return results
 
 
 def overlaps_for(partnerships: Any, *, near_only: bool = False) -> list[Overlap]:
     acts = list(activities_base(partnerships)[:OVERLAP_ACTIVITY_LIMIT])
-    found = find_overlaps(acts)
-    return [o for o in found if o.near] if near_only else found
+    return find_overlaps(acts, near_only=near_only)
+
+
+@dataclass
+class AllianceOverlaps:
+    overlaps: list[Overlap]
+    considered: int
+    limited: bool
+
+
+def alliance_overlaps(partnerships: Any, *, limit: int | None = None) -> AllianceOverlaps:
+    """Overlaps in place among the ``limit`` newest activities with a place in
+    ``partnerships`` (``limited`` says whether there are more); ALLIANCE_OVERLAP_LIMIT
+    by default."""
+    limit = limit or ALLIANCE_OVERLAP_LIMIT
+    ids = list(
+        map_activities(partnerships)
+        .filter(min_lat__isnull=False)
+        .order_by("-id")
+        .values_list("pk", flat=True)[: limit + 1]
+    )
+    # By id alone: the ids are of these partnerships already, and a second partnership
+    # test would have the database try every (partnership, id) pair.
+    acts = list(
+        Activity.objects.filter(pk__in=ids[:limit])
+        .select_related("partnership")
+        .prefetch_related("organisations", "themes")
+        .order_by("title", "id")
+    )
+    return AllianceOverlaps(
+        find_overlaps(acts, near_only=True), min(len(ids), limit), len(ids) > limit
+    )
 
 
 def suggestions_for(partnership: Any) -> QuerySet[ConversationSuggestion]:
@@ -363,11 +626,24 @@ def alliance_partnerships(user: Any) -> QuerySet[Any]:
 
 
 def alliance_indicators(partnerships: Any) -> dict[str, Any]:
+    """The alliance's yearly indicators for ``partnerships``, kept in the cache for
+    INDICATORS_CACHE_SECONDS (they count every activity of every partnership, and a
+    few minutes' delay does not matter for yearly figures)."""
+    pids = sorted(partnerships.values_list("pk", flat=True))
     today = timezone.localdate()
+    digest = hashlib.sha256(",".join(map(str, pids)).encode()).hexdigest()[:32]
+    key = f"atlas:alliance-indicators:{today.isoformat()}:{digest}"
+    found = cache.get(key)
+    if found is None:
+        found = _alliance_indicators(pids, today)
+        cache.set(key, found, INDICATORS_CACHE_SECONDS)
+    return found
+
+
+def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any]:
     year_start = today.replace(month=1, day=1)
     from commonground.partnerships.models import Membership, Partnership
 
-    pids = list(partnerships.values_list("pk", flat=True))
     joint = (
         Activity.objects.filter(partnership_id__in=pids)
         .annotate(n=Count("organisations", distinct=True))

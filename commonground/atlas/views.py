@@ -41,7 +41,7 @@ def _geojson(request: HttpRequest, partnerships: Any, *, many: bool = False) -> 
         return JsonResponse({"detail": exc.messages[0]}, status=400)
     qs = selectors.map_activities(partnerships, many=many and box is not None)
     qs = selectors.apply_filters(qs, form.filters())
-    return JsonResponse(selectors.feature_collection(qs, box=box))
+    return JsonResponse(selectors.feature_collection(qs, box=box, cluster=True))
 
 
 @partnership_view(rules.VIEW)
@@ -208,12 +208,14 @@ def suggestion_follow_up(request: HttpRequest, partnership: Partnership, pk: int
 def alliance(request: HttpRequest) -> HttpResponse:
     partnerships = selectors.alliance_partnerships(request.user)
     ctx = _map_context(request, partnerships, reverse("atlas_global:geojson"))
-    found = [o for o in selectors.overlaps_for(partnerships) if o.near]
+    found = selectors.alliance_overlaps(partnerships)
     ctx.update(
         {
             "indicators": selectors.alliance_indicators(partnerships),
-            "overlaps": found[:15],
-            "overlap_total": len(found),
+            "overlaps": found.overlaps[:15],
+            "overlap_total": len(found.overlaps),
+            "overlap_considered": found.considered,
+            "overlap_limited": found.limited,
             "alliance": True,
         }
     )

@@ -1,4 +1,6 @@
-/* Activity map: markers (clustered) and areas from the GeoJSON endpoint.
+/* Activity map: markers (clustered) and areas from the GeoJSON endpoint; when the
+   view holds too many activities the server sends counted groups instead, and a click
+   on one zooms to it.
    Works without map tiles: the container's plain background stays visible. */
 (function () {
   "use strict";
@@ -63,14 +65,50 @@
     var icon = L.divIcon({ className: "atlas-pin", iconSize: [14, 14] });
     var cluster = typeof L.markerClusterGroup === "function" ? L.markerClusterGroup({ maxClusterRadius: 40 }) : L.layerGroup();
     var areas = L.layerGroup();
-    cluster.addTo(map); areas.addTo(map);
+    // Server-side grid clusters (when the box holds too many activities to draw one by one).
+    var groups = L.layerGroup();
+    cluster.addTo(map); areas.addTo(map); groups.addTo(map);
+
+    function groupLabel(n) {
+      var text = n === 1 ? node.dataset.groupOneText : node.dataset.groupText;
+      return (text || "%(count)s").replace("%(count)s", String(n));
+    }
+
+    function drawGroup(f, bounds) {
+      var p = f.properties, g = f.geometry;
+      var ll = L.latLng(g.coordinates[1], g.coordinates[0]);
+      var box = L.latLngBounds([p.bbox[1], p.bbox[0]], [p.bbox[3], p.bbox[2]]);
+      var size = p.count < 10 ? 30 : p.count < 100 ? 36 : 44;
+      var label = groupLabel(p.count);
+      var icon = L.divIcon({
+        className: "atlas-group",
+        html: '<span aria-hidden="true">' + String(p.count) + "</span>",
+        iconSize: [size, size]
+      });
+      var m = L.marker(ll, { icon: icon, title: label, alt: label, keyboard: true });
+      m.on("add", function () {
+        var el = m.getElement();
+        if (el) { el.setAttribute("aria-label", label); el.setAttribute("role", "button"); }
+      });
+      m.on("click", function () {
+        if (box.getNorth() === box.getSouth() && box.getEast() === box.getWest()) {
+          map.setView(box.getCenter(), Math.min(map.getZoom() + 3, 19));
+        } else {
+          map.fitBounds(box.pad(0.1));
+        }
+      });
+      groups.addLayer(m);
+      bounds.extend(box);
+    }
 
     function draw(data, fit) {
-      cluster.clearLayers(); areas.clearLayers();
+      cluster.clearLayers(); areas.clearLayers(); groups.clearLayers();
       var bounds = L.latLngBounds([]);
       (data.features || []).forEach(function (f) {
         var g = f.geometry;
-        if (g.type === "Point") {
+        if (f.properties && f.properties.cluster) {
+          drawGroup(f, bounds);
+        } else if (g.type === "Point") {
           var ll = L.latLng(g.coordinates[1], g.coordinates[0]);
           var m = L.marker(ll, { icon: icon, title: f.properties.title, keyboard: true });
           m.bindPopup(popupHtml(f.properties));
@@ -83,7 +121,10 @@
           bounds.extend(layer.getBounds());
         }
       });
-      if (status && data.capped) { status.textContent = node.dataset.cappedText || ""; }
+      if (status) {
+        status.textContent = data.capped ? (node.dataset.cappedText || "")
+          : data.clustered ? (node.dataset.clusteredText || "") : "";
+      }
       if (fit && bounds.isValid()) { map.fitBounds(bounds.pad(0.1)); }
     }
 
@@ -92,7 +133,9 @@
 
     var base = node.dataset.geojson;
     var first = true;
+    var latest = 0;
     function load() {
+      var ticket = ++latest;
       var url = base;
       if (!first) {
         var b = map.getBounds();
@@ -102,6 +145,7 @@
       fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
         .then(function (r) { return r.ok ? r.json() : { features: [] }; })
         .then(function (data) {
+          if (ticket !== latest) { return; }  // a newer view was asked for meanwhile
           var wasFirst = first; first = false;
           draw(data, wasFirst && !data.capped);
           if (wasFirst && data.capped) { load(); }
