@@ -46,6 +46,10 @@ FEATURE_CAP = 2000
 # follows the grid, not the data).
 CLUSTER_THRESHOLD = 300
 CLUSTER_GRID = 16  # cells along each side of the box (about 35 px apart on the map)
+# Groups are drawn from the newest CLUSTER_SAMPLE points in the box: enough for a faithful
+# picture of where activity is, and a fixed amount of reading at any density (the map
+# then says to zoom in to see them all).
+CLUSTER_SAMPLE = 1000
 OVERLAP_DISTANCE_KM = 1.0
 OVERLAP_ACTIVITY_LIMIT = 600
 # The alliance page looks for overlaps among this many of the newest activities with
@@ -211,15 +215,19 @@ def _cell(value: Any, start: float, size: float) -> Floor:
     return Floor(ExpressionWrapper((value - Value(start)) / Value(size), output_field=FloatField()))
 
 
-def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str, Any]]:
+def _clusters(
+    qs: QuerySet[Activity], box: geo.BBox, grid: int, cap: int = FEATURE_CAP
+) -> tuple[list[dict[str, Any]], bool]:
     """Grid clusters of the located activities of ``qs`` in ``box``: the box cut into
     ``grid`` × ``grid`` cells, one GeoJSON point per non-empty cell at the mean position
     of what it holds, with the count and the cell's bounds as its bbox (only a count
     and two sums per cell, so the one pass over the position index stays light).
 
-    Points are grouped in SQL by the floored cell indexes of their position (reading
-    only the position index). Areas without a point in the box count in the cell of
-    their bounding box's centre, held inside the box."""
+    Points are grouped in SQL by the floored cell indexes of their position: the
+    newest ``cap`` of them, as the plain map shows the newest ``cap`` activities (the
+    second value returned tells whether more exist; the map then asks to zoom in).
+    Areas without a point in the box count in the cell of their bounding box's centre,
+    held inside the box."""
     south, west, north, east = (float(x) for x in box)
     height = max((north - south) / grid, 1e-6)
     width = max((east - west) / grid, 1e-6)
@@ -233,8 +241,24 @@ def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str
         cell["lat"] += float(row["lat"]) * n
         cell["lon"] += float(row["lon"]) * n
 
+    # The newest ``cap`` points in the box (walking the ids backwards stops there), so
+    # the grouping reads the same few thousand rows however dense the region grows.
+    south_, west_, north_, east_ = box
+
+    def unindexed(field: str) -> ExpressionWrapper:
+        return ExpressionWrapper(F(field) + Value(0), output_field=FloatField())
+
+    sample = (
+        # "+ 0" keeps SQLite off the position index (reading every point in the box and
+        # sorting them): walking the ids backwards, it stops at the cap.
+        qs.alias(lat0=unindexed("latitude"), lon0=unindexed("longitude"))
+        .filter(lat0__gte=south_, lat0__lte=north_, lon0__gte=west_, lon0__lte=east_)
+        .order_by("-id")
+        .values("pk")[: cap + 1]
+    )
+    # The sample stays a subquery: its ids never travel through Python.
     points = (
-        _points_in(qs, box)
+        Activity.objects.filter(pk__in=sample)
         .order_by()
         .annotate(
             cy=_cell(F("latitude"), south, height),
@@ -247,8 +271,11 @@ def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str
             lon=Avg("longitude", output_field=FloatField()),
         )
     )
+    sampled = 0
     for row in points:
         add(row)
+        sampled += row["n"]
+    capped = sampled > cap
     # Areas whose point (if any) is not in the box, placed by the centre of their
     # bounding box, clamped to the box so that the cell is one of the grid's.
     centre_lat = ExpressionWrapper(
@@ -307,7 +334,7 @@ def _clusters(qs: QuerySet[Activity], box: geo.BBox, grid: int) -> list[dict[str
                 },
             }
         )
-    return features
+    return features, capped
 
 
 def _extent(qs: QuerySet[Activity]) -> geo.BBox | None:
@@ -345,12 +372,12 @@ def feature_collection(
         ids = _few_in_box(qs, area, CLUSTER_THRESHOLD) if area is not None else []
         if ids is None:
             assert area is not None
-            features = _clusters(qs, area, CLUSTER_GRID)
+            features, capped = _clusters(qs, area, CLUSTER_GRID, CLUSTER_SAMPLE)
             return {
                 "type": "FeatureCollection",
                 "features": features,
                 "clustered": True,
-                "capped": False,
+                "capped": capped,
                 "cap": cap or FEATURE_CAP,
                 "count": sum(f["properties"]["count"] for f in features),
             }

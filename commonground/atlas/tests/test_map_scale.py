@@ -92,7 +92,7 @@ def test_a_cluster_bbox_holds_exactly_its_points(world):
     _spread(world, 30)
     qs = selectors.map_activities([world.partnership])
     box = geo.parse_bbox(BOX)
-    clusters = selectors._clusters(qs, box, 4)
+    clusters, _capped = selectors._clusters(qs, box, 4)
     assert sum(f["properties"]["count"] for f in clusters) == 30
     positions = [(float(a.latitude), float(a.longitude)) for a in Activity.objects.all()]
     for f in clusters:
@@ -223,3 +223,20 @@ def test_organisation_filter_is_typed_not_listed(world, client_for):
     data = client.get(geo_url, {"organisation": part}).json()
     assert [f["properties"]["title"] for f in data["features"]] == ["By the second"]
     assert client.get(geo_url, {"organisation": "no such name"}).json()["features"] == []
+
+
+@pytest.mark.django_db
+def test_clusters_are_drawn_from_the_newest_points_and_say_when_there_are_more(
+    world, client_for, monkeypatch
+):
+    monkeypatch.setattr(selectors, "CLUSTER_THRESHOLD", 3)
+    monkeypatch.setattr(selectors, "CLUSTER_SAMPLE", 5)
+    _spread(world, 9)
+    url = reverse("atlas:geojson", kwargs={"slug": world.partnership.slug})
+    data = client_for("observer").get(url, {"bbox": BOX}).json()
+    assert data["clustered"] is True and data["capped"] is True
+    # The newest five plus the one that shows there are more: never all nine.
+    assert data["count"] == 6 == sum(f["properties"]["count"] for f in data["features"])
+    monkeypatch.setattr(selectors, "CLUSTER_SAMPLE", 9)
+    data = client_for("observer").get(url, {"bbox": BOX}).json()
+    assert data["capped"] is False and data["count"] == 9
