@@ -8,8 +8,9 @@ import datetime
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
 
 from . import rules, selectors

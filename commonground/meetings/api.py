@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
 
 from . import rules, selectors, services

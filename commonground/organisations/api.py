@@ -6,7 +6,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
+
+from commonground.api.pagination import PageNumberPagination
 
 from . import rules, services
 from .models import Organisation, OrgType, Sector, Size

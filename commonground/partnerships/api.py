@@ -5,8 +5,9 @@ import datetime
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
 from commonground.organisations.models import Organisation
 

@@ -6,8 +6,9 @@ from typing import Any
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import PageNumberPagination, paginate
+from ninja.pagination import paginate
 
+from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
 from commonground.organisations.models import Organisation
 
