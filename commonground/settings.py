@@ -145,8 +145,13 @@ else:
                     "PRAGMA busy_timeout=20000;"
                     "PRAGMA temp_store=MEMORY;"
                     "PRAGMA cache_size=-20000;"
+                    "PRAGMA mmap_size=268435456;"
                 ),
             },
+            # Each app thread keeps its connection (and SQLite's page cache with it)
+            # instead of opening the file and running the pragmas for every request.
+            "CONN_MAX_AGE": 60,
+            "CONN_HEALTH_CHECKS": True,
             # Tests run on a file too (not SQLite's shared in-memory cache), so that
             # concurrency behaves as in production: WAL readers, queued writers.
             "TEST": {"NAME": str(VAR_DIR / "test-commonground.sqlite3")},

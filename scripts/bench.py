@@ -164,7 +164,11 @@ def drive(port: int, cookies: list[str], path: str, seconds: float) -> dict:
         errors += e
     for p in procs:
         p.join(timeout=10)
-    latencies.sort()
+    return summary(latencies, queries, errors, seconds)
+
+
+def summary(latencies: list[float], queries: list[int], errors: int, seconds: float) -> dict:
+    latencies = sorted(latencies)
 
     def pct(p: float) -> float:
         if not latencies:
@@ -172,6 +176,9 @@ def drive(port: int, cookies: list[str], path: str, seconds: float) -> dict:
         return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000
 
     return {
+        "latencies": latencies,
+        "query_list": queries,
+        "seconds": seconds,
         "rps": len(latencies) / seconds,
         "p50": pct(0.50),
         "p95": pct(0.95),
@@ -233,7 +240,12 @@ class Target:
 
 
 def run(
-    factors: list[float], clients: int, seconds: float, reseed: bool, only: list[str] | None
+    factors: list[float],
+    clients: int,
+    seconds: float,
+    reseed: bool,
+    only: list[str] | None,
+    rounds: int = 1,
 ) -> dict[float, dict[str, dict]]:
     """Every page at every factor. On SQLite all factors are served at once and each page is
     measured at one factor right after the other (an idle server costs nothing), so a
@@ -248,11 +260,26 @@ def run(
                 targets.append(Target(f, clients, reseed, only))
             for name in targets[0].pages:
                 for t in targets:
-                    path = t.pages.get(name)
-                    if path is None:
+                    if name in t.pages:
+                        drive(t.port, t.cookies, t.pages[name], 1.5)  # warm up every worker
+                pooled: dict[float, list[dict]] = {t.factor: [] for t in targets}
+                # Alternate the sizes in short rounds and pool the samples, so that a
+                # passing stall of the machine lands on both sizes rather than one.
+                for _round in range(rounds):
+                    for t in targets:
+                        if name in t.pages:
+                            part = drive(t.port, t.cookies, t.pages[name], seconds / rounds)
+                            pooled[t.factor].append(part)
+                for t in targets:
+                    parts = pooled[t.factor]
+                    if not parts:
                         continue
-                    drive(t.port, t.cookies[:2], path, 1.0)  # warm up
-                    r = results[t.factor][name] = drive(t.port, t.cookies, path, seconds)
+                    r = results[t.factor][name] = summary(
+                        [x for part in parts for x in part["latencies"]],
+                        [q for part in parts for q in part["query_list"]],
+                        sum(part["errors"] for part in parts),
+                        seconds,
+                    )
                     print(
                         f"F={t.factor:g} {name:38} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  "
                         f"p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f} ms  {r['queries']:3d} q  "
@@ -347,8 +374,11 @@ def main() -> int:
     parser.add_argument("--reseed", action="store_true")
     parser.add_argument("--write", help="append the table to this markdown file")
     parser.add_argument("--only", nargs="*", help="only pages whose name contains one of these")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="alternate the sizes this many times per page"
+    )
     args = parser.parse_args()
-    all_results = run(args.factors, args.clients, args.seconds, args.reseed, args.only)
+    all_results = run(args.factors, args.clients, args.seconds, args.reseed, args.only, args.rounds)
     text = table(all_results)
     print()
     print(text)
@@ -361,7 +391,8 @@ def main() -> int:
         with Path(args.write).open("a", encoding="utf-8") as fh:
             fh.write(
                 f"\n### Run of {stamp} on {db}, {args.clients} clients, "
-                f"{args.seconds:g} s per page\n\nMachine: {machine()}\n\n{text}\n\n"
+                f"{args.seconds:g} s per page and size in {args.rounds} alternating rounds"
+                f"\n\nMachine: {machine()}\n\n{text}\n\n"
             )
             fh.write(
                 "Targets: all met.\n"
