@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from statistics import median
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Avg,
     Count,
@@ -27,9 +27,9 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast
-from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 
+from commonground.core.pagination import CappedPaginator
 from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
 from commonground.organisations.selectors import text_filter
 from commonground.partnerships.models import MembershipStatus, Partnership
@@ -153,33 +153,14 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
 COUNT_CAP = 1000
 
 
-class CappedPaginator(Paginator):
-    """A paginator whose count stops at ``COUNT_CAP`` + 1 rows (``SELECT COUNT(*) FROM
-    (... LIMIT 1001)``), so counting a broad search reads at most that many rows."""
-
-    @cached_property
-    def _counted(self) -> int:
-        # Unordered: which rows make up the first 1,001 does not matter for counting.
-        rows: QuerySet[Any] = self.object_list  # type: ignore[assignment]
-        return rows.order_by()[: COUNT_CAP + 1].count()
-
-    @cached_property
-    def count(self) -> int:
-        return min(self._counted, COUNT_CAP)
-
-    @cached_property
-    def capped(self) -> bool:
-        return self._counted > COUNT_CAP
-
-
 def directory_page(
     q: DirectoryQuery, number: Any, per_page: int
 ) -> tuple[Page, list[Organisation]]:
     """One page of the directory: ids first (from the indexes where they suffice), then
     only that page's organisations with their offers and needs (in page order)."""
-    page = CappedPaginator(directory_search(q).values_list("pk", flat=True), per_page).get_page(
-        number
-    )
+    page = CappedPaginator(
+        directory_search(q).values_list("pk", flat=True), per_page, cap=COUNT_CAP
+    ).get_page(number)
     ids = list(page.object_list)
     by_id = Organisation.objects.filter(pk__in=ids).prefetch_related("offers", "needs").in_bulk()
     return page, [by_id[pk] for pk in ids if pk in by_id]

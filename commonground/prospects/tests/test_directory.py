@@ -88,7 +88,7 @@ def test_directory_count_stops_at_the_cap_and_says_so(client_for, monkeypatch):
     for params in ({"q": "Capped"}, {"place": "59.91, 10.70", "radius": "50"}):
         response = client.get("/prospects/directory/", params)
         page = response.context["page"]
-        assert (page.paginator.count, page.paginator.capped) == (4, True)
+        assert (page.paginator.count, page.paginator.is_capped) == (4, True)
         body = response.content.decode()
         assert "More than 4 organisations" in body
         # The page itself is complete (one page of 25 holds the first four).
@@ -98,7 +98,7 @@ def test_directory_count_stops_at_the_cap_and_says_so(client_for, monkeypatch):
     assert names == ["Capped 0", "Capped 1", "Capped 2", "Capped 3"]
     # Under the cap, the exact count.
     response = client.get("/prospects/directory/", {"q": "Capped 5"})
-    assert response.context["page"].paginator.capped is False
+    assert response.context["page"].paginator.is_capped is False
     assert "1 organisation" in response.content.decode()
 
 
