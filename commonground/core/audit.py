@@ -5,11 +5,14 @@ from __future__ import annotations
 import datetime
 import decimal
 import uuid
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import models
 
 from .models import AuditEvent
+
+T = TypeVar("T")
 
 
 def _jsonable(value: Any) -> Any:
@@ -69,3 +72,37 @@ def partnership_version(partnership: Any) -> int:
         .first()
     )
     return latest or 0
+
+
+def cached_while_unchanged(
+    partnership: Any,
+    name: str,
+    parts: list[str],
+    build: Callable[[], T],
+    seconds: int = 300,
+) -> T:
+    """``build()``, cached under the partnership's data version and the active language.
+
+    Anything derived only from a partnership's data can be kept until its next change
+    (``partnership_version``); ``parts`` names whatever else the value depends on (the
+    date, a period). ``seconds`` bounds how long a change made outside the partnership,
+    which writes no event of its own (a person renaming themselves), can go unseen.
+    """
+    from django.core.cache import cache
+    from django.utils import translation
+
+    key = ":".join(
+        [
+            name,
+            str(partnership.pk),
+            str(partnership_version(partnership)),
+            translation.get_language() or "",
+            *parts,
+        ]
+    )
+    found = cache.get(key)
+    if found is not None:
+        return found
+    value = build()
+    cache.set(key, value, seconds)
+    return value

@@ -86,28 +86,15 @@ def render_sections(params: ReportParams) -> list[str]:
     a published round takes no more answers. The short lifetime covers the few changes
     made outside a partnership (an organisation renaming itself).
     """
-    from django.core.cache import cache
-    from django.utils import translation
+    from commonground.core.audit import cached_while_unchanged
 
-    from commonground.core.audit import partnership_version
-
-    key = ":".join(
-        [
-            "report",
-            str(params.partnership.pk),
-            str(partnership_version(params.partnership)),
-            params.start.isoformat(),
-            params.end.isoformat(),
-            params.audience,
-            translation.get_language() or "",
-        ]
+    return cached_while_unchanged(
+        params.partnership,
+        "report",
+        [params.start.isoformat(), params.end.isoformat(), params.audience],
+        lambda: build_sections(params),
+        REPORT_CACHE_SECONDS,
     )
-    found = cache.get(key)
-    if found is not None:
-        return found
-    html = build_sections(params)
-    cache.set(key, html, REPORT_CACHE_SECONDS)
-    return html
 
 
 def build_sections(params: ReportParams) -> list[str]:

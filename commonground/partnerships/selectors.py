@@ -109,39 +109,31 @@ def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
     themselves). The home then costs two small queries for these parts instead of a
     dozen and their rendering.
     """
-    from django.core.cache import cache
     from django.utils import timezone
 
-    from commonground.core.audit import partnership_version
+    from commonground.core.audit import cached_while_unchanged
     from commonground.core.nav import shared_panels
 
-    key = ":".join(
-        [
-            "home",
-            str(partnership.pk),
-            str(partnership_version(partnership)),
-            translation.get_language() or "",
-            timezone.localdate().isoformat(),
-        ]
+    def build() -> dict[str, str]:
+        ctx = {
+            "partnership": partnership,
+            "member_summary": member_summary(partnership),
+            "role_groups": roles_by_kind(partnership),
+        }
+        shared: dict[str, str] = {
+            "people": render_to_string("partnerships/_home_shared.html#people", ctx),
+            "members": render_to_string("partnerships/_home_shared.html#members", ctx),
+        }
+        for panel in shared_panels():
+            panel_ctx = panel.context(request, partnership)
+            shared[panel.key] = (
+                render_to_string(panel.template, {"panel": panel_ctx, "partnership": partnership})
+                if panel_ctx is not None
+                else ""
+            )
+        return shared
+
+    # The date is part of the key: "reviews due" and "revisit by" depend on it.
+    return cached_while_unchanged(
+        partnership, "home", [timezone.localdate().isoformat()], build, HOME_CACHE_SECONDS
     )
-    found = cache.get(key)
-    if found is not None:
-        return found
-    ctx = {
-        "partnership": partnership,
-        "member_summary": member_summary(partnership),
-        "role_groups": roles_by_kind(partnership),
-    }
-    shared: dict[str, str] = {
-        "people": render_to_string("partnerships/_home_shared.html#people", ctx),
-        "members": render_to_string("partnerships/_home_shared.html#members", ctx),
-    }
-    for panel in shared_panels():
-        panel_ctx = panel.context(request, partnership)
-        shared[panel.key] = (
-            render_to_string(panel.template, {"panel": panel_ctx, "partnership": partnership})
-            if panel_ctx is not None
-            else ""
-        )
-    cache.set(key, shared, HOME_CACHE_SECONDS)
-    return shared
