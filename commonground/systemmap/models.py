@@ -102,7 +102,10 @@ class Relationship(TimeStampedModel):
                 violation_error_message=_("The end date must be on or after the start date."),
             ),
         ]
-        indexes = [models.Index(fields=["partnership", "kind"])]
+        indexes = [
+            models.Index(fields=["partnership", "kind"]),
+            models.Index(fields=["partnership", "-created_at", "-id"], name="relationship_newest"),
+        ]
         verbose_name = _("relationship")
         verbose_name_plural = _("relationships")
 

@@ -442,8 +442,10 @@ def _path_steps(ids: list[str], edges: list[Edge], names: dict[str, str]) -> lis
 
 
 def relationships_of(partnership: Partnership) -> QuerySet[Relationship]:
+    """Newest recorded first: the order comes from an index, so a page reads only its rows
+    (sorting by organisation name meant sorting every relationship for each page)."""
     return partnership.relationships.select_related("source", "target", "created_by").order_by(
-        "source__name", "kind", "target__name", "id"
+        "-created_at", "-id"
     )
 
 

@@ -249,3 +249,14 @@ def test_organisations_are_typed_by_name_not_picked_from_a_list_of_all(world, cl
     assert response.status_code == 400 and "Several organisations match" in (
         response.content.decode()
     )
+
+
+def test_relationship_list_shows_the_newest_recorded_first(world, client_for):
+    older = create(world, evidence="Recorded first")
+    newer = create(world, kind="shares_data", evidence="Recorded second")
+    Relationship.objects.filter(pk=older.pk).update(
+        created_at=newer.created_at - datetime.timedelta(days=1)
+    )
+    url = reverse("systemmap:relationships", kwargs={"slug": "matrix"})
+    html = client_for("observer").get(url).content.decode()
+    assert html.index("Recorded second") < html.index("Recorded first")
