@@ -1,12 +1,14 @@
 """Benchmark: the app under gunicorn on loopback, driven by concurrent signed-in clients.
 
-    .venv/bin/python scripts/bench.py [--factors 1 10] [--clients 8] [--seconds 10] [--write docs/performance.md]
+    .venv/bin/python scripts/bench.py [--factors 1 10] [--clients 4] [--seconds 8] [--rounds 3]
+        [--server sync|gthread] [--workers 4] [--verbose] [--write docs/performance.md]
 
 For each factor it builds (or reuses) a seeded database in var/bench-F/, starts
-gunicorn on a free loopback port, signs each client in, then drives every page
-that the modules list in their ``scale.bench_pages`` plus the bare ``/healthz``
-view (the ceiling), each for a fixed duration; each client is its own process
-on one kept-alive connection, sending requests back to back. It prints requests/s, p50/p95/p99
+gunicorn on a free loopback port (by default as the README deploys it: sync workers,
+which behind a proxy take one request per connection), signs each client in, then
+drives every page that the modules list in their ``scale.bench_pages`` plus the bare
+``/healthz`` view (the ceiling), each for a fixed duration; each client is its own
+process sending requests back to back. It prints requests/s, p50/p95/p99
 latency and queries per request (from the X-Query-Count header), and checks the
 targets of docs/performance.md. Only 127.0.0.1 is contacted; every loop is
 bounded in time.
@@ -30,6 +32,7 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
@@ -111,7 +114,8 @@ def sign_in(base: str, email: str, password: str) -> str:
 
 
 def client_loop(port: int, path: str, cookie: str, start_at: float, deadline: float, out) -> None:
-    """One client: its own process and one kept-alive connection, requests back to back."""
+    """One client: its own process, requests back to back (on one kept-alive connection
+    where the server keeps it open; the sync workers close it after each response)."""
     latencies: list[float] = []
     queries: list[int] = []
     errors = 0
@@ -189,6 +193,37 @@ def summary(latencies: list[float], queries: list[int], errors: int, seconds: fl
     }
 
 
+# The production server's shape: "sync" (gunicorn's default: one request at a time per
+# worker process, one connection per request, a free worker takes the next connection)
+# or "gthread" (threads in each worker, kept-alive connections stay with one worker).
+SERVER: dict[str, Any] = {"kind": "sync", "workers": 4, "threads": 4}
+VERBOSE = False
+
+
+def server_command(port: int, kind: str) -> list[str]:
+    cmd = [
+        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        "commonground.wsgi",
+        "-b",
+        f"127.0.0.1:{port}",
+        "-w",
+        str(SERVER["workers"]),
+        "--log-level",
+        "warning",
+    ]
+    if kind == "gthread":
+        cmd += ["-k", "gthread", "--threads", str(SERVER["threads"])]
+    else:
+        cmd += ["-k", "sync"]
+    return cmd
+
+
+def server_shape() -> str:
+    if SERVER["kind"] == "gthread":
+        return f"gunicorn {SERVER['workers']} gthread workers x {SERVER['threads']} threads"
+    return f"gunicorn {SERVER['workers']} sync workers"
+
+
 class Target:
     """One seeded database served by its own gunicorn, with signed-in clients."""
 
@@ -205,20 +240,7 @@ class Target:
         self.port = free_port()
         base = f"http://127.0.0.1:{self.port}"
         self.server = subprocess.Popen(
-            [
-                str(ROOT / ".venv" / "bin" / "gunicorn"),
-                "commonground.wsgi",
-                "-b",
-                f"127.0.0.1:{self.port}",
-                "-w",
-                "3",
-                "-k",
-                "gthread",
-                "--threads",
-                "4",
-                "--log-level",
-                "warning",
-            ],
+            server_command(self.port, SERVER["kind"]),
             env=env_for(var),
             cwd=ROOT,
         )
@@ -274,6 +296,9 @@ def run(
                     parts = pooled[t.factor]
                     if not parts:
                         continue
+                    if VERBOSE:
+                        rounds_p95 = " ".join(f"{part['p95']:.0f}" for part in parts)
+                        print(f"  F={t.factor:g} {name}: p95 by round {rounds_p95}", flush=True)
                     r = results[t.factor][name] = summary(
                         [x for part in parts for x in part["latencies"]],
                         [q for part in parts for q in part["query_list"]],
@@ -361,8 +386,8 @@ def machine() -> str:
         memory = "unknown memory"
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory}; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}; gunicorn 3 workers x 4 threads; the load "
-        "generator runs on the same cores"
+        f"SQLite {sqlite3.sqlite_version}; {server_shape()}; the load generator runs on the "
+        "same cores"
     )
 
 
@@ -377,7 +402,14 @@ def main() -> int:
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternate the sizes this many times per page"
     )
+    parser.add_argument("--server", choices=["sync", "gthread"], default=SERVER["kind"])
+    parser.add_argument("--workers", type=int, default=SERVER["workers"])
+    parser.add_argument("--threads", type=int, default=SERVER["threads"])
+    parser.add_argument("--verbose", action="store_true", help="print each round's p95")
     args = parser.parse_args()
+    global VERBOSE
+    VERBOSE = args.verbose
+    SERVER.update(kind=args.server, workers=args.workers, threads=args.threads)
     all_results = run(args.factors, args.clients, args.seconds, args.reseed, args.only, args.rounds)
     text = table(all_results)
     print()
