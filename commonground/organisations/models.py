@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import math
+from decimal import Decimal
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -86,6 +90,20 @@ class Tag(models.Model):
         return self.name
 
 
+# Longitude is cut into strips this many to a degree (0.02°: 1.1 km at Oslo). The
+# index (lon_strip, latitude, longitude) lets a search near a place seek each strip
+# its box touches instead of every organisation at the box's latitudes.
+LON_STRIPS_PER_DEGREE = 50
+
+
+def lon_strip(longitude: Decimal | float | None) -> int | None:
+    """The strip a longitude falls in (monotonic, so a range of longitudes maps onto
+    the range of strips between its ends)."""
+    if longitude is None:
+        return None
+    return math.floor(float(longitude) * LON_STRIPS_PER_DEGREE)
+
+
 class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
@@ -110,6 +128,8 @@ class Organisation(TimeStampedModel):
         blank=True,
         validators=[MinValueValidator(-180), MaxValueValidator(180)],
     )
+    # Derived from longitude on every save (see lon_strip); never edited.
+    lon_strip = models.IntegerField(_("longitude strip"), null=True, editable=False)
     website = models.URLField(_("website"), blank=True)
     mission = models.TextField(_("mission"), blank=True)
     size = models.CharField(_("size"), max_length=10, choices=Size.choices, blank=True)
@@ -133,7 +153,9 @@ class Organisation(TimeStampedModel):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["sector", "name"]),
-            models.Index(fields=["latitude", "longitude"]),
+            models.Index(
+                fields=["lon_strip", "latitude", "longitude"], name="organisation_near"
+            ),
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -143,3 +165,10 @@ class Organisation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.lon_strip = lon_strip(self.longitude)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "longitude" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "lon_strip"}
+        super().save(*args, **kwargs)

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from commonground.accounts.models import User
 from commonground.core.scale import BENCH_EMAIL, SCALE_PASSWORD, ScaleContext
-from commonground.organisations.models import Organisation, OrgType, Sector, Tag
+from commonground.organisations.models import Organisation, OrgType, Sector, Tag, lon_strip
 
 from .models import Membership, Partnership, Role
 
@@ -55,6 +55,8 @@ def seed(ctx: ScaleContext) -> None:
         )
         for i in range(n_orgs)
     ]
+    for org in orgs:  # bulk_create skips save(), which sets it
+        org.lon_strip = lon_strip(org.longitude)
     Organisation.objects.bulk_create(orgs, batch_size=BATCH)
     org_ids = list(
         Organisation.objects.filter(slug__startswith="scale-org-")

@@ -7,6 +7,7 @@ directory: filtering, counting and ranking happen in SQL, and only one page
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Sequence
@@ -30,11 +31,18 @@ from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
 from commonground.core.pagination import CappedPaginator
-from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
+from commonground.core.sql import capped_counts
+from commonground.organisations.models import (
+    Organisation,
+    ResourceCategory,
+    Sector,
+    Tag,
+    lon_strip,
+)
 from commonground.organisations.selectors import text_filter
 from commonground.partnerships.models import MembershipStatus, Partnership
 
-from .geo import bounding_box, haversine_km
+from .geo import KM_PER_DEGREE, bounding_box, haversine_km
 from .models import (
     DIMENSIONS,
     OPEN_STAGES,
@@ -100,8 +108,8 @@ def _tags_in(categories: list[str]) -> QuerySet[Tag, Any]:
     return Tag.objects.filter(category__in=categories).values("pk")
 
 
-def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
-    """The filtered directory. With a place, a bounding box in SQL and nearest first."""
+def _filtered(q: DirectoryQuery) -> QuerySet[Organisation]:
+    """The directory narrowed by everything but the place."""
     # The directory's own text search: a trigram index, bounded however large it grows.
     qs = text_filter(Organisation.objects.all(), q.text)
     if q.sector:
@@ -124,24 +132,55 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
                 "organisation_id"
             )
         )
+    return qs
+
+
+# A box touching more strips than this is read by latitude alone.
+MAX_STRIPS = 200
+
+
+def _in_box(
+    qs: QuerySet[Organisation], lat: float, lon: float, dlat: float, dlon: float
+) -> QuerySet[Organisation]:
+    """Organisations within ``dlat``/``dlon`` degrees of a point, read strip by strip
+    through the (lon_strip, latitude, longitude) index."""
+    qs = qs.filter(
+        latitude__gte=lat - dlat,
+        latitude__lte=lat + dlat,
+        longitude__gte=lon - dlon,
+        longitude__lte=lon + dlon,
+    )
+    first, last = lon_strip(lon - dlon), lon_strip(lon + dlon)
+    assert first is not None and last is not None
+    if last - first < MAX_STRIPS:
+        qs = qs.filter(lon_strip__in=range(first, last + 1))
+    return qs
+
+
+def _lon_scale(lat: float) -> float:
+    """Kilometres per degree of longitude over kilometres per degree of latitude."""
+    return max(math.cos(math.radians(lat)), 0.01)
+
+
+def directory_search(q: DirectoryQuery, within_km: float | None = None) -> QuerySet[Organisation]:
+    """The filtered directory. With a place, a bounding box in SQL and nearest first
+    (``within_km`` narrows the box below the asked radius; see ``directory_page``)."""
+    qs = _filtered(q)
     if q.has_place:
         assert q.lat is not None and q.lon is not None and q.radius_km is not None
-        min_lat, max_lat, min_lon, max_lon = bounding_box(q.lat, q.lon, q.radius_km)
-        qs = qs.filter(
-            latitude__gte=min_lat,
-            latitude__lte=max_lat,
-            longitude__gte=min_lon,
-            longitude__lte=max_lon,
-        )
+        if within_km is None:
+            min_lat, max_lat, min_lon, max_lon = bounding_box(q.lat, q.lon, q.radius_km)
+            qs = _in_box(qs, q.lat, q.lon, (max_lat - min_lat) / 2, (max_lon - min_lon) / 2)
+        else:
+            degrees = within_km / KM_PER_DEGREE
+            qs = _in_box(qs, q.lat, q.lon, degrees, degrees / _lon_scale(q.lat))
         # Order by a flat-earth approximation (good enough to sort; exact distance
         # is computed on the page only).
-        import math
-
-        k = math.cos(math.radians(q.lat))
+        k = _lon_scale(q.lat)
         dlat = Cast("latitude", FloatField()) - Value(q.lat)
         dlon = (Cast("longitude", FloatField()) - Value(q.lon)) * Value(k)
         # Nearest first, then by id: both the box and the order come from the
-        # (latitude, longitude) index alone, so a page of ids reads no rows.
+        # (lon_strip, latitude, longitude) index alone, so a page of ids reads no rows.
         qs = qs.annotate(approx=dlat * dlat + dlon * dlon).order_by("approx", "id")
     else:
         qs = qs.order_by("name", "id")
@@ -152,6 +191,39 @@ def directory_search(q: DirectoryQuery) -> QuerySet[Organisation]:
 # than 1,000" and the search has to be narrowed to page further.
 COUNT_CAP = 1000
 
+# Radii tried, smallest first, when sorting by distance: 0.25 km, doubled up to the
+# asked radius.
+NEAREST_FROM_KM = 0.25
+
+
+def _nearest_radius(q: DirectoryQuery, needed: int) -> float | None:
+    """The smallest tried radius whose box surely holds the ``needed`` nearest matches,
+    or None when only the whole asked radius does.
+
+    If a circle of radius r (by the flat-earth measure the list is sorted by) holds
+    ``needed`` matches, so do the nearest ``needed`` of the whole box, and they lie in
+    the box around that circle. The square inside the circle is counted, up to
+    ``needed``, for every tried radius in one statement: each count stops after
+    ``needed`` index entries, so sorting reads a few hundred rows however dense
+    the directory is, rather than every organisation within the asked radius.
+    """
+    assert q.lat is not None and q.lon is not None and q.radius_km is not None
+    radii: list[float] = []
+    r = NEAREST_FROM_KM
+    while r < q.radius_km:
+        radii.append(r)
+        r *= 2
+    if not radii:
+        return None
+    base = _filtered(q)
+    k = _lon_scale(q.lat)
+    inner = {}
+    for r in radii:
+        half = r / KM_PER_DEGREE / math.sqrt(2)
+        inner[str(r)] = _in_box(base, q.lat, q.lon, half, half / k)
+    counts = capped_counts(inner, needed - 1)
+    return next((r for r in radii if counts[str(r)] >= needed), None)
+
 
 def directory_page(
     q: DirectoryQuery, number: Any, per_page: int
@@ -161,6 +233,11 @@ def directory_page(
     page = CappedPaginator(
         directory_search(q).values_list("pk", flat=True), per_page, cap=COUNT_CAP
     ).get_page(number)
+    if q.has_place and not q.text and page.end_index():
+        # Nearest first: sort only a box just large enough for this page.
+        within = _nearest_radius(q, page.end_index())
+        ids_qs = directory_search(q, within_km=within).values_list("pk", flat=True)
+        page.object_list = list(ids_qs[page.start_index() - 1 : page.end_index()])
     ids = list(page.object_list)
     by_id = Organisation.objects.filter(pk__in=ids).prefetch_related("offers", "needs").in_bulk()
     return page, [by_id[pk] for pk in ids if pk in by_id]

@@ -189,3 +189,67 @@ def test_directory_htmx_request_gets_only_the_results(client_for):
     )
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="results">') and "Htmx Org" in html
+
+
+@pytest.mark.django_db
+def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
+    """directory_page sorts only a box around the centre that holds the page: every
+    page must equal the same page of a sort over every organisation in the radius,
+    with a dense cluster near the centre and sparse ones further out."""
+    import random
+
+    from commonground.organisations.models import lon_strip
+
+    rng = random.Random(7)
+    orgs = []
+    for i in range(260):
+        spread = 0.004 if i < 120 else 0.08  # ~0.4 km, then ~9 km
+        lat = 59.91 + rng.uniform(-spread, spread)
+        lon = 10.75 + rng.uniform(-2 * spread, 2 * spread)
+        orgs.append(
+            Organisation(
+                name=f"Near {i:03d}",
+                slug=f"near-{i:03d}",
+                sector="civil" if i % 3 else "private",
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+                lon_strip=lon_strip(f"{lon:.6f}"),
+            )
+        )
+    Organisation.objects.bulk_create(orgs)
+    asked = []
+    real = selectors._nearest_radius
+    monkeypatch.setattr(
+        selectors, "_nearest_radius", lambda q, n: asked.append(r := real(q, n)) or r
+    )
+    for sector in ("", "civil"):
+        q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=12, sector=sector)
+        full = list(selectors.directory_search(q).values_list("pk", flat=True))
+        assert len(full) > 100
+        for number in (1, 2, 5):
+            page, found = selectors.directory_page(q, number, 20)
+            assert page.number == number and list(page.object_list) == [o.pk for o in found]
+            assert [o.pk for o in found] == full[(number - 1) * 20 : number * 20]
+    # The dense cluster lets the first page sort a box far smaller than the radius,
+    # and a deeper page needs a larger box.
+    assert asked[0] is not None and asked[0] < 1
+    assert asked[2] is None or asked[2] > asked[0]
+
+
+@pytest.mark.django_db
+def test_longitude_strip_follows_every_save():
+    org = OrganisationFactory(latitude=Decimal("59.9"), longitude=Decimal("10.75"))
+    assert org.lon_strip == 537
+    org.longitude = Decimal("-0.01")
+    org.save(update_fields=["longitude"])
+    org.refresh_from_db()
+    assert org.lon_strip == -1  # floored, not truncated towards zero
+    org.longitude = None
+    org.save()
+    org.refresh_from_db()
+    assert org.lon_strip is None
+    # A directory search near the new place finds it only through the right strip.
+    org.latitude, org.longitude = Decimal("51.5"), Decimal("-0.12")
+    org.save()
+    q = DirectoryQuery(lat=51.5, lon=-0.121, radius_km=1)
+    assert list(selectors.directory_search(q)) == [org]
