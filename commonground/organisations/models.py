@@ -153,9 +153,7 @@ class Organisation(TimeStampedModel):
         ordering = ["name", "id"]
         indexes = [
             models.Index(fields=["sector", "name"]),
-            models.Index(
-                fields=["lon_strip", "latitude", "longitude"], name="organisation_near"
-            ),
+            models.Index(fields=["lon_strip", "latitude", "longitude"], name="organisation_near"),
         ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")

@@ -219,9 +219,12 @@ def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
     Organisation.objects.bulk_create(orgs)
     asked = []
     real = selectors._nearest_radius
-    monkeypatch.setattr(
-        selectors, "_nearest_radius", lambda q, n: asked.append(r := real(q, n)) or r
-    )
+
+    def spy(q, needed):
+        asked.append(real(q, needed))
+        return asked[-1]
+
+    monkeypatch.setattr(selectors, "_nearest_radius", spy)
     for sector in ("", "civil"):
         q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=12, sector=sector)
         full = list(selectors.directory_search(q).values_list("pk", flat=True))
