@@ -198,6 +198,7 @@ def summary(latencies: list[float], queries: list[int], errors: int, seconds: fl
 # or "gthread" (threads in each worker, kept-alive connections stay with one worker).
 SERVER: dict[str, Any] = {"kind": "sync", "workers": 4, "threads": 4}
 VERBOSE = False
+CALIBRATION = float("nan")
 
 
 def server_command(port: int, kind: str) -> list[str]:
@@ -365,6 +366,17 @@ def check_targets(all_results: dict[float, dict[str, dict]]) -> list[str]:
     return failures
 
 
+def calibration() -> float:
+    """Seconds for a fixed pure-Python loop (best of three): the machine's speed on the
+    day, so that runs on different days (or a busier host) can be compared."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        sum(i * i for i in range(10**7))
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def machine() -> str:
     """CPU model, cores, memory, Python and database versions, for the record."""
     import platform
@@ -387,7 +399,7 @@ def machine() -> str:
     return (
         f"{cpu}, {os.cpu_count()} cores, {memory}; Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}; {server_shape()}; the load generator runs on the "
-        "same cores"
+        f"same cores; speed check (sum of 10^7 squares in Python, best of 3): {CALIBRATION:.2f} s"
     )
 
 
@@ -407,8 +419,10 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=SERVER["threads"])
     parser.add_argument("--verbose", action="store_true", help="print each round's p95")
     args = parser.parse_args()
-    global VERBOSE
+    global VERBOSE, CALIBRATION
     VERBOSE = args.verbose
+    CALIBRATION = calibration()
+    print(f"speed check: {CALIBRATION:.2f} s (sum of 10^7 squares in Python)", flush=True)
     SERVER.update(kind=args.server, workers=args.workers, threads=args.threads)
     all_results = run(args.factors, args.clients, args.seconds, args.reseed, args.only, args.rounds)
     text = table(all_results)

@@ -10,12 +10,15 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.http import AuthedRequest
+from commonground.core.links import link_maker
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.meetings.forms import partnership_people
@@ -67,16 +70,38 @@ def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     )
 
 
+def _status_options() -> dict[str, str]:
+    """The options of a card's status menu, once for each status it may have selected."""
+    return {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, mark_safe(" selected") if value == current else "", label)  # noqa: S308
+                for value, label in ActionStatus.choices
+            ),
+        )
+        for current in ActionStatus.values
+    }
+
+
 @partnership_view(rules.VIEW)
 def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+    columns = selectors.board(partnership, request.GET)
+    # Each card's links and status menu come from strings built once per page, not
+    # from a URL reverse and an option loop per card.
+    detail_url = link_maker("actionplan:detail", partnership.slug)
+    status_url = link_maker("actionplan:status", partnership.slug)
+    options = _status_options()
+    for column in columns:
+        for action in column["actions"]:
+            action.detail_url = detail_url(action.pk)
+            action.status_url = status_url(action.pk)
+            action.status_options = options[action.status]
     return render(
         request,
         "actionplan/action_board.html",
-        {
-            "columns": selectors.board(partnership, request.GET),
-            "status_form_choices": ActionStatus.choices,
-            **_filter_context(request, partnership),
-        },
+        {"columns": columns, **_filter_context(request, partnership)},
     )
 
 
