@@ -77,7 +77,7 @@ def _status_options() -> dict[str, str]:
             "",
             '<option value="{}"{}>{}</option>',
             (
-                (value, mark_safe(" selected") if value == current else "", label)  # noqa: S308
+                (value, mark_safe(" selected") if value == current else "", label)
                 for value, label in ActionStatus.choices
             ),
         )

@@ -196,6 +196,29 @@ def test_board_moves_a_card_without_js(world, client_for):
     assert action.status == "blocked"
 
 
+def test_board_cards_link_to_their_action_and_select_their_status(world, client_for):
+    todo = ActionFactory(
+        partnership=world.partnership, status="not_started", title="Sort <b>bins</b>"
+    )
+    blocked = ActionFactory(partnership=world.partnership, status="blocked")
+    slug = world.partnership.slug
+    html = (
+        client_for("representative")
+        .get(reverse("actionplan:board", kwargs={"slug": slug}))
+        .content.decode()
+    )
+    for action in (todo, blocked):
+        detail = reverse("actionplan:detail", kwargs={"slug": slug, "pk": action.pk})
+        status = reverse("actionplan:status", kwargs={"slug": slug, "pk": action.pk})
+        assert f'<a href="{detail}"><strong>' in html
+        assert f'action="{status}"' in html
+        menu = html.split(f'id="st-{action.pk}"', 1)[1].split("</select>", 1)[0]
+        assert menu.count("<option") == 5
+        assert menu.count(" selected") == 1
+        assert f'value="{action.status}" selected' in menu
+    assert "Sort &lt;b&gt;bins&lt;/b&gt;" in html
+
+
 def test_form_keeps_input_on_error(world, client_for):
     url = reverse("actionplan:create", kwargs={"slug": world.partnership.slug})
     response = client_for("representative").post(
