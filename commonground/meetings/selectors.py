@@ -78,9 +78,19 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
         ),
         Prefetch(
             "attendance",
-            queryset=Attendance.objects.select_related("user", "organisation").order_by(
-                "user__display_name", "id"
-            ),
+            # Only what the list and the quorum read: a whole organisation row (texts,
+            # coordinates) per attendee cost more than the rest of the prefetch.
+            queryset=Attendance.objects.select_related("user", "organisation")
+            .only(
+                "meeting",
+                "user",
+                "organisation",
+                "status",
+                "user__display_name",
+                "user__email",
+                "organisation__name",
+            )
+            .order_by("user__display_name", "id"),
         ),
         "assessments",
     )
