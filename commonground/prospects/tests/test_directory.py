@@ -1,4 +1,3 @@
-import time
 from decimal import Decimal
 
 import pytest
@@ -170,13 +169,10 @@ def test_directory_and_recommendations_are_bounded_at_20000_organisations(world,
     small = measure()
     _seed(19800, 200, tags)
     assert Organisation.objects.count() >= 20000
-    t0 = time.monotonic()
     large = measure()
-    elapsed = time.monotonic() - t0
+    # Bounded by query counts, not by time: timings belong to `make bench`.
     assert small == large, f"query counts grew: {small} -> {large}"
     assert max(large) <= 15
-    # Generous: a loose guard against a full scan in Python, not a benchmark.
-    assert elapsed < 20, f"pages took {elapsed:.1f}s at 20,000 organisations"
     page = client.get(f"/p/{slug}/prospects/recommendations/").content.decode()
     assert "Legal help" in page and "no partner has it yet" in page
 
