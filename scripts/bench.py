@@ -201,7 +201,7 @@ VERBOSE = False
 CALIBRATION = float("nan")
 
 
-def server_command(port: int, kind: str) -> list[str]:
+def server_command(port: int) -> list[str]:
     cmd = [
         str(ROOT / ".venv" / "bin" / "gunicorn"),
         "commonground.wsgi",
@@ -212,7 +212,7 @@ def server_command(port: int, kind: str) -> list[str]:
         "--log-level",
         "warning",
     ]
-    if kind == "gthread":
+    if SERVER["kind"] == "gthread":
         cmd += ["-k", "gthread", "--threads", str(SERVER["threads"])]
     else:
         cmd += ["-k", "sync"]
@@ -241,7 +241,7 @@ class Target:
         self.port = free_port()
         base = f"http://127.0.0.1:{self.port}"
         self.server = subprocess.Popen(
-            server_command(self.port, SERVER["kind"]),
+            server_command(self.port),
             env=env_for(var),
             cwd=ROOT,
         )

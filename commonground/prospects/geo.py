@@ -9,11 +9,16 @@ EARTH_RADIUS_KM = 6371.0088
 KM_PER_DEGREE = 111.32
 
 
+def lon_scale(lat: float) -> float:
+    """Kilometres per degree of longitude over kilometres per degree of latitude at
+    ``lat`` (floored near the poles)."""
+    return max(math.cos(math.radians(lat)), 0.01)
+
+
 def bounding_box(lat: float, lon: float, radius_km: float) -> tuple[float, float, float, float]:
     """(min_lat, max_lat, min_lon, max_lon) of a box that contains the circle."""
     dlat = radius_km / KM_PER_DEGREE
-    cos_lat = max(math.cos(math.radians(lat)), 0.01)
-    dlon = min(radius_km / (KM_PER_DEGREE * cos_lat), 180.0)
+    dlon = min(dlat / lon_scale(lat), 180.0)
     return lat - dlat, lat + dlat, lon - dlon, lon + dlon
 
 

@@ -42,7 +42,7 @@ from commonground.organisations.models import (
 from commonground.organisations.selectors import text_filter
 from commonground.partnerships.models import MembershipStatus, Partnership
 
-from .geo import KM_PER_DEGREE, bounding_box, haversine_km
+from .geo import bounding_box, haversine_km, lon_scale
 from .models import (
     DIMENSIONS,
     OPEN_STAGES,
@@ -140,26 +140,22 @@ MAX_STRIPS = 200
 
 
 def _in_box(
-    qs: QuerySet[Organisation], lat: float, lon: float, dlat: float, dlon: float
+    qs: QuerySet[Organisation], box: tuple[float, float, float, float]
 ) -> QuerySet[Organisation]:
-    """Organisations within ``dlat``/``dlon`` degrees of a point, read strip by strip
-    through the (lon_strip, latitude, longitude) index."""
+    """Organisations inside a ``bounding_box``, read strip by strip through the
+    (lon_strip, latitude, longitude) index."""
+    min_lat, max_lat, min_lon, max_lon = box
     qs = qs.filter(
-        latitude__gte=lat - dlat,
-        latitude__lte=lat + dlat,
-        longitude__gte=lon - dlon,
-        longitude__lte=lon + dlon,
+        latitude__gte=min_lat,
+        latitude__lte=max_lat,
+        longitude__gte=min_lon,
+        longitude__lte=max_lon,
     )
-    first, last = lon_strip(lon - dlon), lon_strip(lon + dlon)
+    first, last = lon_strip(min_lon), lon_strip(max_lon)
     assert first is not None and last is not None
     if last - first < MAX_STRIPS:
         qs = qs.filter(lon_strip__in=range(first, last + 1))
     return qs
-
-
-def _lon_scale(lat: float) -> float:
-    """Kilometres per degree of longitude over kilometres per degree of latitude."""
-    return max(math.cos(math.radians(lat)), 0.01)
 
 
 def directory_search(q: DirectoryQuery, within_km: float | None = None) -> QuerySet[Organisation]:
@@ -168,15 +164,10 @@ def directory_search(q: DirectoryQuery, within_km: float | None = None) -> Query
     qs = _filtered(q)
     if q.has_place:
         assert q.lat is not None and q.lon is not None and q.radius_km is not None
-        if within_km is None:
-            min_lat, max_lat, min_lon, max_lon = bounding_box(q.lat, q.lon, q.radius_km)
-            qs = _in_box(qs, q.lat, q.lon, (max_lat - min_lat) / 2, (max_lon - min_lon) / 2)
-        else:
-            degrees = within_km / KM_PER_DEGREE
-            qs = _in_box(qs, q.lat, q.lon, degrees, degrees / _lon_scale(q.lat))
+        qs = _in_box(qs, bounding_box(q.lat, q.lon, within_km or q.radius_km))
         # Order by a flat-earth approximation (good enough to sort; exact distance
         # is computed on the page only).
-        k = _lon_scale(q.lat)
+        k = lon_scale(q.lat)
         dlat = Cast("latitude", FloatField()) - Value(q.lat)
         dlon = (Cast("longitude", FloatField()) - Value(q.lon)) * Value(k)
         # Nearest first, then by id: both the box and the order come from the
@@ -216,11 +207,8 @@ def _nearest_radius(q: DirectoryQuery, needed: int) -> float | None:
     if not radii:
         return None
     base = _filtered(q)
-    k = _lon_scale(q.lat)
-    inner = {}
-    for r in radii:
-        half = r / KM_PER_DEGREE / math.sqrt(2)
-        inner[str(r)] = _in_box(base, q.lat, q.lon, half, half / k)
+    # The square inside a circle of radius r is the box around one of radius r/√2.
+    inner = {str(r): _in_box(base, bounding_box(q.lat, q.lon, r / math.sqrt(2))) for r in radii}
     counts = capped_counts(inner, needed - 1)
     return next((r for r in radii if counts[str(r)] >= needed), None)
 

@@ -1,9 +1,10 @@
+import random
 from decimal import Decimal
 
 import pytest
 
 from commonground.core.testing import count_queries
-from commonground.organisations.models import Organisation
+from commonground.organisations.models import Organisation, lon_strip
 from commonground.organisations.tests.factories import OrganisationFactory, TagFactory
 from commonground.prospects import selectors
 from commonground.prospects.geo import bounding_box, haversine_km
@@ -192,10 +193,6 @@ def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
     """directory_page sorts only a box around the centre that holds the page: every
     page must equal the same page of a sort over every organisation in the radius,
     with a dense cluster near the centre and sparse ones further out."""
-    import random
-
-    from commonground.organisations.models import lon_strip
-
     rng = random.Random(7)
     orgs = []
     for i in range(260):
@@ -252,3 +249,20 @@ def test_longitude_strip_follows_every_save():
     org.save()
     q = DirectoryQuery(lat=51.5, lon=-0.121, radius_km=1)
     assert list(selectors.directory_search(q)) == [org]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("radius", ["0", "2001", "far", "-5"])
+def test_directory_refuses_a_bad_radius_and_keeps_what_was_typed(client_for, radius):
+    OrganisationFactory(
+        name="Kept Org", place_name="Tøyen", latitude=Decimal("59.9"), longitude=Decimal("10.7")
+    )
+    response = client_for("representative").get(
+        "/prospects/directory/", {"place": "59.91, 10.75", "radius": radius}
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert 'class="error"' in html
+    assert 'value="59.91, 10.75"' in html and f'value="{radius}"' in html
+    # Nothing is sorted by a distance that was refused.
+    assert "nearest first" not in html
