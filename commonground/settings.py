@@ -115,7 +115,11 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "commonground.core.context_processors.site",
             ],
-            "builtins": ["django.templatetags.i18n", "template_partials.templatetags.partials"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "template_partials.templatetags.partials",
+                "commonground.core.templatetags.ui",
+            ],
         },
     }
 ]

@@ -11,6 +11,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import TimeStampedModel
@@ -176,6 +177,14 @@ class Action(TimeStampedModel):
             return False
         today = timezone.localdate()
         return today <= self.due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS)
+
+    @cached_property
+    def due_state(self) -> str:
+        """ "overdue", "soon" or "" (computed once per loaded action, for lists that
+        show the state in several places of each row)."""
+        if self.is_overdue:
+            return "overdue"
+        return "soon" if self.is_due_soon else ""
 
 
 class ReminderKind(models.TextChoices):

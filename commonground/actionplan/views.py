@@ -38,6 +38,8 @@ SORT_CHOICES = [
     ("updated", gettext_lazy("Recently updated")),
 ]
 
+FILTERS = ("q", "status", "owner", "group", "priority", "due", "sort")
+
 
 def _without(request: HttpRequest, *names: str) -> str:
     params = request.GET.copy()
@@ -48,10 +50,13 @@ def _without(request: HttpRequest, *names: str) -> str:
 
 def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
     return {
-        "params": request.GET,
+        # Every filter present (blank when not given), so the template never looks up a
+        # missing key (a failed lookup costs a scan of the object's attributes).
+        "params": {name: request.GET.get(name, "") for name in FILTERS},
         "people": partnership_people(partnership),
         "groups": partnership.working_groups.all(),
         "statuses": ActionStatus.choices,
+        "priorities": [(n, n) for n in range(1, 6)],
         "sorts": [(k, str(v)) for k, v in SORT_CHOICES],
         "qs": querystring_without_page(request),
         "qs_nosort": _without(request, "page", "sort"),

@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "commonground.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import choices
+
+        choices.install()
