@@ -210,10 +210,18 @@ def next_meetings(partnership: Any, limit: int = 3) -> QuerySet[Meeting]:
     )
 
 
+APPROVAL_CHOICES = 20
+
+
 def later_meetings(meeting: Meeting) -> QuerySet[Meeting]:
-    """Meetings at which this meeting's minutes can be approved."""
-    return Meeting.objects.filter(
+    """Meetings at which this meeting's minutes can be approved: the first
+    ``APPROVAL_CHOICES`` that have happened since (a menu of every later meeting would
+    grow with the partnership's whole history)."""
+    later = Meeting.objects.filter(
         partnership=meeting.partnership,
         starts_at__gt=meeting.starts_at,
         starts_at__lte=timezone.now(),
-    ).order_by("starts_at")
+    ).order_by("starts_at", "id")
+    return Meeting.objects.filter(pk__in=later.values("pk")[:APPROVAL_CHOICES]).order_by(
+        "starts_at", "id"
+    )

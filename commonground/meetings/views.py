@@ -149,16 +149,22 @@ def _detail(
         "assessment_summary": _assessment_summary(assessments),
         "can": can,
         "minutes_editable": editable,
-        "item_form": forms.get("item_form") or ItemForm(),
-        "propose_form": forms.get("propose_form") or ItemForm(),
-        "approve_form": forms.get("approve_form")
-        or ApproveForm(meetings=selectors.later_meetings(meeting)),
-        "assessment_form": forms.get("assessment_form") or AssessmentForm(instance=mine),
         "can_assess": can["propose"]
         and meeting.has_happened
         and my_attendance is not None
         and my_attendance.status == AttendanceStatus.PRESENT,
     }
+    # Only the forms this person is shown are built (building one copies all its fields).
+    if can["manage"] and editable:
+        context["item_form"] = forms.get("item_form") or ItemForm()
+    if can["propose"] and meeting.is_upcoming:
+        context["propose_form"] = forms.get("propose_form") or ItemForm()
+    if can["record"]:
+        context["approve_form"] = forms.get("approve_form") or ApproveForm(
+            meetings=selectors.later_meetings(meeting)
+        )
+    if context["can_assess"]:
+        context["assessment_form"] = forms.get("assessment_form") or AssessmentForm(instance=mine)
     return render(request, "meetings/meeting_detail.html", context, status=status)
 
 

@@ -37,7 +37,16 @@ def test_members_see_results_only_once_published(world, client_for):
     client_for("manager").post(
         reverse("healthchecks:round_publish", kwargs={"slug": world.partnership.slug, "pk": rnd.pk})
     )
-    assert b"Question by question" in observer.get(rnd.get_absolute_url()).content
+    page = observer.get(rnd.get_absolute_url()).content.decode()
+    assert "Question by question" in page
+    # trust answered 2, 3, 4, 4, 5: one cell per score with its count
+    assert (
+        '<span class="hc-dist__cell hc-dist__cell--1" title="1: 0">0</span>'
+        '<span class="hc-dist__cell hc-dist__cell--2" title="2: 1">1</span>'
+        '<span class="hc-dist__cell hc-dist__cell--3" title="3: 1">1</span>'
+        '<span class="hc-dist__cell hc-dist__cell--4" title="4: 2">2</span>'
+        '<span class="hc-dist__cell hc-dist__cell--5" title="5: 1">1</span>'
+    ) in page
     csv = observer.get(csv_url)
     assert csv.status_code == 200
     assert "trust,Partners trust one another.,all,5,3.60,1.02,0,1,1,2,1" in csv.content.decode()

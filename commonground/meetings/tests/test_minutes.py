@@ -283,3 +283,38 @@ def test_register_badge_links_to_the_entry(past_meeting, world, client_for):
     assert f"#decision-{decision.pk}" in page
     listed = client_for("manager").get(register, {"method": "motion", "q": decision.title})
     assert f'id="decision-{decision.pk}"' in listed.content.decode()
+
+
+def test_approval_menu_offers_the_first_later_meetings_only(world, past_meeting, client_for):
+    from commonground.meetings.selectors import APPROVAL_CHOICES
+
+    start = past_meeting.starts_at
+    later = [
+        MeetingFactory(
+            partnership=world.partnership,
+            title=f"Later {n:02d}",
+            starts_at=start + datetime.timedelta(hours=6 * (n + 1)),
+        )
+        for n in range(APPROVAL_CHOICES + 5)
+    ]
+    upcoming = MeetingFactory(  # not happened yet: never offered
+        partnership=world.partnership, starts_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    manager = client_for("manager")
+    state = reverse(
+        "meetings:minutes_state", kwargs={"slug": world.partnership.slug, "pk": past_meeting.pk}
+    )
+    manager.post(state, {"step": "circulate"})
+    url = reverse("meetings:detail", kwargs={"slug": world.partnership.slug, "pk": past_meeting.pk})
+    page = manager.get(url).content.decode()
+    offered = [m for m in [*later, upcoming] if f'value="{m.pk}"' in page]
+    assert offered == later[:APPROVAL_CHOICES]
+    # a meeting beyond the menu is refused with a message, not silently accepted
+    response = manager.post(state, {"step": "approve", "at_meeting": later[-1].pk}, follow=True)
+    assert b"Choose the later meeting" in response.content
+    past_meeting.refresh_from_db()
+    assert past_meeting.minutes_status == MinutesStatus.CIRCULATED
+    manager.post(state, {"step": "approve", "at_meeting": later[APPROVAL_CHOICES - 1].pk})
+    past_meeting.refresh_from_db()
+    assert past_meeting.minutes_status == MinutesStatus.APPROVED
+    assert past_meeting.minutes_approved_at == later[APPROVAL_CHOICES - 1]
