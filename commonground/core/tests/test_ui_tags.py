@@ -35,3 +35,43 @@ def test_options_escapes_values_and_labels_and_takes_model_instances_and_lazy_la
     assert "<b>" not in html
     html = render("{% options items sel %}", items=Confidence.choices, sel="high")
     assert f'<option value="high" selected>{Confidence.HIGH.label}</option>' in html
+
+
+def test_url_tag_gives_what_reverse_gives_and_reverses_each_kind_of_link_once():
+    import pytest
+    from django.urls import NoReverseMatch, reverse, set_script_prefix
+
+    from commonground.core.templatetags.ui import _link_parts
+
+    _link_parts.cache_clear()
+    source = (
+        "{% url 'actionplan:list' slug %}|{% url 'actionplan:detail' slug pk %}|"
+        "{% url 'core:about' %}|{% url 'meetings:item_notes' slug=slug pk=pk item_pk=item %}"
+    )
+    cases = [("oslo", 1, 2), ("bergen-2", 42, 0), ("x-2147483647", 2147483647, 7), ("oslo", 9, 10)]
+    for slug, pk, item in cases:
+        assert render(source, slug=slug, pk=pk, item=item) == "|".join(
+            [
+                reverse("actionplan:list", args=[slug]),
+                reverse("actionplan:detail", args=[slug, pk]),
+                reverse("core:about"),
+                reverse("meetings:item_notes", kwargs={"slug": slug, "pk": pk, "item_pk": item}),
+            ]
+        )
+    # one remembered copy per kind of link and text argument, whatever the ids
+    assert _link_parts.cache_info().currsize == 3 * 3 + 1
+    # a slug that contains a marker id is not cut at the wrong place
+    assert "2147483647" in reverse("actionplan:detail", args=["x-2147483647", 5])
+    # arguments that are neither text nor ids go to Django's reverse unchanged
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'actionplan:detail' 'oslo' -1 %}")
+    assert render("{% url 'nope:nothing' as u %}[{{ u }}]") == "[]"
+    assert render("{% url 'actionplan:detail' 'oslo' 'abc' as u %}[{{ u }}]") == "[]"
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'actionplan:list' %}")
+    set_script_prefix("/sub/")
+    try:  # a deployment under a path prefix gets its own links, not the remembered ones
+        assert render("{% url 'core:about' %}") == reverse("core:about")
+        assert render("{% url 'actionplan:detail' 'oslo' 3 %}").startswith("/sub/p/oslo/")
+    finally:
+        set_script_prefix("/")
