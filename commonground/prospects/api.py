@@ -131,6 +131,8 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]):  # type: 
         if has_place and filters.radius_km
         else None,
     )
+    if q.has_place and not q.text:
+        return selectors.NearestFirst(q)
     return selectors.directory_search(q)
 
 

@@ -231,6 +231,32 @@ def directory_page(
     return page, [by_id[pk] for pk in ids if pk in by_id]
 
 
+class NearestFirst:
+    """The directory near a place (no search text) for the API's paginator, which
+    counts the whole and slices a page: the count is every match within the radius, a
+    slice sorts only the box that surely holds it (as ``directory_page`` does), so a
+    first page near a dense centre does not sort every organisation in the radius."""
+
+    def __init__(self, q: DirectoryQuery) -> None:
+        assert q.has_place and not q.text
+        self.q = q
+
+    def all(self) -> NearestFirst:
+        return self
+
+    def count(self) -> int:
+        return directory_search(self.q).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, part: slice) -> list[Organisation]:
+        if not isinstance(part, slice) or part.step is not None or not part.stop:
+            raise TypeError("NearestFirst takes a page slice, [start:stop]")
+        within = _nearest_radius(self.q, part.stop)
+        return list(directory_search(self.q, within_km=within)[part])
+
+
 def with_distances(orgs: list[Organisation], q: DirectoryQuery) -> tuple[list[Organisation], int]:
     """Attach ``distance_km`` to each organisation on a page; drop those in the box's corners."""
     if not q.has_place:

@@ -193,23 +193,7 @@ def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
     """directory_page sorts only a box around the centre that holds the page: every
     page must equal the same page of a sort over every organisation in the radius,
     with a dense cluster near the centre and sparse ones further out."""
-    rng = random.Random(7)
-    orgs = []
-    for i in range(260):
-        spread = 0.004 if i < 120 else 0.08  # ~0.4 km, then ~9 km
-        lat = 59.91 + rng.uniform(-spread, spread)
-        lon = 10.75 + rng.uniform(-2 * spread, 2 * spread)
-        orgs.append(
-            Organisation(
-                name=f"Near {i:03d}",
-                slug=f"near-{i:03d}",
-                sector="civil" if i % 3 else "private",
-                latitude=Decimal(f"{lat:.6f}"),
-                longitude=Decimal(f"{lon:.6f}"),
-                lon_strip=lon_strip(f"{lon:.6f}"),
-            )
-        )
-    Organisation.objects.bulk_create(orgs)
+    _dense_centre_sparse_surroundings()
     asked = []
     real = selectors._nearest_radius
 
@@ -230,6 +214,61 @@ def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
     # and a deeper page needs a larger box.
     assert asked[0] is not None and asked[0] < 1
     assert asked[2] is None or asked[2] > asked[0]
+
+
+@pytest.mark.django_db
+def test_api_nearest_first_pages_match_a_full_sort_and_count_the_whole_radius(
+    monkeypatch, client_for
+):
+    _dense_centre_sparse_surroundings()
+    asked = []
+    real = selectors._nearest_radius
+
+    def spy(q, needed):
+        asked.append(real(q, needed))
+        return asked[-1]
+
+    monkeypatch.setattr(selectors, "_nearest_radius", spy)
+    client = client_for("representative")
+    for sector in ("", "civil"):
+        q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=12, sector=sector)
+        full = list(selectors.directory_search(q).values_list("slug", flat=True))
+        for number in (1, 3):
+            response = client.get(
+                "/api/prospects/directory",
+                {"lat": 59.91, "lon": 10.75, "radius_km": 12, "sector": sector, "page": number},
+            )
+            assert response.status_code == 200
+            body = response.json()
+            assert body["count"] == len(full)
+            assert [o["slug"] for o in body["items"]] == full[(number - 1) * 50 : number * 50]
+    assert asked and asked[0] is not None and asked[0] < 12  # the first page sorted a smaller box
+    # with search text the ranking is by relevance: no narrowing
+    asked.clear()
+    response = client.get(
+        "/api/prospects/directory", {"q": "Near", "lat": 59.91, "lon": 10.75, "radius_km": 12}
+    )
+    assert response.status_code == 200 and response.json()["count"] == 260 and not asked
+
+
+def _dense_centre_sparse_surroundings() -> None:
+    rng = random.Random(7)
+    orgs = []
+    for i in range(260):
+        spread = 0.004 if i < 120 else 0.08  # ~0.4 km, then ~9 km
+        lat = 59.91 + rng.uniform(-spread, spread)
+        lon = 10.75 + rng.uniform(-2 * spread, 2 * spread)
+        orgs.append(
+            Organisation(
+                name=f"Near {i:03d}",
+                slug=f"near-{i:03d}",
+                sector="civil" if i % 3 else "private",
+                latitude=Decimal(f"{lat:.6f}"),
+                longitude=Decimal(f"{lon:.6f}"),
+                lon_strip=lon_strip(f"{lon:.6f}"),
+            )
+        )
+    Organisation.objects.bulk_create(orgs)
 
 
 @pytest.mark.django_db
