@@ -7,6 +7,7 @@ algorithm with breadth-first search: O(V·E), fine for a few hundred nodes.
 
 from __future__ import annotations
 
+import functools
 from collections import deque
 from collections.abc import Iterable
 
@@ -69,6 +70,26 @@ def betweenness(adj: dict[str, set[str]], *, pivots: int | None = None) -> dict[
                 bc[w] += delta[w]
     scale = len(order) / len(sources) if sources else 1.0
     return {n: value * scale / 2 for n, value in bc.items()}
+
+
+def remembered_betweenness(
+    adj: dict[str, set[str]], *, pivots: int | None = None
+) -> dict[str, float]:
+    """``betweenness``, remembered for the last graphs this process measured.
+
+    The map's pages (and each click through their lists) measure the same graph until a
+    tie changes, and measuring took a sixth of the page. The graph itself (its nodes
+    and ties) is the key, so a changed graph is always measured afresh.
+    """
+    ties = frozenset((a, b) for a, ws in adj.items() for b in ws if a < b)
+    return dict(_measured(frozenset(adj), ties, pivots))
+
+
+@functools.lru_cache(maxsize=32)
+def _measured(
+    nodes: frozenset[str], ties: frozenset[tuple[str, str]], pivots: int | None
+) -> dict[str, float]:
+    return betweenness(adjacency(nodes, ties), pivots=pivots)
 
 
 def shortest_path(adj: dict[str, set[str]], start: str, goal: str) -> list[str] | None:

@@ -353,7 +353,7 @@ def network(
     nodes = [n for n in nodes if n["is_org"] or n["id"] in touched]
     adj = graph.adjacency([n["id"] for n in nodes], [(e.source, e.target) for e in edges])
     deg = graph.degree(adj)
-    btw = graph.betweenness(
+    btw = graph.remembered_betweenness(
         adj, pivots=BETWEENNESS_PIVOTS if len(adj) > BETWEENNESS_PIVOTS else None
     )
     for n in nodes:

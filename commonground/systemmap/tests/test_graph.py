@@ -48,3 +48,24 @@ def test_betweenness_estimate_from_pivots_keeps_the_total_on_a_symmetric_graph()
     estimate = graph.betweenness(adj, pivots=4)
     assert sum(estimate.values()) == pytest.approx(sum(exact.values()))
     assert graph.betweenness(adj, pivots=100) == exact
+
+
+def test_remembered_betweenness_is_betweenness_and_follows_every_change():
+    import random
+
+    rng = random.Random(3)
+    nodes = [f"n{i:02d}" for i in range(30)]
+    pairs = [(rng.choice(nodes), rng.choice(nodes)) for _ in range(60)]
+    adj = graph.adjacency(nodes, pairs)
+    first = graph.remembered_betweenness(adj)
+    assert first == graph.betweenness(adj)
+    first["n00"] = -1.0  # a caller changing its copy does not change what is remembered
+    assert graph.remembered_betweenness(adj) == graph.betweenness(adj)
+    assert graph.remembered_betweenness(adj, pivots=5) == graph.betweenness(adj, pivots=5)
+    # one more tie, or one more lone node: measured afresh
+    a, b = next((x, y) for x in nodes for y in nodes if x < y and y not in adj[x])
+    changed = graph.adjacency(nodes, [*pairs, (a, b)])
+    assert graph.remembered_betweenness(changed) == graph.betweenness(changed)
+    assert graph.remembered_betweenness(changed) != graph.betweenness(adj)
+    grown = graph.adjacency([*nodes, "zz"], pairs)
+    assert set(graph.remembered_betweenness(grown)) == {*nodes, "zz"}
