@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.htmx import render_page
-from commonground.core.links import link_maker
+from commonground.core.links import link_maker, slug_link
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.partnerships.models import Partnership
@@ -54,6 +54,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     orgs, dropped = selectors.with_distances(found, q)
     # Partnerships whose pipeline this person may add to (a few, for the row links).
     pipelines = list(policy.partnerships_with(request.user, rules.MANAGE).order_by("name")[:3])
+    # Each row links to the same few pipelines: their addresses and wording, once.
+    pipeline_links = [
+        {
+            "url": slug_link("prospects:add", p.slug),
+            "label": _("Add as prospect")
+            if len(pipelines) == 1
+            else _("Add to %(name)s") % {"name": p.name},
+        }
+        for p in pipelines
+    ]
     return render_page(
         request,
         "prospects/directory.html",
@@ -62,7 +72,7 @@ def directory(request: HttpRequest) -> HttpResponse:
             "page": page,
             "orgs": orgs,
             "dropped": dropped,
-            "pipelines": pipelines,
+            "pipelines": pipeline_links,
             "query": q,
             "count_cap": selectors.COUNT_CAP,
             "qs": querystring_without_page(request),

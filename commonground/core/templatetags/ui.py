@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -39,8 +40,26 @@ def options(items: Iterable[Any], selected: Any = None) -> SafeString:
     return mark_safe("".join(parts))
 
 
-# Ids no row has, one per id argument of a link, marking where each id goes.
-_MARKERS = tuple(str(2147483647 - n) for n in range(8))
+# Where a row's id or slug goes: ids and slugs no row has, one per argument of a link.
+_ID_MARKERS = tuple(str(2147483647 - n) for n in range(8))
+_SLUG_MARKERS = tuple(f"cg-slot-{n}-x" for n in range(8))
+# Text every standard converter that takes a slug takes alike: slug characters, not
+# all digits (those an int converter also takes), not shaped like a UUID.
+_SLUG = re.compile(r"[-a-zA-Z0-9_]*[-a-zA-Z_][-a-zA-Z0-9_]*")
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
+ID, SLUG = "#", "$"  # the shape of an argument; any other text is kept as it is ("=...")
+
+
+def _shape(value: Any) -> str | None:
+    if type(value) is int and value >= 0:
+        return ID
+    if isinstance(value, str):
+        if _SLUG.fullmatch(value) and not _UUID.fullmatch(value):
+            return SLUG
+        return "=" + value
+    return None
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,24 +67,24 @@ def _link_parts(
     prefix: str,
     urlconf: Any,
     view_name: str,
-    args: tuple[str | None, ...],
-    kwargs: tuple[tuple[str, str | None], ...],
+    args: tuple[str, ...],
+    kwargs: tuple[tuple[str, str], ...],
     current_app: str | None,
 ) -> tuple[tuple[str, ...], tuple[int, ...]] | None:
-    """A link split around its ids: ``args``/``kwargs`` hold the text arguments as they
-    are and None for each id. Reversed once with marker ids, then cut at the markers;
-    None (so the caller reverses as usual) when a marker is not found exactly once."""
-    markers = iter(_MARKERS)
+    """A kind of link split around its ids and slugs (``args``/``kwargs`` give each
+    argument's shape). Reversed once with markers, then cut at the markers; None (so
+    the caller reverses as usual) when a marker is not found exactly once."""
+    ids, slugs = iter(_ID_MARKERS), iter(_SLUG_MARKERS)
     slots: list[str] = []
 
-    def fill(value: str | None) -> str:
-        if value is not None:
-            return value
-        slots.append(next(markers))
+    def fill(shape: str) -> str:
+        if shape not in (ID, SLUG):
+            return shape[1:]
+        slots.append(next(ids) if shape == ID else next(slugs))
         return slots[-1]
 
-    filled_args = [fill(value) for value in args]
-    filled_kwargs = {name: fill(value) for name, value in kwargs}
+    filled_args = [fill(shape) for shape in args]
+    filled_kwargs = {name: fill(shape) for name, shape in kwargs}
     url = reverse(
         view_name, urlconf, args=filled_args, kwargs=filled_kwargs, current_app=current_app
     )
@@ -82,20 +101,17 @@ def _link_parts(
     return tuple(parts), tuple(order)
 
 
-def _is_id(value: Any) -> bool:
-    return type(value) is int and value >= 0
-
-
 class RememberedURLNode(defaulttags.URLNode):
-    """``{% url %}`` that reverses each kind of link once per process: the same links of
-    the layout on every page, or a list's link to each row (the same URL but for the
-    row's id), are cut from a remembered copy instead of walking the URL patterns again
-    (a tenth of a list page went there). Arguments other than text and ids (dates,
-    lazy strings...) are reversed as Django does.
+    """``{% url %}`` that reverses each kind of link once per process: the layout's links
+    on every page, or a list's link to each row (the same URL but for the row's id or
+    slug), are cut from a remembered copy instead of walking the URL patterns again
+    (a tenth of a list page went there). Other arguments (dates, lazy strings, text
+    a slug converter might treat differently from the marker) are reversed as Django
+    does.
 
     Every standard path converter that accepts one id (a non-negative integer) accepts
-    every other, so a link reversed with a marker id has the same pattern as with the
-    row's id."""
+    every other, and likewise for slugs that are not all digits, so a link reversed with
+    a marker has the same pattern as with the row's own value."""
 
     def render(self, context: template.Context) -> str:
         args = [arg.resolve(context) for arg in self.args]
@@ -120,24 +136,28 @@ class RememberedURLNode(defaulttags.URLNode):
 
     @staticmethod
     def _cut(view_name: Any, args: list[Any], kwargs: dict[str, Any], current_app: Any) -> str:
-        values = [*args, *kwargs.values()]
-        if not isinstance(view_name, str) or not all(
-            isinstance(v, str) or _is_id(v) for v in values
-        ):
+        if not isinstance(view_name, str):
             return ""
-        # ids in the order the markers are handed out: positional, then named (sorted)
-        in_fill_order = [str(v) for v in args if not isinstance(v, str)] + [
-            str(v) for _k, v in sorted(kwargs.items()) if not isinstance(v, str)
-        ]
-        if len(in_fill_order) > len(_MARKERS):
+        named = sorted(kwargs.items())
+        arg_shapes = tuple(_shape(v) for v in args)
+        kwarg_shapes = tuple((k, _shape(v)) for k, v in named)
+        shaped = [*zip(arg_shapes, args, strict=True)]
+        shaped += [(shape, v) for (_k, shape), (_n, v) in zip(kwarg_shapes, named, strict=True)]
+        if any(shape is None for shape, _v in shaped):
             return ""
+        if sum(shape == ID for shape, _v in shaped) > len(_ID_MARKERS) or sum(
+            shape == SLUG for shape, _v in shaped
+        ) > len(_SLUG_MARKERS):
+            return ""
+        # the values for the markers, in the order they are handed out (positional, named)
+        values = [str(v) for shape, v in shaped if shape in (ID, SLUG)]
         try:
             found = _link_parts(
                 get_script_prefix(),
                 get_urlconf(),
                 view_name,
-                tuple(v if isinstance(v, str) else None for v in args),
-                tuple(sorted((k, v if isinstance(v, str) else None) for k, v in kwargs.items())),
+                arg_shapes,  # type: ignore[arg-type]
+                kwarg_shapes,  # type: ignore[arg-type]
                 current_app,
             )
         except NoReverseMatch:
@@ -147,7 +167,7 @@ class RememberedURLNode(defaulttags.URLNode):
         parts, order = found
         pieces = [parts[0]]
         for slot, part in zip(order, parts[1:], strict=True):
-            pieces += [in_fill_order[slot], part]
+            pieces += [values[slot], part]
         return "".join(pieces)
 
 

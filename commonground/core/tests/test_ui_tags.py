@@ -46,22 +46,30 @@ def test_url_tag_gives_what_reverse_gives_and_reverses_each_kind_of_link_once():
     _link_parts.cache_clear()
     source = (
         "{% url 'actionplan:list' slug %}|{% url 'actionplan:detail' slug pk %}|"
-        "{% url 'core:about' %}|{% url 'meetings:item_notes' slug=slug pk=pk item_pk=item %}"
+        "{% url 'core:about' %}|{% url 'meetings:item_notes' slug=slug pk=pk item_pk=item %}|"
+        "{% url 'partnerships:panel' slug key %}"
     )
-    cases = [("oslo", 1, 2), ("bergen-2", 42, 0), ("x-2147483647", 2147483647, 7), ("oslo", 9, 10)]
-    for slug, pk, item in cases:
-        assert render(source, slug=slug, pk=pk, item=item) == "|".join(
+    cases = [
+        ("oslo", 1, 2, "decisions"),
+        ("bergen-2", 42, 0, "actionplan-_summary"),
+        ("x-2147483647", 2147483647, 7, "cg-slot-0-x"),  # values that look like markers
+        ("oslo", 9, 10, "123"),  # all digits: an int converter would take it too
+        ("a_b", 3, 4, "123e4567-e89b-12d3-a456-426614174000"),  # shaped like a UUID
+        ("oslo", 5, 6, "two words"),  # not a slug at all
+    ]
+    for slug, pk, item, key in cases:
+        assert render(source, slug=slug, pk=pk, item=item, key=key) == "|".join(
             [
                 reverse("actionplan:list", args=[slug]),
                 reverse("actionplan:detail", args=[slug, pk]),
                 reverse("core:about"),
                 reverse("meetings:item_notes", kwargs={"slug": slug, "pk": pk, "item_pk": item}),
+                reverse("partnerships:panel", args=[slug, key]),
             ]
         )
-    # one remembered copy per kind of link and text argument, whatever the ids
-    assert _link_parts.cache_info().currsize == 3 * 3 + 1
-    # a slug that contains a marker id is not cut at the wrong place
-    assert "2147483647" in reverse("actionplan:detail", args=["x-2147483647", 5])
+    # one remembered copy per kind of link, whatever the slugs and ids: the five kinds,
+    # plus the panel link with each key that is kept as it is (digits, UUID, two words)
+    assert _link_parts.cache_info().currsize == 5 + 3
     # arguments that are neither text nor ids go to Django's reverse unchanged
     with pytest.raises(NoReverseMatch):
         render("{% url 'actionplan:detail' 'oslo' -1 %}")
@@ -69,6 +77,8 @@ def test_url_tag_gives_what_reverse_gives_and_reverses_each_kind_of_link_once():
     assert render("{% url 'actionplan:detail' 'oslo' 'abc' as u %}[{{ u }}]") == "[]"
     with pytest.raises(NoReverseMatch):
         render("{% url 'actionplan:list' %}")
+    with pytest.raises(NoReverseMatch):
+        render("{% url 'actionplan:list' 'no spaces allowed' %}")
     set_script_prefix("/sub/")
     try:  # a deployment under a path prefix gets its own links, not the remembered ones
         assert render("{% url 'core:about' %}") == reverse("core:about")

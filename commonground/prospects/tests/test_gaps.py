@@ -169,3 +169,28 @@ def test_directory_rows_offer_to_add_to_a_managed_pipeline(world, client_for):
     assert f"/p/{world.partnership.slug}/prospects/add/?organisation=candidate-org" in page
     page = client_for("representative").get("/prospects/directory/?q=Candidate").content.decode()
     assert "Add as prospect" not in page
+    assert page.count("Add as prospect") == 0 and "Add to" not in page
+    manager_page = client_for("manager").get("/prospects/directory/?q=Candidate").content.decode()
+    assert manager_page.count("Add as prospect") == 1
+
+
+def test_directory_rows_name_each_pipeline_when_there_are_several(world, client_for):
+    from django.utils import translation
+
+    from commonground.partnerships.tests.factories import PartnershipFactory, RoleFactory
+
+    other = PartnershipFactory(name="Bergen <Reuse> Lab")
+    RoleFactory(partnership=other, user=world.users["manager"], kind="manager")
+    OrganisationFactory(name="Candidate Org", slug="candidate-org")
+    OrganisationFactory(name="Candidate Two", slug="candidate-two")
+    client = client_for("manager")
+    page = client.get("/prospects/directory/?q=Candidate").content.decode()
+    for slug in ("candidate-org", "candidate-two"):
+        for p in (world.partnership, other):
+            assert f"/p/{p.slug}/prospects/add/?organisation={slug}" in page
+    assert page.count("Add to Bergen &lt;Reuse&gt; Lab") == 2  # escaped, once per row
+    assert page.count(f"Add to {world.partnership.name}") == 2
+    assert "Add as prospect" not in page
+    with translation.override("nb"):
+        nb = client.get("/prospects/directory/?q=Candidate", HTTP_ACCEPT_LANGUAGE="nb").content
+    assert "Add to" not in nb.decode()
