@@ -27,3 +27,54 @@ def test_slug_link_gives_what_reverse_gives_for_every_slug():
         assert slug_link("actionplan:list", "oslo").startswith("/sub/")
     finally:
         set_script_prefix("/")
+
+
+def _named_patterns():
+    """(view name, {argument: converter}) for every named URL of the project."""
+    from django.urls import URLPattern, URLResolver, get_resolver
+
+    def walk(resolver, namespace, converters):
+        for p in resolver.url_patterns:
+            found = {**converters, **p.pattern.converters}
+            if isinstance(p, URLResolver):
+                ns = f"{namespace}{p.namespace}:" if p.namespace else namespace
+                yield from walk(p, ns, found)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}{p.name}", found
+
+    return list(walk(get_resolver(), "", {}))
+
+
+def test_links_reverse_gives_what_django_gives_for_every_named_url():
+    from django.urls import NoReverseMatch, converters
+
+    from commonground.core import links
+
+    samples = {
+        converters.IntConverter: [0, 7, 2147483647, 2147483646],
+        converters.SlugConverter: ["oslo", "cg-slot-0-x", "x-2147483647", "123", "a_b"],
+        converters.StringConverter: ["abc", "two words", "cg-slot-1-x", "a 2147483647"],
+    }
+    checked = 0
+    for name, convs in _named_patterns():
+        kinds = {arg: type(c) for arg, c in convs.items()}
+        if any(k not in samples for k in kinds.values()):
+            continue
+        for n in range(3):
+            kwargs = {
+                arg: samples[k][(n + i) % len(samples[k])]
+                for i, (arg, k) in enumerate(kinds.items())
+            }
+            try:
+                expected = reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                try:
+                    links.reverse(name, kwargs=kwargs)
+                except NoReverseMatch:
+                    continue
+                raise AssertionError(
+                    f"{name} {kwargs}: Django refuses, links.reverse does not"
+                ) from None
+            assert links.reverse(name, kwargs=kwargs) == expected, (name, kwargs)
+            checked += 1
+    assert checked > 300

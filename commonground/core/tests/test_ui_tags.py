@@ -41,7 +41,7 @@ def test_url_tag_gives_what_reverse_gives_and_reverses_each_kind_of_link_once():
     import pytest
     from django.urls import NoReverseMatch, reverse, set_script_prefix
 
-    from commonground.core.templatetags.ui import _link_parts
+    from commonground.core.links import _link_parts
 
     _link_parts.cache_clear()
     source = (
