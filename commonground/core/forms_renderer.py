@@ -93,13 +93,27 @@ def _option(widget: dict[str, Any]) -> str | None:
 
 
 def _options(optgroups: list[Any]) -> list[tuple[Any, list[str]]] | None:
-    groups = []
+    groups: list[tuple[Any, list[str]]] = []
     for group, options, _index in optgroups:
         rendered = [_option(option) for option in options]
         if any(html is None for html in rendered):
             return None
-        groups.append((group, rendered))
-    return groups  # type: ignore[return-value]
+        groups.append((group, [html for html in rendered if html is not None]))
+    return groups
+
+
+def _grouped(groups: list[tuple[Any, list[str]]], opening: str, item: str, closing: str) -> str:
+    """The options, each in ``item``, those of a named group between ``opening`` (which
+    takes the group's name) and ``closing``, as multiple_input.html and select.html lay
+    them out."""
+    parts = []
+    for group, options in groups:
+        if group:
+            parts.append(opening.format(_shown(group)))
+        parts.extend(item.format(html) for html in options)
+        if group:
+            parts.append(closing)
+    return "".join(parts)
 
 
 def _multiple(widget: dict[str, Any]) -> str | None:
@@ -107,35 +121,21 @@ def _multiple(widget: dict[str, Any]) -> str | None:
     if groups is None:
         return None
     attrs = widget["attrs"]
-    parts = ["<div"]
-    if attrs.get("id"):
-        parts.append(f' id="{_shown(attrs["id"])}"')
-    if attrs.get("class"):
-        parts.append(f' class="{_shown(attrs["class"])}"')
-    parts.append(">")
-    for group, options in groups:
-        if group:
-            parts.append(f"\n  <div><label>{_shown(group)}</label>")
-        parts.extend(f"<div>\n    {html}</div>" for html in options)
-        if group:
-            parts.append("\n  </div>")
-    parts.append("\n</div>")
-    return "".join(parts)
+    ident = f' id="{_shown(attrs["id"])}"' if attrs.get("id") else ""
+    css = f' class="{_shown(attrs["class"])}"' if attrs.get("class") else ""
+    inner = _grouped(groups, "\n  <div><label>{}</label>", "<div>\n    {}</div>", "\n  </div>")
+    return f"<div{ident}{css}>{inner}\n</div>"
 
 
 def _select(widget: dict[str, Any]) -> str | None:
     groups = _options(widget["optgroups"])
     if groups is None:
         return None
-    parts = [f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>']
-    for group, options in groups:
-        if group:
-            parts.append(f'\n  <optgroup label="{_shown(group)}">')
-        parts.extend(f"\n  {html}" for html in options)
-        if group:
-            parts.append("\n  </optgroup>")
-    parts.append("\n</select>")
-    return "".join(parts)
+    inner = _grouped(groups, '\n  <optgroup label="{}">', "\n  {}", "\n  </optgroup>")
+    return (
+        f'<select name="{conditional_escape(widget["name"])}"{_attrs(widget["attrs"])}>'
+        f"{inner}\n</select>"
+    )
 
 
 class FormRenderer(DjangoTemplates):

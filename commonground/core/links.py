@@ -17,15 +17,11 @@ from typing import Any
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf
 from django.urls import reverse as django_reverse
 
-# An id no row has, marking where a row's own id goes.
-_SLOT = 2147483647
-
 
 def link_maker(viewname: str, *args: Any) -> Callable[[int], str]:
     """A function from an object's id to its URL, for a view whose last URL argument is
-    that id (an ``int`` converter); the URL is reversed once, whatever the number of rows."""
-    head, _slot, tail = django_reverse(viewname, args=[*args, _SLOT]).rpartition(str(_SLOT))
-    return lambda pk: f"{head}{int(pk)}{tail}"
+    that id (for Python code that builds many rows' links)."""
+    return lambda pk: reverse(viewname, args=[*args, int(pk)])
 
 
 # --- reverse, once per kind of link ---------------------------------------------------

@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.htmx import render_page
-from commonground.core.links import link_maker, slug_link
+from commonground.core.links import slug_link
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.partnerships.models import Partnership
@@ -87,13 +87,6 @@ def directory(request: HttpRequest) -> HttpResponse:
 @partnership_view(rules.VIEW)
 def board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     columns, truncated = selectors.board(partnership)
-    # Up to 300 cards: their links come from one reverse per view, not two per card.
-    detail_url = link_maker("prospects:detail", partnership.slug)
-    move_url = link_maker("prospects:move", partnership.slug)
-    for column in columns:
-        for prospect in column["prospects"]:
-            prospect.detail_url = detail_url(prospect.pk)
-            prospect.move_url = move_url(prospect.pk)
     return render(
         request,
         "prospects/board.html",

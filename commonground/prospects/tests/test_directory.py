@@ -194,14 +194,7 @@ def test_nearest_first_pages_match_a_full_sort_however_dense(monkeypatch):
     page must equal the same page of a sort over every organisation in the radius,
     with a dense cluster near the centre and sparse ones further out."""
     _dense_centre_sparse_surroundings()
-    asked = []
-    real = selectors._nearest_radius
-
-    def spy(q, needed):
-        asked.append(real(q, needed))
-        return asked[-1]
-
-    monkeypatch.setattr(selectors, "_nearest_radius", spy)
+    asked = _spy_on_nearest_radius(monkeypatch)
     for sector in ("", "civil"):
         q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=12, sector=sector)
         full = list(selectors.directory_search(q).values_list("pk", flat=True))
@@ -221,14 +214,7 @@ def test_api_nearest_first_pages_match_a_full_sort_and_count_the_whole_radius(
     monkeypatch, client_for
 ):
     _dense_centre_sparse_surroundings()
-    asked = []
-    real = selectors._nearest_radius
-
-    def spy(q, needed):
-        asked.append(real(q, needed))
-        return asked[-1]
-
-    monkeypatch.setattr(selectors, "_nearest_radius", spy)
+    asked = _spy_on_nearest_radius(monkeypatch)
     client = client_for("representative")
     for sector in ("", "civil"):
         q = DirectoryQuery(lat=59.91, lon=10.75, radius_km=12, sector=sector)
@@ -243,12 +229,31 @@ def test_api_nearest_first_pages_match_a_full_sort_and_count_the_whole_radius(
             assert body["count"] == len(full)
             assert [o["slug"] for o in body["items"]] == full[(number - 1) * 50 : number * 50]
     assert asked and asked[0] is not None and asked[0] < 12  # the first page sorted a smaller box
+    # a page past the end is empty, with the count still right
+    response = client.get(
+        "/api/prospects/directory", {"lat": 59.91, "lon": 10.75, "radius_km": 12, "page": 99}
+    )
+    assert response.status_code == 200
+    assert response.json()["items"] == [] and response.json()["count"] == 260
     # with search text the ranking is by relevance: no narrowing
     asked.clear()
     response = client.get(
         "/api/prospects/directory", {"q": "Near", "lat": 59.91, "lon": 10.75, "radius_km": 12}
     )
     assert response.status_code == 200 and response.json()["count"] == 260 and not asked
+
+
+def _spy_on_nearest_radius(monkeypatch) -> list:
+    """Record the radius ``_nearest_radius`` chooses on each call (None: the whole)."""
+    asked: list = []
+    real = selectors._nearest_radius
+
+    def spy(q, needed):
+        asked.append(real(q, needed))
+        return asked[-1]
+
+    monkeypatch.setattr(selectors, "_nearest_radius", spy)
+    return asked
 
 
 def _dense_centre_sparse_surroundings() -> None:
