@@ -121,7 +121,14 @@ TEMPLATES = [
                 "commonground.core.templatetags.ui",
             ],
         },
-    }
+    },
+    # Partials for a page's long loops, included with {% jinja %} (see core.jinja).
+    {
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "commonground.core.jinja.environment"},
+    },
 ]
 
 # --- Database ------------------------------------------------------------

@@ -2,18 +2,26 @@
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.template import defaulttags
+from django.template import defaulttags, engines
 from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from commonground.core.links import reverse
 
 register = template.Library()
+
+
+def _escape(value: Any) -> str:
+    """``conditional_escape`` without its layers of calls (same result)."""
+    if hasattr(value, "__html__"):
+        return str(value.__html__())
+    return html.escape(str(value))
 
 
 @register.simple_tag
@@ -34,9 +42,7 @@ def options(items: Iterable[Any], selected: Any = None) -> SafeString:
             value, label = item.pk, item
         value = "" if value is None else str(value)
         mark = " selected" if value == chosen else ""
-        parts.append(
-            f'<option value="{conditional_escape(value)}"{mark}>{conditional_escape(label)}</option>'
-        )
+        parts.append(f'<option value="{_escape(value)}"{mark}>{_escape(label)}</option>')
     return mark_safe("".join(parts))
 
 
@@ -70,3 +76,27 @@ def url(parser: Any, token: Any) -> RememberedURLNode:
     """Django's ``{% url %}``: same syntax, same result."""
     node = defaulttags.url(parser, token)
     return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
+
+
+class _CsrfInput:
+    """``{{ csrf_input }}`` in a Jinja2 partial: the hidden field ``{% csrf_token %}``
+    renders, built only if the partial uses it."""
+
+    def __init__(self, token: Any) -> None:
+        self.token = token
+
+    def __html__(self) -> str:
+        if self.token is None or self.token == "NOTPROVIDED":
+            return ""
+        return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(self.token)}">'
+
+
+@register.simple_tag(takes_context=True)
+def jinja(context: template.Context, name: str, **extra: Any) -> SafeString:
+    """Render the Jinja2 partial ``name`` (see ``core.jinja``) with this template's
+    context plus ``extra``: ``{% jinja "actionplan/board_cards.html" column=col %}``."""
+    partial = engines["jinja2"].env.get_template(name)  # type: ignore[attr-defined]
+    values: dict[Any, Any] = context.flatten()
+    values.update(extra)
+    values["csrf_input"] = _CsrfInput(values.get("csrf_token"))
+    return mark_safe(partial.render(values))
