@@ -21,7 +21,7 @@ from commonground.core.http import AuthedRequest
 from commonground.core.links import link_maker
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.meetings.forms import partnership_people
+from commonground.meetings.forms import people_choices
 from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
@@ -53,8 +53,8 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
         # Every filter present (blank when not given), so the template never looks up a
         # missing key (a failed lookup costs a scan of the object's attributes).
         "params": {name: request.GET.get(name, "") for name in FILTERS},
-        "people": partnership_people(partnership),
-        "groups": partnership.working_groups.all(),
+        "people": people_choices(partnership),
+        "groups": list(partnership.working_groups.values_list("pk", "name")),
         "statuses": ActionStatus.choices,
         "priorities": [(n, n) for n in range(1, 6)],
         "sorts": [(k, str(v)) for k, v in SORT_CHOICES],

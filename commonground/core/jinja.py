@@ -24,13 +24,14 @@ from __future__ import annotations
 
 import functools
 import html
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime
 from typing import Any
 
 import jinja2
 from django.conf import settings
 from django.template import defaultfilters
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]
@@ -72,13 +73,69 @@ def _date_filter(value: date, arg: str | None, language: str | None) -> str:
     return defaultfilters.date(value, arg)
 
 
+# Format characters read straight off the value, written as Django's DateFormat
+# writes them.
+_NUMERIC: dict[str, Callable[[Any], str]] = {
+    "d": lambda v: f"{v.day:02d}",
+    "j": lambda v: str(v.day),
+    "m": lambda v: f"{v.month:02d}",
+    "n": lambda v: str(v.month),
+    "y": lambda v: f"{v.year % 100:02d}",
+    "Y": lambda v: f"{v.year:04d}",
+    "H": lambda v: f"{v.hour:02d}",
+    "G": lambda v: str(v.hour),
+    "i": lambda v: f"{v.minute:02d}",
+}
+# Names of months and weekdays: Django writes each once per language into a table.
+_MONTH_NAMES = "bEFMN"
+_WEEKDAY_NAMES = "Dl"
+
+
+def _name_writer(char: str) -> Callable[[Any], str]:
+    if char in _MONTH_NAMES:
+        months = [dateformat.format(date(2026, month, 1), char) for month in range(1, 13)]
+        return lambda v: months[v.month - 1]
+    # 2024-01-01 was a Monday, weekday() 0
+    days = [dateformat.format(date(2024, 1, 1 + day), char) for day in range(7)]
+    return lambda v: days[v.weekday()]
+
+
+@functools.lru_cache(maxsize=256)
+def _date_writer(arg: str, language: str | None) -> Callable[[Any], str] | None:
+    """A function writing a datetime as ``dateformat.format(value, arg)`` does, with
+    the format split once (Django splits it, and looks up every name's translation,
+    on every call); None for a format using a character it does not cover."""
+    parts: list[str | Callable[[Any], str]] = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(arg)):
+        if i % 2:
+            if piece in _NUMERIC:
+                parts.append(_NUMERIC[piece])
+            elif piece in _MONTH_NAMES or piece in _WEEKDAY_NAMES:
+                parts.append(_name_writer(piece))
+            else:
+                return None
+        elif piece:
+            parts.append(dateformat.re_escaped.sub(r"\1", piece))
+
+    def write(value: Any) -> str:
+        return "".join(part if type(part) is str else part(value) for part in parts)  # type: ignore[operator]
+
+    return write
+
+
 def _date(value: Any, arg: str | None = None) -> str:
     """Django's ``date`` filter; a plain date (not a datetime) is formatted once per
-    date, format and language (a board repeats the same few due dates)."""
+    date, format and language (a board repeats the same few due dates), a datetime
+    through a writer made once per format and language."""
     if type(value) is date:
         return _date_filter(value, arg, get_language())
     # a Django template hands this filter a datetime in the current time zone
-    return defaultfilters.date(template_localtime(value), arg)
+    local = template_localtime(value)
+    if type(local) is datetime and arg and arg not in formats.FORMAT_SETTINGS:
+        write = _date_writer(arg, get_language())
+        if write is not None:
+            return write(local)
+    return defaultfilters.date(local, arg)
 
 
 def _gettext(message: str) -> Markup:
@@ -105,5 +162,8 @@ def environment(**options: Any) -> jinja2.Environment:
     env = jinja2.Environment(extensions=["jinja2.ext.i18n"], finalize=_finalize, **options)  # noqa: S701 - autoescape is set just above
     env.install_gettext_callables(_gettext, _ngettext, newstyle=False, pgettext=_pgettext)  # type: ignore[attr-defined]
     env.filters["date"] = _date
+    # Django's, not Jinja2's namesakes: the same output as the templates they replace
+    env.filters["linebreaksbr"] = defaultfilters.linebreaksbr
+    env.filters["urlencode"] = defaultfilters.urlencode
     env.globals["url"] = _url
     return env

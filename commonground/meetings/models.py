@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from commonground.core.links import reverse
 from commonground.core.models import TimeStampedModel
@@ -128,6 +129,13 @@ class Meeting(TimeStampedModel):
     @property
     def is_upcoming(self) -> bool:
         return self.starts_at > timezone.now()
+
+    @property
+    def proposed_items_label(self) -> str:
+        """The label "3 proposed items", for meetings loaded with the ``proposed_count``
+        annotation (``selectors.meetings_of``, ``selectors.next_meetings``)."""
+        n = self.proposed_count  # type: ignore[attr-defined]
+        return ngettext("%(n)s proposed item", "%(n)s proposed items", n) % {"n": n}
 
 
 class ItemType(models.TextChoices):

@@ -66,13 +66,21 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
             "items",
             queryset=AgendaItem.objects.select_related("proposed_by")
             .prefetch_related(
+                # As plain lists (``motion_list``, ``action_list``): a prefetch into the
+                # related manager builds a filtered queryset per agenda item, which cost
+                # more than fetching the rows.
                 Prefetch(
                     "motions",
                     queryset=Motion.objects.select_related(
                         "proposed_by", "seconded_by", "decision"
                     ),
+                    to_attr="motion_list",
                 ),
-                Prefetch("actions", queryset=Action.objects.select_related("owner", "partnership")),
+                Prefetch(
+                    "actions",
+                    queryset=Action.objects.select_related("owner", "partnership"),
+                    to_attr="action_list",
+                ),
             )
             .order_by("position", "id"),
         ),

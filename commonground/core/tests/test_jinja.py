@@ -68,6 +68,24 @@ def test_the_date_filter_and_its_remembered_dates_follow_the_language(language):
     assert (nb, en) == ("mai", "May")
 
 
+@pytest.mark.parametrize("language", ["en", "nb"])
+@pytest.mark.parametrize(
+    "fmt",
+    ["D j M Y, H:i", "l j F Y", "H:i", "j M", "d.m.y G\\h i", "N E b", "DATE_FORMAT", "D jS F"],
+)
+def test_datetimes_are_written_as_django_writes_them(fmt, language):
+    """The date writer (formats split once) against Django's filter, over a year of
+    moments at odd hours, so every month and weekday name and both sides of midnight
+    in Oslo's two UTC offsets come up; a format it does not cover (``S``) or a
+    format name falls back to Django."""
+    start = dt.datetime(2026, 1, 1, 0, 7, tzinfo=dt.UTC)
+    moments = [start + dt.timedelta(days=d, hours=d * 7 % 24) for d in range(0, 366, 5)]
+    with translation.override(language), timezone.override("Europe/Oslo"):
+        for moment in moments:
+            expected = django("{{ d|date:f }}", d=moment, f=fmt)
+            assert jinja("{{ d|date(f) }}", d=moment, f=fmt) == expected
+
+
 def test_int_grouping_follows_the_setting(settings):
     settings.USE_THOUSAND_SEPARATOR = True
     with translation.override("en"):
