@@ -164,8 +164,9 @@ else:
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
             # Tests run on a file too (not SQLite's shared in-memory cache), so that
-            # concurrency behaves as in production: WAL readers, queued writers.
-            "TEST": {"NAME": str(VAR_DIR / "test-commonground.sqlite3")},
+            # concurrency behaves as in production: WAL readers, queued writers. One file
+            # per test run, so that two runs in one checkout do not share (and break) it.
+            "TEST": {"NAME": str(VAR_DIR / f"test-commonground-{os.getpid()}.sqlite3")},
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

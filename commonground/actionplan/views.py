@@ -54,7 +54,7 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
         # missing key (a failed lookup costs a scan of the object's attributes).
         "params": {name: request.GET.get(name, "") for name in FILTERS},
         "people": people_choices(partnership),
-        "groups": list(partnership.working_groups.values_list("pk", "name")),
+        "groups": list(partnership.working_groups.order_by("name", "id").values_list("pk", "name")),
         "statuses": ActionStatus.choices,
         "priorities": [(n, n) for n in range(1, 6)],
         "sorts": [(k, str(v)) for k, v in SORT_CHOICES],

@@ -14,20 +14,30 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.utils.encoding import force_str
+from django.utils.translation import get_language
 
 
 def _display(field: models.Field) -> Any:
     labels: dict[Any, Any] = {}
+    # the label of each value in each language, translated once: a list of a hundred
+    # attendees translated the same three labels a hundred times
+    translated: dict[tuple[str | None, Any], Any] = {}
 
     def get_display(instance: models.Model) -> Any:
-        if not labels:
-            labels.update(field.flatchoices)
         value = getattr(instance, field.attname)
+        key = (get_language(), value)
         try:
-            label = labels.get(value, value)
+            return translated[key]
+        except KeyError:
+            pass
         except TypeError:  # an unhashable value (e.g. a list): Django's way handles it
             return instance._get_FIELD_display(field)  # type: ignore[attr-defined]
-        return force_str(label, strings_only=True)
+        if not labels:
+            labels.update(field.flatchoices)
+        if value not in labels:  # not a choice: shown as it is, and not remembered
+            return force_str(value, strings_only=True)
+        label = translated[key] = force_str(labels[value], strings_only=True)
+        return label
 
     get_display.__name__ = f"get_{field.name}_display"
     return get_display

@@ -107,9 +107,10 @@ def roles_for(user: Any, partnership: Partnership) -> frozenset[str]:
         from commonground.partnerships.models import Role
 
         cache[partnership.pk] = frozenset(
-            Role.objects.filter(
-                user=user, partnership=partnership, ended_on__isnull=True
-            ).values_list("kind", flat=True)
+            Role.objects.filter(user=user, partnership=partnership, ended_on__isnull=True)
+            # unordered: the roles' default order joins partnerships and people for it
+            .order_by()
+            .values_list("kind", flat=True)
         )
     return cache[partnership.pk]
 
@@ -165,7 +166,8 @@ def partnership_or_404(user: Any, slug: str, code: str) -> Partnership:
     """Fetch a partnership by slug and check ``code``; outsiders cannot tell it exists."""
     from commonground.partnerships.models import Partnership
 
-    partnership = Partnership.objects.filter(slug=slug).first()
+    # ordered by id, not by the default name: the slug is unique
+    partnership = Partnership.objects.filter(slug=slug).order_by("pk").first()
     if partnership is None:
         raise Http404
     require(user, partnership, code)

@@ -114,7 +114,7 @@ def meeting_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no
 def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     meeting = selectors.meeting_for_page(partnership, pk)
-    attendance = list(meeting.attendance.all())
+    attendance = selectors.attendees(meeting)
     return {
         "meeting": meeting,
         "minutes_status": meeting.minutes_status,
@@ -122,8 +122,8 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
         "quorum": selectors.quorum(meeting, attendance),
         "attendance": [
             {
-                "person": str(a.user),
-                "organisation": a.organisation.slug if a.organisation else None,
+                "person": a.person,
+                "organisation": a.organisation_slug,
                 "status": a.status,
             }
             for a in attendance

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +24,7 @@ from django.utils import timezone
 
 from .models import (
     AgendaItem,
+    Assessment,
     Attendance,
     AttendanceStatus,
     ItemStatus,
@@ -60,7 +63,7 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
     from commonground.actionplan.models import Action
 
     qs = Meeting.objects.select_related(
-        "partnership", "working_group", "chair", "minutes_approved_at"
+        "working_group", "chair", "minutes_approved_at"
     ).prefetch_related(
         Prefetch(
             "items",
@@ -71,9 +74,11 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
                 # more than fetching the rows.
                 Prefetch(
                     "motions",
+                    # by id within each item; the default order (by item) joins the
+                    # agenda items and meetings to sort by them
                     queryset=Motion.objects.select_related(
                         "proposed_by", "seconded_by", "decision"
-                    ),
+                    ).order_by("id"),
                     to_attr="motion_list",
                 ),
                 Prefetch(
@@ -84,25 +89,44 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
             )
             .order_by("position", "id"),
         ),
-        Prefetch(
-            "attendance",
-            # Only what the list and the quorum read: a whole organisation row (texts,
-            # coordinates) per attendee cost more than the rest of the prefetch.
-            queryset=Attendance.objects.select_related("user", "organisation")
-            .only(
-                "meeting",
-                "user",
-                "organisation",
-                "status",
-                "user__display_name",
-                "user__email",
-                "organisation__name",
-            )
-            .order_by("user__display_name", "id"),
-        ),
-        "assessments",
+        Prefetch("assessments", queryset=Assessment.objects.order_by("id")),
     )
-    return get_object_or_404(qs, pk=pk, partnership=partnership)
+    meeting = get_object_or_404(qs, pk=pk, partnership=partnership)
+    meeting.partnership = partnership  # the caller's, already loaded: no join for it
+    return meeting
+
+
+@dataclass(frozen=True, slots=True)
+class Attendee:
+    """One attendance record as the meeting page, the minutes and the API show it."""
+
+    user_id: int
+    person: str
+    organisation_id: int | None
+    organisation: str
+    organisation_slug: str | None
+    status: str
+    status_label: str
+
+
+def attendees(meeting: Meeting) -> list[Attendee]:
+    """Who was marked present or absent, by name: one row of plain values each (as
+    attendance, person and organisation instances, a hundred attendees were two fifths
+    of the meeting page)."""
+    labels = {value: str(label) for value, label in AttendanceStatus.choices}
+    rows = meeting.attendance.order_by("user__display_name", "id").values_list(
+        "user_id",
+        "user__display_name",
+        "user__email",
+        "organisation_id",
+        "organisation__name",
+        "organisation__slug",
+        "status",
+    )
+    return [
+        Attendee(user_id, name or email, org_id, org_name or "", org_slug, status, labels[status])
+        for user_id, name, email, org_id, org_name, org_slug, status in rows
+    ]
 
 
 def quorum_fraction(partnership: Any) -> Decimal:
@@ -110,7 +134,9 @@ def quorum_fraction(partnership: Any) -> Decimal:
     return setting.quorum_fraction if setting else Decimal("0.50")
 
 
-def quorum(meeting: Meeting, attendance: list[Attendance] | None = None) -> dict[str, Any]:
+def quorum(
+    meeting: Meeting, attendance: Sequence[Attendance | Attendee] | None = None
+) -> dict[str, Any]:
     """Whether enough were present: organisations for the partnership, people for a group."""
     from commonground.partnerships.models import MembershipStatus
 
@@ -125,9 +151,9 @@ def quorum(meeting: Meeting, attendance: list[Attendance] | None = None) -> dict
         basis = "people"
     else:
         active = set(
-            meeting.partnership.memberships.filter(status=MembershipStatus.ACTIVE).values_list(
-                "organisation_id", flat=True
-            )
+            meeting.partnership.memberships.filter(status=MembershipStatus.ACTIVE)
+            .order_by()
+            .values_list("organisation_id", flat=True)
         )
         base = len(active)
         count = len({a.organisation_id for a in present if a.organisation_id in active})

@@ -132,7 +132,7 @@ def _detail(
     agenda = [i for i in items if i.status == ItemStatus.ACCEPTED]
     proposed = [i for i in items if i.status == ItemStatus.PROPOSED]
     deferred = [i for i in items if i.status == ItemStatus.DEFERRED]
-    attendance = list(meeting.attendance.all())
+    attendance = selectors.attendees(meeting)
     assessments = list(meeting.assessments.all())
     editable = meeting.minutes_status == MinutesStatus.DRAFT
     my_attendance = next((a for a in attendance if a.user_id == user.pk), None)
@@ -461,7 +461,7 @@ def _pdf(
 
 def _print_context(partnership: Partnership, pk: int) -> dict[str, Any]:
     meeting = selectors.meeting_for_page(partnership, pk)
-    attendance = list(meeting.attendance.all())
+    attendance = selectors.attendees(meeting)
     return {
         "meeting": meeting,
         "agenda": [i for i in meeting.items.all() if i.status == ItemStatus.ACCEPTED],
