@@ -135,7 +135,7 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
                 "item_type": item.item_type,
                 "description": item.description,
                 "notes": item.notes,
-                "motions": item.motion_list,
+                "motions": item.motion_list,  # type: ignore[attr-defined]  # prefetched
                 "tasks": [
                     {
                         "action_id": a.pk,
@@ -143,7 +143,7 @@ def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
                         "owner": str(a.owner) if a.owner else None,
                         "due_on": a.due_on,
                     }
-                    for a in item.action_list
+                    for a in item.action_list  # type: ignore[attr-defined]  # prefetched
                 ],
             }
             for item in meeting.items.all()
