@@ -38,7 +38,8 @@ def pct(part: int, whole: int) -> int:
     """A whole percentage, half up."""
     if not whole:
         return 0
-    return int((Decimal(100 * part) / Decimal(whole)).quantize(Decimal(1), rounding=ROUND_HALF_UP))
+    # floor(100 * part / whole + 1/2) in integers: the same as rounding the Decimal half up
+    return (200 * part + whole) // (2 * whole)
 
 
 def suppress_cells(counts: dict[str, int], threshold: int = MIN_RESPONSES) -> set[str]:
@@ -164,8 +165,11 @@ def _means_by_key(round: Round) -> dict[str, Decimal]:
 def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
     total = round.responses.count()
     rate = response_rate(round)
+    # plain tuples (pk, key, text, section, kind, reference mean): no model instances
     items = list(
-        RoundItem.objects.filter(round=round).select_related("item").order_by("position", "id")
+        RoundItem.objects.filter(round=round)
+        .order_by("position", "id")
+        .values_list("pk", "key", "text", "section", "kind", "item__reference_mean")
     )
     prev = previous_round(round) if with_previous else None
     if total < MIN_RESPONSES:
@@ -174,50 +178,51 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
             total,
             rate["invited"],
             True,
-            [ItemResult(i.key, i.text, i.section, i.kind, suppressed=True) for i in items],
+            [
+                ItemResult(key, text, section, kind, suppressed=True)
+                for _pk, key, text, section, kind, _ref in items
+            ],
             prev,
             True,
             rate,
         )
     dist: dict[int, dict[int, int]] = {}
-    for row in (
+    for item_id, score, count in (
         Answer.objects.filter(item__round=round, score__isnull=False)
-        .values("item_id", "score")
+        .values_list("item_id", "score")
         .annotate(n=Count("score"))
     ):
-        dist.setdefault(row["item_id"], {})[row["score"]] = row["n"]
+        dist.setdefault(item_id, {})[score] = count
     cells: dict[int, dict[str, tuple[int, int]]] = {}
-    for row in (
+    for item_id, sector, count, score_sum in (
         Answer.objects.filter(item__round=round, score__isnull=False)
-        .values("item_id", "response__sector")
+        .values_list("item_id", "response__sector")
         .annotate(n=Count("score"), total=Sum("score"))
     ):
-        cells.setdefault(row["item_id"], {})[row["response__sector"] or ""] = (
-            row["n"],
-            row["total"],
-        )
+        cells.setdefault(item_id, {})[sector or ""] = (count, score_sum)
     comments: dict[int, list[str]] = {}
-    for item_id, text in (
+    for item_id, comment in (
         Answer.objects.filter(item__round=round)
         .exclude(text="")
         .order_by("id")
         .values_list("item_id", "text")
     ):
-        comments.setdefault(item_id, []).append(text)
+        comments.setdefault(item_id, []).append(comment)
     prev_means = _means_by_key(prev) if prev else {}
-    sector_labels = dict(Sector.choices)
+    sector_names = dict(Sector.choices)
+    labels: dict[str, str] = {}  # each sector's label translated once, not once per cell
     results = []
     any_hidden = False
-    for ri in items:
-        res = ItemResult(ri.key, ri.text, ri.section, ri.kind, reference=ri.item.reference_mean)
-        if ri.kind == ItemKind.TEXT:
-            texts = comments.get(ri.pk, [])
+    for pk, key, text, section, kind, reference in items:
+        res = ItemResult(key, text, section, kind, reference=reference)
+        if kind == ItemKind.TEXT:
+            texts = comments.get(pk, [])
             if len(texts) and total >= MIN_RESPONSES:
                 res.comments = texts
             res.n = len(texts)
             results.append(res)
             continue
-        d = dist.get(ri.pk, {})
+        d = dist.get(pk, {})
         n, mean, sd = stats(d)
         res.n = n
         if n < MIN_RESPONSES:
@@ -226,12 +231,14 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
             continue
         res.mean, res.sd = mean, sd
         res.distribution = [(s, d.get(s, 0), pct(d.get(s, 0), n)) for s in SCALE]
-        res.previous = prev_means.get(ri.key)
-        item_cells = cells.get(ri.pk, {})
+        res.previous = prev_means.get(key)
+        item_cells = cells.get(pk, {})
         hidden = suppress_cells({k: v[0] for k, v in item_cells.items()})
         any_hidden = any_hidden or bool(hidden)
         for sector, (cn, ctotal) in sorted(item_cells.items()):
-            label = str(sector_labels.get(sector, sector or "—"))
+            label = labels.get(sector)
+            if label is None:
+                label = labels[sector] = str(sector_names.get(sector, sector or "—"))
             if sector in hidden:
                 res.sectors.append(SectorCell(sector, label, None, None, True))
             else:

@@ -69,8 +69,18 @@ def chart_measurements(ind: Indicator, limit: int | None = None) -> list[Measure
     return latest
 
 
+def with_latest(ind: Indicator, measurements: list[Measurement]) -> None:
+    """Give ``ind`` the latest value, rating and date that :func:`indicators_for`
+    annotates, from its latest measurements oldest first (:func:`chart_measurements`)."""
+    latest = measurements[-1] if measurements else None
+    ind.latest_value = latest.value if latest else None  # type: ignore[attr-defined]
+    ind.latest_rating = latest.rating if latest else None  # type: ignore[attr-defined]
+    ind.latest_date = latest.measured_on if latest else None  # type: ignore[attr-defined]
+
+
 def indicator_progress(ind: Indicator) -> rule.Progress:
-    """Progress of an indicator annotated by :func:`indicators_for`."""
+    """Progress of an indicator annotated by :func:`indicators_for` (or given its latest
+    measurement by :func:`with_latest`)."""
     return rule.assess(
         qualitative=not ind.is_quantitative,
         direction=ind.direction,
@@ -104,13 +114,18 @@ def status_counts(partnership: Any, indicators: list[Indicator] | None = None) -
 
 
 def chart_data(
-    ind: Indicator, measurements: list[Measurement], *, total: int | None = None
+    ind: Indicator,
+    measurements: list[Measurement],
+    *,
+    total: int | None = None,
+    revisions: list[TargetRevision] | None = None,
 ) -> dict[str, Any]:
     """Series for the indicator chart: values, the target line as it stood over time, revisions.
 
     ``total`` is how many measurements there are when ``measurements`` holds only the
-    latest of them."""
-    revisions = list(ind.revisions.select_related("review").order_by("revised_on", "id"))
+    latest of them; ``revisions``, the indicator's revisions oldest first if already read."""
+    if revisions is None:
+        revisions = list(ind.revisions.select_related("review").order_by("revised_on", "id"))
     points = [
         [m.measured_on.isoformat(), str(m.value) if m.value is not None else m.rating]
         for m in measurements

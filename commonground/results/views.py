@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -106,6 +107,15 @@ def indicator_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
     )
 
 
+def _indicator(partnership: Partnership, pk: int) -> Indicator:
+    """The indicator with what its page shows of it (owner, working group) in one query."""
+    return get_object_or_404(
+        Indicator.objects.select_related("owner", "working_group", "partnership"),
+        pk=pk,
+        partnership=partnership,
+    )
+
+
 def _detail_context(
     request: HttpRequest,
     partnership: Partnership,
@@ -113,7 +123,7 @@ def _detail_context(
     measurement_form: Any = None,
     revision_form: Any = None,
 ) -> dict[str, Any]:
-    annotated = selectors.indicators_for(partnership).get(pk=ind.pk)
+    """The indicator page's context; ``ind`` comes from :func:`_indicator`."""
     can_record = policy.has_capability(request.user, partnership, rules.RECORD)
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     # The table pages through the measurements newest first; the chart draws the latest.
@@ -124,16 +134,26 @@ def _detail_context(
         measurement_form = MeasurementForm(indicator=ind)
     if revision_form is None and can_manage and ind.is_quantitative and ind.direction != "band":
         revision_form = TargetRevisionForm(partnership=partnership)
+    # Each row with its value formatted as {{ value|floatformat:"-2g" }} did in the
+    # template: the rows are now a Jinja2 partial, which has no floatformat filter.
+    measurement_rows = [
+        (m, floatformat(m.value, "-2g") if ind.is_quantitative else None) for m in page.object_list
+    ]
+    # The chart's measurements end with the latest one, which the progress badge needs:
+    # no correlated subqueries (selectors.indicators_for) for a single indicator.
+    chart_measurements = selectors.chart_measurements(ind)
+    selectors.with_latest(ind, chart_measurements)
+    # read once for the chart's target line and the list of revisions
+    revisions = list(ind.revisions.select_related("review__partnership", "decided_by"))
     return {
-        "indicator": annotated,
-        "progress": selectors.indicator_progress(annotated),
+        "indicator": ind,
+        "progress": selectors.indicator_progress(ind),
         "page": page,
+        "measurement_rows": measurement_rows,
         "chart": selectors.chart_data(
-            ind,
-            selectors.chart_measurements(ind),
-            total=annotated.measurement_count,  # type: ignore[attr-defined]
+            ind, chart_measurements, total=page.paginator.count, revisions=revisions
         ),
-        "revisions": ind.revisions.select_related("review__partnership", "decided_by"),
+        "revisions": revisions,
         "reviews": ind.reviews.select_related("partnership"),
         "measurement_form": measurement_form,
         "revision_form": revision_form,
@@ -144,7 +164,7 @@ def _detail_context(
 
 @partnership_view(rules.VIEW)
 def indicator_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
-    ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
+    ind = _indicator(partnership, pk)
     return render(
         request, "results/indicator_detail.html", _detail_context(request, partnership, ind)
     )
@@ -166,7 +186,9 @@ def measurement_add(request: HttpRequest, partnership: Partnership, pk: int) -> 
     return render(
         request,
         "results/indicator_detail.html",
-        _detail_context(request, partnership, ind, measurement_form=form),
+        _detail_context(
+            request, partnership, _indicator(partnership, ind.pk), measurement_form=form
+        ),
         status=400,
     )
 
@@ -195,7 +217,7 @@ def target_revise(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
     return render(
         request,
         "results/indicator_detail.html",
-        _detail_context(request, partnership, ind, revision_form=form),
+        _detail_context(request, partnership, _indicator(partnership, ind.pk), revision_form=form),
         status=400,
     )
 

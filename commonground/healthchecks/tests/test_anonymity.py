@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from decimal import ROUND_HALF_UP
 from decimal import Decimal as D
 
 import pytest
@@ -71,6 +72,16 @@ def test_suppression(counts, hidden):
     assert suppress_cells(counts) == hidden
 
 
+def test_pct_rounds_half_up_like_decimal():
+    # pct works in integers; it must agree with Decimal rounding half up everywhere
+    for whole in range(1, 201):
+        for part in range(whole + 1):
+            exact = (D(100 * part) / D(whole)).quantize(D(1), rounding=ROUND_HALF_UP)
+            assert selectors.pct(part, whole) == int(exact), (part, whole)
+    assert selectors.pct(1, 8) == 13  # 12.5 goes up
+    assert selectors.pct(3, 0) == 0
+
+
 def test_stats_against_hand_computed_example():
     # Scores 1, 2, 4, 5, 5: mean 17/5 = 3.4; squared deviations 5.76+1.96+0.36+2.56+2.56 = 13.2;
     # population variance 13.2/5 = 2.64; standard deviation 1.6248… → 1.62.
@@ -91,6 +102,7 @@ def test_round_results_hand_computed_with_previous_and_reference(world):
             sectors=["public", "public", "public", "civil", "civil"],
         )
         res = selectors.round_results(new)
+    assert res.responses == 5
     trust = next(i for i in res.items if i.key == "trust")
     assert (trust.n, trust.mean, trust.sd) == (5, D("3.40"), D("1.62"))
     assert [c for _s, c, _p in trust.distribution] == [1, 1, 0, 1, 2]
