@@ -24,6 +24,10 @@ SCORE_CHOICES = [("", _("Not scored")), *[(str(i), str(i)) for i in range(1, 6)]
 ONE_TO_FIVE = [(str(i), str(i)) for i in range(1, 6)]
 
 
+# What a menu of tags said of an unknown one when it listed model instances.
+_TAG_NOT_FOUND = forms.ModelChoiceField.default_error_messages["invalid_choice"]
+
+
 class DirectorySearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
     sector = forms.ChoiceField(
@@ -34,19 +38,17 @@ class DirectorySearchForm(forms.Form):
         required=False,
         choices=[("", _("Any")), *ResourceCategory.choices],
     )
-    offers = forms.ModelChoiceField(
-        Tag.objects.order_by("name"),
+    # Tags by slug, as (slug, name) pairs set in __init__: a model instance per option
+    # of two long menus cost more than the rest of the form.
+    offers = forms.ChoiceField(
         label=_("Offers"),
         required=False,
-        to_field_name="slug",
-        empty_label=_("Anything"),
+        error_messages={"invalid_choice": _TAG_NOT_FOUND},
     )
-    needs = forms.ModelChoiceField(
-        Tag.objects.order_by("name"),
+    needs = forms.ChoiceField(
         label=_("Needs"),
         required=False,
-        to_field_name="slug",
-        empty_label=_("Anything"),
+        error_messages={"invalid_choice": _TAG_NOT_FOUND},
     )
     place = forms.CharField(
         label=_("Near"),
@@ -57,6 +59,12 @@ class DirectorySearchForm(forms.Form):
     radius = forms.IntegerField(
         label=_("Within (km)"), required=False, min_value=1, max_value=MAX_RADIUS_KM
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        tags = [("", _("Anything")), *Tag.objects.order_by("name").values_list("slug", "name")]
+        self.fields["offers"].choices = tags  # type: ignore[attr-defined]
+        self.fields["needs"].choices = tags  # type: ignore[attr-defined]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -81,8 +89,8 @@ class DirectorySearchForm(forms.Form):
             text=data.get("q", ""),
             sector=data.get("sector", ""),
             category=data.get("category", ""),
-            offers=data["offers"].slug if data.get("offers") else "",
-            needs=data["needs"].slug if data.get("needs") else "",
+            offers=data.get("offers", ""),
+            needs=data.get("needs", ""),
             lat=centre[0] if centre else None,
             lon=centre[1] if centre else None,
             radius_km=float(data["radius"]) if centre and data.get("radius") else None,

@@ -145,26 +145,35 @@ def _in_box(
     """Organisations inside a ``bounding_box``, read strip by strip through the
     (lon_strip, latitude, longitude) index."""
     min_lat, max_lat, min_lon, max_lon = box
-    qs = qs.filter(
+    first, last = lon_strip(min_lon), lon_strip(max_lon)
+    assert first is not None and last is not None
+    strips = {"lon_strip__in": range(first, last + 1)} if last - first < MAX_STRIPS else {}
+    # one filter call (one copy of the query): a page tries up to a dozen boxes
+    return qs.filter(
         latitude__gte=min_lat,
         latitude__lte=max_lat,
         longitude__gte=min_lon,
         longitude__lte=max_lon,
+        **strips,
     )
-    first, last = lon_strip(min_lon), lon_strip(max_lon)
-    assert first is not None and last is not None
-    if last - first < MAX_STRIPS:
-        qs = qs.filter(lon_strip__in=range(first, last + 1))
+
+
+def _within(q: DirectoryQuery, within_km: float | None = None) -> QuerySet[Organisation]:
+    """The filtered directory, inside the place's bounding box if there is one (unsorted
+    by distance)."""
+    qs = _filtered(q)
+    if q.has_place:
+        assert q.lat is not None and q.lon is not None and q.radius_km is not None
+        qs = _in_box(qs, bounding_box(q.lat, q.lon, within_km or q.radius_km))
     return qs
 
 
 def directory_search(q: DirectoryQuery, within_km: float | None = None) -> QuerySet[Organisation]:
     """The filtered directory. With a place, a bounding box in SQL and nearest first
     (``within_km`` narrows the box below the asked radius; see ``directory_page``)."""
-    qs = _filtered(q)
+    qs = _within(q, within_km)
     if q.has_place:
-        assert q.lat is not None and q.lon is not None and q.radius_km is not None
-        qs = _in_box(qs, bounding_box(q.lat, q.lon, within_km or q.radius_km))
+        assert q.lat is not None and q.lon is not None
         # Order by a flat-earth approximation (good enough to sort; exact distance
         # is computed on the page only).
         k = lon_scale(q.lat)
@@ -213,22 +222,64 @@ def _nearest_radius(q: DirectoryQuery, needed: int) -> float | None:
     return next((r for r in radii if counts[str(r)] >= needed), None)
 
 
+@dataclass(slots=True)
+class DirectoryRow:
+    """An organisation as a row of the directory (or of the recommendations) shows it: a
+    few columns and the names of what it offers and needs (lighter to load than the
+    model with its tags)."""
+
+    pk: int
+    name: str
+    slug: str
+    sector: str
+    sector_label: str
+    place_name: str
+    latitude: Decimal | None
+    longitude: Decimal | None
+    offers: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    distance_km: float | None = None
+
+
+_ROW_COLUMNS = ("pk", "name", "slug", "sector", "place_name", "latitude", "longitude")
+
+
+def _directory_rows(ids: list[int]) -> list[DirectoryRow]:
+    """The rows of these organisations, in this order, with their offers and needs by
+    tag name (three queries, as the models with their tags prefetched took)."""
+    sectors = {value: str(label) for value, label in Sector.choices}
+    by_id = {
+        r["pk"]: DirectoryRow(sector_label=sectors.get(r["sector"], r["sector"]), **r)
+        for r in Organisation.objects.filter(pk__in=ids).values(*_ROW_COLUMNS)
+    }
+    for link, attr in ((OfferLink, "offers"), (NeedLink, "needs")):
+        for org_id, tag_name in (
+            link.objects.filter(organisation_id__in=ids)
+            .order_by("tag__name")
+            .values_list("organisation_id", "tag__name")
+        ):
+            getattr(by_id[org_id], attr).append(tag_name)
+    return [by_id[pk] for pk in ids if pk in by_id]
+
+
 def directory_page(
     q: DirectoryQuery, number: Any, per_page: int
-) -> tuple[Page, list[Organisation]]:
+) -> tuple[Page, list[DirectoryRow]]:
     """One page of the directory: ids first (from the indexes where they suffice), then
     only that page's organisations with their offers and needs (in page order)."""
-    page = CappedPaginator(
-        directory_search(q).values_list("pk", flat=True), per_page, cap=COUNT_CAP
-    ).get_page(number)
-    if q.has_place and not q.text and page.end_index():
+    nearest = q.has_place and not q.text
+    # Nearest first, the whole radius is only counted (the page's ids come from the
+    # smaller box below), so it needs no distance to sort by.
+    matches = _within(q) if nearest else directory_search(q)
+    page = CappedPaginator(matches.values_list("pk", flat=True), per_page, cap=COUNT_CAP).get_page(
+        number
+    )
+    if nearest and page.end_index():
         # Nearest first: sort only a box just large enough for this page.
         within = _nearest_radius(q, page.end_index())
         ids_qs = directory_search(q, within_km=within).values_list("pk", flat=True)
         page.object_list = list(ids_qs[page.start_index() - 1 : page.end_index()])
-    ids = list(page.object_list)
-    by_id = Organisation.objects.filter(pk__in=ids).prefetch_related("offers", "needs").in_bulk()
-    return page, [by_id[pk] for pk in ids if pk in by_id]
+    return page, _directory_rows(list(page.object_list))
 
 
 class NearestFirst:
@@ -257,7 +308,7 @@ class NearestFirst:
         return list(directory_search(self.q, within_km=within)[part])
 
 
-def with_distances(orgs: list[Organisation], q: DirectoryQuery) -> tuple[list[Organisation], int]:
+def with_distances(orgs: list[Any], q: DirectoryQuery) -> tuple[list[Any], int]:
     """Attach ``distance_km`` to each organisation on a page; drop those in the box's corners."""
     if not q.has_place:
         for org in orgs:
@@ -285,17 +336,56 @@ def prospects_of(partnership: Partnership, *, stage: str = "") -> QuerySet[Prosp
 
 
 def board(partnership: Partnership) -> tuple[list[dict[str, Any]], bool]:
-    """Columns of the pipeline board (at most BOARD_CAP cards in all)."""
-    prospects = list(prospects_of(partnership)[: BOARD_CAP + 1])
-    truncated = len(prospects) > BOARD_CAP
-    by_stage: dict[str, list[Prospect]] = defaultdict(list)
-    for p in prospects[:BOARD_CAP]:
-        by_stage[p.stage].append(p)
+    """Columns of the pipeline board (at most BOARD_CAP cards in all). A card is a row
+    of the few values it shows (id, organisation's name and sector label, owner's
+    name), not a prospect instance with its organisation and owner."""
+    rows = list(
+        Prospect.objects.filter(partnership=partnership)
+        .order_by("organisation__name", "id")
+        .values(
+            "pk",
+            "stage",
+            "organisation__name",
+            "organisation__sector",
+            "owner__display_name",
+            "owner__email",
+        )[: BOARD_CAP + 1]
+    )
+    truncated = len(rows) > BOARD_CAP
+    sectors = {value: str(label) for value, label in Sector.choices}
+    by_stage: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for r in rows[:BOARD_CAP]:
+        by_stage[r["stage"]].append(
+            {
+                "pk": r["pk"],
+                "stage": r["stage"],
+                "name": r["organisation__name"],
+                "sector": sectors.get(r["organisation__sector"], r["organisation__sector"]),
+                # str(user): the display name, else the email; None without an owner
+                "owner": r["owner__display_name"] or r["owner__email"],
+            }
+        )
     columns = [
         {"stage": value, "label": label, "prospects": by_stage.get(value, [])}
         for value, label in Stage.choices
     ]
     return columns, truncated
+
+
+def scored_prospects(partnership: Partnership) -> list[dict[str, Any]]:
+    """The prospects someone has scored, as the scorecards list them: id, organisation's
+    name and stage label (rows of three values, not prospects with their organisation
+    and owner)."""
+    stages = {value: str(label) for value, label in Stage.choices}
+    return [
+        {"pk": pk, "name": name, "stage_label": stages.get(stage, stage)}
+        for pk, name, stage in Prospect.objects.filter(
+            partnership=partnership, scores__isnull=False
+        )
+        .distinct()
+        .order_by("organisation__name", "id")
+        .values_list("pk", "organisation__name", "stage")
+    ]
 
 
 def stage_counts(partnership: Partnership) -> dict[str, int]:
@@ -568,7 +658,7 @@ def distance_points(km: float | None) -> int:
 
 @dataclass
 class Recommendation:
-    organisation: Organisation
+    organisation: DirectoryRow
     score: int
     reasons: list[str]
     distance_km: float | None
@@ -634,14 +724,23 @@ def recommendations(
     if not uncovered and not thin:
         return []
     missing = [value for value, _label in gaps.missing_sectors]
-    sector_labels = dict(Sector.choices)
-    category_labels = dict(ResourceCategory.choices)
+    sector_labels = {value: str(label) for value, label in Sector.choices}
+    category_labels = {value: str(label) for value, label in ResourceCategory.choices}
     centre = partnership_centre(partnership)
-    candidates = (
-        Organisation.objects.filter(_candidate_pools(partnership, uncovered, thin, missing))
-        .only("id", "name", "slug", "sector", "place_name", "latitude", "longitude")
-        .prefetch_related("offers")
-    )
+    # Rows of a few columns and (category, name) pairs, not model instances: a pool of
+    # 200 candidates with their tags cost a third of the page.
+    candidates = [
+        DirectoryRow(sector_label=sector_labels.get(r["sector"], r["sector"]), **r)
+        for r in Organisation.objects.filter(
+            _candidate_pools(partnership, uncovered, thin, missing)
+        ).values(*_ROW_COLUMNS)
+    ]
+    offers: dict[int, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    if candidates:
+        for org_id, category, name in OfferLink.objects.filter(
+            organisation_id__in=[c.pk for c in candidates]
+        ).values_list("organisation_id", "tag__category", "tag__name"):
+            offers[org_id][category].append(name)
     # The sentences, translated once rather than once per candidate.
     fills_uncovered = _("offers %(what)s (%(category)s: no partner has it yet)")
     fills_thin = _("offers %(what)s (%(category)s: only one partner has it)")
@@ -652,9 +751,7 @@ def recommendations(
         reasons: list[str] = []
         fills: list[str] = []
         score = 0
-        offered: dict[str, list[str]] = defaultdict(list)
-        for tag in org.offers.all():
-            offered[tag.category].append(tag.name)
+        offered = offers[org.pk]
         for cat in uncovered:
             if cat in offered:
                 score += UNCOVERED_POINTS

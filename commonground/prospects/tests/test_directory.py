@@ -310,3 +310,60 @@ def test_directory_refuses_a_bad_radius_and_keeps_what_was_typed(client_for, rad
     assert 'value="59.91, 10.75"' in html and f'value="{radius}"' in html
     # Nothing is sorted by a distance that was refused.
     assert "nearest first" not in html
+
+
+@pytest.mark.django_db
+def test_directory_rows_show_tags_sector_and_a_localised_distance(client_for):
+    a, b = TagFactory(name="Ann's <data>"), TagFactory(name="Bikes")
+    org = OrganisationFactory(
+        name="Near Org",
+        sector="civil",
+        place_name="",
+        latitude=Decimal("59.91"),
+        longitude=Decimal("10.80"),
+    )
+    org.offers.set([b, a])
+    client = client_for("representative")
+    page = client.get("/prospects/directory/?place=59.91,10.75&radius=10").content.decode()
+    # the offers by name, escaped as a Django template escapes; no needs, no place
+    assert '<td class="small">Ann&#x27;s &lt;data&gt;, Bikes</td>' in page
+    assert '<td class="small">—</td>' in page and "<td>—</td>" in page
+    assert f'<a href="/organisations/{org.slug}/">Near Org</a>' in page
+    assert "<td>Civil society / non-profit</td>" in page
+    assert '<td class="nowrap">2.8 km</td>' in page
+    nb = client.get(
+        "/prospects/directory/?place=59.91,10.75&radius=10", HTTP_ACCEPT_LANGUAGE="nb"
+    ).content.decode()
+    assert '<td class="nowrap">2,8 km</td>' in nb
+
+
+@pytest.mark.django_db
+def test_directory_form_takes_tags_by_slug_and_words_an_unknown_one_as_before():
+    from django import forms
+
+    from commonground.prospects.forms import DirectorySearchForm
+
+    TagFactory(slug="legal-x", name="Legal")
+    query = DirectorySearchForm({"offers": "legal-x"}).query()
+    assert (query.offers, query.needs) == ("legal-x", "")
+    unknown = DirectorySearchForm({"needs": "nowhere"})
+    assert not unknown.is_valid()
+    expected = str(forms.ModelChoiceField.default_error_messages["invalid_choice"])
+    assert unknown.errors["needs"] == [expected]
+    menu = str(DirectorySearchForm()["offers"])
+    assert '<option value="" selected>Anything</option>' in menu
+    assert '<option value="legal-x">Legal</option>' in menu
+
+
+def test_row_links_equal_reversed_links():
+    from django.urls import NoReverseMatch, reverse
+
+    from commonground.prospects.views import _row_links
+
+    detail = _row_links("prospects:detail", "some-partnership")
+    assert detail(42) == reverse("prospects:detail", args=["some-partnership", 42])
+    organisation = _row_links("organisations:detail", slug=True)
+    assert organisation("an-org_2") == reverse("organisations:detail", args=["an-org_2"])
+    # what is not a plain slug goes to Django's reverse, which refuses it as before
+    with pytest.raises(NoReverseMatch):
+        organisation("not a slug")
