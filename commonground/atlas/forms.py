@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.organisations.models import Organisation, Sector
 
 from . import selectors
-from .models import Activity, ActivityKind, ActivityStatus, Tier
+from .models import Activity, ActivityKind, ActivityStatus, Tier, theme_label
 
 
 class ActivityForm(forms.ModelForm):
@@ -108,7 +108,9 @@ class ActivityFilterForm(forms.Form):
 
     def __init__(self, *args: Any, partnerships: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        themes = {(t.slug, t.label) for t in selectors.themes_for(partnerships)}
+        # (slug, label) pairs without building a Theme per row
+        rows = selectors.themes_for(partnerships).values_list("slug", "name", "partnership_id")
+        themes = {(slug, theme_label(name, owner)) for slug, name, owner in rows}
         self.fields["theme"].choices = [  # type: ignore[attr-defined]
             ("", _("Any")),
             *sorted(themes, key=lambda t: t[1]),

@@ -47,8 +47,12 @@ class Theme(models.Model):
 
     @property
     def label(self) -> str:
-        """The name to show: standard themes in the reader's language, custom ones as typed."""
-        return gettext(self.name) if self.partnership_id is None else self.name
+        return theme_label(self.name, self.partnership_id)
+
+
+def theme_label(name: str, partnership_id: int | None) -> str:
+    """A theme's name to show: standard themes in the reader's language, custom ones as typed."""
+    return gettext(name) if partnership_id is None else name
 
 
 class ActivityKind(models.TextChoices):

@@ -18,6 +18,7 @@ from django.db.models import (
     IntegerField,
     Max,
     Min,
+    Prefetch,
     Q,
     QuerySet,
     Value,
@@ -28,6 +29,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from commonground.core import policy
+from commonground.organisations.models import Organisation
 
 from . import geo, rules
 from .models import (
@@ -68,6 +70,32 @@ def activities_base(partnerships: Any) -> QuerySet[Activity]:
         .select_related("partnership")
         .prefetch_related("organisations", "themes")
         .order_by("title", "id")
+    )
+
+
+def activity_list(partnerships: Any) -> QuerySet[Activity]:
+    """``activities_base`` with only the columns the map's list shows (an activity's
+    area, places and texts are left in the database); its organisations and themes
+    are lists in ``organisation_list`` and ``theme_list`` (no related manager per row)."""
+    return (
+        activities_base(partnerships)
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "organisations",
+                queryset=Organisation.objects.only("name"),
+                to_attr="organisation_list",
+            ),
+            Prefetch(
+                "themes",
+                queryset=Theme.objects.only("name", "partnership_id"),
+                to_attr="theme_list",
+            ),
+        )
+        .only(
+            *("title", "kind", "status", "tier", "min_lat"),
+            *("partnership__slug", "partnership__name"),
+        )
     )
 
 

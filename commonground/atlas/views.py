@@ -23,13 +23,14 @@ from .models import Activity
 
 def _map_context(request: HttpRequest, partnerships: Any, geojson_url: str) -> dict[str, Any]:
     form = ActivityFilterForm(request.GET or None, partnerships=partnerships)
-    qs = selectors.apply_filters(selectors.activities_base(partnerships), form.filters())
+    qs = selectors.apply_filters(selectors.activity_list(partnerships), form.filters())
     qs_string = querystring_without_page(request)
     return {
         "filter_form": form,
         "page": paginate(request, qs),
         "qs": qs_string,
         "geojson_url": geojson_url + ("?" + qs_string if qs_string else ""),
+        "alliance": False,  # the alliance view sets it; the list's Jinja2 partial reads it
     }
 
 

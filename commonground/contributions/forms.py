@@ -27,6 +27,12 @@ def member_orgs(partnership: Any) -> Any:
     )
 
 
+def member_choices(orgs: Any) -> list[tuple[int, str]]:
+    """The organisations of ``member_orgs`` as ``(id, name)`` pairs for a menu, in
+    their order, without building a model instance per organisation."""
+    return list(orgs.values_list("pk", "name"))
+
+
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -162,7 +168,10 @@ class FilterForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["contributor"].queryset = member_orgs(partnership)  # type: ignore[attr-defined]
+        field = self.fields["contributor"]
+        field.queryset = orgs = member_orgs(partnership)  # type: ignore[attr-defined]
+        # The menu from (id, name) pairs; the queryset still validates a chosen member.
+        field.choices = [("", field.empty_label), *member_choices(orgs)]  # type: ignore[attr-defined]
 
 
 class FlowFilterForm(forms.Form):

@@ -44,6 +44,7 @@ from .models import (
 
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.000001")  # ExchangeRate.rate has six decimal places
+KINDS = tuple(Kind.values)  # Kind.values builds a new list on every use
 
 
 def base_currency(partnership: Any) -> str:
@@ -117,6 +118,20 @@ def ledger(
     return qs.order_by("-pledged_on", "-id")
 
 
+def ledger_table(partnership: Any, **filters: Any) -> QuerySet:
+    """``ledger`` with only the columns the ledger page shows; its rows link through the
+    page's own partnership, which is not joined."""
+    return (
+        ledger(partnership, **filters)
+        .select_related(None)
+        .select_related("contributor", "recipient_org", "recipient_group")
+        .only(
+            *("title", "kind", "status", "amount", "currency", "due_on", "recipient_kind"),
+            *("contributor__name", "recipient_org__name", "recipient_group__name"),
+        )
+    )
+
+
 def contribution_detail(partnership: Any, pk: int) -> Contribution:
     from django.shortcuts import get_object_or_404
 
@@ -150,7 +165,7 @@ class PartnerTotal:
 
     @property
     def kind_cells(self) -> list[Decimal | None]:
-        return [self.by_kind.get(k) for k in Kind.values]
+        return [self.by_kind.get(k) for k in KINDS]
 
 
 @dataclass
@@ -169,8 +184,7 @@ class Totals:
 
     def kind_rows(self) -> list[dict[str, Any]]:
         return [
-            {"kind": k, "label": Kind(k).label, "value": self.by_kind.get(k, ZERO)}
-            for k in Kind.values
+            {"kind": k, "label": Kind(k).label, "value": self.by_kind.get(k, ZERO)} for k in KINDS
         ]
 
 
@@ -195,10 +209,11 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     missing: set[str] = set()
     unvalued = 0
     for row in grouped:
-        p = partners.setdefault(
-            row["contributor_id"],
-            PartnerTotal(organisation_id=row["contributor_id"], name=row["contributor_name"]),
-        )
+        p = partners.get(row["contributor_id"])
+        if p is None:
+            p = partners[row["contributor_id"]] = PartnerTotal(
+                organisation_id=row["contributor_id"], name=row["contributor_name"]
+            )
         p.count += row["n"]
         unvalued += row["n"] - row["valued"]
         if row["total"] is None:
@@ -340,13 +355,15 @@ def flows(
         .order_by()
     )
     pairs: dict[tuple[str, str, str], dict[str, Any]] = {}
+    # translated once, not once per row
+    shared, in_group = _("The partnership (shared)"), _("Working group: %(name)s")
     for row in grouped:
         if row["recipient_kind"] == RecipientKind.MEMBER:
             receiver = row["recipient_org_name"] or "?"
         elif row["recipient_kind"] == RecipientKind.WORKING_GROUP:
-            receiver = _("Working group: %(name)s") % {"name": row["recipient_group_name"]}
+            receiver = in_group % {"name": row["recipient_group_name"]}
         else:
-            receiver = _("The partnership (shared)")
+            receiver = shared
         key = (row["contributor_name"], row["kind"], receiver)
         entry = pairs.setdefault(key, {"value": ZERO, "count": 0, "unconverted": 0})
         entry["count"] += row["n"]
@@ -359,11 +376,12 @@ def flows(
             entry["unconverted"] += 1 if row["total"] is not None else 0
         else:
             entry["value"] += value
+    kind_labels = {k: str(label) for k, label in Kind.choices}
     rows = [
         {
             "giver": giver,
             "kind": k,
-            "kind_label": str(Kind(k).label),
+            "kind_label": kind_labels[k],
             "receiver": receiver,
             "value": v["value"],
             "count": v["count"],

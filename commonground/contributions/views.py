@@ -30,6 +30,7 @@ from .forms import (
     TransitionForm,
 )
 from .models import Contribution, ExchangeRate, Kind, Status
+from .numbers import grouped
 
 
 def _apply_errors(form: Any, exc: ValidationError) -> None:
@@ -46,7 +47,7 @@ def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     filters: dict[str, Any] = {}
     if form.is_valid():
         filters = {k: v for k, v in form.cleaned_data.items() if v}
-    page = paginate(request, selectors.ledger(partnership, **filters))
+    page = paginate(request, selectors.ledger_table(partnership, **filters))
     today = timezone.localdate()
     return render(
         request,
@@ -60,6 +61,7 @@ def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "overdue_count": selectors.overdue(partnership, today).count(),
             "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
         },
     )
 
@@ -222,6 +224,7 @@ def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "kinds": Kind.choices,
             "rates": ExchangeRate.objects.filter(partnership=partnership),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
         },
     )
 
@@ -293,7 +296,12 @@ def flow(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     return render(
         request,
         "contributions/flow.html",
-        {"form": form, "data": data, "measure": params.get("measure", "value")},
+        {
+            "form": form,
+            "data": data,
+            "measure": params.get("measure", "value"),
+            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
+        },
     )
 
 

@@ -49,6 +49,21 @@ def documents_for(user: Any, partnership: Any, q: str = "", access: str = "") ->
     return qs
 
 
+def documents_table(
+    user: Any, partnership: Any, q: str = "", access: str = ""
+) -> QuerySet[Document]:
+    """``documents_for`` with only the columns the data room's table shows."""
+    return (
+        documents_for(user, partnership, q=q, access=access)
+        .select_related(None)
+        .select_related("owner_organisation", "working_group")
+        .only(
+            *("title", "kind", "status", "tags", "access_level", "confidentiality"),
+            *("updated_at", "owner_organisation__name", "working_group__name"),
+        )
+    )
+
+
 def downloads_of(document: Document) -> QuerySet[DownloadLog]:
     return DownloadLog.objects.filter(document=document).select_related("user", "version")
 

@@ -39,7 +39,7 @@ from .models import CaseStudy, Document, DocumentVersion
 def documents(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = DocumentSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.documents_for(
+    qs = selectors.documents_table(
         request.user, partnership, q=data.get("q", ""), access=data.get("access", "")
     )
     return render(
