@@ -3,7 +3,8 @@
 Every ``<input>``, checkbox or radio option and menu option is a template render of its
 own (input -> attrs, option -> input -> attrs); a filter form of two dozen fields cost
 a sixth of its page. This renderer produces the same markup directly for the widget
-templates that are nothing but an input, an option or a labelled input, and leaves
+templates that are nothing but an input, an option or a labelled input (and for a
+field's label), and leaves
 every other template (selects, textareas, multiple inputs, an app's own override) to
 Django's templates. ``core/tests/test_forms_renderer.py`` compares both for every
 handled template.
@@ -31,6 +32,7 @@ OPTIONS = {f"{_W}{name}.html" for name in ("input_option", "checkbox_option", "r
 SELECT_OPTION = f"{_W}select_option.html"
 MULTIPLE = {f"{_W}{name}.html" for name in ("multiple_input", "checkbox_select", "radio")}
 SELECT = f"{_W}select.html"
+LABEL = "django/forms/label.html"
 
 _PLAIN = Context()  # autoescape on, localisation and time zone as the settings say
 
@@ -138,8 +140,20 @@ def _select(widget: dict[str, Any]) -> str | None:
     )
 
 
+def _label(context: dict[str, Any]) -> str:
+    """label.html: the field's label in its tag (``<label for=…>``, or the tag the
+    caller asks for), or the bare text when the field has no id."""
+    label = _shown(context["label"])
+    if not context["use_tag"]:
+        return label
+    tag = _shown(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{label}</{tag}>"
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name: str, context: dict[str, Any], request: Any = None) -> str:
+        if template_name == LABEL and {"label", "use_tag", "tag", "attrs"} <= context.keys():
+            return mark_safe(_label(context))
         widget = context.get("widget")
         html: str | None = None
         if widget is not None and widget.get("template_name") == template_name:

@@ -26,6 +26,7 @@ import functools
 import html
 from collections.abc import Callable
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 import jinja2
@@ -58,6 +59,8 @@ def _finalize(value: Any) -> Any:
         return _safe(str(value))  # what localize makes of an int without grouping, sooner
     if kind is date:
         return _localized_date(value, get_language())
+    if kind is Decimal:  # amounts and means: a table repeats the same few
+        return _localized_decimal(str(value), get_language(), settings.USE_THOUSAND_SEPARATOR)
     if hasattr(value, "__html__"):
         return value
     return _safe(html.escape(str(formats.localize(template_localtime(value)))))
@@ -66,6 +69,13 @@ def _finalize(value: Any) -> Any:
 @functools.lru_cache(maxsize=2048)
 def _localized_date(value: date, language: str | None) -> Markup:
     return _safe(html.escape(formats.localize(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _localized_decimal(text: str, language: str | None, grouping: bool) -> Markup:
+    # keyed by the text, not the number: Decimal("3.4") == Decimal("3.40"), but the two
+    # are written differently
+    return _safe(html.escape(formats.localize(Decimal(text))))
 
 
 @functools.lru_cache(maxsize=2048)

@@ -84,11 +84,17 @@ class _CsrfInput:
 
     def __init__(self, token: Any) -> None:
         self.token = token
+        self.html: str | None = None  # written on first use, then reused (a form per card)
 
     def __html__(self) -> str:
-        if self.token is None or self.token == "NOTPROVIDED":
-            return ""
-        return f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(self.token)}">'
+        if self.html is None:
+            if self.token is None or self.token == "NOTPROVIDED":
+                self.html = ""
+            else:
+                self.html = (
+                    f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(self.token)}">'
+                )
+        return self.html
 
 
 @register.simple_tag(takes_context=True)

@@ -74,6 +74,24 @@ def test_single_options_of_a_bound_field_render_as_the_stock_templates():
         assert str(our_form) == str(stock_form)
 
 
+@pytest.mark.parametrize("auto_id", ["id_%s", False])
+def test_labels_render_as_the_stock_template(auto_id):
+    class F(forms.Form):
+        name = forms.CharField(label='Name <b>"quoted"</b> & more')
+        safe = forms.CharField(label=mark_safe("<i>Safe</i>"))
+        lazy = forms.CharField(label=gettext_lazy("Status"), required=False)
+        pick = forms.ChoiceField(choices=CHOICES, widget=forms.RadioSelect)
+
+    stock_form = F(renderer=STOCK, auto_id=auto_id, label_suffix=":")
+    our_form = F(renderer=OURS, auto_id=auto_id, label_suffix=":")
+    for name in ("name", "safe", "lazy", "pick"):
+        for kwargs in ({}, {"attrs": {"class": "x", "data-n": 2}}, {"tag": "legend"}):
+            stock = stock_form[name].label_tag(**kwargs)
+            assert our_form[name].label_tag(**kwargs) == stock, (name, kwargs)
+        assert our_form[name].legend_tag() == stock_form[name].legend_tag()
+    assert str(our_form) == str(stock_form)
+
+
 def test_the_project_uses_it():
     from django.forms.renderers import get_default_renderer
 
