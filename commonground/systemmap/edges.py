@@ -16,10 +16,11 @@ partnership (shown as a hub that its members link to).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from itertools import combinations
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
+from django.db import connection
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -156,6 +157,22 @@ def collect(
 
 
 # --- built-in providers ----------------------------------------------------------
+#
+# Each reads plain rows through one SQL statement of its own: building the same query
+# with the ORM cost more than running it and making the edges together (a map asks
+# four providers on every page). Only table names and placeholders go into the SQL
+# text; every value is a parameter. Date columns come back as dates on both databases.
+
+
+def placeholders(values: Collection[Any]) -> str:
+    """``%s, %s, …``: one placeholder per value, for ``IN (…)``."""
+    return ", ".join(["%s"] * len(values))
+
+
+def fetch_rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def relationships_provider(
@@ -169,36 +186,35 @@ def relationships_provider(
 ) -> list[Edge]:
     """Relationships entered by hand or derived from the survey (one query); with a
     limit, the most recently recorded first."""
-    from django.db.models import Q
-
     from .models import Relationship
 
-    qs = Relationship.objects.filter(
-        partnership_id__in=partnership_ids,
-        source_id__in=visible_org_ids,
-        target_id__in=visible_org_ids,
-    )
+    if not partnership_ids or not visible_org_ids or kinds == set():
+        return []
+    orgs = list(visible_org_ids)
+    where = [
+        f"r.partnership_id IN ({placeholders(partnership_ids)})",
+        f"r.source_id IN ({placeholders(orgs)})",
+        f"r.target_id IN ({placeholders(orgs)})",
+    ]
+    params: list[Any] = [*partnership_ids, *orgs, *orgs]
     if kinds is not None:
-        qs = qs.filter(kind__in=kinds)
+        where.append(f"r.kind IN ({placeholders(kinds)})")
+        params += sorted(kinds)
+    ops = connection.ops
     if start is not None:
-        qs = qs.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+        where.append("(r.ended_on IS NULL OR r.ended_on >= %s)")
+        params.append(ops.adapt_datefield_value(start))
     if end is not None:
-        qs = qs.filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
-    qs = qs.order_by("-id")
-    if limit is not None:
-        qs = qs[:limit]
-    rows = qs.values_list(
-        "pk",
-        "source_id",
-        "target_id",
-        "kind",
-        "partnership_id",
-        "origin",
-        "started_on",
-        "ended_on",
-        "confidence",
-        "evidence",
+        where.append("(r.started_on IS NULL OR r.started_on <= %s)")
+        params.append(ops.adapt_datefield_value(end))
+    sql = (
+        "SELECT r.id, r.source_id, r.target_id, r.kind, r.partnership_id, r.origin,"  # noqa: S608
+        " r.started_on, r.ended_on, r.confidence, r.evidence"
+        f" FROM {Relationship._meta.db_table} r WHERE {' AND '.join(where)} ORDER BY r.id DESC"
     )
+    if limit is not None:
+        sql += " LIMIT %s"
+        params.append(limit)
     return [
         Edge(
             source=org_node(s),
@@ -206,25 +222,45 @@ def relationships_provider(
             kind=kind,
             partnership_id=p,
             origin=origin,
-            started_on=start,
-            ended_on=end,
+            started_on=started,
+            ended_on=ended,
             confidence=conf,
             evidence=evidence,
             pk=pk,
         )
-        for pk, s, t, kind, p, origin, start, end, conf, evidence in rows
+        for pk, s, t, kind, p, origin, started, ended, conf, evidence in fetch_rows(sql, params)
     ]
+
+
+def _memberships(
+    partnership_ids: list[int], visible_org_ids: set[int], columns: str, statuses: list[str]
+) -> list[tuple[Any, ...]]:
+    """``columns`` of the memberships of these organisations in these partnerships that
+    have one of ``statuses``."""
+    from commonground.partnerships.models import Membership
+
+    if not partnership_ids or not visible_org_ids:
+        return []
+    orgs = list(visible_org_ids)
+    sql = (
+        f"SELECT {columns} FROM {Membership._meta.db_table} m"  # noqa: S608
+        f" WHERE m.partnership_id IN ({placeholders(partnership_ids)})"
+        f" AND m.organisation_id IN ({placeholders(orgs)})"
+        f" AND m.status IN ({placeholders(statuses)})"
+    )
+    return fetch_rows(sql, [*partnership_ids, *orgs, *statuses])
 
 
 def membership_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
     """ "Member of": each organisation with an active or past membership -> the partnership."""
-    from commonground.partnerships.models import Membership, MembershipStatus
+    from commonground.partnerships.models import MembershipStatus
 
-    rows = Membership.objects.filter(
-        partnership_id__in=partnership_ids,
-        organisation_id__in=visible_org_ids,
-        status__in=[MembershipStatus.ACTIVE, MembershipStatus.LEFT],
-    ).values_list("organisation_id", "partnership_id", "joined_on", "left_on", "status")
+    rows = _memberships(
+        partnership_ids,
+        visible_org_ids,
+        "m.organisation_id, m.partnership_id, m.joined_on, m.left_on, m.status",
+        [MembershipStatus.ACTIVE.value, MembershipStatus.LEFT.value],
+    )
     return [
         Edge(
             source=org_node(org),
@@ -240,14 +276,15 @@ def membership_provider(partnership_ids: list[int], visible_org_ids: set[int]) -
 
 def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterator[Edge]:
     """Co-members: organisations active in the same partnership (hidden by default)."""
-    from commonground.partnerships.models import Membership, MembershipStatus
+    from commonground.partnerships.models import MembershipStatus
 
     by_partnership: dict[int, list[int]] = {}
-    for org, p in Membership.objects.filter(
-        partnership_id__in=partnership_ids,
-        organisation_id__in=visible_org_ids,
-        status=MembershipStatus.ACTIVE,
-    ).values_list("organisation_id", "partnership_id"):
+    for org, p in _memberships(
+        partnership_ids,
+        visible_org_ids,
+        "m.organisation_id, m.partnership_id",
+        [MembershipStatus.ACTIVE.value],
+    ):
         by_partnership.setdefault(p, []).append(org)
     # Lazily: the pairs grow with the square of the members, and the map reads only a few.
     return (
@@ -259,20 +296,23 @@ def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) ->
 
 def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterator[Edge]:
     """Organisations whose people sit together in an active working group."""
+    from django.contrib.auth import get_user_model
+
     from commonground.partnerships.models import WorkingGroup
 
-    through = WorkingGroup.members.through
+    if not partnership_ids or not visible_org_ids:
+        return iter(())
+    orgs = list(visible_org_ids)
+    sql = (
+        "SELECT g.id, g.name, g.partnership_id, u.organisation_id"  # noqa: S608
+        f" FROM {WorkingGroup.members.through._meta.db_table} m"
+        f" INNER JOIN {WorkingGroup._meta.db_table} g ON g.id = m.workinggroup_id"
+        f" INNER JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id"
+        f" WHERE g.partnership_id IN ({placeholders(partnership_ids)}) AND g.is_active = %s"
+        f" AND u.organisation_id IN ({placeholders(orgs)})"
+    )
     groups: dict[int, tuple[str, int, set[int]]] = {}
-    for wg, name, p, org in through.objects.filter(
-        workinggroup__partnership_id__in=partnership_ids,
-        workinggroup__is_active=True,
-        user__organisation_id__in=visible_org_ids,
-    ).values_list(
-        "workinggroup_id",
-        "workinggroup__name",
-        "workinggroup__partnership_id",
-        "user__organisation_id",
-    ):
+    for wg, name, p, org in fetch_rows(sql, [*partnership_ids, True, *orgs]):
         groups.setdefault(wg, (name, p, set()))[2].add(org)
     return (
         Edge(

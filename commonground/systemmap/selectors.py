@@ -148,7 +148,7 @@ def _ranked_organisations(
     partnership_ids: list[int], filters: NetworkFilters, limit: int
 ) -> tuple[list[dict[str, Any]], int, set[str]]:
     """The ``limit`` most connected visible organisations (of the chosen sectors), how
-    many visible organisations there are in all, and the sectors present (two queries,
+    many visible organisations there are in all, and the sectors present (one query,
     however many organisations the partnerships have)."""
     if not partnership_ids:
         return [], 0, set()
@@ -157,22 +157,26 @@ def _ranked_organisations(
     sector_join, sector_params = "", []
     if filters.sectors:
         sector_join = (
-            f" INNER JOIN {org} s ON s.id = u.org_id AND s.sector IN ({_in(filters.sectors)})"
+            f" INNER JOIN {org} f ON f.id = s.org_id AND f.sector IN ({_in(filters.sectors)})"
         )
         sector_params = list(filters.sectors)
-    ranked_sql = (
-        "SELECT t.org_id, t.score, t.total, o.name, o.slug, o.sector FROM ("  # noqa: S608
-        "SELECT u.org_id AS org_id, SUM(u.w) AS score, COUNT(*) OVER () AS total"
-        f" FROM ({scope}) u{sector_join} GROUP BY u.org_id"
-        " ORDER BY score DESC, u.org_id LIMIT %s"
+    # The organisations' scores are worked out once for both answers: the ranked rows,
+    # then one row (with only its sector) per sector present among all of them.
+    sql = (
+        f"WITH scored AS (SELECT u.org_id AS org_id, SUM(u.w) AS score FROM ({scope}) u"  # noqa: S608
+        " GROUP BY u.org_id)"
+        " SELECT t.org_id, t.score, t.total, o.name, o.slug, o.sector FROM ("
+        "SELECT s.org_id AS org_id, s.score AS score, COUNT(*) OVER () AS total"
+        f" FROM scored s{sector_join} ORDER BY s.score DESC, s.org_id LIMIT %s"
         f") t INNER JOIN {org} o ON o.id = t.org_id"
+        " UNION ALL SELECT NULL, NULL, NULL, NULL, NULL, p.sector FROM (SELECT DISTINCT"
+        f" o.sector AS sector FROM scored s INNER JOIN {org} o ON o.id = s.org_id) p"
     )
     with connection.cursor() as cursor:
-        cursor.execute(ranked_sql, [*params, *sector_params, limit])
-        rows = cursor.fetchall()
-        present_sql = f"SELECT DISTINCT o.sector FROM {org} o WHERE o.id IN (SELECT u.org_id FROM ({scope}) u)"  # noqa: S608
-        cursor.execute(present_sql, params)
-        present = {row[0] for row in cursor.fetchall()}
+        cursor.execute(sql, [*params, *sector_params, limit])
+        found = cursor.fetchall()
+    rows = [row for row in found if row[0] is not None]
+    present = {row[5] for row in found if row[0] is None}
     total = rows[0][2] if rows else 0
     ranked = [
         {"pk": pk, "score": score, "name": name, "slug": slug, "sector": sector}
@@ -312,7 +316,8 @@ def network(
             {"pk": o.pk, "score": 0, "name": o.name, "slug": o.slug, "sector": o.sector}
             for o in extra.only("pk", "name", "slug", "sector")
         ]
-    sector_labels = dict(Sector.choices)
+    # Translated once here rather than in every row of the page's tables.
+    sector_labels = {code: str(label) for code, label in Sector.choices}
     shown_orgs: list[dict[str, Any]] = [
         {
             "id": org_node(r["pk"]),

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -84,8 +85,11 @@ def _find_end(
 
 def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> dict[str, Any]:
     data = request.GET.copy() if request.GET.get("f") else None
-    form = NetworkFilterForm(data)
     filters = selectors.NetworkFilters()
+    if data is None:
+        form = NetworkFilterForm(initial={"kind": filters.kinds, "f": "1"})
+    else:
+        form = NetworkFilterForm(data)
     choices: dict[str, list[dict[str, Any]]] = {}
     asked: dict[str, str] = {}
     if data is not None and form.is_valid():
@@ -112,8 +116,6 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
             path_from=ends["path_from"],
             path_to=ends["path_to"],
         )
-    elif data is None:
-        form = NetworkFilterForm(initial={"kind": filters.kinds, "f": "1"})
     net = selectors.network(partnerships=partnerships, filters=filters)
     if data is not None and form.is_valid():
         # Show each end found under its full name, with its number for the next request.
@@ -133,6 +135,16 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
         "net": net,
         "form": form,
         "chart": net.chart_data(),
+        # The central few, each with its numbers in a sentence (written here once, not
+        # through a {% blocktranslate %} per item).
+        "central": [
+            {
+                "name": n["name"],
+                "ties": _("%(d)s ties, betweenness %(b)s")
+                % {"d": localize(n["degree"]), "b": localize(n["betweenness"])},
+            }
+            for n in net.central
+        ],
         "node_page": node_page,
         "edge_page": edge_page,
         "qs": params.urlencode(),
