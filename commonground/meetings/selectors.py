@@ -22,6 +22,8 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from commonground.core.audit import cached_while_unchanged
+
 from .models import (
     AgendaItem,
     Assessment,
@@ -43,7 +45,8 @@ def count_of(qs: QuerySet[Any]) -> Coalesce:
 def meetings_of(partnership: Any) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(partnership=partnership)
-        .select_related("working_group", "chair", "partnership")
+        # not the partnership (the caller has it) nor the chair (no list shows them)
+        .select_related("working_group")
         # Correlated counts (an index lookup per meeting) rather than joining every
         # attendance and agenda row and grouping: flat however long the history.
         .annotate(
@@ -191,9 +194,16 @@ def roster(meeting: Meeting) -> list[Any]:
 
 
 def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
-    """Present counts of the last meetings of the whole partnership, oldest first.
+    """Present counts of the last meetings of the whole partnership, oldest first;
+    kept until the partnership's next change (recording attendance is one), or five
+    minutes (a meeting with planned absences joins the trend when it starts)."""
+    return cached_while_unchanged(
+        partnership, "attendance-trend", [str(limit)], lambda: _attendance_trend(partnership, limit)
+    )
 
-    Walks the partnership's meetings newest first along the index and stops at
+
+def _attendance_trend(partnership: Any, limit: int) -> dict[str, Any]:
+    """Walks the partnership's meetings newest first along the index and stops at
     ``limit`` meetings with recorded attendance; each is counted by an index lookup."""
     recorded = Attendance.objects.filter(meeting=OuterRef("pk"))
     past = list(

@@ -57,7 +57,9 @@ def _flash(request: HttpRequest, exc: ValidationError) -> None:
 def meeting_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     now = timezone.now()
     base = selectors.meetings_of(partnership)
-    upcoming = base.filter(ends_at__gte=now).order_by("starts_at", "id")[:20]
+    upcoming = list(base.filter(ends_at__gte=now).order_by("starts_at", "id")[:20])
+    for m in upcoming:
+        m.partnership = partnership  # for its link, without a join to read it again
     # Meetings end after they start, so a past meeting also started before now; saying
     # so lets the database walk the (partnership, starts_at, ends_at) index newest first.
     past = base.filter(starts_at__lt=now, ends_at__lt=now).order_by("-starts_at", "-id")

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from commonground.accounts.tests.factories import UserFactory
 from commonground.decisions.tests.factories import WorkingGroupFactory
-from commonground.meetings import selectors
+from commonground.meetings import selectors, services
 from commonground.meetings.models import Attendance
 from commonground.meetings.tests.factories import MeetingFactory
 
@@ -53,6 +53,23 @@ def test_trend_takes_the_last_meetings_with_attendance_oldest_first(world):
     ]
     latest_two = selectors.attendance_trend(world.partnership, limit=2)["rows"]
     assert [r["title"] for r in latest_two] == ["Mid", "Recent"]
+
+
+def test_the_remembered_trend_follows_attendance_recorded_through_the_service(world):
+    recent = meeting(world, 5, title="Recent")
+    attend(recent, ["present"])
+    assert [r["present"] for r in selectors.attendance_trend(world.partnership)["rows"]] == [1]
+    # the same rows come from the cache until the partnership changes
+    Attendance.objects.filter(meeting=recent).delete()
+    assert [r["present"] for r in selectors.attendance_trend(world.partnership)["rows"]] == [1]
+    later = meeting(world, 2, title="Later")
+    services.attendance_set(
+        actor=world.users["manager"],
+        meeting=later,
+        marks={world.users["manager"]: "present", world.users["representative"]: "present"},
+    )
+    rows = selectors.attendance_trend(world.partnership)["rows"]
+    assert [(r["title"], r["present"]) for r in rows] == [("Later", 2)]
 
 
 def test_list_splits_upcoming_and_past_with_a_running_meeting_upcoming(world, client_for, settings):
