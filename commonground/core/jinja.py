@@ -61,6 +61,8 @@ def _finalize(value: Any) -> Any:
         return _localized_date(value, get_language())
     if kind is Decimal:  # amounts and means: a table repeats the same few
         return _localized_decimal(str(value), get_language(), settings.USE_THOUSAND_SEPARATOR)
+    if kind is float:
+        return _localized_float(repr(value), get_language(), settings.USE_THOUSAND_SEPARATOR)
     if hasattr(value, "__html__"):
         return value
     return _safe(html.escape(str(formats.localize(template_localtime(value)))))
@@ -69,6 +71,12 @@ def _finalize(value: Any) -> Any:
 @functools.lru_cache(maxsize=2048)
 def _localized_date(value: date, language: str | None) -> Markup:
     return _safe(html.escape(formats.localize(value)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _localized_float(text: str, language: str | None, grouping: bool) -> Markup:
+    # keyed by the text: 0.0 == -0.0, but the two are written differently
+    return _safe(html.escape(formats.localize(float(text))))
 
 
 @functools.lru_cache(maxsize=4096)

@@ -32,6 +32,8 @@ VALUES = {
     "negative": -42,
     "fraction": Decimal("1234.50"),
     "real": 2.5,
+    "negative zero": -0.0,
+    "zero": 0.0,
     "day": dt.date(2026, 3, 9),
     "moment": dt.datetime(2026, 3, 9, 23, 30, tzinfo=dt.UTC),
     "nothing": None,
