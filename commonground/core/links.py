@@ -20,8 +20,21 @@ from django.urls import reverse as django_reverse
 
 def link_maker(viewname: str, *args: Any) -> Callable[[int], str]:
     """A function from an object's id to its URL, for a view whose last URL argument is
-    that id (for Python code that builds many rows' links)."""
-    return lambda pk: reverse(viewname, args=[*args, int(pk)])
+    that id (for Python code that builds many rows' links): the link is reversed once,
+    with an id no row has, and each row's id put in its place."""
+    marker = _ID_MARKERS[-1]
+    sample = reverse(viewname, args=[*args, int(marker)])
+    if sample.count(marker) != 1:  # the marker also in another argument: one by one
+        return lambda pk: reverse(viewname, args=[*args, int(pk)])
+    head, _marker, tail = sample.partition(marker)
+
+    def link(pk: int) -> str:
+        number = int(pk)
+        if number < 0:  # no id converter takes it: let Django's reverse say so
+            return reverse(viewname, args=[*args, number])
+        return f"{head}{number}{tail}"
+
+    return link
 
 
 # --- reverse, once per kind of link ---------------------------------------------------

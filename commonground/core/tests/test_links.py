@@ -11,6 +11,18 @@ def test_link_maker_gives_what_reverse_gives_for_every_id():
         assert detail(pk) == reverse("actionplan:detail", args=["oslo-2147483647", pk])
         assert status(pk) == reverse("actionplan:status", args=["oslo", pk])
     assert detail(7) != detail(8)
+    # the id the links are reversed with, inside the slug too: made one by one instead
+    clash = link_maker("actionplan:detail", "oslo-2147483640")
+    for pk in (1, 2147483640):
+        assert clash(pk) == reverse("actionplan:detail", args=["oslo-2147483640", pk])
+
+
+def test_link_maker_refuses_what_reverse_refuses():
+    import pytest
+    from django.urls import NoReverseMatch
+
+    with pytest.raises(NoReverseMatch):
+        link_maker("actionplan:detail", "oslo")(-3)
 
 
 def test_slug_link_gives_what_reverse_gives_for_every_slug():
