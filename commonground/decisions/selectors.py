@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from operator import attrgetter, itemgetter
 from typing import Any
 
 from django.db import connection
 from django.db.models import (
+    CharField,
     Count,
+    F,
     Prefetch,
     Q,
     QuerySet,
+    Value,
+    prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce, NullIf
 
 from commonground.accounts.models import User
 from commonground.core import policy
@@ -45,9 +52,11 @@ def electorate(proposal: Proposal) -> dict[str, set[int]]:
     through the group's members from that organisation).
     """
     voting_kinds = policy.roles_holding(rules.VOTE)
+    # Unordered: Role's default ordering would join partnerships and people only to
+    # sort (and would defeat the DISTINCT below), and the result is a dictionary of sets.
     roles = Role.objects.filter(
         partnership_id=proposal.partnership_id, ended_on__isnull=True, kind__in=voting_kinds
-    )
+    ).order_by()
     if proposal.working_group_id:
         group = proposal.working_group
         member_ids = set(group.members.values_list("pk", flat=True)) if group else set()
@@ -110,9 +119,18 @@ class ProposalList:
         self.segments = [(s, order) for s, order in LIST_SEGMENTS if s in statuses]
         self._counts: dict[str, int] | None = None
         self._prefetch: tuple[Any, ...] = ()
+        self._values: tuple[tuple[str, ...], dict[str, Any]] | None = None
 
     def prefetch_related(self, *lookups: Any) -> ProposalList:
         self._prefetch += lookups
+        return self
+
+    def values(self, *fields: str, **expressions: Any) -> ProposalList:
+        """Slices give dictionaries of these fields (and ``pk``, ``status`` and
+        ``closes_at``) instead of proposals: a page's table shows a few of their
+        columns, and building the models and their related rows costs more than
+        writing the table."""
+        self._values = ("pk", "status", "closes_at", *fields), expressions
         return self
 
     def all(self) -> ProposalList:
@@ -144,7 +162,7 @@ class ProposalList:
     def __iter__(self) -> Any:
         return iter(self[0 : self.count()])
 
-    def __getitem__(self, key: slice) -> list[Proposal]:
+    def __getitem__(self, key: slice) -> list[Any]:
         if not isinstance(key, slice) or key.step is not None:
             raise TypeError("ProposalList takes slices without a step")
         start = key.start or 0
@@ -159,18 +177,28 @@ class ProposalList:
             offset += n
         if not parts:
             return []
-        rows = list(
-            Proposal.objects.filter(pk__in=[row["pk"] for row in union_all(*parts)])
-            .select_related("partnership", "working_group", "proposer")
-            .prefetch_related(*self._prefetch)
-        )
+        chosen = Proposal.objects.filter(pk__in=[row["pk"] for row in union_all(*parts)])
+        rows: list[Any]
+        sort_values: Callable[[Any], tuple[Any, Any, Any]]
+        if self._values is None:
+            rows = list(
+                chosen.select_related("partnership", "working_group", "proposer").prefetch_related(
+                    *self._prefetch
+                )
+            )
+            sort_values = attrgetter("status", "closes_at", "pk")
+        else:
+            fields, expressions = self._values
+            rows = list(chosen.values(*fields, **expressions))
+            sort_values = itemgetter("status", "closes_at", "pk")
         rank = {status: i for i, (status, _order) in enumerate(self.segments)}
 
-        def key_of(p: Proposal) -> tuple[int, float, int]:
-            t = p.closes_at.timestamp()
-            if p.status == ProposalStatus.OPEN:
-                return rank[p.status], t, p.pk
-            return rank[p.status], -t, -p.pk
+        def key_of(row: Any) -> tuple[int, float, int]:
+            status, closes_at, pk = sort_values(row)
+            t = closes_at.timestamp()
+            if status == ProposalStatus.OPEN:
+                return rank[status], t, pk
+            return rank[status], -t, -pk
 
         return sorted(rows, key=key_of)
 
@@ -186,17 +214,41 @@ def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> Pro
 
 
 def proposal_detail(partnership: Any, pk: int) -> Proposal | None:
-    return (
+    """The proposal with what its page shows; its partnership is the one given (the
+    page has read it already), its register entry is not read (the page needs only
+    ``decision_id``), and its options only for a method that uses them."""
+    proposal = (
         Proposal.objects.filter(partnership=partnership, pk=pk)
-        .select_related("partnership", "working_group", "proposer", "domain", "decision")
-        .prefetch_related("options")
+        .select_related("working_group", "proposer", "domain")
         .first()
+    )
+    if proposal is not None:
+        proposal.partnership = partnership
+        if proposal.uses_options:
+            prefetch_related_objects([proposal], "options")
+    return proposal
+
+
+def person_name(user: str) -> Coalesce:
+    """A person's name as ``str(user)`` writes it (their name, else their email), in SQL."""
+    return Coalesce(
+        NullIf(f"{user}__display_name", Value("")), f"{user}__email", output_field=CharField()
     )
 
 
-def votes_of(proposal: Proposal) -> QuerySet[Vote]:
-    """Named votes in voter-name order, read along the (proposal, voter_name, id) index."""
-    return proposal.votes.select_related("voter", "organisation").order_by("voter_name", "id")
+def votes_of(proposal: Proposal) -> QuerySet[Vote, dict[str, Any]]:
+    """Named votes in voter-name order, read along the (proposal, voter_name, id) index,
+    as plain rows: a page lists a hundred of them and shows no more of the voter and
+    the organisation than their names. A stance vote's choices are always empty, so
+    they are read only for a method with options."""
+    fields = ["position", "reason", "organisation_id"]
+    if proposal.uses_options:
+        fields.append("choices")
+    return proposal.votes.order_by("voter_name", "id").values(
+        *fields,
+        voter_label=person_name("voter"),
+        organisation_name=F("organisation__name"),
+    )
 
 
 def recount_votes(proposal: Proposal) -> tuple[int, dict[str, int]]:
@@ -234,8 +286,13 @@ def live_tally(proposal: Proposal, *, eligible: int) -> dict[str, Any] | None:
     return result
 
 
-def participants_of(proposal: Proposal) -> QuerySet[Participation]:
-    return proposal.participations.select_related("user").order_by("user_name", "id")
+def participant_names(proposal: Proposal) -> QuerySet[Participation, str]:
+    """The names of who took part in an anonymous vote, in list order."""
+    return (
+        proposal.participations.order_by("user_name", "id")
+        .annotate(name=person_name("user"))
+        .values_list("name", flat=True)
+    )
 
 
 def register_for(

@@ -4,8 +4,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import truncatewords
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,6 +30,7 @@ from .forms import (
 )
 from .models import (
     PROPOSAL_METHODS,
+    Decision,
     DecisionDomain,
     DecisionMethod,
     Participation,
@@ -53,6 +56,17 @@ def position_labels() -> dict[str, str]:
 
 def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
+
+
+def _add_displays(rows: list[dict[str, Any]], model: Any, *fields: str) -> list[dict[str, Any]]:
+    """Give each row read with ``values()`` what ``get_<field>_display()`` would say, as
+    ``<field>_display`` (a value that is not a choice is shown as it is)."""
+    for name in fields:
+        labels = {value: str(label) for value, label in model._meta.get_field(name).flatchoices}
+        key = f"{name}_display"
+        for row in rows:
+            row[key] = labels.get(row[name], row[name])
+    return rows
 
 
 # --- working groups --------------------------------------------------------------------
@@ -236,12 +250,32 @@ def domain_delete(request: HttpRequest, partnership: Any, pk: int) -> HttpRespon
 # --- proposals -----------------------------------------------------------------------------
 
 
+def _group_choices(partnership: Any) -> list[tuple[str, str]]:
+    """The scope menu's working groups as (slug, name) pairs."""
+    return list(
+        WorkingGroup.objects.filter(partnership=partnership)
+        .order_by("name")
+        .values_list("slug", "name")
+    )
+
+
 @partnership_view(rules.VIEW)
 def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
     services.close_due_proposals(partnership=partnership)
     status = request.GET.get("status", "")
     group = request.GET.get("group", "")
-    page = paginate(request, selectors.proposals_for(partnership, status=status, group=group))
+    proposals = selectors.proposals_for(partnership, status=status, group=group).values(
+        "title",
+        "anonymous",
+        "method",
+        "n_voted",
+        "outcome",
+        "working_group_id",
+        working_group_name=F("working_group__name"),
+        proposer_name=selectors.person_name("proposer"),
+    )
+    page = paginate(request, proposals)
+    _add_displays(page.object_list, Proposal, "method", "status", "outcome")  # type: ignore[arg-type]
     return render(
         request,
         "decisions/proposal_list.html",
@@ -250,7 +284,7 @@ def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
             "qs": querystring_without_page(request),
             "status": status,
             "group": group,
-            "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
+            "groups": _group_choices(partnership),
             "statuses": ProposalStatus.choices,
             "can_propose": policy.has_capability(request.user, partnership, rules.PROPOSE),
             "now": timezone.now(),
@@ -337,7 +371,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
                 .select_related("voter")
                 .first()
             )
-    options = list(proposal.options.all())
+    options = list(proposal.options.all()) if proposal.uses_options else []
     show_results = proposal.results_visible
     result = proposal.tally if proposal.status == ProposalStatus.CLOSED else None
     if result is None and show_results:
@@ -348,7 +382,7 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     # proposal's running count stands in for counting them.
     if proposal.anonymous:
         voter_page = paginate(
-            request, KnownCount(selectors.participants_of(proposal), proposal.n_voted), 100
+            request, KnownCount(selectors.participant_names(proposal), proposal.n_voted), 100
         )
         votes, participants = [], list(voter_page.object_list)
     else:
@@ -358,9 +392,12 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         votes, participants = list(voter_page.object_list), []
     labels = position_labels()
     option_labels = {str(o.pk): o.label for o in options}
+    uses_options = proposal.uses_options  # else no choices to sum up (votes_of reads none)
     for v in votes:
-        v.position_label = labels.get(v.position, "")  # type: ignore[attr-defined]
-        v.summary = _summarise(proposal, v.choices, option_labels, labels)  # type: ignore[attr-defined]
+        v["position_label"] = labels.get(v["position"], "")
+        v["summary"] = (
+            _summarise(proposal, v["choices"], option_labels, labels) if uses_options else ""
+        )
     ranked_current = []
     if my_vote and proposal.method == DecisionMethod.RANKED:
         ranked_current = [str(x) for x in my_vote.choices]
@@ -508,7 +545,25 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
         "adopted": request.GET.get("adopted", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    page = paginate(request, selectors.register_for(partnership, **filters))
+    decisions = selectors.register_for(partnership, **filters).values(
+        "pk",
+        "decided_on",
+        "title",
+        "statement",
+        "method",
+        "tally",
+        "adopted",
+        "outcome",
+        "source_label",
+        "source_url",
+        "working_group_id",
+        working_group_name=F("working_group__name"),
+    )
+    page = paginate(request, decisions)
+    rows = _add_displays(list(page.object_list), Decision, "method", "outcome")
+    for row in rows:
+        row["statement_short"] = truncatewords(row["statement"], 40)
+    page.object_list = rows
     return render(
         request,
         "decisions/register.html",
@@ -517,7 +572,7 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
             "qs": querystring_without_page(request),
             "filters": filters,
             "methods": DecisionMethod.choices,
-            "groups": WorkingGroup.objects.filter(partnership=partnership).order_by("name"),
+            "groups": _group_choices(partnership),
             "labels": position_labels(),
             "can_record": policy.has_capability(request.user, partnership, rules.PROPOSE),
         },

@@ -5,7 +5,8 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import translation
@@ -18,10 +19,11 @@ from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
 from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleForm
-from .models import Partnership, Role, RoleKind
+from .models import Membership, Partnership, Role, RoleKind
 
 
 def partnership_list(request: HttpRequest) -> HttpResponse:
@@ -89,20 +91,71 @@ def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResp
     return render(request, "partnerships/partnership_form.html", {"form": form})
 
 
+def _choice_labels(model: Any, field: str) -> dict[Any, str]:
+    """A field's choices as ``get_<field>_display()`` words them, in the active language."""
+    return {value: str(label) for value, label in model._meta.get_field(field).flatchoices}
+
+
+def _organisation_menu(form: RoleForm) -> None:
+    """The role form's organisation menu from (id, name) pairs: the options the field's
+    queryset gives, without building an organisation for each."""
+    field = form.fields["organisation"]
+    empty = [] if field.empty_label is None else [("", field.empty_label)]  # type: ignore[attr-defined]
+    field.widget.choices = [*empty, *field.queryset.values_list("pk", "name")]  # type: ignore[attr-defined]
+
+
 def members_context(
     request: HttpRequest, partnership: Partnership, **forms_: Any
 ) -> dict[str, Any]:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     size = settings.COMMONGROUND_PAGE_SIZE
-    members = Paginator(selectors.members_of(partnership), size).get_page(request.GET.get("mpage"))
-    roles = Paginator(selectors.active_roles(partnership), size).get_page(request.GET.get("rpage"))
+    # Both tables read plain values for partnerships/member_rows.html: building the
+    # models and rendering the rows in the Django template cost most of the page.
+    members: Page[Any] = Paginator(
+        selectors.members_of(partnership).values(
+            "status",
+            "joined_on",
+            organisation_slug=F("organisation__slug"),
+            organisation_name=F("organisation__name"),
+            organisation_sector=F("organisation__sector"),
+        ),
+        size,
+    ).get_page(request.GET.get("mpage"))
+    statuses = _choice_labels(Membership, "status")
+    sectors = _choice_labels(Organisation, "sector")
+    member_rows: list[dict[str, Any]] = [dict(m) for m in members.object_list]
+    for m in member_rows:
+        m["status_display"] = statuses.get(m["status"], m["status"])
+        m["sector_display"] = sectors.get(m["organisation_sector"], m["organisation_sector"])
+    members.object_list = member_rows
+    roles: Page[Any] = Paginator(
+        selectors.active_roles(partnership).values(
+            "pk",
+            "kind",
+            "is_signatory",
+            "organisation_id",
+            user_display_name=F("user__display_name"),
+            user_email=F("user__email"),
+            organisation_name=F("organisation__name"),
+        ),
+        size,
+    ).get_page(request.GET.get("rpage"))
+    kinds = _choice_labels(Role, "kind")
+    role_rows: list[dict[str, Any]] = [dict(r) for r in roles.object_list]
+    for r in role_rows:
+        r["kind_display"] = kinds.get(r["kind"], r["kind"])
+    roles.object_list = role_rows
+    role_form = None
+    if can_manage:
+        role_form = forms_.get("role_form")
+        if role_form is None:
+            role_form = RoleForm(partnership=partnership)
+        _organisation_menu(role_form)
     return {
         "members": members,
         "roles": roles,
         "membership_form": forms_.get("membership_form", MembershipForm()) if can_manage else None,
-        "role_form": forms_.get("role_form", RoleForm(partnership=partnership))
-        if can_manage
-        else None,
+        "role_form": role_form,
         "can_manage": can_manage,
     }
 

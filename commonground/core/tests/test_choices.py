@@ -38,6 +38,7 @@ def test_the_generated_methods_are_replaced_once_per_field():
         nb = rel.get_confidence_display()
     with translation.override("en"):
         en = rel.get_confidence_display()
-    assert en == str(Confidence.HIGH.label) and nb != en  # remembered per language, not once for all
+    # remembered per language, not once for all
+    assert en == str(Confidence.HIGH.label) and nb != en
     rel.confidence = "unknown"
     assert rel.get_confidence_display() == "unknown"

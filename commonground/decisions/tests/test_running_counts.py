@@ -115,8 +115,18 @@ def test_participants_of_an_anonymous_vote_are_listed_by_name(world, propose):
     proposal = propose(method="consent", anonymous=True)
     for name in ("Zora", "Anders", "Mette"):
         services.vote_cast(actor=voter(world, name), proposal=proposal, position="agree")
-    names = [p.user.display_name for p in selectors.participants_of(proposal)]
-    assert names == ["Anders", "Mette", "Zora"]
+    assert list(selectors.participant_names(proposal)) == ["Anders", "Mette", "Zora"]
+
+
+@pytest.mark.parametrize("anonymous", [False, True])
+def test_a_voter_without_a_name_is_listed_by_email(world, propose, client_for, anonymous):
+    proposal = propose(method="consent", anonymous=anonymous)
+    nameless = voter(world, "Nameless")
+    nameless.display_name = ""
+    nameless.save(update_fields=["display_name"])
+    services.vote_cast(actor=nameless, proposal=proposal, position="agree")
+    html = client_for("manager").get(proposal.get_absolute_url()).content.decode()
+    assert "nameless@example.org" in html
 
 
 # --- the proposal list -------------------------------------------------------------------------
