@@ -149,8 +149,11 @@ def _date(value: Any, arg: str | None = None) -> str:
         return _date_filter(value, arg, get_language())
     # a Django template hands this filter a datetime in the current time zone
     local = template_localtime(value)
-    if type(local) is datetime and arg and arg not in formats.FORMAT_SETTINGS:
-        write = _date_writer(arg, get_language())
+    if type(local) is datetime and arg:
+        language = get_language()
+        # a format's name ("SHORT_DATETIME_FORMAT") stands for the language's format
+        fmt = formats.get_format(arg) if arg in formats.FORMAT_SETTINGS else arg
+        write = _date_writer(fmt, language)
         if write is not None:
             return write(local)
     return defaultfilters.date(local, arg)

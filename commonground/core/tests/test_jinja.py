@@ -73,7 +73,10 @@ def test_the_date_filter_and_its_remembered_dates_follow_the_language(language):
 @pytest.mark.parametrize("language", ["en", "nb"])
 @pytest.mark.parametrize(
     "fmt",
-    ["D j M Y, H:i", "l j F Y", "H:i", "j M", "d.m.y G\\h i", "N E b", "DATE_FORMAT", "D jS F"],
+    [
+        *("D j M Y, H:i", "l j F Y", "H:i", "j M", "d.m.y G\\h i", "N E b", "D jS F"),
+        *("DATE_FORMAT", "SHORT_DATETIME_FORMAT", "DATETIME_FORMAT", "SHORT_DATE_FORMAT"),
+    ],
 )
 def test_datetimes_are_written_as_django_writes_them(fmt, language):
     """The date writer (formats split once) against Django's filter, over a year of
