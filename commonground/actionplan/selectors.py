@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
+import json
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
+from commonground.core.audit import cached_while_unchanged
 from commonground.core.sql import capped_counts
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus
@@ -97,6 +100,18 @@ BOARD_CARD_FIELDS = (
 )
 
 
+def remembered_board(partnership: Any, params: Any) -> list[dict[str, Any]]:
+    """``board``, kept until the partnership's next change (every change to an action
+    is one) or the next day (the cards show what is overdue), per set of filters."""
+    filters = json.dumps(sorted(params.lists()))
+    return cached_while_unchanged(
+        partnership,
+        "action-board",
+        [hashlib.sha256(filters.encode()).hexdigest()[:32], timezone.localdate().isoformat()],
+        lambda: board(partnership, params),
+    )
+
+
 def board(partnership: Any, params: Any, per_column: int = 12) -> list[dict[str, Any]]:
     """Actions grouped by status, each column capped.
 
@@ -138,8 +153,17 @@ SUMMARY_CAP = 1000
 
 def summary(partnership: Any) -> dict[str, int | str]:
     """Open, overdue, due-soon and done counts, each read up to a cap through the status index
-    (so the header costs the same for 500 or 50,000 actions); "1000+" above the cap."""
+    (so the header costs the same for 500 or 50,000 actions); "1000+" above the cap.
+
+    Kept until the partnership's next change (every action change is one) or the next
+    day (overdue and due soon move with the date)."""
     today = timezone.localdate()
+    return cached_while_unchanged(
+        partnership, "action-summary", [today.isoformat()], lambda: _summary(partnership, today)
+    )
+
+
+def _summary(partnership: Any, today: datetime.date) -> dict[str, int | str]:
     mine = Action.objects.filter(partnership=partnership)
     counts = capped_counts(
         {

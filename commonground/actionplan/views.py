@@ -92,7 +92,7 @@ def _status_options() -> dict[str, str]:
 
 @partnership_view(rules.VIEW)
 def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    columns = selectors.board(partnership, request.GET)
+    columns = selectors.remembered_board(partnership, request.GET)
     # Each card's links and status menu come from strings built once per page, not
     # from a URL reverse and an option loop per card.
     detail_url = link_maker("actionplan:detail", partnership.slug)

@@ -21,6 +21,7 @@ from typing import Any
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 
+from commonground.core.audit import cached_while_unchanged
 from commonground.organisations.models import Sector
 
 from .models import Answer, Invitation, ItemKind, Round, RoundItem, RoundStatus
@@ -160,6 +161,17 @@ def _means_by_key(round: Round) -> dict[str, Decimal]:
         for r in rows
         if r["n"] >= MIN_RESPONSES
     }
+
+
+def settled_results(round: Round) -> RoundResults:
+    """``round_results`` for the round's page and exports. Once a round is closed no
+    answer can change its results, so they are kept until the partnership's next
+    change (publishing, re-wording an item) instead of being worked out again."""
+    if round.status == RoundStatus.OPEN:
+        return round_results(round)
+    return cached_while_unchanged(
+        round.partnership, "round-results", [str(round.pk), round.status], lambda: round_results(round)
+    )
 
 
 def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:

@@ -78,7 +78,7 @@ def _round(partnership: Partnership, pk: int) -> Round:
 def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     rnd = _round(partnership, pk)
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
-    results = selectors.round_results(rnd) if rules.can_see_results(request.user, rnd) else None
+    results = selectors.settled_results(rnd) if rules.can_see_results(request.user, rnd) else None
     chart = None
     if results and not results.suppressed:
         chart = {
@@ -157,7 +157,7 @@ def _visible_results(
     rnd = _round(partnership, pk)
     if not rules.can_see_results(request.user, rnd):
         raise Http404
-    return selectors.round_results(rnd)
+    return selectors.settled_results(rnd)
 
 
 def _fmt(value: Any) -> str:

@@ -99,6 +99,23 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
     return meeting
 
 
+def meeting_page(partnership: Any, pk: int) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
+    """The meeting with its agenda, its attendees and its quorum, as its page shows
+    them: kept until the partnership's next change (every change to a meeting, its
+    agenda, minutes or attendance is one), or five minutes."""
+    meeting, people, counted = cached_while_unchanged(
+        partnership, "meeting-page", [str(pk)], lambda: _meeting_page(partnership, pk)
+    )
+    meeting.partnership = partnership
+    return meeting, people, counted
+
+
+def _meeting_page(partnership: Any, pk: int) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
+    meeting = meeting_for_page(partnership, pk)
+    people = attendees(meeting)
+    return meeting, people, quorum(meeting, people)
+
+
 @dataclass(frozen=True, slots=True)
 class Attendee:
     """One attendance record as the meeting page, the minutes and the API show it."""

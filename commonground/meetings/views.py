@@ -123,7 +123,7 @@ def meeting_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 def _detail(
     request: HttpRequest, partnership: Partnership, pk: int, status: int = 200, **forms: Any
 ) -> HttpResponse:
-    meeting = selectors.meeting_for_page(partnership, pk)
+    meeting, attendance, quorum = selectors.meeting_page(partnership, pk)
     user = request.user
     can = {
         "manage": _may_chair(request, partnership, meeting),
@@ -134,7 +134,6 @@ def _detail(
     agenda = [i for i in items if i.status == ItemStatus.ACCEPTED]
     proposed = [i for i in items if i.status == ItemStatus.PROPOSED]
     deferred = [i for i in items if i.status == ItemStatus.DEFERRED]
-    attendance = selectors.attendees(meeting)
     assessments = list(meeting.assessments.all())
     editable = meeting.minutes_status == MinutesStatus.DRAFT
     my_attendance = next((a for a in attendance if a.user_id == user.pk), None)
@@ -145,7 +144,7 @@ def _detail(
         "proposed": proposed,
         "deferred": deferred,
         "attendance": attendance,
-        "quorum": selectors.quorum(meeting, attendance),
+        "quorum": quorum,
         "assessments": assessments,
         "approved_here": list(meeting.approved_minutes.select_related("partnership")),
         "assessment_summary": _assessment_summary(assessments),
