@@ -170,7 +170,10 @@ def settled_results(round: Round) -> RoundResults:
     if round.status == RoundStatus.OPEN:
         return round_results(round)
     return cached_while_unchanged(
-        round.partnership, "round-results", [str(round.pk), round.status], lambda: round_results(round)
+        round.partnership,
+        "round-results",
+        [str(round.pk), round.status],
+        lambda: round_results(round),
     )
 
 
