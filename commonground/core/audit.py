@@ -88,18 +88,26 @@ def cached_while_unchanged(
     date, a period). ``seconds`` bounds how long a change made outside the partnership,
     which writes no event of its own (a person renaming themselves), can go unseen.
     """
+    version = f"{partnership.pk}:{partnership_version(partnership)}"
+    return _cached(name, version, parts, build, seconds)
+
+
+def cached_until_any_change(
+    name: str, parts: list[str], build: Callable[[], T], seconds: int = 300
+) -> T:
+    """``build()``, cached until the next change anywhere (the latest audit event of
+    the whole instance: one lookup of the highest id), for values read across
+    partnerships, such as the system map of all of a person's partnerships; ``parts``
+    as for ``cached_while_unchanged`` (which partnerships, which filters)."""
+    latest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    return _cached(name, f"all:{latest}", parts, build, seconds)
+
+
+def _cached(name: str, version: str, parts: list[str], build: Callable[[], T], seconds: int) -> T:
     from django.core.cache import cache
     from django.utils import translation
 
-    key = ":".join(
-        [
-            name,
-            str(partnership.pk),
-            str(partnership_version(partnership)),
-            translation.get_language() or "",
-            *parts,
-        ]
-    )
+    key = ":".join([name, version, translation.get_language() or "", *parts])
     found = cache.get(key)
     if found is not None:
         return found

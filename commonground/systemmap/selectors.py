@@ -15,6 +15,7 @@ existence of a tie between two organisations the person knows — leaks out.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +24,7 @@ from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
 from django.utils.translation import gettext as _
 
+from commonground.core.audit import cached_until_any_change, cached_while_unchanged
 from commonground.organisations.models import Organisation, Sector
 from commonground.partnerships.models import Membership, Partnership, Role
 
@@ -280,6 +282,24 @@ EDGE_LIMIT = 300
 # Betweenness is exact up to this many nodes; above, an estimate from this many
 # evenly spread sources.
 BETWEENNESS_PIVOTS = 60
+
+
+def remembered_network(partnerships: list[Partnership], filters: NetworkFilters) -> Network:
+    """``network``, kept until the next change to what it draws: for one partnership,
+    until that partnership's next change; across partnerships, until the next change
+    anywhere (or five minutes, for changes that write no audit event)."""
+    parts = [
+        hashlib.sha256(repr((sorted(p.pk for p in partnerships), filters)).encode()).hexdigest()[
+            :32
+        ]
+    ]
+
+    def build() -> Network:
+        return network(partnerships=partnerships, filters=filters)
+
+    if len(partnerships) == 1:
+        return cached_while_unchanged(partnerships[0], "system-map", parts, build)
+    return cached_until_any_change("system-map", parts, build)
 
 
 def network(

@@ -116,7 +116,7 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
             path_from=ends["path_from"],
             path_to=ends["path_to"],
         )
-    net = selectors.network(partnerships=partnerships, filters=filters)
+    net = selectors.remembered_network(partnerships, filters)
     if data is not None and form.is_valid():
         # Show each end found under its full name, with its number for the next request.
         names = {n["pk"]: n["name"] for n in net.nodes if n["is_org"]}
