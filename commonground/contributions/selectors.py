@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Cast
 from django.utils.translation import gettext as _
 
+from commonground.core.audit import cached_while_unchanged
 from commonground.core.sql import union_all
 from commonground.organisations.models import Organisation
 from commonground.partnerships.models import MembershipStatus, WorkingGroup
@@ -186,6 +187,17 @@ class Totals:
         return [
             {"kind": k, "label": Kind(k).label, "value": self.by_kind.get(k, ZERO)} for k in KINDS
         ]
+
+
+def remembered_totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
+    """``totals``, kept until the partnership's next change (a contribution, a transfer,
+    an exchange rate) or five minutes."""
+    return cached_while_unchanged(
+        partnership,
+        "ledger-totals",
+        [str(include_pledged)],
+        lambda: totals(partnership, include_pledged=include_pledged),
+    )
 
 
 def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:

@@ -57,7 +57,7 @@ def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "page": page,
             "qs": querystring_without_page(request),
             "today": today,
-            "totals": selectors.totals(partnership),
+            "totals": selectors.remembered_totals(partnership),
             "overdue_count": selectors.overdue(partnership, today).count(),
             "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
@@ -214,7 +214,7 @@ def transfer_add(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 @partnership_view(rules.VIEW)
 def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     confirmed_only = request.GET.get("confirmed") == "1"
-    t = selectors.totals(partnership, include_pledged=not confirmed_only)
+    t = selectors.remembered_totals(partnership, include_pledged=not confirmed_only)
     return render(
         request,
         "contributions/totals.html",
