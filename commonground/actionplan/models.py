@@ -182,9 +182,17 @@ class Action(TimeStampedModel):
     def due_state(self) -> str:
         """ "overdue", "soon" or "" (computed once per loaded action, for lists that
         show the state in several places of each row)."""
-        if self.is_overdue:
-            return "overdue"
-        return "soon" if self.is_due_soon else ""
+        return due_state_of(self.status, self.due_on, timezone.localdate())
+
+
+def due_state_of(status: str, due_on: datetime.date | None, today: datetime.date) -> str:
+    """ "overdue" for an open action due before ``today``, "soon" for one due within
+    ``DUE_SOON_DAYS`` of it, "" otherwise."""
+    if status not in OPEN_STATUSES or due_on is None:
+        return ""
+    if due_on < today:
+        return "overdue"
+    return "soon" if due_on <= today + datetime.timedelta(days=DUE_SOON_DAYS) else ""
 
 
 class ReminderKind(models.TextChoices):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
@@ -13,7 +14,7 @@ from django.utils import timezone
 from commonground.core.audit import cached_while_unchanged
 from commonground.core.sql import capped_counts
 
-from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus
+from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus, due_state_of
 
 # Every ordering ends on the (partnership, due_key, priority, id) or the
 # (partnership, status, due_key, priority, id) index where it can, so a page reads few rows.
@@ -82,6 +83,69 @@ def sorted_actions(qs: QuerySet[Action], sort: str | None) -> QuerySet[Action]:
 def actions_of(partnership: Any, params: Any) -> QuerySet[Action]:
     qs = with_related(Action.objects.filter(partnership=partnership))
     return sorted_actions(filtered(qs, params), params.get("sort"))
+
+
+@dataclass(frozen=True, slots=True)
+class ActionRow:
+    """One action as a row of the list shows it: plain values, not an action with its
+    owner, organisation, group and meeting loaded as five model instances."""
+
+    pk: int
+    title: str
+    status: str
+    status_label: str
+    priority: int
+    due_on: datetime.date | None
+    due_state: str
+    owner: str | None
+    owner_organisation: str | None
+    working_group: str | None
+    meeting_title: str | None
+
+    def get_status_display(self) -> str:
+        return self.status_label
+
+
+LIST_ROW_FIELDS = (
+    "id",
+    "title",
+    "status",
+    "priority",
+    "due_on",
+    "owner__display_name",
+    "owner__email",
+    "owner_organisation__name",
+    "working_group__name",
+    "meeting__title",
+)
+
+
+def action_rows_query(partnership: Any, params: Any) -> QuerySet[Any]:
+    """``actions_of`` reading only what a list row shows (see ``action_rows``)."""
+    qs = Action.objects.filter(partnership=partnership)
+    return sorted_actions(filtered(qs, params), params.get("sort")).values_list(*LIST_ROW_FIELDS)
+
+
+def action_rows(rows: Any) -> list[ActionRow]:
+    """The rows of ``action_rows_query`` (or a page of it) as ``ActionRow``s."""
+    labels = {value: str(label) for value, label in ActionStatus.choices}
+    today = timezone.localdate()
+    return [
+        ActionRow(
+            pk,
+            title,
+            status,
+            labels.get(status, status),
+            priority,
+            due_on,
+            due_state_of(status, due_on, today),
+            (name or email) if email is not None else None,
+            organisation,
+            group,
+            meeting,
+        )
+        for pk, title, status, priority, due_on, name, email, organisation, group, meeting in rows
+    ]
 
 
 BOARD_COUNT_CAP = 1000

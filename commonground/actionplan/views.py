@@ -67,11 +67,16 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
 
 @partnership_view(rules.VIEW)
 def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    page = paginate(request, selectors.actions_of(partnership, request.GET))
+    page = paginate(request, selectors.action_rows_query(partnership, request.GET))
+    page.object_list = selectors.action_rows(page.object_list)
     return render(
         request,
         "actionplan/action_list.html",
-        {"page": page, **_filter_context(request, partnership)},
+        {
+            "page": page,
+            "detail_url": link_maker("actionplan:detail", partnership.slug),
+            **_filter_context(request, partnership),
+        },
     )
 
 

@@ -36,15 +36,38 @@ class CappedPaginator(Paginator):
         return self._seen > self.cap
 
 
+class CountedPaginator(Paginator):
+    """A paginator told how many rows there are (counted along with something cached)."""
+
+    def __init__(self, object_list: Any, per_page: int, count: int) -> None:
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self) -> int:
+        return self.known_count
+
+
 def paginate(
-    request: HttpRequest, queryset: Any, per_page: int | None = None, cap: int | None = None
+    request: HttpRequest,
+    queryset: Any,
+    per_page: int | None = None,
+    cap: int | None = None,
+    count: int | None = None,
 ) -> Page:
     """One page of ``queryset`` from ``?page=``; out-of-range pages give the last page.
 
-    With ``cap``, at most ``cap`` matches are counted (see :class:`CappedPaginator`).
+    With ``cap``, at most ``cap`` matches are counted (see :class:`CappedPaginator`);
+    with ``count``, none are: the caller knows how many there are.
     """
     size = per_page or settings.COMMONGROUND_PAGE_SIZE
-    paginator = CappedPaginator(queryset, size, cap) if cap else Paginator(queryset, size)
+    paginator: Paginator
+    if count is not None:
+        paginator = CountedPaginator(queryset, size, count)
+    elif cap:
+        paginator = CappedPaginator(queryset, size, cap)
+    else:
+        paginator = Paginator(queryset, size)
     return paginator.get_page(request.GET.get("page"))
 
 

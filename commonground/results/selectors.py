@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from decimal import Decimal
+from typing import Any, NamedTuple
 
 from django.db.models import (
     Count,
@@ -19,6 +20,8 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+
+from commonground.core.audit import cached_while_unchanged
 
 from . import progress as rule
 from .models import Indicator, Measurement, Review, TargetRevision
@@ -56,20 +59,30 @@ def count_of(qs: QuerySet[Any]) -> Coalesce:
 CHART_POINTS = 240
 
 
-def chart_measurements(ind: Indicator, limit: int | None = None) -> list[Measurement]:
+class ChartPoint(NamedTuple):
+    """What the chart reads of one measurement."""
+
+    measured_on: datetime.date
+    value: Decimal | None
+    rating: int | None
+
+
+def chart_measurements(ind: Indicator, limit: int | None = None) -> list[ChartPoint]:
     """The latest ``limit`` (default ``CHART_POINTS``) measurements, oldest first, read
-    backwards along the (indicator, measured_on) index."""
+    backwards along the (indicator, measured_on) index; plain rows (as model instances,
+    the 240 points were a fifth of the indicator page)."""
     limit = CHART_POINTS if limit is None else limit
-    latest = list(
-        Measurement.objects.filter(indicator=ind)
+    latest = [
+        ChartPoint(*row)
+        for row in Measurement.objects.filter(indicator=ind)
         .order_by("-measured_on", "-id")
-        .only("id", "indicator_id", "measured_on", "value", "rating")[:limit]
-    )
+        .values_list("measured_on", "value", "rating")[:limit]
+    ]
     latest.reverse()
     return latest
 
 
-def with_latest(ind: Indicator, measurements: list[Measurement]) -> None:
+def with_latest(ind: Indicator, measurements: list[ChartPoint]) -> None:
     """Give ``ind`` the latest value, rating and date that :func:`indicators_for`
     annotates, from its latest measurements oldest first (:func:`chart_measurements`)."""
     latest = measurements[-1] if measurements else None
@@ -113,9 +126,75 @@ def status_counts(partnership: Any, indicators: list[Indicator] | None = None) -
     return counts
 
 
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    """One target revision as the indicator page lists it."""
+
+    revised_on: datetime.date
+    old_target_value: Decimal | None
+    new_target_value: Decimal | None
+    old_target_date: datetime.date | None
+    new_target_date: datetime.date | None
+    reason: str
+    review_url: str | None
+    review_title: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLink:
+    url: str
+    title: str
+    held_on: datetime.date
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorParts:
+    """What the indicator page shows that changes only when the partnership's data does:
+    the chart's points and series, the revisions, the reviews, the measurement count."""
+
+    points: list[ChartPoint]
+    chart: dict[str, Any]
+    revisions: list[RevisionRow]
+    reviews: list[ReviewLink]
+    total: int
+
+
+def indicator_parts(ind: Indicator) -> IndicatorParts:
+    """``IndicatorParts`` of ``ind`` (read with ``partnership``), kept until the
+    partnership's next change: recording, importing or revising writes an audit event."""
+
+    def build() -> IndicatorParts:
+        points = chart_measurements(ind)
+        revisions = list(
+            ind.revisions.select_related("review__partnership").order_by("revised_on", "id")
+        )
+        total = ind.measurements.count()
+        rows = [
+            RevisionRow(
+                r.revised_on,
+                r.old_target_value,
+                r.new_target_value,
+                r.old_target_date,
+                r.new_target_date,
+                r.reason,
+                r.review.get_absolute_url() if r.review else None,
+                str(r.review) if r.review else None,
+            )
+            for r in revisions
+        ]
+        reviews = [
+            ReviewLink(r.get_absolute_url(), r.title, r.held_on)
+            for r in ind.reviews.select_related("partnership")
+        ]
+        chart = chart_data(ind, points, total=total, revisions=revisions)
+        return IndicatorParts(points, chart, rows, reviews, total)
+
+    return cached_while_unchanged(ind.partnership, "indicator-page", [str(ind.pk)], build)
+
+
 def chart_data(
     ind: Indicator,
-    measurements: list[Measurement],
+    measurements: list[ChartPoint],
     *,
     total: int | None = None,
     revisions: list[TargetRevision] | None = None,

@@ -107,6 +107,22 @@ def indicator_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
     )
 
 
+# What a row of the measurements table shows (the recorder by name).
+MEASUREMENT_ROW_FIELDS = (
+    "id",
+    "indicator_id",
+    "measured_on",
+    "value",
+    "observation",
+    "rating",
+    "note",
+    "source_file",
+    "recorded_by__id",
+    "recorded_by__display_name",
+    "recorded_by__email",
+)
+
+
 def _indicator(partnership: Partnership, pk: int) -> Indicator:
     """The indicator with what its page shows of it (owner, working group) in one query."""
     return get_object_or_404(
@@ -126,9 +142,14 @@ def _detail_context(
     """The indicator page's context; ``ind`` comes from :func:`_indicator`."""
     can_record = policy.has_capability(request.user, partnership, rules.RECORD)
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    parts = selectors.indicator_parts(ind)
     # The table pages through the measurements newest first; the chart draws the latest.
     page = paginate(
-        request, ind.measurements.select_related("recorded_by").order_by("-measured_on", "-id")
+        request,
+        ind.measurements.select_related("recorded_by")
+        .only(*MEASUREMENT_ROW_FIELDS)
+        .order_by("-measured_on", "-id"),
+        count=parts.total,
     )
     if measurement_form is None and can_record:
         measurement_form = MeasurementForm(indicator=ind)
@@ -139,22 +160,17 @@ def _detail_context(
     measurement_rows = [
         (m, floatformat(m.value, "-2g") if ind.is_quantitative else None) for m in page.object_list
     ]
-    # The chart's measurements end with the latest one, which the progress badge needs:
-    # no correlated subqueries (selectors.indicators_for) for a single indicator.
-    chart_measurements = selectors.chart_measurements(ind)
-    selectors.with_latest(ind, chart_measurements)
-    # read once for the chart's target line and the list of revisions
-    revisions = list(ind.revisions.select_related("review__partnership", "decided_by"))
+    # The progress badge needs the latest measurement, the chart's last point: no
+    # correlated subqueries (selectors.indicators_for) for a single indicator.
+    selectors.with_latest(ind, parts.points)
     return {
         "indicator": ind,
         "progress": selectors.indicator_progress(ind),
         "page": page,
         "measurement_rows": measurement_rows,
-        "chart": selectors.chart_data(
-            ind, chart_measurements, total=page.paginator.count, revisions=revisions
-        ),
-        "revisions": revisions,
-        "reviews": ind.reviews.select_related("partnership"),
+        "chart": parts.chart,
+        "revisions": parts.revisions,
+        "reviews": parts.reviews,
         "measurement_form": measurement_form,
         "revision_form": revision_form,
         "can_manage": can_manage,

@@ -148,6 +148,51 @@ def test_list_filters_and_sorts(world, client_for):
     assert page.object_list[0].title == "Later"
 
 
+def test_list_rows_show_owner_group_meeting_and_due_state(world, client_for):
+    from commonground.meetings.tests.factories import MeetingFactory
+    from commonground.partnerships.models import WorkingGroup
+
+    today = timezone.localdate()
+    wg = WorkingGroup.objects.create(partnership=world.partnership, name="Data desk", slug="data")
+    meeting = MeetingFactory(partnership=world.partnership, title="March plenary")
+    nameless = UserFactory(display_name="", email="nameless@example.org")
+    full = ActionFactory(
+        partnership=world.partnership,
+        title="Map the lenders",
+        owner=nameless,
+        owner_organisation=world.organisation,
+        working_group=wg,
+        meeting=meeting,
+        due_on=today + datetime.timedelta(days=2),
+        status="blocked",
+    )
+    bare = ActionFactory(partnership=world.partnership, title="Loose end", due_on=None)
+    url = reverse("actionplan:list", kwargs={"slug": world.partnership.slug})
+    response = client_for("observer").get(url)
+    rows = {row.pk: row for row in response.context["page"].object_list}
+    row = rows[full.pk]
+    assert (row.owner, row.owner_organisation, row.working_group, row.meeting_title) == (
+        "nameless@example.org",
+        world.organisation.name,
+        "Data desk",
+        "March plenary",
+    )
+    assert (row.due_state, row.get_status_display()) == ("soon", "Blocked")
+    empty = rows[bare.pk]
+    assert (empty.owner, empty.working_group, empty.meeting_title, empty.due_state) == (
+        None,
+        None,
+        None,
+        "",
+    )
+    body = response.content.decode()
+    assert f'href="{full.get_absolute_url()}"' in body
+    assert "from March plenary" in body and "row--soon" in body and "Data desk" in body
+    # Norwegian labels for the status
+    nb = client_for("observer").get(url, HTTP_ACCEPT_LANGUAGE="nb")
+    assert {r.pk: r for r in nb.context["page"].object_list}[full.pk].status_label != "Blocked"
+
+
 def test_list_and_board_queries_do_not_grow(world, client_for):
     from commonground.meetings.tests.factories import MeetingFactory
     from commonground.partnerships.models import WorkingGroup

@@ -302,3 +302,37 @@ def test_indicator_counts_measurements_and_revisions_apart(world, ind):
     found = {i.pk: i for i in selectors.indicators_for(world.partnership)}
     assert (found[ind.pk].measurement_count, found[ind.pk].revision_count) == (3, 2)
     assert (found[other.pk].measurement_count, found[other.pk].revision_count) == (0, 0)
+
+
+def test_indicator_page_follows_each_recorded_change(world, ind, client_for):
+    """The chart, count, revisions and reviews are kept between requests; recording a
+    measurement or revising the target shows on the next one."""
+    url = reverse("results:indicator_detail", kwargs={"slug": world.partnership.slug, "pk": ind.pk})
+    client = client_for("observer")
+    first = client.get(url)
+    assert (first.context["chart"]["total"], first.context["revisions"]) == (0, [])
+    services.measurement_record(
+        actor=world.users["representative"],
+        indicator=ind,
+        measured_on=timezone.localdate(),
+        value=D("42"),
+    )
+    second = client.get(url)
+    assert second.context["chart"]["points"] == [[timezone.localdate().isoformat(), "42.00"]]
+    assert second.context["page"].paginator.count == 1
+    assert second.context["progress"].status != first.context["progress"].status
+    services.review_record(
+        actor=world.users["manager"],
+        partnership=world.partnership,
+        held_on=timezone.localdate(),
+        title="Autumn review",
+        what_worked="Steady",
+        revisions=[{"indicator": ind, "new_target_value": D("150"), "reason": "Too easy"}],
+    )
+    third = client.get(url)
+    [revision] = third.context["revisions"]
+    assert (revision.new_target_value, revision.review_title) == (D("150"), "Autumn review")
+    assert "Autumn review" in third.content.decode()
+    # a page of another language is kept apart
+    nb = client.get(url, HTTP_ACCEPT_LANGUAGE="nb")
+    assert nb.context["chart"]["total"] == 1
