@@ -120,10 +120,13 @@ LIST_ROW_FIELDS = (
 )
 
 
-def action_rows_query(partnership: Any, params: Any) -> QuerySet[Any]:
-    """``actions_of`` reading only what a list row shows (see ``action_rows``)."""
-    qs = Action.objects.filter(partnership=partnership)
-    return sorted_actions(filtered(qs, params), params.get("sort")).values_list(*LIST_ROW_FIELDS)
+def action_rows_query(partnership: Any, params: Any) -> tuple[QuerySet[Any], int]:
+    """``actions_of`` reading only what a list row shows (see ``action_rows``), and how
+    many actions match: counted without the rows' joins, which Django keeps in the
+    count of a ``values_list`` query (at 50,000 actions, a page 50 times slower)."""
+    qs = filtered(Action.objects.filter(partnership=partnership), params)
+    rows = sorted_actions(qs, params.get("sort")).values_list(*LIST_ROW_FIELDS)
+    return rows, qs.count()
 
 
 def action_rows(rows: Any) -> list[ActionRow]:

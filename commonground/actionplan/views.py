@@ -67,7 +67,8 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
 
 @partnership_view(rules.VIEW)
 def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    page = paginate(request, selectors.action_rows_query(partnership, request.GET))
+    rows, count = selectors.action_rows_query(partnership, request.GET)
+    page = paginate(request, rows, count=count)
     page.object_list = selectors.action_rows(page.object_list)
     return render(
         request,
