@@ -545,7 +545,8 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
         "adopted": request.GET.get("adopted", ""),
         "q": request.GET.get("q", "").strip(),
     }
-    decisions = selectors.register_for(partnership, **filters).values(
+    matches = selectors.register_for(partnership, **filters)
+    decisions = matches.values(
         "pk",
         "decided_on",
         "title",
@@ -559,7 +560,9 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
         "working_group_id",
         working_group_name=F("working_group__name"),
     )
-    page = paginate(request, decisions)
+    # Counted on the decisions alone: the rows' join to the working group, kept in a
+    # count of the values() query, made it grow with every group's decisions.
+    page = paginate(request, decisions, count=matches.count())
     rows = _add_displays(list(page.object_list), Decision, "method", "outcome")
     for row in rows:
         row["statement_short"] = truncatewords(row["statement"], 40)
