@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vText
 
 from .models import Meeting, MeetingMode
 
 PRODID = "-//Common Ground//Meetings//EN"
+
+# iCalendar TEXT may hold no control character but the tab (RFC 5545, 3.3.11); line
+# breaks are kept and written as the escape "\\n" by icalendar's vText.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def text(value: object) -> vText:
+    """Any text for an iCalendar property, as icalendar's TEXT type (which escapes line
+    breaks, commas, semicolons and backslashes), without the control characters."""
+    value = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    return vText(_CONTROL.sub("", value))
 
 
 def _uid(meeting: Meeting) -> str:
@@ -28,12 +40,12 @@ def _event(meeting: Meeting, base_url: str) -> Event:
     title = meeting.title
     if meeting.working_group_id:
         title = f"{title} ({meeting.working_group})"
-    event.add("summary", title)
+    event.add("summary", text(title))
     location = meeting.place
     if meeting.mode == MeetingMode.ONLINE:
         location = meeting.online_url
     if location:
-        event.add("location", location)
+        event.add("location", text(location))
     url = base_url + meeting.get_absolute_url()
     event.add("url", url)
     lines = [meeting.partnership.name]
@@ -44,7 +56,7 @@ def _event(meeting: Meeting, base_url: str) -> Event:
         lines.append("")
         lines.extend(f"{n}. {t}" for n, t in enumerate(agenda, 1))
     lines.extend(["", url])
-    event.add("description", "\n".join(lines))
+    event.add("description", text("\n".join(lines)))
     if meeting.updated_at:
         event.add("last-modified", meeting.updated_at)
     return event
@@ -55,7 +67,7 @@ def _calendar(name: str) -> Calendar:
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
+    cal.add("x-wr-calname", text(name))
     return cal
 
 
