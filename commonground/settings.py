@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from commonground.codeversion import code_version
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COMMONGROUND_VAR_DIR", BASE_DIR / "var"))
 VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -141,10 +143,14 @@ if DATABASE_URL:
     DATABASES = {
         "default": dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
     }
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # Django's backend, bumping the data versions at commit (core.versions).
+        DATABASES["default"]["ENGINE"] = "commonground.core.db.postgresql"
 else:
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            # Django's backend, bumping the data versions at commit (core.versions).
+            "ENGINE": "commonground.core.db.sqlite3",
             "NAME": str(SQLITE_PATH),
             "OPTIONS": {
                 "transaction_mode": "IMMEDIATE",
@@ -171,12 +177,24 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Cache: the database cache is shared by every app process (no per-process state).
+# Caches: both in the database, shared by every app process (no per-process state).
+# "default" holds security counters only (allauth's sign-in throttle reads the
+# default cache): its own table, and it never evicts a live entry, so no amount of
+# page caching can wipe a counter (core.cache.SecurityCache; MAX_ENTRIES only says
+# when expired entries are swept). "pages" holds derived page parts
+# (core.cache.page_cache); its keys carry the code version, so parts rendered by
+# older code are never served after a deploy.
 CACHES = {
     "default": {
+        "BACKEND": "commonground.core.cache.SecurityCache",
+        "LOCATION": "commonground_security_cache",
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
+    "pages": {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "commonground_cache",
-    }
+        "KEY_PREFIX": code_version(),
+    },
 }
 
 # --- Accounts --------------------------------------------------------------
@@ -212,8 +230,9 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = True  # no "remember me" box: every session lasts SESSION_COOKIE_AGE
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
 # Brute-force protection: at most 5 failed sign-ins per account per 30 minutes
-# and 20 per minute from one address. allauth keeps the counters in the cache,
-# which is the shared database cache, so every app process sees them.
+# and 20 per minute from one address. allauth keeps the counters in the default
+# cache: the security store above (its own database table, shared by every app
+# process, never culled; page caching writes elsewhere).
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "20/m/ip,5/30m/key",
     "login": "30/m/ip",

@@ -57,7 +57,7 @@ def setup_django_read_only() -> None:
 
     django.setup()
     db = settings.DATABASES["default"]
-    if db["ENGINE"] != "django.db.backends.sqlite3":
+    if not db["ENGINE"].endswith(".sqlite3"):
         raise SystemExit("export_memory.py reads a seeded SQLite database (COMMONGROUND_VAR_DIR)")
     path = Path(db["NAME"])
     if not path.exists():
@@ -67,7 +67,8 @@ def setup_django_read_only() -> None:
     options.pop("transaction_mode", None)  # BEGIN IMMEDIATE would ask for the write lock
     options["uri"] = True
     db["OPTIONS"] = options
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    locmem = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    settings.CACHES = {"default": locmem, "pages": locmem}
     settings.SESSION_ENGINE = "django.contrib.sessions.backends.signed_cookies"
     from django.contrib.auth.models import update_last_login
     from django.contrib.auth.signals import user_logged_in

@@ -8,6 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import choices
+        from . import choices, versions
 
         choices.install()
+        versions.connect_signals()

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 from django.db import models
 
+from . import versions
+from .cache import page_cache
 from .models import AuditEvent
 
 T = TypeVar("T")
@@ -44,9 +46,10 @@ def audit_record(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one row to the audit log."""
+    """Append one row to the audit log, and mark the partnership (and the instance) as
+    changed: their data versions move when this transaction commits."""
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
-    return AuditEvent.objects.create(
+    event = AuditEvent.objects.create(
         partnership=partnership,
         actor=actor_obj,
         verb=verb,
@@ -56,22 +59,21 @@ def audit_record(
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )
+    versions.changed(partnership.pk if partnership is not None else None)
+    return event
 
 
 def partnership_version(partnership: Any) -> int:
-    """The id of the partnership's latest audit event.
+    """The partnership's data version (``core.versions``): it moves in the very
+    transaction that changes the partnership's data, as that transaction commits, so a
+    cached part keyed on it is never older than the committed data. One primary-key
+    lookup; reading never writes."""
+    return versions.read(partnership.pk)
 
-    Every change made through a service writes one, so this number changes whenever
-    the partnership's data does: pages cache what they derive from it under it (the
-    home page's shared parts, the report's sections). One index lookup.
-    """
-    latest = (
-        AuditEvent.objects.filter(partnership=partnership)
-        .order_by("-id")
-        .values_list("id", flat=True)
-        .first()
-    )
-    return latest or 0
+
+def instance_version() -> int:
+    """The whole instance's data version: moves with every change anywhere."""
+    return versions.read(versions.INSTANCE)
 
 
 def cached_while_unchanged(
@@ -85,8 +87,11 @@ def cached_while_unchanged(
 
     Anything derived only from a partnership's data can be kept until its next change
     (``partnership_version``); ``parts`` names whatever else the value depends on (the
-    date, a period). ``seconds`` bounds how long a change made outside the partnership,
-    which writes no event of its own (a person renaming themselves), can go unseen.
+    date, a period). ``seconds`` bounds how long a change made outside the partnership
+    (a person renaming themselves) can go unseen. ``build`` must not depend on who is
+    looking: the value is shared by every viewer (no request, user, CSRF token or
+    permission-dependent markup inside it). Every cached part is listed in
+    ``core/tests/test_cached_parts.py``.
     """
     version = f"{partnership.pk}:{partnership_version(partnership)}"
     return _cached(name, version, parts, build, seconds)
@@ -95,18 +100,20 @@ def cached_while_unchanged(
 def cached_until_any_change(
     name: str, parts: list[str], build: Callable[[], T], seconds: int = 300
 ) -> T:
-    """``build()``, cached until the next change anywhere (the latest audit event of
-    the whole instance: one lookup of the highest id), for values read across
-    partnerships, such as the system map of all of a person's partnerships; ``parts``
-    as for ``cached_while_unchanged`` (which partnerships, which filters)."""
-    latest = AuditEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    return _cached(name, f"all:{latest}", parts, build, seconds)
+    """``build()``, cached until the next change anywhere (the instance's data version:
+    one primary-key lookup), for values read across partnerships, such as the system
+    map of all of a person's partnerships; ``parts`` as for ``cached_while_unchanged``
+    (which partnerships, which filters)."""
+    return _cached(name, f"all:{instance_version()}", parts, build, seconds)
 
 
 def _cached(name: str, version: str, parts: list[str], build: Callable[[], T], seconds: int) -> T:
-    from django.core.cache import cache
+    """The version is read before ``build`` runs, so a value is never stored under a
+    version newer than the data it was built from. The page cache's keys also carry
+    the code version (its KEY_PREFIX), so a deploy starts afresh."""
     from django.utils import translation
 
+    cache = page_cache()
     key = ":".join([name, version, translation.get_language() or "", *parts])
     found = cache.get(key)
     if found is not None:

@@ -59,3 +59,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb}: {self.summary}"
+
+
+class DataVersion(models.Model):
+    """A counter per partnership (``scope`` = its id) and one for the whole instance
+    (scope 0), bumped inside the transaction that changes the data, just before it
+    commits (``core.versions``). Cached page parts are keyed on it: the number moves
+    exactly when the committed data does, whatever order transactions commit in.
+
+    No foreign key: a deleted partnership's row stays, so an id reused later goes on
+    counting from where it was and never meets a key cached for the old partnership.
+    """
+
+    scope = models.BigIntegerField(primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("data version")
+        verbose_name_plural = _("data versions")
+
+    def __str__(self) -> str:
+        return f"{self.scope}: {self.version}"

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
+from commonground.core.cache import page_cache
 from commonground.core.scale import ScaleContext, bench_pages, seed_all
 from commonground.core.testing import count_queries
 
@@ -20,7 +20,7 @@ def measure(factor: float) -> dict[str, int]:
     counts = {}
     for name, path in bench_pages(ctx):
         # Cold: nothing cached (the partnership home caches its shared parts).
-        cache.clear()
+        page_cache().clear()
         n, _sql, response = count_queries(lambda path=path: client.get(path))
         assert response.status_code == 200, f"{name} {path}: {response.status_code}"
         counts[f"{name} (cold)"] = n
