@@ -8,7 +8,6 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import (
     Avg,
     Count,
@@ -29,6 +28,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext as _
 
 from commonground.core import policy
+from commonground.core.audit import cached_until_any_change
 from commonground.organisations.models import Organisation
 
 from . import geo, rules
@@ -681,18 +681,18 @@ def alliance_partnerships(user: Any) -> QuerySet[Any]:
 
 
 def alliance_indicators(partnerships: Any) -> dict[str, Any]:
-    """The alliance's yearly indicators for ``partnerships``, kept in the cache for
-    INDICATORS_CACHE_SECONDS (they count every activity of every partnership, and a
-    few minutes' delay does not matter for yearly figures)."""
+    """The alliance's yearly indicators for ``partnerships`` (they count every activity
+    of every partnership), kept until the next change anywhere, the next day, or
+    INDICATORS_CACHE_SECONDS."""
     pids = sorted(partnerships.values_list("pk", flat=True))
     today = timezone.localdate()
     digest = hashlib.sha256(",".join(map(str, pids)).encode()).hexdigest()[:32]
-    key = f"atlas:alliance-indicators:{today.isoformat()}:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = _alliance_indicators(pids, today)
-        cache.set(key, found, INDICATORS_CACHE_SECONDS)
-    return found
+    return cached_until_any_change(
+        "alliance-indicators",
+        [today.isoformat(), digest],
+        lambda: _alliance_indicators(pids, today),
+        INDICATORS_CACHE_SECONDS,
+    )
 
 
 def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any]:

@@ -34,6 +34,8 @@ class HomePanel:
     eager: bool = False
     capability: str | None = None
     shared: bool = False
+    # For shared panels: the context from the partnership alone (no request, no viewer).
+    shared_context: Callable[[Any], dict[str, Any] | None] | None = None
 
     @property
     def key(self) -> str:
@@ -64,6 +66,7 @@ def register_panel(
     eager: bool = False,
     capability: str | None = None,
     shared: bool = False,
+    shared_context: Callable[[Any], dict[str, Any] | None] | None = None,
 ) -> None:
     """Add a panel to the partnership home. ``context`` returns None to hide the panel.
 
@@ -73,12 +76,18 @@ def register_panel(
     rendered inside the home page itself (keep them to the essential one).
     ``capability``, when given, hides the panel from people who lack it. ``shared``
     eager panels show the same to every member who may see them (nothing personal, no
-    form), so the home page caches their HTML until the partnership changes.
+    form), so the home page caches their HTML until the partnership changes; they
+    give ``shared_context(partnership)``, built without any viewer's request, and
+    leave the permission check to ``capability`` (checked per viewer).
     """
+    if shared and (shared_context is None or capability is None):
+        raise ValueError("a shared panel needs shared_context and a capability")
     if template not in _PANELS:
         app = template.split("/", 1)[0]
         _PANEL_APPS[app] = _PANEL_APPS.get(app, 0) + 1
-    _PANELS[template] = HomePanel(order, template, context, eager, capability, shared)
+    _PANELS[template] = HomePanel(
+        order, template, context, eager, capability, shared, shared_context
+    )
 
 
 def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:

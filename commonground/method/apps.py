@@ -12,7 +12,7 @@ class MethodConfig(AppConfig):
 
         from . import rules
         from .content import load_content
-        from .panels import what_next_panel
+        from .panels import what_next, what_next_panel
 
         # Fails loudly (file and line) if a content file is malformed.
         load_content()
@@ -25,5 +25,7 @@ class MethodConfig(AppConfig):
             template="method/panel_what_next.html",
             context=what_next_panel,
             eager=True,
+            capability=rules.VIEW,
             shared=True,
+            shared_context=what_next,
         )

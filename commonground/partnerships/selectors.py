@@ -100,13 +100,13 @@ def member_summary(partnership: Partnership, limit: int = 12) -> dict[str, Any]:
 HOME_CACHE_SECONDS = 300
 
 
-def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
+def home_shared(partnership: Partnership) -> dict[str, str]:
     """The parts of the partnership home that every member sees alike, as HTML.
 
-    Cached under the partnership's latest audit event, the language and the date: every
-    change made through a service writes an audit event, so the next view renders
+    Cached under the partnership's data version, the language and the date: every
+    change to the partnership moves the version as it commits, so the next view renders
     afresh; the short lifetime covers the few changes made elsewhere (a person renaming
-    themselves). The home then costs two small queries for these parts instead of a
+    themselves). Built without the viewer's request: nothing in it depends on who looks. The home then costs two small queries for these parts instead of a
     dozen and their rendering.
     """
     from django.utils import timezone
@@ -125,7 +125,10 @@ def home_shared(request: Any, partnership: Partnership) -> dict[str, str]:
             "members": render_to_string("partnerships/_home_shared.html#members", ctx),
         }
         for panel in shared_panels():
-            panel_ctx = panel.context(request, partnership)
+            # Built from the partnership alone: the viewer's permission is checked
+            # outside the cached part (core.nav.panels_for).
+            assert panel.shared_context is not None
+            panel_ctx = panel.shared_context(partnership)
             shared[panel.key] = (
                 render_to_string(panel.template, {"panel": panel_ctx, "partnership": partnership})
                 if panel_ctx is not None

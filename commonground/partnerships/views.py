@@ -58,7 +58,7 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
             )
         raise Http404
     request.partnership = partnership  # type: ignore[attr-defined]
-    shared = selectors.home_shared(request, partnership)
+    shared = selectors.home_shared(partnership)
     return render(
         request,
         "partnerships/partnership_home.html",
