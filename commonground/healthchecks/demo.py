@@ -7,8 +7,8 @@ import datetime
 
 from commonground.core.demo import DemoContext
 
-from .models import Answer, ItemKind, Response, Round, RoundItem
-from .services import items_ensure_default, round_open, round_publish, week_start
+from .models import ItemKind, Round, RoundItem
+from .services import items_ensure_default, round_open, round_publish, seal
 
 # Typical means per item in each year (the second year shows trust and opportunities improving).
 MEANS_2025 = {
@@ -71,30 +71,27 @@ def _score(ctx: DemoContext, mean: float) -> int:
 
 
 def _fill(ctx: DemoContext, rnd: Round, respondents: int, means: dict[str, float]) -> None:
-    """Mark the first invitations used and store that many anonymous responses."""
+    """Mark some invitations used and seal that many anonymous answer sets (the close or
+    publish that follows writes them to the results in a random order)."""
     invitations = list(rnd.invitations.select_related("user__organisation").order_by("id"))
     ctx.rng.shuffle(invitations)
     items = list(RoundItem.objects.filter(round=rnd))
-    day = rnd.opens_on + datetime.timedelta(days=3)
     for inv in invitations[:respondents]:
-        inv.used_at = day
-        inv.save(update_fields=["used_at"])
+        inv.answered = True
+        inv.save(update_fields=["answered"])
         org = inv.user.organisation
-        resp = Response.objects.create(
-            round=rnd, submitted_on=week_start(day), sector=org.sector if org else ""
-        )
-        answers = []
+        rows: list[tuple[str, int | None, str]] = []
         for ri in items:
             if ri.kind == ItemKind.TEXT:
                 pool = COMMENTS.get(ri.key, [])
                 if pool and ctx.rng.random() < 0.25:
-                    answers.append(Answer(response=resp, item=ri, text=ctx.rng.choice(pool)))
+                    rows.append((ri.key, None, ctx.rng.choice(pool)))
                 continue
             if ctx.rng.random() < 0.05:
                 continue  # "don't know"
             mean = means.get(ri.key, (means["trust"] + means["platform"]) / 2)
-            answers.append(Answer(response=resp, item=ri, score=_score(ctx, mean)))
-        Answer.objects.bulk_create(answers)
+            rows.append((ri.key, _score(ctx, mean), ""))
+        seal(rnd, org.sector if org else "", rows)
 
 
 def build(ctx: DemoContext) -> None:

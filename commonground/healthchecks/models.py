@@ -4,10 +4,13 @@ Anonymity is built into the schema, not left to good manners:
 
 * :class:`Response` and :class:`Answer` hold what someone answered and have
   **no** link to a person or to an :class:`Invitation`.
-* :class:`Invitation` records only *that* a person responded (``used_at``, a
-  date), never what they said.
-* Dates are kept to the day, never finer, and responses have random (UUID)
-  keys, so the order of rows does not line up answers with invitations.
+* :class:`Invitation` records only *that* a person responded (``answered``),
+  never what they said nor when.
+* While a round is open, each answer set waits in :class:`SealedResponse`,
+  which nothing reads. Closing the round writes them to :class:`Response` and
+  :class:`Answer` in a random order and securely deletes the sealed rows
+  (:mod:`commonground.core.anonymity`), so neither storage order nor a time
+  lines up answers with invitations, and no result exists before the close.
 """
 
 from __future__ import annotations
@@ -154,8 +157,8 @@ class Invitation(models.Model):
     token_hash = models.CharField(max_length=64, unique=True)
     sent_on = models.DateField()
     reminded_on = models.DateField(null=True, blank=True)
-    # The day the link was used. A date, never a time: it must not line up with a response.
-    used_at = models.DateField(null=True, blank=True)
+    # Whether the link was used. No date or time: it must not line up with a response.
+    answered = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["round", "id"]
@@ -167,12 +170,26 @@ class Invitation(models.Model):
         return f"{self.user} / {self.round}"
 
 
+class SealedResponse(models.Model):
+    """An answer set waiting for its round to close: read by nothing but the close.
+
+    ``answers`` is a list of ``[round item key, score or null, text]``.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="sealed")
+    sector = models.CharField(max_length=20, blank=True)
+    answers = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return f"sealed response to {self.round_id}"
+
+
 class Response(models.Model):
-    """One anonymous set of answers. No person, no invitation, no time of day."""
+    """One anonymous set of answers, written at close. No person, no invitation, no time."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    submitted_on = models.DateField()
     sector = models.CharField(max_length=20, blank=True)
 
     class Meta:

@@ -141,23 +141,20 @@ def seed(ctx: ScaleContext) -> None:
         people = ctx.people_by_partnership.get(pid) or []
         answered = min(per_round, len(people))
         for k, uid in enumerate(people):
-            day = opens + datetime.timedelta(days=rng.randrange(21))
             invitations.append(
                 Invitation(
                     round_id=rid,
                     user_id=uid,
                     token_hash=hashlib.sha256(f"scale:{rid}:{uid}".encode()).hexdigest(),
                     sent_on=opens,
-                    used_at=day if k < answered else None,
+                    answered=k < answered,
                 )
             )
-        # The responses carry their own (independent) days and random keys, so they
-        # cannot be lined up with the invitations above.
+        # Published rounds: the responses as a close writes them (random keys, no time).
         for _k in range(answered):
             response = Response(
                 id=uuid.UUID(int=keys.getrandbits(128), version=4),
                 round_id=rid,
-                submitted_on=opens + datetime.timedelta(days=rng.randrange(21)),
                 sector=SECTORS[rng.randrange(len(SECTORS))],
             )
             responses.append(response)

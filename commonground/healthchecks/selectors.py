@@ -3,10 +3,15 @@
 * Nothing (no mean, no distribution, no comment) is shown for a round with
   fewer than :data:`MIN_RESPONSES` responses, nor for an item answered by
   fewer than that many people.
-* Breakdowns by sector hide every cell with fewer than :data:`MIN_RESPONSES`
-  answers. If exactly one cell of an item is hidden, the next smallest cell is
-  hidden too, so the hidden one cannot be worked out by subtracting the shown
-  cells from the item's total.
+* Nothing at all is derived from the answers while a round is open (they are
+  still sealed, see :mod:`commonground.core.anonymity`): results appear once,
+  at the close, so no one can compare them before and after one answer.
+* Breakdowns (by sector, or any other grouping) hide every group with fewer
+  than :data:`MIN_RESPONSES` answers, and then further groups, smallest first,
+  until the hidden groups together hold none or at least that many answers
+  (:func:`suppress_cells`). So the item's total minus the shown groups, or any
+  other difference of published figures, never comes to fewer than
+  :data:`MIN_RESPONSES` people. The rule is written down in ``docs/security.md``.
 * Each response weighs the same; the spread is the standard deviation over
   everyone who answered the item.
 """
@@ -44,11 +49,19 @@ def pct(part: int, whole: int) -> int:
 
 
 def suppress_cells(counts: dict[str, int], threshold: int = MIN_RESPONSES) -> set[str]:
-    """The cells to hide: the small ones, plus a complementary one if only one is small."""
+    """The groups of one breakdown to hide.
+
+    Every group under ``threshold`` is hidden; then, while the hidden groups together
+    hold some answers but fewer than ``threshold`` (so that the total minus the shown
+    groups would single them out), the smallest shown group is hidden too (ties by
+    name, so the choice is the same in every view and export). Every shown group
+    holds at least ``threshold`` answers, so any difference between published
+    figures of the breakdown covers either nobody or at least ``threshold`` people.
+    """
     hidden = {k for k, n in counts.items() if n < threshold}
-    if len(hidden) == 1 and len(counts) > 1:
-        shown = sorted((n, k) for k, n in counts.items() if k not in hidden)
-        hidden.add(shown[0][1])
+    shown = sorted((n, k) for k, n in counts.items() if k not in hidden)
+    while shown and 0 < sum(counts[k] for k in hidden) < threshold:
+        hidden.add(shown.pop(0)[1])
     return hidden
 
 
@@ -124,9 +137,9 @@ class RoundResults:
 
 def response_rate(round: Round) -> dict[str, int]:
     agg = Invitation.objects.filter(round=round).aggregate(
-        invited=Count("id"), answered=Count("id", filter=Q(used_at__isnull=False))
+        invited=Count("id"), answered=Count("id", filter=Q(answered=True))
     )
-    invited, answered = agg["invited"] or 0, agg["answered"] or 0
+    invited, answered = agg["invited"] or 0, agg["answered"] or 0  # how many, never who
     return {
         "invited": invited,
         "answered": answered,
@@ -168,7 +181,7 @@ def settled_results(round: Round) -> RoundResults:
     answer can change its results, so they are kept until the partnership's next
     change (publishing, re-wording an item) instead of being worked out again."""
     if round.status == RoundStatus.OPEN:
-        return round_results(round)
+        return round_results(round)  # nothing: see round_results
     return cached_while_unchanged(
         round.partnership,
         "round-results",
@@ -178,7 +191,9 @@ def settled_results(round: Round) -> RoundResults:
 
 
 def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
-    total = round.responses.count()
+    # An open round has no results: its answers are sealed (and this says so again,
+    # in case a response row ever reached the table before the close).
+    total = 0 if round.status == RoundStatus.OPEN else round.responses.count()
     rate = response_rate(round)
     # plain tuples (pk, key, text, section, kind, reference mean): no model instances
     items = list(
@@ -276,7 +291,7 @@ def rounds_for(partnership: Any, *, include_unpublished: bool) -> QuerySet[Round
     invitations = Invitation.objects.filter(round=OuterRef("pk"))
     return qs.annotate(
         invited=count_of(invitations),
-        answered=count_of(invitations.filter(used_at__isnull=False)),
+        answered=count_of(invitations.filter(answered=True)),
     ).order_by("-opens_on", "-id")
 
 

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commonground.accounts.models import User, hash_secret
+from commonground.core import anonymity
 from commonground.core.audit import audit_record, snapshot
 
 from .defaults import DEFAULT_ITEMS
@@ -28,6 +29,7 @@ from .models import (
     Round,
     RoundItem,
     RoundStatus,
+    SealedResponse,
     SurveyItem,
 )
 
@@ -35,14 +37,10 @@ TEXT_MAX = 3000
 
 
 def answer_url(raw_token: str) -> str:
-    return settings.SITE_URL.rstrip("/") + reverse(
-        "healthchecks_global:answer", kwargs={"token": raw_token}
-    )
-
-
-def week_start(day: datetime.date) -> datetime.date:
-    """Responses are dated to the Monday of their week, so a date rarely singles anyone out."""
-    return day - datetime.timedelta(days=day.weekday())
+    """The emailed link. The token travels in the fragment (after ``#``), which a browser
+    never sends to the server: it reaches the page's script and is POSTed from there, so
+    it appears in no access log, proxy log or ``Referer``."""
+    return settings.SITE_URL.rstrip("/") + reverse("healthchecks_global:answer") + "#" + raw_token
 
 
 # --- the question set ---------------------------------------------------------------
@@ -168,7 +166,14 @@ def _send(round: Round, user: User, raw: str, *, reminder: bool) -> None:
     ) % {"title": round.title, "date": round.closes_on.isoformat()}
     body = render_to_string(
         "healthchecks/email/invitation.txt",
-        {"round": round, "user": user, "url": url, "reminder": reminder},
+        {
+            "round": round,
+            "user": user,
+            "url": url,
+            "page": url.split("#", 1)[0],
+            "code": raw,
+            "reminder": reminder,
+        },
     )
     email = user.email
     transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
@@ -261,7 +266,7 @@ def round_remind(*, actor: Any, round: Round) -> int:
     if round.status != RoundStatus.OPEN:
         raise ValidationError(_("This round is no longer open."))
     today = timezone.localdate()
-    pending = list(round.invitations.filter(used_at__isnull=True).select_related("user"))
+    pending = list(round.invitations.filter(answered=False).select_related("user"))
     for inv in pending:
         raw = _new_token()
         inv.token_hash = hash_secret(raw)
@@ -278,10 +283,37 @@ def round_remind(*, actor: Any, round: Round) -> int:
     return len(pending)
 
 
+def _release(round: Round) -> int:
+    """Write the round's sealed answer sets to the result tables in a random order and
+    securely delete the sealed copies. Returns how many responses were written."""
+    sealed = list(SealedResponse.objects.filter(round=round).values_list("sector", "answers"))
+    items = {ri.key: ri for ri in RoundItem.objects.filter(round=round)}
+    responses: list[Response] = []
+    answers: list[Answer] = []
+    for sector, rows in anonymity.shuffled(sealed):
+        response = Response(round=round, sector=sector)
+        responses.append(response)
+        for key, score, text in rows:
+            if key in items:
+                answers.append(Answer(response=response, item=items[key], score=score, text=text))
+    Response.objects.bulk_create(responses)
+    Answer.objects.bulk_create(anonymity.shuffled(answers))
+    anonymity.secure_delete(SealedResponse.objects.filter(round=round))
+    return len(responses)
+
+
 @transaction.atomic
 def round_close(*, actor: Any, round: Round) -> Round:
+    """Close the round: from now on no answer is taken, and its results exist.
+
+    Results appear once, here, and only if enough people answered: while the round is
+    open there is nothing to compare from one answer to the next."""
+    round = (
+        Round.objects.select_for_update(of=("self",)).select_related("partnership").get(pk=round.pk)
+    )
     if round.status != RoundStatus.OPEN:
         raise ValidationError(_("This round is already closed."))
+    _release(round)
     round.status = RoundStatus.CLOSED
     round.save(update_fields=["status", "updated_at"])
     audit_record(
@@ -298,6 +330,8 @@ def round_close(*, actor: Any, round: Round) -> Round:
 def round_publish(*, actor: Any, round: Round) -> Round:
     if round.status == RoundStatus.PUBLISHED:
         raise ValidationError(_("The results are already published."))
+    if round.status == RoundStatus.OPEN:
+        round = round_close(actor=actor, round=round)
     round.status = RoundStatus.PUBLISHED
     round.published_on = timezone.localdate()
     round.save(update_fields=["status", "published_on", "updated_at"])
@@ -325,7 +359,7 @@ def invitation_for_token(raw: str) -> Invitation | None:
 def refusal(invitation: Invitation, today: datetime.date | None = None) -> str | None:
     """Why this link cannot be used now, or None."""
     today = today or timezone.localdate()
-    if invitation.used_at is not None:
+    if invitation.answered:
         return _("This link has already been used: each person answers once.")
     rnd = invitation.round
     if rnd.status != RoundStatus.OPEN or today > rnd.closes_on:
@@ -336,17 +370,20 @@ def refusal(invitation: Invitation, today: datetime.date | None = None) -> str |
 
 
 @transaction.atomic
-def response_submit(*, token: str, answers: dict[str, Any]) -> Response:
-    """Store one anonymous response and mark the link used, in one transaction.
+def response_submit(*, token: str, answers: dict[str, Any]) -> SealedResponse:
+    """Seal one anonymous answer set and mark the link used, in one transaction.
 
-    Deliberately no audit event: an event with an actor or a timestamp would
-    tie the answers to the person.
+    Deliberately no audit event, no log line and no time: any of them would tie
+    the answers to the person. The answers wait sealed until the round closes.
     """
     invitation = (
         Invitation.objects.select_for_update().filter(token_hash=hash_secret(token)).first()
     )
     if invitation is None:
         raise ValidationError(_("This link is not valid."))
+    # Lock the round too, so an answer and the close queue: no answer can be sealed
+    # into a round whose sealed box has already been emptied.
+    invitation.round = Round.objects.select_for_update().get(pk=invitation.round_id)
     reason = refusal(invitation)
     if reason:
         raise ValidationError(reason)
@@ -376,13 +413,14 @@ def response_submit(*, token: str, answers: dict[str, Any]) -> Response:
         raise ValidationError(_("Answer at least one question before sending."))
     user = invitation.user
     sector = user.organisation.sector if user.organisation is not None else ""
-    today = timezone.localdate()
-    response = Response.objects.create(
-        round=invitation.round, submitted_on=week_start(today), sector=sector
+    sealed = seal(invitation.round, sector, [(ri.key, score, text) for ri, score, text in rows])
+    invitation.answered = True
+    invitation.save(update_fields=["answered"])
+    return sealed
+
+
+def seal(round: Round, sector: str, rows: list[tuple[str, int | None, str]]) -> SealedResponse:
+    """Keep one answer set sealed until the round closes (also used by the demo seed)."""
+    return SealedResponse.objects.create(
+        round=round, sector=sector, answers=[list(row) for row in rows]
     )
-    Answer.objects.bulk_create(
-        [Answer(response=response, item=ri, score=score, text=text) for ri, score, text in rows]
-    )
-    invitation.used_at = today
-    invitation.save(update_fields=["used_at"])
-    return response

@@ -5,5 +5,5 @@ from . import views
 app_name = "healthchecks_global"
 
 urlpatterns = [
-    path("answer/<str:token>/", views.answer, name="answer"),
+    path("answer/", views.answer, name="answer"),
 ]

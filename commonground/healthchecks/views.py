@@ -11,6 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
@@ -310,12 +312,26 @@ def item_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRe
     )
 
 
+LINK_FIELD = "_link"  # item keys are slugs, which never start with "_"
+SEND_FIELD = "_send"
+
+
 @login_not_required
-def answer(request: HttpRequest, token: str) -> HttpResponse:
-    """The anonymous survey, reached by the one-use link; no sign-in needed."""
+@sensitive_post_parameters()
+@never_cache
+def answer(request: HttpRequest) -> HttpResponse:
+    """The anonymous survey; no sign-in needed, the one-use code is the key.
+
+    The code never appears in a URL: the emailed link carries it after ``#``, which the
+    browser keeps to itself; the page's script (or the person, pasting it) POSTs it here.
+    So no access log, proxy log or error report holds it.
+    """
+    token = request.POST.get(LINK_FIELD, "").strip() if request.method == "POST" else ""
+    if not token:
+        return render(request, "healthchecks/answer_code.html", {"failed": False})
     invitation = services.invitation_for_token(token)
     if invitation is None:
-        raise Http404
+        return render(request, "healthchecks/answer_code.html", {"failed": True}, status=404)
     rnd = invitation.round
     reason = services.refusal(invitation)
     if reason:
@@ -323,24 +339,36 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
             request, "healthchecks/answer_closed.html", {"round": rnd, "reason": reason}, status=410
         )
     items = list(rnd.items.all())
-    form = SurveyForm(request.POST or None, items=items)
-    if request.method == "POST" and form.is_valid():
+    sending = SEND_FIELD in request.POST
+    form = SurveyForm(request.POST if sending else None, items=items)
+    if sending and form.is_valid():
         try:
             services.response_submit(token=token, answers=form.cleaned_data)
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for f, errs in exc.message_dict.items():
-                    form.add_error(f if f in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
+            apply_errors(form, exc)
         else:
             return render(request, "healthchecks/answer_thanks.html", {"round": rnd})
     return render(
         request,
         "healthchecks/answer.html",
-        {"form": form, "round": rnd, "min_responses": selectors.MIN_RESPONSES},
+        {
+            "form": form,
+            "round": rnd,
+            "token": token,
+            "link_field": LINK_FIELD,
+            "send_field": SEND_FIELD,
+            "min_responses": selectors.MIN_RESPONSES,
+        },
         status=400 if form.errors else 200,
     )
+
+
+def apply_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for f, errs in exc.message_dict.items():
+            form.add_error(f if f in form.fields else None, errs)
+    else:
+        form.add_error(None, exc.messages)
 
 
 answer.capability = "public"  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from commonground.healthchecks import services
-from commonground.healthchecks.models import Answer, Response, Round, RoundItem
+from commonground.healthchecks.models import Round, RoundItem
 
 
 def open_round(partnership: Any, actor: Any, **kwargs: Any) -> tuple[Round, dict[int, str]]:
@@ -24,17 +24,16 @@ def open_round(partnership: Any, actor: Any, **kwargs: Any) -> tuple[Round, dict
 def add_responses(
     round: Round, answers: list[dict[str, Any]], sectors: list[str] | None = None
 ) -> None:
-    """Store anonymous responses directly (as if through links), one dict of key→value each."""
-    items = {ri.key: ri for ri in RoundItem.objects.filter(round=round)}
+    """Seal anonymous responses directly (as if through links), one dict of key→value each.
+
+    They reach the result tables when the round closes (``services.round_close``)."""
+    keys = set(RoundItem.objects.filter(round=round).values_list("key", flat=True))
     for n, given in enumerate(answers):
-        resp = Response.objects.create(
-            round=round,
-            submitted_on=round.opens_on,
-            sector=(sectors[n] if sectors else ""),
-        )
+        rows = []
         for key, value in given.items():
-            ri = items[key]
+            assert key in keys, key
             if isinstance(value, int):
-                Answer.objects.create(response=resp, item=ri, score=value)
+                rows.append((key, value, ""))
             else:
-                Answer.objects.create(response=resp, item=ri, text=value)
+                rows.append((key, None, value))
+        services.seal(round, sectors[n] if sectors else "", rows)

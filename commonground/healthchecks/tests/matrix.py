@@ -37,7 +37,14 @@ def rows(world: World) -> list[Row]:
         Row("healthchecks:round_report_pdf", pub, r.VIEW),
         Row("healthchecks:item_list", slug, r.MANAGE),
         Row("healthchecks:item_edit", {**slug, "pk": item.pk}, r.MANAGE),
-        Row("healthchecks_global:answer", {"token": "no-such-token"}, "public_404"),
+        Row("healthchecks_global:answer", {}, "public"),
+        Row(
+            "healthchecks_global:answer",
+            {},
+            "public_404",
+            method="post",
+            data={"_link": "no-such-token"},
+        ),
         Row("api:healthchecks_rounds", slug, r.VIEW, api=True),
         Row("api:healthchecks_results", pub, r.VIEW, api=True),
     ]

@@ -13,9 +13,11 @@ from django.core import mail
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from commonground.healthchecks import selectors, services
-from commonground.healthchecks.models import Answer, Invitation, Response
+from commonground.healthchecks.models import Answer, Invitation, Response, SealedResponse
 from commonground.healthchecks.selectors import MIN_RESPONSES, stats, suppress_cells
 from commonground.healthchecks.tests.factories import add_responses, open_round
 
@@ -24,7 +26,7 @@ pytestmark = pytest.mark.django_db
 
 def test_schema_has_no_link_from_answers_to_people():
     user_model = settings.AUTH_USER_MODEL.lower()
-    for model in (Response, Answer):
+    for model in (Response, Answer, SealedResponse):
         for f in model._meta.get_fields():
             if f.is_relation and f.many_to_one:
                 assert f.related_model._meta.label_lower not in (
@@ -36,11 +38,15 @@ def test_schema_has_no_link_from_answers_to_people():
                     "healthchecks.rounditem",
                     "healthchecks.response",
                 ), f"{model.__name__}.{f.name} points to {f.related_model}"
-            # Nothing finer than a day.
-            assert not isinstance(f, models.DateTimeField), f"{model.__name__}.{f.name}"
+            # No time at all: not even a day (the round's dates are the only ones).
+            assert not isinstance(f, models.DateField), f"{model.__name__}.{f.name}"
         assert isinstance(model._meta.pk, models.UUIDField)
-    assert isinstance(Invitation._meta.get_field("used_at"), models.DateField)
-    assert not isinstance(Invitation._meta.get_field("used_at"), models.DateTimeField)
+    # The invitation says whether, never when, its link was used.
+    assert isinstance(Invitation._meta.get_field("answered"), models.BooleanField)
+    per_person_dates = {
+        f.name for f in Invitation._meta.get_fields() if isinstance(f, models.DateField)
+    }
+    assert per_person_dates == {"sent_on", "reminded_on"}  # set for everyone at once
     # And the invitation does not point at a response either.
     assert not any(
         f.is_relation and f.related_model in (Response, Answer)
@@ -59,10 +65,16 @@ def test_threshold_constant_is_five():
             {"public": 6, "civil": 5, "private": 3},
             {"private", "civil"},
         ),  # complementary: next smallest
+        # two small groups together under five: the smallest shown group goes too,
+        # else total - public - civil = 3 people (the fault of the earlier rule)
         (
             {"public": 6, "civil": 7, "private": 2, "funder": 1},
-            {"private", "funder"},
-        ),  # already two
+            {"private", "funder", "public"},
+        ),
+        ({"public": 6, "civil": 7, "private": 3, "funder": 2}, {"private", "funder"}),
+        # ties are broken by name, so every view hides the same group
+        ({"b": 6, "a": 6, "c": 1, "d": 1}, {"a", "c", "d"}),
+        ({"a": 5, "b": 1, "c": 1, "d": 1, "e": 1, "f": 1}, {"b", "c", "d", "e", "f"}),
         ({"public": 6, "civil": 7}, set()),
         ({"public": 4}, {"public"}),
         ({"public": 9, "civil": 3}, {"public", "civil"}),
@@ -70,6 +82,19 @@ def test_threshold_constant_is_five():
 )
 def test_suppression(counts, hidden):
     assert suppress_cells(counts) == hidden
+
+
+@given(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=2), st.integers(1, 12)))
+def test_suppression_never_leaves_a_small_remainder(counts):
+    """Whatever the groups, the hidden ones together hold 0 or at least five answers, and
+    every shown group at least five: no difference of published figures is under five.
+    (An item answered by fewer than five people is not published at all.)"""
+    assume(sum(counts.values()) >= MIN_RESPONSES)
+    hidden = suppress_cells(counts)
+    assert hidden <= counts.keys()
+    remainder = sum(counts[k] for k in hidden)
+    assert remainder == 0 or remainder >= MIN_RESPONSES
+    assert all(n >= MIN_RESPONSES for k, n in counts.items() if k not in hidden)
 
 
 def test_pct_rounds_half_up_like_decimal():
@@ -101,6 +126,9 @@ def test_round_results_hand_computed_with_previous_and_reference(world):
             [{"trust": s, "comments": f"comment {i}"} for i, s in enumerate((1, 2, 4, 5, 5))],
             sectors=["public", "public", "public", "civil", "civil"],
         )
+        assert selectors.round_results(new).suppressed  # nothing before the close
+        services.round_close(actor=manager, round=new)
+        new.refresh_from_db()
         res = selectors.round_results(new)
     assert res.responses == 5
     trust = next(i for i in res.items if i.key == "trust")
@@ -123,6 +151,7 @@ def test_fewer_than_five_responses_show_nothing(world, client_for):
     rnd, _t = open_round(world.partnership, manager)
     add_responses(rnd, [{"trust": 5, "comments": "secret words"} for _ in range(4)])
     services.round_publish(actor=manager, round=rnd)
+    rnd.refresh_from_db()
     res = selectors.round_results(rnd)
     assert res.suppressed
     assert all(i.mean is None and not i.comments and not i.distribution for i in res.items)
@@ -137,45 +166,82 @@ def test_fewer_than_five_responses_show_nothing(world, client_for):
     assert b"secret words" not in api.content
 
 
+def _answer(client, token, data=None):
+    """What the answer page's script does with the code from the link's fragment."""
+    url = reverse("healthchecks_global:answer")
+    body = {"_link": token}
+    if data is not None:
+        body.update(data, _send="1")
+    return client.post(url, body)
+
+
 def test_one_use_link_refuses_second_response_and_keeps_answers_on_error(world, client):
     manager = world.users["manager"]
     rnd, tokens = open_round(world.partnership, manager)
     rep = world.users["representative"]
-    url = reverse("healthchecks_global:answer", kwargs={"token": tokens[rep.pk]})
-    assert client.get(url).status_code == 200
+    token = tokens[rep.pk]
+    assert _answer(client, token).status_code == 200
     # A failing form keeps every answer typed.
-    bad = client.post(
-        url, {"trust": "4", "comments": "x" * 3001, "swot_strengths": "we share data"}
+    bad = _answer(
+        client, token, {"trust": "4", "comments": "x" * 3001, "swot_strengths": "we share data"}
     )
     assert bad.status_code == 400
     body = bad.content.decode()
     assert 'value="4" ' in body and "checked" in body and "we share data" in body
-    assert Response.objects.count() == 0
-    ok = client.post(url, {"trust": "4", "swot_strengths": "we share data"})
+    assert SealedResponse.objects.count() == 0
+    ok = _answer(client, token, {"trust": "4", "swot_strengths": "we share data"})
     assert ok.status_code == 200
-    assert Response.objects.count() == 1
+    # Sealed until the close: no result row exists yet.
+    assert SealedResponse.objects.count() == 1 and Response.objects.count() == 0
     inv = Invitation.objects.get(round=rnd, user=rep)
-    assert inv.used_at == timezone.localdate()
-    resp = Response.objects.get()
-    assert resp.sector == "civil" and resp.submitted_on.weekday() == 0
+    assert inv.answered
+    assert SealedResponse.objects.get().sector == "civil"
     # Second use of the same link: refused, nothing stored.
-    again = client.post(url, {"trust": "1"})
+    again = _answer(client, token, {"trust": "1"})
     assert again.status_code == 410 and b"already been used" in again.content
-    assert Response.objects.count() == 1
+    assert SealedResponse.objects.count() == 1
+    services.round_close(actor=manager, round=rnd)
+    assert SealedResponse.objects.count() == 0
+    resp = Response.objects.get()
+    assert resp.sector == "civil"
+    assert sorted(resp.answers.values_list("item__key", "score", "text")) == [
+        ("swot_strengths", None, "we share data"),
+        ("trust", 4, ""),
+    ]
+
+
+def test_the_code_never_travels_in_a_url(world, client):
+    manager = world.users["manager"]
+    mail.outbox.clear()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
+        rnd, tokens = open_round(world.partnership, manager)
+    rep = world.users["representative"]
+    message = next(m for m in mail.outbox if m.to == [rep.email])
+    link = next(line for line in message.body.splitlines() if "/answer/" in line)
+    path, fragment = link.split("#", 1)
+    assert fragment == tokens[rep.pk]  # after "#": never sent to the server
+    assert tokens[rep.pk] not in path and "?" not in link
+    page = client.get(reverse("healthchecks_global:answer"))
+    assert page.status_code == 200 and b"answer_link.js" in page.content
+    assert b'name="_link"' in page.content  # and the code can be pasted without a script
+    # A GET with the code in the query string opens nothing: a URL may never carry it.
+    leaked = client.get(reverse("healthchecks_global:answer"), {"_link": tokens[rep.pk]})
+    assert rnd.title.encode() not in leaked.content
+    wrong = client.post(reverse("healthchecks_global:answer"), {"_link": "not-a-code"})
+    assert wrong.status_code == 404 and b"not valid" in wrong.content
 
 
 def test_response_after_close_is_refused(world, client):
     manager = world.users["manager"]
     rnd, tokens = open_round(world.partnership, manager)
-    url = reverse(
-        "healthchecks_global:answer", kwargs={"token": tokens[world.users["observer"].pk]}
-    )
+    token = tokens[world.users["observer"].pk]
     with time_machine.travel(timezone.now() + datetime.timedelta(days=20)):
-        assert client.get(url).status_code == 410
+        assert _answer(client, token).status_code == 410
     services.round_close(actor=manager, round=rnd)
-    response = client.post(url, {"trust": "3"})
+    response = _answer(client, token, {"trust": "3"})
     assert response.status_code == 410 and b"closed" in response.content
-    assert Response.objects.count() == 0
+    assert Response.objects.count() == 0 and SealedResponse.objects.count() == 0
 
 
 def test_reminders_go_only_to_non_responders_with_fresh_links(world, client):
@@ -183,9 +249,7 @@ def test_reminders_go_only_to_non_responders_with_fresh_links(world, client):
     rnd, tokens = open_round(world.partnership, manager)
     mail.outbox.clear()
     rep = world.users["representative"]
-    client.post(
-        reverse("healthchecks_global:answer", kwargs={"token": tokens[rep.pk]}), {"trust": "4"}
-    )
+    _answer(client, tokens[rep.pk], {"trust": "4"})
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr("django.db.transaction.on_commit", lambda f, *a, **k: f())
         sent = services.round_remind(actor=manager, round=rnd)
@@ -197,9 +261,7 @@ def test_reminders_go_only_to_non_responders_with_fresh_links(world, client):
     assert all(rep.display_name not in m.body and "4" not in m.subject for m in mail.outbox)
     # Old links of non-responders no longer work.
     old = tokens[world.users["observer"].pk]
-    assert (
-        client.get(reverse("healthchecks_global:answer", kwargs={"token": old})).status_code == 404
-    )
+    assert _answer(client, old).status_code == 404
 
 
 def test_invitations_cover_every_member_person_and_store_only_hashes(world):
