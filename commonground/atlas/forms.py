@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation, Sector
 
-from . import selectors
+from . import geo, selectors
 from .models import Activity, ActivityKind, ActivityStatus, Tier, theme_label
 
 
@@ -71,6 +71,14 @@ class ActivityForm(forms.ModelForm):
             self.initial["area"] = json.dumps(self.instance.area) if self.instance.area else ""
             self.initial["latitude"] = self.instance.latitude or ""
             self.initial["longitude"] = self.instance.longitude or ""
+
+    def clean_area(self) -> dict[str, Any] | None:
+        # The same check as the service's (geo.parse_area), so the reason shows on the field.
+        raw = self.cleaned_data.get("area") or ""
+        if not raw.strip():
+            return None
+        area, _box = geo.parse_area(raw)
+        return area
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -11,7 +12,13 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 EARTH_RADIUS_KM = 6371.0088
-MAX_RING_POINTS = 5000
+# Limits of an activity's area (docs/security.md): a detailed city district fits.
+MAX_AREA_BYTES = 512 * 1024  # of GeoJSON text (UTF-8)
+MAX_AREA_POINTS = 10_000  # positions in all rings together
+MAX_AREA_DEPTH = 8  # nested arrays and objects; a Feature holding a MultiPolygon needs 6
+
+_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"')
+_BRACKETS = re.compile(r"[\[\]{}]")
 
 BBox = tuple[Decimal, Decimal, Decimal, Decimal]  # min_lat, min_lon, max_lat, max_lon
 
@@ -36,54 +43,133 @@ def check_point(lat: Any, lon: Any) -> tuple[Decimal, Decimal]:
     )
 
 
-def _check_ring(ring: Any) -> list[tuple[Decimal, Decimal]]:
+def _too_deep_text(text: str) -> bool:
+    """Whether JSON text nests arrays and objects deeper than MAX_AREA_DEPTH (strings
+    skipped), found without parsing it: the parser itself fails on deep nesting."""
+    depth = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub("", text)):
+        depth = depth + 1 if bracket in "[{" else depth - 1
+        if depth > MAX_AREA_DEPTH:
+            return True
+    return False
+
+
+def _too_deep(value: Any) -> bool:
+    """The same for a value already parsed (walked without recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_AREA_DEPTH:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def _not_a_number(constant: str) -> Any:
+    raise ValidationError(
+        _("The area holds %(value)s, which is not a number.") % {"value": constant}
+    )
+
+
+def _position(position: Any) -> tuple[Decimal, Decimal]:
+    if (
+        not isinstance(position, list)
+        or not 2 <= len(position) <= 3
+        or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position)
+    ):
+        raise ValidationError(_("Each position must be a pair of numbers [longitude, latitude]."))
+    for c in position[2:]:  # an altitude, dropped, but it must be a number too
+        to_decimal(c, low=-100_000, high=100_000, label=_("Altitude"))
+    lon = to_decimal(position[0], low=-180, high=180, label=_("Longitude"))
+    lat = to_decimal(position[1], low=-90, high=90, label=_("Latitude"))
+    return lat, lon
+
+
+def _ring(ring: Any) -> list[tuple[Decimal, Decimal]]:
     if not isinstance(ring, list) or len(ring) < 4:
         raise ValidationError(_("Each ring of a polygon needs at least four positions."))
-    if len(ring) > MAX_RING_POINTS:
-        raise ValidationError(_("The area has too many points."))
-    points = []
-    for position in ring:
-        if (
-            not isinstance(position, list)
-            or len(position) < 2
-            or not all(isinstance(c, int | float) and not isinstance(c, bool) for c in position[:2])
-        ):
-            raise ValidationError(
-                _("Each position must be a pair of numbers [longitude, latitude].")
-            )
-        lon = to_decimal(position[0], low=-180, high=180, label=_("Longitude"))
-        lat = to_decimal(position[1], low=-90, high=90, label=_("Latitude"))
-        points.append((lat, lon))
+    points = [_position(position) for position in ring]
     if points[0] != points[-1]:
         raise ValidationError(_("Each ring of a polygon must be closed (last position = first)."))
     return points
 
 
 def parse_area(raw: Any) -> tuple[dict[str, Any], BBox]:
-    """Validate a GeoJSON Polygon or MultiPolygon (text or dict); return it and its bbox."""
+    """Validate an area; return it as a plain GeoJSON geometry and its bbox.
+
+    The one check for an activity's area, used by the form, the service and so any
+    API. Accepted: a GeoJSON Polygon or MultiPolygon, or a Feature whose geometry is
+    one (its properties are dropped). Each position is [longitude, latitude] (an
+    altitude may follow and is dropped) with finite numbers in range; each ring has at
+    least four positions and is closed. Limits: MAX_AREA_BYTES of JSON text,
+    MAX_AREA_DEPTH levels of nesting, MAX_AREA_POINTS positions in all. What is
+    returned holds only the type and the checked coordinates, as floats.
+    """
     if isinstance(raw, str):
+        if len(raw.encode()) > MAX_AREA_BYTES:
+            raise _too_large()
+        if _too_deep_text(raw):
+            raise _nested_too_deeply()
         try:
-            raw = json.loads(raw)
+            raw = json.loads(raw, parse_constant=_not_a_number)
         except ValueError:
             raise ValidationError(_("The area is not valid JSON.")) from None
+    else:
+        if _too_deep(raw):
+            raise _nested_too_deeply()
+        try:
+            size = len(json.dumps(raw, allow_nan=True).encode())
+        except (TypeError, ValueError):
+            raise ValidationError(_("The area is not valid JSON.")) from None
+        if size > MAX_AREA_BYTES:
+            raise _too_large()
     if isinstance(raw, dict) and raw.get("type") == "Feature":
         raw = raw.get("geometry")
     if not isinstance(raw, dict) or raw.get("type") not in ("Polygon", "MultiPolygon"):
-        raise ValidationError(_("The area must be a GeoJSON Polygon or MultiPolygon."))
+        raise ValidationError(
+            _("The area must be a GeoJSON Polygon or MultiPolygon (or a Feature holding one).")
+        )
     coords = raw.get("coordinates")
     polygons = [coords] if raw["type"] == "Polygon" else coords
     if not isinstance(polygons, list) or not polygons:
         raise ValidationError(_("The area has no coordinates."))
+    count = 0
+    clean: list[list[list[list[float]]]] = []
     all_points: list[tuple[Decimal, Decimal]] = []
     for polygon in polygons:
         if not isinstance(polygon, list) or not polygon:
             raise ValidationError(_("Each polygon needs at least one ring."))
+        rings = []
         for ring in polygon:
-            all_points.extend(_check_ring(ring))
+            count += len(ring) if isinstance(ring, list) else 0
+            if count > MAX_AREA_POINTS:
+                raise ValidationError(
+                    _("The area has too many points (at most %(limit)s).")
+                    % {"limit": f"{MAX_AREA_POINTS:,}"}
+                )
+            points = _ring(ring)
+            all_points.extend(points)
+            rings.append([[float(lon), float(lat)] for lat, lon in points])
+        clean.append(rings)
     lats = [p[0] for p in all_points]
     lons = [p[1] for p in all_points]
-    clean = {"type": raw["type"], "coordinates": coords}
-    return clean, (min(lats), min(lons), max(lats), max(lons))
+    area = {"type": raw["type"], "coordinates": clean[0] if raw["type"] == "Polygon" else clean}
+    return area, (min(lats), min(lons), max(lats), max(lons))
+
+
+def _too_large() -> ValidationError:
+    return ValidationError(
+        _("The area is too large: at most %(limit)s kB of GeoJSON.")
+        % {"limit": MAX_AREA_BYTES // 1024}
+    )
+
+
+def _nested_too_deeply() -> ValidationError:
+    return ValidationError(
+        _("The area is nested too deeply: at most %(limit)s levels.") % {"limit": MAX_AREA_DEPTH}
+    )
 
 
 def parse_bbox(text: str | None) -> BBox | None:
