@@ -79,7 +79,7 @@ REPORT_CACHE_SECONDS = 300
 def render_sections(params: ReportParams) -> list[str]:
     """Each section's HTML, in order; sections whose context is None are left out.
 
-    Cached under the partnership's data version (its latest audit event), the period,
+    Cached under the partnership's data version (core.versions), the period,
     the audience and the language: a report is read many times between changes, and
     every change made through a service moves the version. Health-check answers are
     not audited (they are anonymous) but only published rounds reach the report, and
