@@ -372,11 +372,29 @@ class Vote(TimeStampedModel):
         return f"{self.voter} on {self.proposal_id}"
 
 
+class SealedBallot(models.Model):
+    """An anonymous ballot waiting for its proposal to close: read by nothing but the close.
+
+    At the close the sealed ballots are written to :class:`Ballot` in a random order and
+    securely deleted (:mod:`commonground.core.anonymity`), so neither storage order nor
+    any time lines a ballot up with a :class:`Participation`.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    proposal = models.ForeignKey(Proposal, on_delete=models.CASCADE, related_name="sealed")
+    position = models.CharField(max_length=12, blank=True)
+    choices = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"sealed ballot on {self.proposal_id}"
+
+
 class Ballot(models.Model):
     """An anonymous ballot: what was chosen, with no person, organisation or time.
 
-    The random primary key keeps ballots in no particular order, and the rows
-    are rewritten in random order when the proposal closes.
+    Written only when the proposal closes, from the sealed ballots, in a random order
+    and with random primary keys.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import random
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -14,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from commonground.core import anonymity
 from commonground.core.audit import audit_record, snapshot
 from commonground.partnerships.models import Role, WorkingGroup
 
@@ -30,6 +30,7 @@ from .models import (
     Proposal,
     ProposalOption,
     ProposalStatus,
+    SealedBallot,
     Vote,
 )
 from .notifications import notify
@@ -489,7 +490,7 @@ def vote_cast(
     position: str = "",
     choices: Any = None,
     reason: str = "",
-) -> Vote | Ballot:
+) -> Vote | SealedBallot:
     """Cast (or change) a vote. The proposal row is locked so votes and closing queue."""
     locked = Proposal.objects.select_for_update().get(pk=proposal.pk)
     if locked.status != ProposalStatus.OPEN or locked.closes_at <= timezone.now():
@@ -523,18 +524,13 @@ def vote_cast(
                 )
         except IntegrityError:
             raise ValidationError(_("A vote has already been cast for you.")) from None
-        ballot = Ballot.objects.create(
+        # Sealed until the close. Deliberately no audit event, no log line, no time: the
+        # participation above says that this person voted; nothing may say how.
+        ballot = SealedBallot.objects.create(
             proposal=locked, position=position, choices=cleaned, reason=reason
         )
         locked.n_voted += 1
         locked.save(update_fields=["n_voted"])
-        audit_record(
-            actor=actor,
-            partnership=locked.partnership,
-            verb="vote.cast_anonymous",
-            target=locked,
-            summary=_("Voted anonymously on: %(title)s") % {"title": locked.title},
-        )
         return ballot
     vote = Vote.objects.filter(proposal=locked, elector=elector).first()
     before = None
@@ -609,12 +605,15 @@ def compute_tally(proposal: Proposal) -> dict[str, Any]:
     )
 
 
-def _shuffle_ballots(proposal: Proposal) -> None:
-    """Rewrite anonymous ballots in random order, so storage order says nothing."""
-    rows = list(Ballot.objects.filter(proposal=proposal).values("position", "choices", "reason"))
-    random.SystemRandom().shuffle(rows)
-    Ballot.objects.filter(proposal=proposal).delete()
-    Ballot.objects.bulk_create([Ballot(proposal=proposal, **row) for row in rows])
+def _release_ballots(proposal: Proposal) -> None:
+    """Write the sealed anonymous ballots in a random order and securely delete the sealed
+    copies, so storage order says nothing about who voted when."""
+    sealed = SealedBallot.objects.filter(proposal=proposal)
+    rows = list(sealed.values("position", "choices", "reason"))
+    Ballot.objects.bulk_create(
+        [Ballot(proposal=proposal, **row) for row in anonymity.shuffled(rows)]
+    )
+    anonymity.secure_delete(sealed)
 
 
 @transaction.atomic
@@ -635,9 +634,9 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         raise ValidationError(_("This proposal is still open for votes."))
     if early and not rules.can_close(actor, locked):
         raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
-    result = compute_tally(locked)
     if locked.anonymous:
-        _shuffle_ballots(locked)
+        _release_ballots(locked)
+    result = compute_tally(locked)
     locked.tally = result
     locked.outcome = result["outcome"]
     locked.status = ProposalStatus.CLOSED

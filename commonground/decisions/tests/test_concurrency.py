@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections
 
 from commonground.decisions import services
-from commonground.decisions.models import Ballot, Participation, Proposal, Vote
+from commonground.decisions.models import Participation, Proposal, SealedBallot, Vote
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -64,7 +64,7 @@ def test_anonymous_double_vote_at_once_counts_once(world, propose):
     refused = [r for r in results if isinstance(r, ValidationError)]
     assert len(refused) == 3
     assert Participation.objects.filter(proposal=proposal).count() == 1
-    assert Ballot.objects.filter(proposal=proposal).count() == 1
+    assert SealedBallot.objects.filter(proposal=proposal).count() == 1
 
 
 def test_many_people_voting_while_the_proposal_closes(world, propose, wg_member):
