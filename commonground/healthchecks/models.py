@@ -186,11 +186,12 @@ class SealedResponse(models.Model):
 
 
 class Response(models.Model):
-    """One anonymous set of answers, written at close. No person, no invitation, no time."""
+    """One anonymous set of answers, written at close. No person, no invitation, no time,
+    and no sector either: in a small sector that would single its respondent out to
+    anyone who reads the table. The breakdown by sector is kept as :class:`BreakdownCell`."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="responses")
-    sector = models.CharField(max_length=20, blank=True)
 
     class Meta:
         ordering = ["round", "id"]
@@ -216,3 +217,34 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"answer to {self.item_id}"
+
+
+class BreakdownCell(models.Model):
+    """One group of an item's breakdown (by sector), fixed when the round closes.
+
+    Only what may be published is stored: a hidden group keeps no count and no sum
+    (``n`` and ``total`` are null), so not even the database holds a small group's
+    answers. The groups to hide follow ``selectors.suppress_cells``.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="breakdown")
+    item = models.ForeignKey(RoundItem, on_delete=models.CASCADE, related_name="breakdown")
+    grouping = models.CharField(max_length=20, default="sector")
+    group = models.CharField(max_length=40, blank=True)
+    n = models.PositiveIntegerField(null=True, blank=True)
+    total = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["item", "grouping", "group"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["item", "grouping", "group"], name="breakdown_cell_unique_group"
+            ),
+            models.CheckConstraint(
+                condition=(models.Q(n__isnull=True, total__isnull=True) | models.Q(n__gte=5)),
+                name="breakdown_cell_hidden_or_at_least_five",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grouping}={self.group} on {self.item_id}"

@@ -21,6 +21,7 @@ from commonground.organisations.models import Sector
 from .defaults import DEFAULT_ITEMS
 from .models import (
     Answer,
+    BreakdownCell,
     Invitation,
     ItemKind,
     Response,
@@ -29,6 +30,7 @@ from .models import (
     RoundStatus,
     SurveyItem,
 )
+from .selectors import MIN_RESPONSES, suppress_cells
 
 BATCH = 2000
 ROUNDS = [("2025", datetime.date(2025, 3, 1)), ("2026", datetime.date(2026, 3, 1))]
@@ -127,6 +129,7 @@ def seed(ctx: ScaleContext) -> None:
     invitations: list[Invitation] = []
     responses: list[Response] = []
     answers: list[Answer] = []
+    groups: dict[tuple[int, int], dict[str, list[int]]] = {}
 
     def flush(final: bool = False) -> None:
         if final or len(answers) >= BATCH * 10:
@@ -152,11 +155,8 @@ def seed(ctx: ScaleContext) -> None:
             )
         # Published rounds: the responses as a close writes them (random keys, no time).
         for _k in range(answered):
-            response = Response(
-                id=uuid.UUID(int=keys.getrandbits(128), version=4),
-                round_id=rid,
-                sector=SECTORS[rng.randrange(len(SECTORS))],
-            )
+            response = Response(id=uuid.UUID(int=keys.getrandbits(128), version=4), round_id=rid)
+            sector = SECTORS[rng.randrange(len(SECTORS))]
             responses.append(response)
             lean = rng.choice((0, 1, 1, 2))
             for ri_id, kind in round_items.get(rid, []):
@@ -171,16 +171,38 @@ def seed(ctx: ScaleContext) -> None:
                             )
                         )
                     continue
+                score = min(5, max(1, rng.randint(2, 4) + rng.randint(-1, 1) + lean - 1))
                 answers.append(
                     Answer(
                         id=uuid.UUID(int=keys.getrandbits(128), version=4),
                         response=response,
                         item_id=ri_id,
-                        score=min(5, max(1, rng.randint(2, 4) + rng.randint(-1, 1) + lean - 1)),
+                        score=score,
                     )
                 )
+                cell = groups.setdefault((rid, ri_id), {}).setdefault(sector, [0, 0])
+                cell[0] += 1
+                cell[1] += score
         flush()
     flush(final=True)
+    # The breakdown by sector as a close fixes it (only publishable figures).
+    cells = []
+    for (rid, ri_id), by_group in groups.items():
+        if sum(n for n, _t in by_group.values()) < MIN_RESPONSES:
+            continue
+        hidden = suppress_cells({g: n for g, (n, _t) in by_group.items()})
+        for group, (n, total) in by_group.items():
+            shown = group not in hidden
+            cells.append(
+                BreakdownCell(
+                    round_id=rid,
+                    item_id=ri_id,
+                    group=group,
+                    n=n if shown else None,
+                    total=total if shown else None,
+                )
+            )
+    BreakdownCell.objects.bulk_create(cells, batch_size=BATCH)
 
 
 def load(ctx: ScaleContext) -> None:

@@ -29,7 +29,7 @@ from django.db.models.functions import Coalesce
 from commonground.core.audit import cached_while_unchanged
 from commonground.organisations.models import Sector
 
-from .models import Answer, Invitation, ItemKind, Round, RoundItem, RoundStatus
+from .models import Answer, BreakdownCell, Invitation, ItemKind, Round, RoundItem, RoundStatus
 
 MIN_RESPONSES = 5
 SCALE = (1, 2, 3, 4, 5)
@@ -223,13 +223,12 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
         .annotate(n=Count("score"))
     ):
         dist.setdefault(item_id, {})[score] = count
-    cells: dict[int, dict[str, tuple[int, int]]] = {}
-    for item_id, sector, count, score_sum in (
-        Answer.objects.filter(item__round=round, score__isnull=False)
-        .values_list("item_id", "response__sector")
-        .annotate(n=Count("score"), total=Sum("score"))
-    ):
-        cells.setdefault(item_id, {})[sector or ""] = (count, score_sum)
+    # The breakdown as fixed at the close: hidden groups were stored without figures.
+    cells: dict[int, dict[str, tuple[int | None, int | None]]] = {}
+    for item_id, group, count, score_sum in BreakdownCell.objects.filter(
+        round=round, grouping="sector"
+    ).values_list("item_id", "group", "n", "total"):
+        cells.setdefault(item_id, {})[group] = (count, score_sum)
     comments: dict[int, list[str]] = {}
     for item_id, comment in (
         Answer.objects.filter(item__round=round)
@@ -263,13 +262,12 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
         res.distribution = [(s, d.get(s, 0), pct(d.get(s, 0), n)) for s in SCALE]
         res.previous = prev_means.get(key)
         item_cells = cells.get(pk, {})
-        hidden = suppress_cells({k: v[0] for k, v in item_cells.items()})
-        any_hidden = any_hidden or bool(hidden)
         for sector, (cn, ctotal) in sorted(item_cells.items()):
             label = labels.get(sector)
             if label is None:
                 label = labels[sector] = str(sector_names.get(sector, sector or "—"))
-            if sector in hidden:
+            if cn is None or ctotal is None:
+                any_hidden = True
                 res.sectors.append(SectorCell(sector, label, None, None, True))
             else:
                 res.sectors.append(

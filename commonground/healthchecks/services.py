@@ -23,6 +23,7 @@ from commonground.core.audit import audit_record, snapshot
 from .defaults import DEFAULT_ITEMS
 from .models import (
     Answer,
+    BreakdownCell,
     Invitation,
     ItemKind,
     Response,
@@ -32,6 +33,7 @@ from .models import (
     SealedResponse,
     SurveyItem,
 )
+from . import selectors
 
 TEXT_MAX = 3000
 
@@ -284,22 +286,55 @@ def round_remind(*, actor: Any, round: Round) -> int:
 
 
 def _release(round: Round) -> int:
-    """Write the round's sealed answer sets to the result tables in a random order and
-    securely delete the sealed copies. Returns how many responses were written."""
+    """Write the round's sealed answer sets to the result tables in a random order, fix
+    its breakdown by sector (only what may be published), and securely delete the
+    sealed copies. Returns how many responses were written."""
     sealed = list(SealedResponse.objects.filter(round=round).values_list("sector", "answers"))
     items = {ri.key: ri for ri in RoundItem.objects.filter(round=round)}
     responses: list[Response] = []
     answers: list[Answer] = []
+    groups: dict[str, dict[str, list[int]]] = {}  # item key -> sector -> [n, total]
     for sector, rows in anonymity.shuffled(sealed):
-        response = Response(round=round, sector=sector)
+        response = Response(round=round)
         responses.append(response)
         for key, score, text in rows:
-            if key in items:
-                answers.append(Answer(response=response, item=items[key], score=score, text=text))
+            if key not in items:
+                continue
+            answers.append(Answer(response=response, item=items[key], score=score, text=text))
+            if score is not None:
+                cell = groups.setdefault(key, {}).setdefault(sector or "", [0, 0])
+                cell[0] += 1
+                cell[1] += score
     Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(anonymity.shuffled(answers))
+    BreakdownCell.objects.bulk_create(breakdown_cells(round, items, groups))
     anonymity.secure_delete(SealedResponse.objects.filter(round=round))
     return len(responses)
+
+
+def breakdown_cells(
+    round: Round, items: dict[str, RoundItem], groups: dict[str, dict[str, list[int]]]
+) -> list[BreakdownCell]:
+    """The publishable breakdown of each item answered by enough people: shown groups
+    with their count and sum, hidden groups with neither (``selectors.suppress_cells``)."""
+    cells = []
+    for key, by_group in groups.items():
+        if sum(n for n, _total in by_group.values()) < selectors.MIN_RESPONSES:
+            continue  # the item is not published at all
+        hidden = selectors.suppress_cells({g: n for g, (n, _total) in by_group.items()})
+        for group, (n, total) in by_group.items():
+            shown = group not in hidden
+            cells.append(
+                BreakdownCell(
+                    round=round,
+                    item=items[key],
+                    grouping="sector",
+                    group=group,
+                    n=n if shown else None,
+                    total=total if shown else None,
+                )
+            )
+    return cells
 
 
 @transaction.atomic

@@ -17,7 +17,13 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from commonground.healthchecks import selectors, services
-from commonground.healthchecks.models import Answer, Invitation, Response, SealedResponse
+from commonground.healthchecks.models import (
+    Answer,
+    BreakdownCell,
+    Invitation,
+    Response,
+    SealedResponse,
+)
 from commonground.healthchecks.selectors import MIN_RESPONSES, stats, suppress_cells
 from commonground.healthchecks.tests.factories import add_responses, open_round
 
@@ -41,6 +47,18 @@ def test_schema_has_no_link_from_answers_to_people():
             # No time at all: not even a day (the round's dates are the only ones).
             assert not isinstance(f, models.DateField), f"{model.__name__}.{f.name}"
         assert isinstance(model._meta.pk, models.UUIDField)
+    # Not even the sector: in a small sector it would name the respondent.
+    assert "sector" not in {f.name for f in Response._meta.get_fields()}
+    # A hidden group of a breakdown is stored without figures, never a small count.
+    assert {f.name for f in BreakdownCell._meta.get_fields()} == {
+        "id",
+        "round",
+        "item",
+        "grouping",
+        "group",
+        "n",
+        "total",
+    }
     # The invitation says whether, never when, its link was used.
     assert isinstance(Invitation._meta.get_field("answered"), models.BooleanField)
     per_person_dates = {
@@ -203,7 +221,7 @@ def test_one_use_link_refuses_second_response_and_keeps_answers_on_error(world, 
     services.round_close(actor=manager, round=rnd)
     assert SealedResponse.objects.count() == 0
     resp = Response.objects.get()
-    assert resp.sector == "civil"
+    assert not BreakdownCell.objects.exists()  # one answer: no breakdown to publish
     assert sorted(resp.answers.values_list("item__key", "score", "text")) == [
         ("swot_strengths", None, "we share data"),
         ("trust", 4, ""),
@@ -270,3 +288,23 @@ def test_invitations_cover_every_member_person_and_store_only_hashes(world):
     assert set(Invitation.objects.filter(round=rnd).values_list("user_id", flat=True)) == people
     stored = set(Invitation.objects.values_list("token_hash", flat=True))
     assert not stored & set(tokens.values())
+
+
+def test_the_database_holds_no_figure_of_a_hidden_group(world):
+    """Suppression happens at the close, in storage: a hidden group's count and sum are
+    never written, so reading the table gives an operator no more than the page."""
+    manager = world.users["manager"]
+    rnd, _t = open_round(world.partnership, manager)
+    sectors = ["public"] * 6 + ["civil"] * 6 + ["private"] * 2 + ["funder"]
+    add_responses(rnd, [{"trust": 1 + n % 5} for n in range(len(sectors))], sectors=sectors)
+    services.round_close(actor=manager, round=rnd)
+    cells = {
+        c.group: (c.n, c.total) for c in BreakdownCell.objects.filter(round=rnd, item__key="trust")
+    }
+    # private (2) and funder (1) make 3 together: civil (the smaller shown one, by name) goes too
+    assert cells == {
+        "civil": (None, None),
+        "funder": (None, None),
+        "private": (None, None),
+        "public": (6, sum(1 + n % 5 for n in range(6))),
+    }
