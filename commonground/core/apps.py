@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import choices, versions
+        from . import choices, textinput, versions
 
         choices.install()
         versions.connect_signals()
+        textinput.connect_signals()
