@@ -181,7 +181,8 @@ class _Filler(HTMLParser):
         return html if as_html else escape(typed)
 
     def _text(self, value: str, *, as_html: bool) -> str:
-        out, last = [], 0
+        out: list[str] = []
+        last = 0
         for match in self.marker_re.finditer(value):
             out.append(escape(value[last : match.start()]))
             out.append(self._piece(match, as_html=as_html))

@@ -71,13 +71,13 @@ class ControlCharactersMiddleware:
                 return JsonResponse({"detail": "Not Found"}, status=404)
             raise Http404
         if _PERCENT.search(request.META.get("QUERY_STRING", "").encode("latin-1", "replace")):
-            request.GET = _clean_querydict(request.GET)  # type: ignore[misc]
+            request.GET = _clean_querydict(request.GET)  # type: ignore[assignment]
         if request.method == "POST" and request.content_type in (
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
             if _has_control(request.POST):
-                request.POST = _clean_querydict(request.POST)
+                request.POST = _clean_querydict(request.POST)  # type: ignore[assignment]
         elif request.method in ("POST", "PUT", "PATCH", "DELETE") and (
             request.content_type == "application/json"
             or (request.content_type or "").endswith("+json")

@@ -16,6 +16,7 @@ from icalendar import Calendar
 from icalendar.parser import unescape_backslash
 
 from commonground.meetings import calendar, services
+from commonground.meetings.models import Meeting
 from commonground.meetings.tests.factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,7 +103,7 @@ def test_feed_with_odd_partnership_and_meeting_text_parses_back(world, text):
 def test_every_text_value_is_escaped_and_free_of_control_characters(world, text):
     # Built in memory: PostgreSQL would not store a NUL, but older rows, imports or
     # other databases may still hand one to the calendar.
-    meeting = MeetingFactory(partnership=world.partnership, mode="online")
+    meeting: Meeting = MeetingFactory(partnership=world.partnership, mode="online")  # type: ignore[assignment]
     meeting.title = text
     meeting.online_url = f"https://meet.example/{text}"
     meeting.partnership.name = text
