@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 
@@ -108,45 +109,100 @@ class BumpVersionsOnCommit:
 
 # --- which partnership a saved or deleted row belongs to ------------------------------
 
-_OWNERS: dict[type, Callable[[Any], int | None]] = {}
+# How to find a row's partnership id: from its own foreign key, or through its parent's
+# (an agenda item through its meeting, an answer through its response's round).
+_OWNERS: dict[type, Callable[[Any, bool], int | None]] = {}
 
 
-def track(model: type, partnership_of: Callable[[Any], int | None]) -> None:
-    """Declare how to find the partnership of a ``model`` row that has no direct
-    foreign key to it (the owner's id, read without a query where possible)."""
+def track(model: type, partnership_of: Callable[[Any, bool], int | None]) -> None:
+    """Declare how to find the partnership of a ``model`` row that the foreign keys do
+    not lead to; the second argument says whether a query is allowed."""
     _OWNERS[model] = partnership_of
 
 
-def partnership_of(instance: Any) -> int | None:
-    """The id of the partnership a row belongs to, or None (an instance-wide row)."""
+def partnership_of(instance: Any, may_query: bool = True) -> int | None:
+    """The id of the partnership a row belongs to, or None (an instance-wide row, or
+    a parent that is neither loaded nor to be queried)."""
     model = type(instance)
     if model not in _OWNERS:
-        _OWNERS[model] = _direct_owner(model)
-    return _OWNERS[model](instance)
+        _OWNERS[model] = _owner(model) or (lambda instance, may_query: None)
+    return _OWNERS[model](instance, may_query)
 
 
-def _direct_owner(model: Any) -> Callable[[Any], int | None]:
+def _owner(model: Any, hops: int = 2) -> Callable[[Any, bool], int | None] | None:
     from commonground.partnerships.models import Partnership
 
     if issubclass(model, Partnership):
-        return lambda instance: instance.pk
-    for field in model._meta.concrete_fields:
-        if field.is_relation and field.related_model is Partnership:
+        return lambda instance, may_query: instance.pk
+    fields = [
+        f
+        for f in model._meta.concrete_fields
+        if (f.many_to_one or f.one_to_one) and f.related_model
+    ]
+    for field in fields:
+        if field.related_model is Partnership:
             attname = field.attname
-            return lambda instance: getattr(instance, attname)
-    return lambda instance: None
+            return lambda instance, may_query: getattr(instance, attname)
+    if hops == 0:
+        return None
+    for field in fields:
+        parent = field.related_model
+        if parent is model or not parent.__module__.startswith("commonground."):
+            continue
+        through = _owner(parent, hops - 1)
+        if through is None:
+            continue
+
+        def via(instance: Any, may_query: bool, field: Any = field, through: Any = through) -> Any:
+            # The loaded parent costs nothing; loading it costs one query (saves only:
+            # a cascade delete would load each deleted child's parent).
+            if getattr(instance, field.attname) is None:
+                return None
+            if not (field.is_cached(instance) or may_query):
+                return None
+            try:
+                return through(getattr(instance, field.name), may_query)
+            except ObjectDoesNotExist:
+                return None
+
+        return via
+    return None
 
 
 def _on_write(sender: Any, instance: Any, using: str = DEFAULT_DB_ALIAS, **kwargs: Any) -> None:
-    if not sender.__module__.startswith("commonground.") or sender._meta.db_table == TABLE:
-        return
-    changed(partnership_of(instance), using=using)
+    # After a delete the parent may be gone too: no query then.
+    saved = "created" in kwargs
+    changed(partnership_of(instance, may_query=saved), using=using)
+
+
+# Models without a foreign key to a partnership whose changes still matter to cached
+# parts read across partnerships (the system map draws organisations and people).
+INSTANCE_MODELS = ["organisations.Organisation", "accounts.User"]
 
 
 def connect_signals() -> None:
-    """Called from ``CoreConfig.ready``: every save and delete of a project model marks
-    its partnership (or the instance) as changed."""
+    """Called from ``CoreConfig.ready``: every save and delete of a model that belongs to
+    a partnership (a foreign key to it, or ``track``-ed), and of ``INSTANCE_MODELS``,
+    marks its partnership (or the instance) as changed.
+
+    Connected per model, not for every sender: a delete receiver makes Django load the
+    rows of a bulk delete instead of deleting them in one statement, which only these
+    models should pay. The audit log is left out (``audit_record`` marks its
+    partnership itself; retention deletes old events in bulk)."""
+    from django.apps import apps
     from django.db.models.signals import post_delete, post_save
 
-    post_save.connect(_on_write, dispatch_uid="commonground.versions.save")
-    post_delete.connect(_on_write, dispatch_uid="commonground.versions.delete")
+    from .models import AuditEvent, DataVersion
+
+    for model in apps.get_models():
+        if not model.__module__.startswith("commonground.") or model in (
+            AuditEvent,
+            DataVersion,
+        ):
+            continue
+        owned = model in _OWNERS or _owner(model) is not None
+        if not owned and model._meta.label not in INSTANCE_MODELS:
+            continue
+        uid = f"commonground.versions.{model._meta.label_lower}"
+        post_save.connect(_on_write, sender=model, dispatch_uid=uid + ".save")
+        post_delete.connect(_on_write, sender=model, dispatch_uid=uid + ".delete")

@@ -274,6 +274,27 @@ def test_a_write_that_forgot_to_audit_still_moves_the_version(world):
     assert partnership_version(world.partnership) > before
 
 
+@pytest.mark.django_db
+def test_a_row_without_its_own_partnership_key_moves_its_partnership(world):
+    """An agenda item reaches its partnership through its meeting; deleting the meeting
+    (a cascade) loads no parent per deleted child and fails on none."""
+    from commonground.meetings.tests.factories import AgendaItemFactory, MeetingFactory
+
+    meeting = MeetingFactory(partnership=world.partnership)
+    versions.bump_marked()
+    before = partnership_version(world.partnership)
+    from commonground.meetings.models import AgendaItem
+
+    item = AgendaItem.objects.get(pk=AgendaItemFactory(meeting=meeting).pk)  # parent not loaded
+    versions.bump_marked()
+    assert partnership_version(world.partnership) > before
+    item.title = "Changed without a service"
+    item.save()
+    versions.bump_marked()
+    assert partnership_version(world.partnership) > before + 1
+    meeting.delete()
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_transactions_on_postgresql():
     """The real interleaving: a slow writer inserts first, a fast one inserts and
