@@ -49,32 +49,85 @@ def secure_delete(queryset: models.QuerySet) -> int:  # type: ignore[type-arg]
     Call inside the transaction that writes the released rows; the scrub of the
     log (SQLite) or of the table file (PostgreSQL) runs once it commits.
     """
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
+    xid = None
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
             cursor.execute("PRAGMA secure_delete")
             before = cursor.fetchone()[0]
             cursor.execute("PRAGMA secure_delete = ON")
             try:
-                # a raw DELETE: a model delete() may run several statements, all must scrub
                 count, _ = queryset.delete()
             finally:
                 cursor.execute(f"PRAGMA secure_delete = {int(before)}")
-    else:
-        count, _ = queryset.delete()
+        else:
+            count, _ = queryset.delete()
+            if connection.vendor == "postgresql":
+                cursor.execute("SELECT txid_current()")
+                xid = cursor.fetchone()[0]
     table = queryset.model._meta.db_table
-    transaction.on_commit(lambda: scrub(table))
+    transaction.on_commit(lambda: scrub(table, xid))
     return count
 
 
-def scrub(table: str) -> None:
-    """After commit: leave no copy of deleted rows in the log (SQLite) or table file (PostgreSQL)."""
+def scrub(table: str, xid: int | None = None) -> bool:
+    """After commit: leave no copy of deleted rows in the log (SQLite) or table file
+    (PostgreSQL). If another session still reads an older snapshot (a backup, a long
+    export), the scrub cannot finish now: it is remembered (:class:`PendingScrub`) and
+    tried again by ``manage.py scrub_sealed`` and by every later scrub. Returns whether
+    it finished."""
+    from .models import PendingScrub
+
     if connection.in_atomic_block:
         # Still inside an outer transaction (a test case's): a VACUUM or a checkpoint
         # cannot run here. Production code calls this from on_commit, outside any block.
         logger.info("anonymity scrub of %s skipped inside a transaction", table)
-        return
+        return False
+    if not _scrub_now(table, xid):
+        PendingScrub.objects.create(table=table, xid=xid)
+        logger.warning(
+            "anonymity scrub of %s postponed: another session reads an older snapshot", table
+        )
+        return False
+    scrub_pending()
+    return True
+
+
+def scrub_pending() -> int:
+    """Try every postponed scrub again; returns how many are still pending."""
+    from .models import PendingScrub
+
+    for pending in list(PendingScrub.objects.all()):
+        if _scrub_now(pending.table, pending.xid):
+            pending.delete()
+    return PendingScrub.objects.count()
+
+
+def _scrub_now(table: str, xid: int | None) -> bool:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        elif connection.vendor == "postgresql":
+            # A checkpoint cannot pass a reader's snapshot: do not wait long for one
+            # (the close is a web request), try again later instead.
+            cursor.execute("PRAGMA busy_timeout")
+            timeout = cursor.fetchone()[0]
+            cursor.execute("PRAGMA busy_timeout = 250")
+            try:
+                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                busy, _log, _done = cursor.fetchone()
+            finally:
+                cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+            return not busy
+        if connection.vendor == "postgresql":
+            if xid is not None:
+                # VACUUM FULL copies rows that a running snapshot may still see: wait
+                # until no session of this database began before the delete committed.
+                cursor.execute(
+                    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
+                    " WHERE pid <> pg_backend_pid() AND datname = current_database()"
+                    " AND backend_xmin IS NOT NULL"
+                    " AND age(backend_xmin) >= age((%s %% 4294967296)::text::xid))",
+                    [xid],
+                )
+                if cursor.fetchone()[0]:
+                    return False
             cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
+        return True

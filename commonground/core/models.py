@@ -80,3 +80,24 @@ class DataVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}: {self.version}"
+
+
+class PendingScrub(models.Model):
+    """A sealed table whose deleted rows may still sit in the database files.
+
+    Written when the scrub after a close could not finish because another session
+    still read an older snapshot (a backup, a long export); ``manage.py scrub_sealed``
+    (scheduled) and every later close try again until it finishes. ``xid`` is the
+    deleting transaction on PostgreSQL: once no session's snapshot is that old, a
+    ``VACUUM FULL`` leaves none of its deleted rows behind. No time is kept.
+    """
+
+    table = models.CharField(max_length=100)
+    xid = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("pending scrub")
+        verbose_name_plural = _("pending scrubs")
+
+    def __str__(self) -> str:
+        return self.table

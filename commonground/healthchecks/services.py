@@ -20,6 +20,7 @@ from commonground.accounts.models import User, hash_secret
 from commonground.core import anonymity
 from commonground.core.audit import audit_record, snapshot
 
+from . import selectors
 from .defaults import DEFAULT_ITEMS
 from .models import (
     Answer,
@@ -33,7 +34,6 @@ from .models import (
     SealedResponse,
     SurveyItem,
 )
-from . import selectors
 
 TEXT_MAX = 3000
 

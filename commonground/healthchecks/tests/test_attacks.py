@@ -29,6 +29,7 @@ from itertools import combinations
 from typing import Any
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -37,7 +38,7 @@ from lxml import html as lxml_html
 from commonground.accounts.models import hash_secret
 from commonground.accounts.tests.factories import UserFactory
 from commonground.core import anonymity
-from commonground.core.models import AuditEvent
+from commonground.core.models import AuditEvent, PendingScrub
 from commonground.core.testing import build_world
 from commonground.healthchecks import selectors, services
 from commonground.healthchecks.models import (
@@ -663,17 +664,14 @@ def test_linking_attack_on_a_round_of_twelve(defences, monkeypatch, caplog):
             assert found, "without the scrub the sealed answers stay in the file"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 23: secure deletion is silently incomplete while another reader is open "
-    "at the close (SQLite: the WAL keeps the sealed rows; PostgreSQL: VACUUM FULL copies "
-    "the recently dead rows into the new file)",
-)
 @pytest.mark.django_db(transaction=True)
 def test_secure_deletion_with_a_reader_open_at_the_close():
     """A backup (pg_dump, sqlite3 .backup), a long export or any other request that is
     reading when the round closes holds a snapshot older than the delete of the sealed
-    rows. Once it has ended, the sealed answers must be gone from the database files."""
+    rows. The scrub cannot finish then (SQLite: the checkpoint cannot pass the reader;
+    PostgreSQL: VACUUM FULL would copy the rows the snapshot still sees): it is
+    remembered, not silently skipped, and once the reader has ended the scheduled
+    ``scrub_sealed`` leaves nothing in the database files."""
     world = build_world()
     manager = world.users["manager"]
     rnd, tokens = open_round(world.partnership, manager, notify=False)
@@ -691,11 +689,17 @@ def test_secure_deletion_with_a_reader_open_at_the_close():
             cursor.execute("PRAGMA busy_timeout = 200")  # the close would wait 20 s for it
         try:
             services.round_close(actor=manager, round=rnd)
+            assert PendingScrub.objects.count() == 1  # remembered, not lost
+            assert mark in _raw_sqlite()
+            call_command("scrub_sealed", verbosity=0)
+            assert PendingScrub.objects.count() == 1  # the reader is still there
         finally:
             reader.execute("ROLLBACK")
             reader.close()
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA busy_timeout = 20000")
+        call_command("scrub_sealed", verbosity=0)
+        assert PendingScrub.objects.count() == 0
         left = mark in _raw_sqlite()
     else:
         if not _pg_superuser():
@@ -709,9 +713,15 @@ def test_secure_deletion_with_a_reader_open_at_the_close():
         snapshot.execute("SELECT count(*) FROM healthchecks_round").fetchall()
         try:
             services.round_close(actor=manager, round=rnd)
+            assert PendingScrub.objects.count() == 1  # remembered, not lost
+            call_command("scrub_sealed", verbosity=0)
+            assert PendingScrub.objects.count() == 1  # the snapshot is still there
         finally:
             snapshot.rollback()
             snapshot.close()
+        _pg_wait_for_no_other_snapshot()
+        call_command("scrub_sealed", verbosity=0)
+        assert PendingScrub.objects.count() == 0
         left = mark in _pg_file(_pg_sealed_path())
     assert SealedResponse.objects.count() == 0
     assert not left, "the sealed answers are still in the database files"
