@@ -1,0 +1,163 @@
+"""The shared view helpers: a service's errors on the form, the form view, the POST action."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.test import RequestFactory
+
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    flash_error,
+    form_status,
+    handle_form,
+    post_action,
+)
+
+
+class ThingForm(forms.Form):
+    name = forms.CharField(max_length=20)
+    amount = forms.IntegerField(required=False)
+
+
+def _request(method: str = "post", data: dict[str, Any] | None = None) -> HttpRequest:
+    factory = RequestFactory()
+    request = factory.post("/x/", data or {}) if method == "post" else factory.get("/x/")
+    request.session = {}  # type: ignore[assignment]
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def _flashes(request: HttpRequest) -> list[tuple[str, str]]:
+    return [(m.level_tag, str(m)) for m in get_messages(request)]
+
+
+def _valid_form() -> ThingForm:
+    form = ThingForm({"name": "Harbour", "amount": "5"})
+    assert form.is_valid()
+    return form
+
+
+# --- apply_service_errors ----------------------------------------------------------
+
+
+def test_field_error_goes_on_its_field() -> None:
+    form = _valid_form()
+    apply_service_errors(form, ValidationError({"amount": "Too much."}))
+    assert form.errors["amount"] == ["Too much."]
+    assert form.non_field_errors() == []
+    assert "amount" not in form.cleaned_data
+
+
+def test_error_for_a_key_the_form_has_not_is_a_non_field_error() -> None:
+    form = _valid_form()
+    apply_service_errors(
+        form, ValidationError({"organisation": "Not a member.", "name": ["Taken."]})
+    )
+    assert form.non_field_errors() == ["Not a member."]
+    assert form.errors["name"] == ["Taken."]
+
+
+def test_list_of_errors_are_non_field_errors() -> None:
+    form = _valid_form()
+    apply_service_errors(form, ValidationError(["First.", "Second."]))
+    assert form.non_field_errors() == ["First.", "Second."]
+
+
+def test_plain_message_with_params_is_a_non_field_error() -> None:
+    form = _valid_form()
+    apply_service_errors(form, ValidationError("At most %(n)s.", code="limit", params={"n": 3}))
+    assert form.non_field_errors() == ["At most 3."]
+    assert form.non_field_errors().as_data()[0].code == "limit"
+
+
+# --- handle_form ---------------------------------------------------------------------
+
+
+def test_handle_form_calls_service_flashes_and_redirects() -> None:
+    request = _request(data={"name": "Harbour", "amount": "5"})
+    seen: list[dict[str, Any]] = []
+    form = ThingForm(request.POST)
+    answer = handle_form(request, form, seen.append, success_message="Saved.", redirect_to="/done/")
+    assert answer is not None and answer.status_code == 302 and answer.url == "/done/"
+    assert seen == [{"name": "Harbour", "amount": 5}]
+    assert _flashes(request) == [("success", "Saved.")]
+
+
+def test_handle_form_redirects_to_what_the_service_returned_or_a_function_of_it() -> None:
+    request = _request(data={"name": "Harbour"})
+    answer = handle_form(request, ThingForm(request.POST), lambda data: "/things/7/")
+    assert answer is not None and answer.url == "/things/7/"
+    answer = handle_form(
+        request, ThingForm(request.POST), lambda data: 7, redirect_to=lambda pk: f"/t/{pk}/"
+    )
+    assert answer is not None and answer.url == "/t/7/"
+
+
+def test_handle_form_refused_by_service_keeps_input_and_errors_and_says_400() -> None:
+    request = _request(data={"name": "Harbour", "amount": "500"})
+    form = ThingForm(request.POST)
+
+    def refuse(data: dict[str, Any]) -> None:
+        raise ValidationError({"amount": "Too much."})
+
+    assert handle_form(request, form, refuse, success_message="Saved.", redirect_to="/") is None
+    assert form.errors == {"amount": ["Too much."]}
+    assert form["name"].value() == "Harbour" and form["amount"].value() == "500"
+    assert form_status(request) == 400
+    assert _flashes(request) == []
+
+
+def test_handle_form_invalid_form_does_not_call_the_service() -> None:
+    request = _request(data={"name": "", "amount": "x"})
+    form = ThingForm(request.POST)
+    called: list[Any] = []
+    assert handle_form(request, form, called.append, redirect_to="/") is None
+    assert called == []
+    assert set(form.errors) == {"name", "amount"}
+    assert form_status(request) == 400
+
+
+def test_handle_form_on_get_only_shows_the_form() -> None:
+    request = _request("get")
+    form = ThingForm(None)
+    called: list[Any] = []
+    assert handle_form(request, form, called.append, redirect_to="/") is None
+    assert called == [] and not form.errors
+    assert form_status(request) == 200
+
+
+# --- post_action and flash_error ---------------------------------------------------
+
+
+def test_post_action_success_flashes_success_and_redirects() -> None:
+    request = _request()
+    calls: list[int] = []
+    answer = post_action(
+        request, lambda: calls.append(1), success_message="Closed.", redirect_to="/thing/"
+    )
+    assert answer.status_code == 302 and answer.url == "/thing/"
+    assert calls == [1]
+    assert _flashes(request) == [("success", "Closed.")]
+
+
+def test_post_action_refusal_flashes_the_services_message_and_redirects() -> None:
+    request = _request()
+
+    def refuse() -> None:
+        raise ValidationError({"to": "Not from here.", "on": ["Not before the start."]})
+
+    answer = post_action(request, refuse, success_message="Closed.", redirect_to="/thing/")
+    assert answer.url == "/thing/"
+    assert _flashes(request) == [("error", "Not from here. Not before the start.")]
+
+
+def test_flash_error_of_a_plain_message() -> None:
+    request = _request()
+    flash_error(request, ValidationError("Only a manager may do that."))
+    assert _flashes(request) == [("error", "Only a manager may do that.")]
