@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,6 +15,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import form_status, handle_form, post_action
 from commonground.partnerships.models import Partnership
 
 from . import exports, rules, selectors, services
@@ -31,14 +33,6 @@ from .forms import (
 )
 from .models import Contribution, ExchangeRate, Kind, Status
 from .numbers import grouped
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @partnership_view(rules.VIEW)
@@ -106,27 +100,19 @@ def _save_contribution(
     form = ContributionForm(request.POST or None, instance=instance, partnership=partnership)
     if instance is None and request.method != "POST":
         form.initial.setdefault("pledged_on", timezone.localdate())
-    if request.method == "POST" and form.is_valid():
-        try:
-            if instance is None:
-                contribution = services.contribution_create(
-                    actor=request.user, partnership=partnership, **form.cleaned_data
-                )
-            else:
-                contribution = services.contribution_update(
-                    actor=request.user, contribution=instance, **form.cleaned_data
-                )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(contribution)
-    status = 400 if request.method == "POST" else 200
+
+    def save(data: dict[str, Any]) -> Contribution:
+        if instance is None:
+            return services.contribution_create(actor=request.user, partnership=partnership, **data)
+        return services.contribution_update(actor=request.user, contribution=instance, **data)
+
+    if done := handle_form(request, form, save, success_message=_("Saved.")):
+        return done
     return render(
         request,
         "contributions/form.html",
         {"form": form, "instance": instance},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -146,21 +132,18 @@ def edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespons
 def transition(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = TransitionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contribution_transition(
-                actor=request.user,
-                contribution=contribution,
-                to=form.cleaned_data["to"],
-                on=form.cleaned_data["on"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Status changed."))
-    else:
+    if not form.is_valid():
         messages.error(request, _("Choose a valid status and date."))
-    return redirect(contribution)
+        return redirect(contribution)
+    data = form.cleaned_data
+    return post_action(
+        request,
+        lambda: services.contribution_transition(
+            actor=request.user, contribution=contribution, to=data["to"], on=data["on"]
+        ),
+        success_message=_("Status changed."),
+        redirect_to=contribution,
+    )
 
 
 @require_POST
@@ -168,16 +151,15 @@ def transition(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
 def schedule_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = ScheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            services.schedule_add(
-                actor=request.user, contribution=contribution, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Payment added to the schedule."))
-            return redirect(contribution)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.schedule_add(actor=request.user, contribution=contribution, **data),
+        success_message=_("Payment added to the schedule."),
+        redirect_to=contribution,
+    )
+    if done:
+        return done
     c = selectors.contribution_detail(partnership, pk)
     return render(
         request,
@@ -192,16 +174,15 @@ def schedule_add(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 def transfer_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = TransferForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            services.transfer_add(
-                actor=request.user, contribution=contribution, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Ownership transfer recorded."))
-            return redirect(contribution)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.transfer_add(actor=request.user, contribution=contribution, **data),
+        success_message=_("Ownership transfer recorded."),
+        redirect_to=contribution,
+    )
+    if done:
+        return done
     c = selectors.contribution_detail(partnership, pk)
     return render(
         request,
@@ -236,27 +217,24 @@ def rates(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         request.POST if "base" in request.POST else None,
         initial={"currency": selectors.base_currency(partnership)},
     )
-    status = 200
-    if request.method == "POST":
-        form = rate_form if "rate" in request.POST else base_form
-        if form.is_valid():
-            try:
-                if form is rate_form:
-                    services.rate_set(
-                        actor=request.user, partnership=partnership, **form.cleaned_data
-                    )
-                else:
-                    services.base_currency_set(
-                        actor=request.user,
-                        partnership=partnership,
-                        currency=form.cleaned_data["currency"],
-                    )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Saved."))
-                return redirect("contributions:rates", slug=partnership.slug)
-        status = 400
+
+    def save(data: dict[str, Any]) -> None:
+        if "rate" in request.POST:
+            services.rate_set(actor=request.user, partnership=partnership, **data)
+        else:
+            services.base_currency_set(
+                actor=request.user, partnership=partnership, currency=data["currency"]
+            )
+
+    done = handle_form(
+        request,
+        rate_form if "rate" in request.POST else base_form,
+        save,
+        success_message=_("Saved."),
+        redirect_to=reverse("contributions:rates", args=[partnership.slug]),
+    )
+    if done:
+        return done
     return render(
         request,
         "contributions/rates.html",
@@ -266,7 +244,7 @@ def rates(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "base": selectors.base_currency(partnership),
             "rates": ExchangeRate.objects.filter(partnership=partnership),
         },
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -325,16 +303,15 @@ def balance(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.RECORD)
 def benefit_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = BenefitForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            services.benefit_record(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Benefit recorded."))
-            return redirect("contributions:balance", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.benefit_record(actor=request.user, partnership=partnership, **data),
+        success_message=_("Benefit recorded."),
+        redirect_to=reverse("contributions:balance", args=[partnership.slug]),
+    )
+    if done:
+        return done
     return render(
         request,
         "contributions/balance.html",
