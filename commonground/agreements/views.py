@@ -13,6 +13,13 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    flash_error,
+    form_status,
+    handle_form,
+    post_action,
+)
 from commonground.organisations.models import Organisation
 from commonground.partnerships.models import Partnership, Role
 
@@ -28,14 +35,6 @@ from .forms import (
     TerminationForm,
 )
 from .models import Agreement, AgreementVersion, Compact, Component
-
-
-def _apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _signatory_orgs(request: HttpRequest, partnership: Partnership) -> Any:
@@ -81,22 +80,15 @@ def agreement_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
 @partnership_view(rules.DRAFT)
 def agreement_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = AgreementCreateForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            agreement = services.agreement_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Draft created. Read it through and edit the clauses."))
-            return redirect(agreement)
-    return render(
+    done = handle_form(
         request,
-        "agreements/create.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda data: services.agreement_create(actor=request.user, partnership=partnership, **data),
+        success_message=_("Draft created. Read it through and edit the clauses."),
     )
+    if done:
+        return done
+    return render(request, "agreements/create.html", {"form": form}, status=form_status(request))
 
 
 def _detail_context(
@@ -181,7 +173,7 @@ def agreement_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
                 actor=request.user, agreement=agreement, clauses=clauses, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             if version is None:
                 messages.info(request, _("The text did not change; no new version was made."))
@@ -194,7 +186,7 @@ def agreement_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
         request,
         "agreements/edit.html",
         {"form": form, "agreement": agreement, "v": latest},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -207,7 +199,7 @@ def agreement_amend(request: HttpRequest, partnership: Partnership, pk: int) -> 
     try:
         version = services.amendment_start(actor=request.user, agreement=agreement, note=note)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
         return redirect(agreement)
     messages.success(
         request,
@@ -287,23 +279,19 @@ def version_ratify(
         request.POST,
         organisations=Organisation.objects.filter(memberships__partnership=partnership),
     )
-    if form.is_valid():
-        try:
-            services.ratify(
-                actor=request.user,
-                version=version,
-                organisation=form.cleaned_data["organisation"],
-                expected_sha256=form.cleaned_data["sha256"] or None,
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Ratified. Thank you."))
-    else:
-        messages.error(
-            request, _("Choose the organisation and confirm that you have read the text.")
-        )
-    return redirect(agreement)
+    return post_action(
+        request,
+        lambda: services.ratify(
+            actor=request.user,
+            version=version,
+            organisation=form.cleaned_data["organisation"],
+            expected_sha256=form.cleaned_data["sha256"] or None,
+        ),
+        success_message=_("Ratified. Thank you."),
+        redirect_to=agreement,
+        form=form,
+        invalid_message=_("Choose the organisation and confirm that you have read the text."),
+    )
 
 
 @require_POST
@@ -314,18 +302,16 @@ def agreement_terminate(request: HttpRequest, partnership: Partnership, pk: int)
         request.POST,
         organisations=Organisation.objects.filter(memberships__partnership=partnership),
     )
-    if form.is_valid():
-        try:
-            services.termination_notice_give(
-                actor=request.user, agreement=agreement, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Notice of termination recorded."))
-    else:
-        messages.error(request, _("Choose the organisation and the date the notice takes effect."))
-    return redirect(agreement)
+    return post_action(
+        request,
+        lambda: services.termination_notice_give(
+            actor=request.user, agreement=agreement, **form.cleaned_data
+        ),
+        success_message=_("Notice of termination recorded."),
+        redirect_to=agreement,
+        form=form,
+        invalid_message=_("Choose the organisation and the date the notice takes effect."),
+    )
 
 
 @partnership_view(rules.VIEW)
@@ -375,25 +361,22 @@ def compact_create(request: HttpRequest, partnership: Partnership) -> HttpRespon
                 _("Ambassadors: we speak well of the partnership and credit each other's work"),
             ]
         )
-    if request.method == "POST" and form.is_valid():
-        try:
-            compact = services.compact_create(
-                actor=request.user,
-                partnership=partnership,
-                title=form.cleaned_data["title"],
-                introduction=form.cleaned_data["introduction"],
-                principles=form.principle_list(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Compact adopted. Members can now sign it."))
-            return redirect(compact)
-    return render(
+    done = handle_form(
         request,
-        "agreements/compact_form.html",
-        {"form": form},
-        status=400 if request.method == "POST" else 200,
+        form,
+        lambda data: services.compact_create(
+            actor=request.user,
+            partnership=partnership,
+            title=data["title"],
+            introduction=data["introduction"],
+            principles=form.principle_list(),
+        ),
+        success_message=_("Compact adopted. Members can now sign it."),
+    )
+    if done:
+        return done
+    return render(
+        request, "agreements/compact_form.html", {"form": form}, status=form_status(request)
     )
 
 
@@ -442,18 +425,16 @@ def compact_sign(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
         request.POST,
         organisations=Organisation.objects.filter(memberships__partnership=partnership),
     )
-    if form.is_valid():
-        try:
-            services.compact_sign(
-                actor=request.user, compact=compact, organisation=form.cleaned_data["organisation"]
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Signed. Welcome aboard."))
-    else:
-        messages.error(request, _("Choose the organisation you sign for."))
-    return redirect(compact)
+    return post_action(
+        request,
+        lambda: services.compact_sign(
+            actor=request.user, compact=compact, organisation=form.cleaned_data["organisation"]
+        ),
+        success_message=_("Signed. Welcome aboard."),
+        redirect_to=compact,
+        form=form,
+        invalid_message=_("Choose the organisation you sign for."),
+    )
 
 
 @require_POST
@@ -465,20 +446,21 @@ def compact_assess(request: HttpRequest, partnership: Partnership, pk: int) -> H
         organisations=Organisation.objects.filter(memberships__partnership=partnership),
         principles=list(compact.principles.all()),
     )
-    if form.is_valid():
-        try:
-            services.self_assess(
-                actor=request.user,
-                compact=compact,
-                organisation=form.cleaned_data["organisation"],
-                year=form.cleaned_data["year"],
-                scores=form.scores(),
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Self-assessment saved."))
-            return redirect(compact)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.self_assess(
+            actor=request.user,
+            compact=compact,
+            organisation=data["organisation"],
+            year=data["year"],
+            scores=form.scores(),
+        ),
+        success_message=_("Self-assessment saved."),
+        redirect_to=compact,
+    )
+    if done:
+        return done
     return render(
         request,
         "agreements/compact.html",

@@ -105,9 +105,20 @@ def post_action(
     *,
     success_message: str | None = None,
     redirect_to: Any,
+    form: BaseForm | None = None,
+    invalid_message: str | None = None,
 ) -> HttpResponseRedirect:
     """Call a service for a POST-only button, flash its success or its refusal, and
-    redirect to ``redirect_to`` (a URL, URL name or model) either way."""
+    redirect to ``redirect_to`` (a URL, URL name or model) either way.
+
+    With a ``form`` (the button's few fields), an invalid form flashes
+    ``invalid_message`` instead and the service is not called; ``call`` reads
+    ``form.cleaned_data`` itself.
+    """
+    if form is not None and not form.is_valid():
+        if invalid_message:
+            messages.error(request, invalid_message)
+        return redirect(redirect_to)
     try:
         call()
     except ValidationError as exc:

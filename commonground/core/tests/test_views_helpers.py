@@ -157,6 +157,39 @@ def test_post_action_refusal_flashes_the_services_message_and_redirects() -> Non
     assert _flashes(request) == [("error", "Not from here. Not before the start.")]
 
 
+def test_post_action_with_an_invalid_form_flashes_why_and_does_not_call() -> None:
+    request = _request(data={"name": ""})
+    form = ThingForm(request.POST)
+    called: list[int] = []
+    answer = post_action(
+        request,
+        lambda: called.append(1),
+        success_message="Closed.",
+        redirect_to="/thing/",
+        form=form,
+        invalid_message="Give a name.",
+    )
+    assert answer.url == "/thing/"
+    assert called == []
+    assert _flashes(request) == [("error", "Give a name.")]
+
+
+def test_post_action_with_a_valid_form_calls_with_its_data() -> None:
+    request = _request(data={"name": "Harbour"})
+    form = ThingForm(request.POST)
+    seen: list[str] = []
+    post_action(
+        request,
+        lambda: seen.append(form.cleaned_data["name"]),
+        success_message="Closed.",
+        redirect_to="/thing/",
+        form=form,
+        invalid_message="Give a name.",
+    )
+    assert seen == ["Harbour"]
+    assert _flashes(request) == [("success", "Closed.")]
+
+
 def test_flash_error_of_a_plain_message() -> None:
     request = _request()
     flash_error(request, ValidationError("Only a manager may do that."))
