@@ -146,3 +146,23 @@ def home_with_panels(client: Any, partnership: Any) -> str:
     for url in re.findall(r'hx-get="(/p/[^"]+/panels/[^"]+/)"', body):
         body += client.get(url, HTTP_HX_REQUEST="true").content.decode()
     return body
+
+
+def wait_for_other_snapshots(rounds: int = 100) -> None:
+    """Wait (a bounded while) until no other session of this PostgreSQL database holds a
+    snapshot (an autovacuum worker analysing a table, say): while one does, a sealed
+    table's scrub is postponed (``core.anonymity``). Nothing to wait for on SQLite."""
+    import time
+
+    if connection.vendor != "postgresql":
+        return
+    for _ in range(rounds):
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid()"
+                " AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
+            )
+            if not cursor.fetchone()[0]:
+                return
+        time.sleep(0.1)

@@ -30,7 +30,7 @@ from .models import (
     RoundStatus,
     SurveyItem,
 )
-from .selectors import MIN_RESPONSES, suppress_cells
+from .services import breakdown_cells
 
 BATCH = 2000
 ROUNDS = [("2025", datetime.date(2025, 3, 1)), ("2026", datetime.date(2026, 3, 1))]
@@ -186,22 +186,10 @@ def seed(ctx: ScaleContext) -> None:
         flush()
     flush(final=True)
     # The breakdown by sector as a close fixes it (only publishable figures).
-    cells = []
+    by_round: dict[int, dict[int, dict[str, list[int]]]] = {}
     for (rid, ri_id), by_group in groups.items():
-        if sum(n for n, _t in by_group.values()) < MIN_RESPONSES:
-            continue
-        hidden = suppress_cells({g: n for g, (n, _t) in by_group.items()})
-        for group, (n, total) in by_group.items():
-            shown = group not in hidden
-            cells.append(
-                BreakdownCell(
-                    round_id=rid,
-                    item_id=ri_id,
-                    group=group,
-                    n=n if shown else None,
-                    total=total if shown else None,
-                )
-            )
+        by_round.setdefault(rid, {})[ri_id] = by_group
+    cells = [cell for rid, g in by_round.items() for cell in breakdown_cells(rid, g)]
     BreakdownCell.objects.bulk_create(cells, batch_size=BATCH)
 
 

@@ -293,7 +293,7 @@ def _release(round: Round) -> int:
     items = {ri.key: ri for ri in RoundItem.objects.filter(round=round)}
     responses: list[Response] = []
     answers: list[Answer] = []
-    groups: dict[str, dict[str, list[int]]] = {}  # item key -> sector -> [n, total]
+    groups: dict[int, dict[str, list[int]]] = {}  # round item id -> sector -> [n, total]
     for sector, rows in anonymity.shuffled(sealed):
         response = Response(round=round)
         responses.append(response)
@@ -302,23 +302,22 @@ def _release(round: Round) -> int:
                 continue
             answers.append(Answer(response=response, item=items[key], score=score, text=text))
             if score is not None:
-                cell = groups.setdefault(key, {}).setdefault(sector or "", [0, 0])
+                cell = groups.setdefault(items[key].pk, {}).setdefault(sector or "", [0, 0])
                 cell[0] += 1
                 cell[1] += score
     Response.objects.bulk_create(responses)
     Answer.objects.bulk_create(anonymity.shuffled(answers))
-    BreakdownCell.objects.bulk_create(breakdown_cells(round, items, groups))
+    BreakdownCell.objects.bulk_create(breakdown_cells(round.pk, groups))
     anonymity.secure_delete(SealedResponse.objects.filter(round=round))
     return len(responses)
 
 
-def breakdown_cells(
-    round: Round, items: dict[str, RoundItem], groups: dict[str, dict[str, list[int]]]
-) -> list[BreakdownCell]:
-    """The publishable breakdown of each item answered by enough people: shown groups
-    with their count and sum, hidden groups with neither (``selectors.suppress_cells``)."""
+def breakdown_cells(round_id: int, groups: dict[int, dict[str, list[int]]]) -> list[BreakdownCell]:
+    """The publishable breakdown of each item answered by enough people, from
+    ``{round item id: {group: [count, sum]}}``: shown groups with their count and sum,
+    hidden groups with neither (``selectors.suppress_cells``)."""
     cells = []
-    for key, by_group in groups.items():
+    for item_id, by_group in groups.items():
         if sum(n for n, _total in by_group.values()) < selectors.MIN_RESPONSES:
             continue  # the item is not published at all
         hidden = selectors.suppress_cells({g: n for g, (n, _total) in by_group.items()})
@@ -326,8 +325,8 @@ def breakdown_cells(
             shown = group not in hidden
             cells.append(
                 BreakdownCell(
-                    round=round,
-                    item=items[key],
+                    round_id=round_id,
+                    item_id=item_id,
                     grouping="sector",
                     group=group,
                     n=n if shown else None,

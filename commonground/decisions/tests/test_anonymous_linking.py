@@ -10,7 +10,6 @@ line a ballot up with a voter. Runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import logging
-import time
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from django.db import connection
 from commonground.accounts.tests.factories import UserFactory
 from commonground.core import anonymity
 from commonground.core.models import AuditEvent, PendingScrub
+from commonground.core.testing import wait_for_other_snapshots
 from commonground.decisions import services
 from commonground.decisions.models import Ballot, Participation, SealedBallot
 from commonground.partnerships.tests.factories import RoleFactory
@@ -64,18 +64,9 @@ def _raw_bytes(tables: list[str]) -> bytes | None:
         return out
 
 
-def _settle(rounds: int = 100) -> None:
-    """Wait (a bounded while) for other sessions' snapshots to end, then run the scrub."""
-    if connection.vendor == "postgresql":
-        for _ in range(rounds):
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                    " AND pid <> pg_backend_pid() AND backend_xmin IS NOT NULL"
-                )
-                if not cursor.fetchone()[0]:
-                    break
-            time.sleep(0.1)
+def _settle() -> None:
+    """Let other sessions' snapshots end, then run the scheduled scrub."""
+    wait_for_other_snapshots()
     call_command("scrub_sealed", verbosity=0)
 
 

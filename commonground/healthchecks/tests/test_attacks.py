@@ -22,7 +22,6 @@ import logging
 import re
 import secrets
 import sqlite3
-import time
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from itertools import combinations
@@ -39,7 +38,7 @@ from commonground.accounts.models import hash_secret
 from commonground.accounts.tests.factories import UserFactory
 from commonground.core import anonymity
 from commonground.core.models import AuditEvent, PendingScrub
-from commonground.core.testing import build_world
+from commonground.core.testing import build_world, wait_for_other_snapshots
 from commonground.healthchecks import selectors, services
 from commonground.healthchecks.models import (
     Answer,
@@ -475,21 +474,6 @@ def _pg_sealed_path() -> str:
         return cursor.fetchone()[0]
 
 
-def _pg_wait_for_no_other_snapshot(rounds: int = 100) -> None:
-    """Wait (a bounded while) until no other session of this database holds a snapshot,
-    such as an autovacuum worker analysing a table. While one does, VACUUM FULL must keep
-    the deleted rows (see ``test_secure_deletion_with_a_reader_open_at_the_close``)."""
-    for _ in range(rounds):
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                "AND pid <> pg_backend_pid() AND (backend_xmin IS NOT NULL OR backend_xid IS NOT NULL)"
-            )
-            if not cursor.fetchone()[0]:
-                return
-        time.sleep(0.1)
-
-
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("defences", ["on", "off"])
 def test_linking_attack_on_a_round_of_twelve(defences, monkeypatch, caplog):
@@ -558,7 +542,7 @@ def test_linking_attack_on_a_round_of_twelve(defences, monkeypatch, caplog):
         assert any(mark in _pg_file(sealed_file) for mark in sealed_marks)
 
     if pg_bytes:
-        _pg_wait_for_no_other_snapshot()
+        wait_for_other_snapshots()
     closer = Client()
     closer.force_login(manager)
     closed = closer.post(
@@ -719,7 +703,7 @@ def test_secure_deletion_with_a_reader_open_at_the_close():
         finally:
             snapshot.rollback()
             snapshot.close()
-        _pg_wait_for_no_other_snapshot()
+        wait_for_other_snapshots()
         call_command("scrub_sealed", verbosity=0)
         assert PendingScrub.objects.count() == 0
         left = mark in _pg_file(_pg_sealed_path())
