@@ -75,13 +75,14 @@ def handle_form(
     form: BaseForm,
     call: Callable[[dict[str, Any]], Any],
     *,
-    success_message: str | None = None,
+    success_message: str | Callable[[Any], str] | None = None,
     redirect_to: Any = None,
 ) -> HttpResponseRedirect | None:
     """Parse → check → call the service → redirect.
 
     On a POST with a valid form, ``call(form.cleaned_data)`` runs; if it succeeds the
-    success message is flashed and the answer redirects to ``redirect_to`` (a URL, URL
+    success message is flashed (a callable is given the service's result, for a message
+    that tells what the service did) and the answer redirects to ``redirect_to`` (a URL, URL
     name or model; a callable is given the service's result; ``None`` means the result
     itself). Otherwise (not a POST, an invalid form, or the service raised
     ``ValidationError``, whose messages are then on the form) it returns ``None`` and the
@@ -94,6 +95,8 @@ def handle_form(
     except ValidationError as exc:
         apply_service_errors(form, exc)
         return None
+    if callable(success_message):
+        success_message = success_message(result)
     if success_message:
         messages.success(request, success_message)
     return _redirect_for(redirect_to, result)

@@ -5,7 +5,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -19,6 +18,13 @@ from commonground.core import policy
 from commonground.core.htmx import render_page
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    flash_error,
+    form_status,
+    handle_form,
+    post_action,
+)
 from commonground.partnerships import selectors as partnership_selectors
 from commonground.partnerships.models import Partnership
 
@@ -51,14 +57,6 @@ def _phase_or_404(code: str) -> Phase:
         return method().phase(code)
     except KeyError:
         raise Http404 from None
-
-
-def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
 
 
 # --- lifecycle ------------------------------------------------------------------------
@@ -112,7 +110,7 @@ def phase_complete(request: HttpRequest, partnership: Partnership) -> HttpRespon
                 expected=form.cleaned_data["phase"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_error(request, exc)
         else:
             messages.success(
                 request,
@@ -130,14 +128,15 @@ def phase_reopen(request: HttpRequest, partnership: Partnership) -> HttpResponse
         r["phase"].code for r in selectors.progress(partnership) if r["status"] == "completed"
     ]
     form = PhaseReopenForm(request.POST, completed=completed)
-    if form.is_valid():
-        try:
-            services.phase_reopen(actor=request.user, partnership=partnership, **form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("The phase is open again."))
-            return redirect("method:lifecycle", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.phase_reopen(actor=request.user, partnership=partnership, **data),
+        success_message=_("The phase is open again."),
+        redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     ctx = _lifecycle_context(request, partnership, reopen_form=form)
     return render(request, "method/lifecycle.html", ctx, status=400)
 
@@ -148,20 +147,18 @@ def phase_send_back(request: HttpRequest, partnership: Partnership) -> HttpRespo
     content = method()
     earlier = [p.code for p in content.phases[: content.phase_index(partnership.phase)]]
     form = PhaseSendBackForm(request.POST, earlier=earlier)
-    if form.is_valid():
-        try:
-            services.phase_send_back(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The partnership is back in “%(phase)s”. Earlier ticks and notes are kept.")
-                % {"phase": content.phase(partnership.phase).title},
-            )
-            return redirect("method:lifecycle", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.phase_send_back(actor=request.user, partnership=partnership, **data),
+        success_message=lambda result: (
+            _("The partnership is back in “%(phase)s”. Earlier ticks and notes are kept.")
+            % {"phase": content.phase(partnership.phase).title}
+        ),
+        redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     ctx = _lifecycle_context(request, partnership, send_back_form=form)
     return render(request, "method/lifecycle.html", ctx, status=400)
 
@@ -224,45 +221,43 @@ def tick(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResp
 def step_note(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = StepNoteForm(request.POST)
-    if form.is_valid() and form.cleaned_data["step"].startswith(f"{ph.code}."):
-        try:
-            services.step_note_save(
-                actor=request.user,
-                partnership=partnership,
-                step_key=form.cleaned_data["step"],
-                text=form.cleaned_data["text"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("Notes saved."))
-    else:
+    back = reverse("method:phase", kwargs={"slug": partnership.slug, "phase": ph.code})
+    if not form.is_valid() or not form.cleaned_data["step"].startswith(f"{ph.code}."):
         messages.error(request, _("That step does not exist."))
-    return redirect("method:phase", slug=partnership.slug, phase=ph.code)
+        return redirect(back)
+    return post_action(
+        request,
+        lambda: services.step_note_save(
+            actor=request.user,
+            partnership=partnership,
+            step_key=form.cleaned_data["step"],
+            text=form.cleaned_data["text"],
+        ),
+        success_message=_("Notes saved."),
+        redirect_to=back,
+    )
 
 
 @partnership_view(rules.REVIEW)
 def review(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = ReviewForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.review_record(
-                    actor=request.user, partnership=partnership, phase=ph.code, **form.cleaned_data
-                )
-            except ValidationError as exc:
-                _apply_errors(form, exc)
-            else:
-                messages.success(request, _("Milestone review recorded."))
-                return redirect("method:lifecycle", slug=partnership.slug)
-        status = 400
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.review_record(
+            actor=request.user, partnership=partnership, phase=ph.code, **data
+        ),
+        success_message=_("Milestone review recorded."),
+        redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/review_form.html",
         {"phase": ph, "form": form, "previous": selectors.reviews(partnership, ph.code)[:3]},
-        status=status,
+        status=form_status(request),
     )
 
 
@@ -341,7 +336,7 @@ def element_edit(request: HttpRequest, partnership: Partnership, code: str) -> H
                 form.add_error(None, exc)
                 status = 409
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                apply_service_errors(form, exc)
                 status = 400
             else:
                 messages.success(request, _("Saved as a new version."))
@@ -425,21 +420,22 @@ def profile(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 def profile_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     initial = {c["dim"].code: c["record"] for c in _all_profile_rows(partnership)}
     form = ProfileForm(request.POST or None, initial_choices=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.profile_save(
-                actor=request.user, partnership=partnership, choices=form.choices()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Structure profile saved."))
-            return redirect("method:profile", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.profile_save(
+            actor=request.user, partnership=partnership, choices=form.choices()
+        ),
+        success_message=_("Structure profile saved."),
+        redirect_to=reverse("method:profile", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/profile_edit.html",
         {"form": form, "reps": selectors.representative_counts(partnership)},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -452,16 +448,17 @@ def _all_profile_rows(partnership: Partnership) -> list[dict]:
 @partnership_view(rules.WORK)
 def trust_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = TrustStageForm(request.POST)
-    if form.is_valid():
-        try:
-            services.trust_stage_record(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Trust stage recorded."))
-            return redirect("method:profile", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.trust_stage_record(
+            actor=request.user, partnership=partnership, **data
+        ),
+        success_message=_("Trust stage recorded."),
+        redirect_to=reverse("method:profile", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/profile.html",
@@ -494,22 +491,25 @@ def problem_edit(
         instance=cycle,
         initial=None if cycle else {"started_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        fields = {k: form.cleaned_data[k] for k in services.PROBLEM_FIELDS}
-        try:
-            services.problem_cycle_save(
-                actor=request.user, partnership=partnership, cycle=cycle, **fields
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Problem-solving log saved."))
-            return redirect("method:problems", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.problem_cycle_save(
+            actor=request.user,
+            partnership=partnership,
+            cycle=cycle,
+            **{k: data[k] for k in services.PROBLEM_FIELDS},
+        ),
+        success_message=_("Problem-solving log saved."),
+        redirect_to=reverse("method:problems", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/problem_form.html",
         {"form": form, "cycle": cycle, "stages": method().problem_solving},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -545,21 +545,22 @@ def spectrum(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.RATE)
 def spectrum_rate(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = SpectrumForm(request.POST or None, mine=selectors.my_ratings(partnership, request.user))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.spectrum_rate(
-                actor=request.user, partnership=partnership, ratings=form.ratings()
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Thank you: your ratings are saved."))
-            return redirect("method:spectrum", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.spectrum_rate(
+            actor=request.user, partnership=partnership, ratings=form.ratings()
+        ),
+        success_message=_("Thank you: your ratings are saved."),
+        redirect_to=reverse("method:spectrum", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/spectrum_rate.html",
         {"form": form},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
@@ -601,21 +602,22 @@ def glossary_edit(
 ) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm, pk=pk, partnership=partnership) if pk else None
     form = GlossaryTermForm(request.POST or None, instance=term)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.glossary_term_save(
-                actor=request.user, partnership=partnership, term=term, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, _("Glossary term saved."))
-            return redirect("method:glossary", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.glossary_term_save(
+            actor=request.user, partnership=partnership, term=term, **data
+        ),
+        success_message=_("Glossary term saved."),
+        redirect_to=reverse("method:glossary", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "method/glossary_form.html",
         {"form": form, "term": term},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

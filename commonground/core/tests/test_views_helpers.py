@@ -99,6 +99,18 @@ def test_handle_form_redirects_to_what_the_service_returned_or_a_function_of_it(
     assert answer is not None and answer.url == "/t/7/"
 
 
+def test_handle_form_success_message_from_the_result() -> None:
+    request = _request(data={"name": "Harbour"})
+    handle_form(
+        request,
+        ThingForm(request.POST),
+        lambda data: 3,
+        success_message=lambda n: f"{n} people invited.",
+        redirect_to="/",
+    )
+    assert _flashes(request) == [("success", "3 people invited.")]
+
+
 def test_handle_form_refused_by_service_keeps_input_and_errors_and_says_400() -> None:
     request = _request(data={"name": "Harbour", "amount": "500"})
     form = ThingForm(request.POST)
