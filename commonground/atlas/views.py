@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import handle_form
 from commonground.partnerships.models import Partnership
 
 from . import geo, rules, selectors, services
@@ -88,16 +89,19 @@ def activity_detail(request: HttpRequest, partnership: Partnership, pk: int) -> 
 @partnership_view(rules.ADD)
 def activity_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = ActivityForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            activity = services.activity_create(
-                actor=request.user, partnership=partnership, **form.service_kwargs()
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The activity is on the map."))
-            return redirect("atlas:activity", slug=partnership.slug, pk=activity.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.activity_create(
+            actor=request.user, partnership=partnership, **form.service_kwargs()
+        ),
+        success_message=_("The activity is on the map."),
+        redirect_to=lambda activity: reverse(
+            "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "atlas/activity_form.html",
@@ -112,14 +116,19 @@ def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
     if not rules.can_edit_activity(request.user, activity):
         raise PermissionDenied(_("Only its organisations and the managers can edit this activity."))
     form = ActivityForm(request.POST or None, instance=activity, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.activity_update(actor=request.user, activity=activity, **form.service_kwargs())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("atlas:activity", slug=partnership.slug, pk=activity.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.activity_update(
+            actor=request.user, activity=activity, **form.service_kwargs()
+        ),
+        success_message=_("Saved."),
+        redirect_to=lambda _result: reverse(
+            "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "atlas/activity_form.html",

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatewords
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from commonground.accounts.models import User
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import handle_form
 from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services, tally
@@ -88,16 +90,19 @@ def group_list(request: HttpRequest, partnership: Any) -> HttpResponse:
 @partnership_view(rules.MANAGE)
 def group_create(request: HttpRequest, partnership: Any) -> HttpResponse:
     form = WorkingGroupForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.working_group_save(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Working group created. Now add its members."))
-            return redirect("decisions:group_detail", slug=partnership.slug, group=group.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.working_group_save(
+            actor=request.user, partnership=partnership, **data
+        ),
+        success_message=_("Working group created. Now add its members."),
+        redirect_to=lambda group: reverse(
+            "decisions:group_detail", kwargs={"slug": partnership.slug, "group": group.slug}
+        ),
+    )
+    if done:
+        return done
     return render(request, "decisions/group_form.html", {"form": form, "group": None})
 
 
@@ -105,16 +110,19 @@ def group_create(request: HttpRequest, partnership: Any) -> HttpResponse:
 def group_edit(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     form = WorkingGroupForm(request.POST or None, instance=obj, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.working_group_save(
-                actor=request.user, partnership=partnership, group=obj, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.working_group_save(
+            actor=request.user, partnership=partnership, group=obj, **data
+        ),
+        success_message=_("Saved."),
+        redirect_to=lambda _result: reverse(
+            "decisions:group_detail", kwargs={"slug": partnership.slug, "group": obj.slug}
+        ),
+    )
+    if done:
+        return done
     return render(request, "decisions/group_form.html", {"form": form, "group": obj})
 
 
@@ -197,16 +205,17 @@ def authority(request: HttpRequest, partnership: Any) -> HttpResponse:
 @partnership_view(rules.MANAGE)
 def governance_edit(request: HttpRequest, partnership: Any) -> HttpResponse:
     form = GovernanceForm(request.POST or None, instance=selectors.governance_for(partnership))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.governance_update(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Governance settings saved."))
-            return redirect("decisions:authority", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.governance_update(
+            actor=request.user, partnership=partnership, **data
+        ),
+        success_message=_("Governance settings saved."),
+        redirect_to=reverse("decisions:authority", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(request, "decisions/governance_form.html", {"form": form})
 
 
@@ -214,16 +223,17 @@ def _domain_form(
     request: HttpRequest, partnership: Any, domain: DecisionDomain | None
 ) -> HttpResponse:
     form = DomainForm(request.POST or None, instance=domain, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.domain_save(
-                actor=request.user, partnership=partnership, domain=domain, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Decision domain saved."))
-            return redirect("decisions:authority", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.domain_save(
+            actor=request.user, partnership=partnership, domain=domain, **data
+        ),
+        success_message=_("Decision domain saved."),
+        redirect_to=reverse("decisions:authority", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(request, "decisions/domain_form.html", {"form": form, "domain": domain})
 
 

@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import handle_form
 from commonground.partnerships.models import Partnership
 
 from . import reports, rules, selectors, services
@@ -89,19 +91,22 @@ def document_upload(request: HttpRequest, partnership: Partnership) -> HttpRespo
         partnership=partnership,
         initial={"owner_organisation": own[0] if len(own) == 1 else None},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            document = services.document_upload(
-                actor=request.user,
-                partnership=partnership,
-                upload=form.cleaned_data["file"],
-                **_doc_kwargs(form),
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("The document is in the data room."))
-            return redirect("library:document", slug=partnership.slug, pk=document.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.document_upload(
+            actor=request.user,
+            partnership=partnership,
+            upload=data["file"],
+            **_doc_kwargs(form),
+        ),
+        success_message=_("The document is in the data room."),
+        redirect_to=lambda document: reverse(
+            "library:document", kwargs={"slug": partnership.slug, "pk": document.pk}
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "library/document_form.html",
@@ -151,14 +156,19 @@ def document_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
     if not rules.can_change(request.user, document):
         raise PermissionDenied(_("Only the uploader and the managers can change this document."))
     form = DocumentForm(request.POST or None, instance=document, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.document_update(actor=request.user, document=document, **_doc_kwargs(form))
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("library:document", slug=partnership.slug, pk=document.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.document_update(
+            actor=request.user, document=document, **_doc_kwargs(form)
+        ),
+        success_message=_("Saved."),
+        redirect_to=lambda _result: reverse(
+            "library:document", kwargs={"slug": partnership.slug, "pk": document.pk}
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "library/document_form.html",

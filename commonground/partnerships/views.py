@@ -9,6 +9,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,6 +20,7 @@ from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import handle_form
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -185,14 +187,15 @@ def membership_set(request: HttpRequest, partnership: Partnership) -> HttpRespon
 @partnership_view(rules.MANAGE)
 def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = RoleForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            services.role_assign(actor=request.user, partnership=partnership, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Role given."))
-            return redirect("partnerships:members", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.role_assign(actor=request.user, partnership=partnership, **data),
+        success_message=_("Role given."),
+        redirect_to=reverse("partnerships:members", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request,
         "partnerships/members.html",

@@ -20,6 +20,7 @@ from commonground.core.htmx import render_page
 from commonground.core.links import reverse, slug_link
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import form_status, handle_form
 from commonground.partnerships.models import Partnership
 
 from . import outreach, rules, selectors, services
@@ -312,14 +313,17 @@ def prospect_move(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 def contact_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     form = ContactLogForm(request.POST)
-    if form.is_valid():
-        try:
-            services.contact_log(actor=request.user, prospect=prospect, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Contact logged."))
-            return redirect("prospects:detail", slug=partnership.slug, pk=pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.contact_log(actor=request.user, prospect=prospect, **data),
+        success_message=_("Contact logged."),
+        redirect_to=lambda _result: reverse(
+            "prospects:detail", kwargs={"slug": partnership.slug, "pk": pk}
+        ),
+    )
+    if done:
+        return done
     return _detail(request, partnership, prospect, status=400, contact_form=form)
 
 
@@ -355,14 +359,19 @@ def prospect_score(request: HttpRequest, partnership: Partnership, pk: int) -> H
         for s in Score.objects.filter(prospect=prospect, assessor_id=request.user.pk)
     }
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.scores_save(actor=request.user, prospect=prospect, scores=form.scores())
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Your scores are saved."))
-            return redirect("prospects:detail", slug=partnership.slug, pk=pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.scores_save(
+            actor=request.user, prospect=prospect, scores=form.scores()
+        ),
+        success_message=_("Your scores are saved."),
+        redirect_to=lambda _result: reverse(
+            "prospects:detail", kwargs={"slug": partnership.slug, "pk": pk}
+        ),
+    )
+    if done:
+        return done
     return render(
         request,
         "prospects/score_form.html",
@@ -427,7 +436,7 @@ def criteria(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         request,
         "prospects/criteria.html",
         {"weights_form": weights_form, "add_form": add_form, "criteria": items},
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import form_status, handle_form
 from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
@@ -197,16 +199,17 @@ def relationship_list(request: HttpRequest, partnership: Partnership) -> HttpRes
 @partnership_view(rules.EDIT)
 def relationship_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = RelationshipForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.relationship_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Relationship recorded."))
-            return redirect("systemmap:relationships", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.relationship_create(
+            actor=request.user, partnership=partnership, **data
+        ),
+        success_message=_("Relationship recorded."),
+        redirect_to=reverse("systemmap:relationships", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     status = 400 if request.method == "POST" else 200
     return render(request, "systemmap/relationship_form.html", {"form": form}, status=status)
 
@@ -241,16 +244,17 @@ def survey_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.SURVEY)
 def survey_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = SurveyForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            survey = services.survey_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Survey created. Now send it to organisations."))
-            return redirect("systemmap:survey_detail", slug=partnership.slug, pk=survey.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.survey_create(actor=request.user, partnership=partnership, **data),
+        success_message=_("Survey created. Now send it to organisations."),
+        redirect_to=lambda survey: reverse(
+            "systemmap:survey_detail", kwargs={"slug": partnership.slug, "pk": survey.pk}
+        ),
+    )
+    if done:
+        return done
     return render(request, "systemmap/survey_form.html", {"form": form})
 
 
@@ -481,7 +485,7 @@ def prepare_tool(request: HttpRequest, partnership: Partnership, tool: str) -> H
             "history": history,
             "current": current,
         },
-        status=400 if request.method == "POST" else 200,
+        status=form_status(request),
     )
 
 
