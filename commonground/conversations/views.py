@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import has_capability, partnership_view
+from commonground.core.views_helpers import apply_service_errors, handle_form
 from commonground.partnerships.models import WorkingGroup
 
 from . import markup, rules, selectors, services
@@ -21,14 +22,6 @@ from .forms import EditForm, GroundRulesForm, PostForm, PromoteForm, ReasonForm,
 from .models import Follow, LinkKind, Post, PostKind, ReactionKind, Thread
 
 THREAD_PAGE_SIZE = 20
-
-
-def _errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 def _refuse(request: HttpRequest, exc: Exception) -> None:
@@ -90,24 +83,25 @@ def thread_create(request: HttpRequest, partnership: Any) -> HttpResponse:
         form.initial["working_group"] = partnership.working_groups.filter(
             slug=request.GET["group"]
         ).first()
-    if request.method == "POST" and form.is_valid():
-        try:
-            thread = services.thread_create(
-                actor=request.user,
-                partnership=partnership,
-                title=form.cleaned_data["title"],
-                body=form.cleaned_data["body"],
-                working_group=form.cleaned_data["working_group"],
-                accept_rules=form.cleaned_data.get("accept_rules", False),
-                kind=form.cleaned_data["kind"] or "",
-                addressee=form.cleaned_data["addressee"],
-                attachments=form.cleaned_data["attachments"],
-            )
-        except ValidationError as exc:
-            _errors(form, exc)
-        else:
-            messages.success(request, _("Thread started."))
-            return redirect(thread.get_absolute_url())
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.thread_create(
+            actor=request.user,
+            partnership=partnership,
+            title=data["title"],
+            body=data["body"],
+            working_group=data["working_group"],
+            accept_rules=data.get("accept_rules", False),
+            kind=data["kind"] or "",
+            addressee=data["addressee"],
+            attachments=data["attachments"],
+        ),
+        success_message=_("Thread started."),
+        redirect_to=lambda thread: thread.get_absolute_url(),
+    )
+    if done:
+        return done
     return render(
         request,
         "conversations/thread_form.html",
@@ -217,7 +211,7 @@ def reply(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
                 attachments=form.cleaned_data["attachments"],
             )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return redirect(post.get_absolute_url())
     # The reply keeps its text: the thread is shown again with the form and its errors.
@@ -234,7 +228,7 @@ def post_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
         try:
             services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Post updated; the earlier text is kept in its history."))
             return redirect(post.get_absolute_url())
@@ -423,7 +417,7 @@ def promote(request: HttpRequest, partnership: Any, pk: int, kind: str) -> HttpR
                     actor=request.user, post=post, meeting=form.cleaned_data["meeting"], title=title
                 )
         except ValidationError as exc:
-            _errors(form, exc)
+            apply_service_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or _("Your role does not allow this."))
         else:

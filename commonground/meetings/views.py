@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,6 +17,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import apply_service_errors, flash_error, handle_form
 from commonground.partnerships.models import Partnership
 
 from . import calendar, rules, selectors, services
@@ -38,19 +40,6 @@ from .models import (
     MeetingSettings,
     MinutesStatus,
 )
-
-
-def _form_errors_to(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc)
-
-
-def _flash(request: HttpRequest, exc: ValidationError) -> None:
-    for msg in exc.messages:
-        messages.error(request, msg)
 
 
 @partnership_view(rules.VIEW)
@@ -81,16 +70,14 @@ def meeting_list(request: HttpRequest, partnership: Partnership) -> HttpResponse
 @partnership_view(rules.MANAGE)
 def meeting_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = MeetingForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.meeting_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Meeting planned with the standard agenda."))
-            return redirect(meeting)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.meeting_create(actor=request.user, partnership=partnership, **data),
+        success_message=_("Meeting planned with the standard agenda."),
+    )
+    if done:
+        return done
     return render(
         request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200
     )
@@ -108,7 +95,7 @@ def meeting_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
                 actor=request.user, meeting=fresh, **form.cleaned_data
             )
         except ValidationError as exc:
-            _form_errors_to(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect(meeting)
@@ -220,14 +207,15 @@ def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
     meeting = _meeting(partnership, pk)
     _require_chair(request, partnership, meeting)
     form = ItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.item_add(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Item added to the agenda."))
-            return redirect(meeting.get_absolute_url() + "#agenda")
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.item_add(actor=request.user, meeting=meeting, **data),
+        success_message=_("Item added to the agenda."),
+        redirect_to=lambda _result: meeting.get_absolute_url() + "#agenda",
+    )
+    if done:
+        return done
     return _detail(request, partnership, pk, status=400, item_form=form)
 
 
@@ -236,14 +224,15 @@ def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
 def item_propose(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     form = ItemForm(request.POST)
-    if form.is_valid():
-        try:
-            services.item_propose(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Thank you: the chair will accept or defer your item."))
-            return redirect(meeting.get_absolute_url() + "#proposed")
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.item_propose(actor=request.user, meeting=meeting, **data),
+        success_message=_("Thank you: the chair will accept or defer your item."),
+        redirect_to=lambda _result: meeting.get_absolute_url() + "#proposed",
+    )
+    if done:
+        return done
     return _detail(request, partnership, pk, status=400, propose_form=form)
 
 
@@ -259,7 +248,7 @@ def item_decide(
     try:
         services.item_decide(actor=request.user, item=item, accept=accept)
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_error(request, exc)
     else:
         messages.success(
             request, _("Item accepted onto the agenda.") if accept else _("Item deferred.")
@@ -280,7 +269,7 @@ def item_move(
             actor=request.user, item=item, direction=request.POST.get("direction", "")
         )
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_error(request, exc)
     return redirect(meeting.get_absolute_url() + f"#item-{item.pk}")
 
 
@@ -316,14 +305,15 @@ def item_notes(
     if request.method != "POST":
         return _item_page(request, meeting, item)
     form = NotesForm(request.POST)
-    if form.is_valid():
-        try:
-            services.item_notes_set(actor=request.user, item=item, notes=form.cleaned_data["notes"])
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Minutes saved."))
-            return redirect(meeting.get_absolute_url() + f"#item-{item.pk}")
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.item_notes_set(actor=request.user, item=item, notes=data["notes"]),
+        success_message=_("Minutes saved."),
+        redirect_to=lambda _result: meeting.get_absolute_url() + f"#item-{item.pk}",
+    )
+    if done:
+        return done
     return _item_page(request, meeting, item, status=400, notes_form=form)
 
 
@@ -352,7 +342,7 @@ def motion_add(
             )
         except ValidationError as exc:
             form.errors.pop("__all__", None)
-            _form_errors_to(form, exc)
+            apply_service_errors(form, exc)
         else:
             if motion.decision_id:
                 messages.success(request, _("Motion minuted and entered in the decision register."))
@@ -368,14 +358,17 @@ def task_add(request: HttpRequest, partnership: Partnership, pk: int, item_pk: i
     meeting = _meeting(partnership, pk)
     item = _item(meeting, item_pk)
     form = TaskForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            services.task_record(actor=request.user, item=item, **form.cleaned_data)
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Task added to the action plan."))
-            return redirect("meetings:item_notes", slug=partnership.slug, pk=pk, item_pk=item.pk)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.task_record(actor=request.user, item=item, **data),
+        success_message=_("Task added to the action plan."),
+        redirect_to=lambda _result: reverse(
+            "meetings:item_notes", kwargs={"slug": partnership.slug, "pk": pk, "item_pk": item.pk}
+        ),
+    )
+    if done:
+        return done
     return _item_page(request, meeting, item, status=400, task_form=form)
 
 
@@ -389,7 +382,7 @@ def attendance(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
         try:
             services.attendance_set(actor=request.user, meeting=meeting, marks=marks)
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, _("Attendance saved."))
             return redirect(meeting.get_absolute_url() + "#attendance")
@@ -429,7 +422,7 @@ def minutes_state(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
         else:
             raise ValidationError(_("Unknown step."))
     except ValidationError as exc:
-        _flash(request, exc)
+        flash_error(request, exc)
     return redirect(meeting.get_absolute_url() + "#minutes")
 
 
@@ -442,7 +435,7 @@ def assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespo
         try:
             services.assessment_submit(actor=request.user, meeting=meeting, **form.cleaned_data)
         except ValidationError as exc:
-            _flash(request, exc)
+            flash_error(request, exc)
         else:
             messages.success(request, _("Thank you for your assessment."))
         return redirect(meeting.get_absolute_url() + "#assessment")
@@ -525,18 +518,19 @@ def settings_edit(request: HttpRequest, partnership: Partnership) -> HttpRespons
         partnership=partnership
     )
     form = SettingsForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.settings_set(
-                actor=request.user,
-                partnership=partnership,
-                quorum_fraction=form.cleaned_data["quorum_fraction"],
-            )
-        except ValidationError as exc:
-            _form_errors_to(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("meetings:list", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.settings_set(
+            actor=request.user,
+            partnership=partnership,
+            quorum_fraction=data["quorum_fraction"],
+        ),
+        success_message=_("Saved."),
+        redirect_to=reverse("meetings:list", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     return render(
         request, "meetings/settings_form.html", {"form": form}, status=400 if form.errors else 200
     )

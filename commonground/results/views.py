@@ -14,6 +14,7 @@ from commonground.actionplan.rules import EDIT as ACTION_EDIT
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import apply_service_errors, flash_error, handle_form
 from commonground.partnerships.models import Partnership, WorkingGroup
 
 from . import rules, selectors, services
@@ -27,14 +28,6 @@ from .forms import (
 )
 from .models import Indicator, Measurement, Review
 from .progress import STATUS_LABELS
-
-
-def _add_form_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errs in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @partnership_view(rules.VIEW)
@@ -69,16 +62,14 @@ def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
 @partnership_view(rules.MANAGE)
 def indicator_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = IndicatorForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ind = services.indicator_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator saved."))
-            return redirect(ind)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.indicator_create(actor=request.user, partnership=partnership, **data),
+        success_message=_("Indicator saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "results/indicator_form.html",
@@ -91,14 +82,15 @@ def indicator_create(request: HttpRequest, partnership: Partnership) -> HttpResp
 def indicator_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = IndicatorForm(request.POST or None, instance=ind, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.indicator_update(actor=request.user, indicator=ind, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Indicator saved."))
-            return redirect(ind)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.indicator_update(actor=request.user, indicator=ind, **data),
+        success_message=_("Indicator saved."),
+        redirect_to=ind,
+    )
+    if done:
+        return done
     return render(
         request,
         "results/indicator_form.html",
@@ -191,14 +183,15 @@ def indicator_detail(request: HttpRequest, partnership: Partnership, pk: int) ->
 def measurement_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = MeasurementForm(request.POST, request.FILES, indicator=ind)
-    if form.is_valid():
-        try:
-            services.measurement_record(actor=request.user, indicator=ind, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Measurement recorded."))
-            return redirect(ind)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.measurement_record(actor=request.user, indicator=ind, **data),
+        success_message=_("Measurement recorded."),
+        redirect_to=ind,
+    )
+    if done:
+        return done
     return render(
         request,
         "results/indicator_detail.html",
@@ -222,14 +215,15 @@ def measurement_file(request: HttpRequest, partnership: Partnership, pk: int) ->
 def target_revise(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = TargetRevisionForm(request.POST, partnership=partnership)
-    if form.is_valid():
-        try:
-            services.target_revise(actor=request.user, indicator=ind, **form.cleaned_data)
-        except ValidationError as exc:
-            _add_form_errors(form, exc)
-        else:
-            messages.success(request, _("Target revised."))
-            return redirect(ind)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.target_revise(actor=request.user, indicator=ind, **data),
+        success_message=_("Target revised."),
+        redirect_to=ind,
+    )
+    if done:
+        return done
     return render(
         request,
         "results/indicator_detail.html",
@@ -308,7 +302,7 @@ def review_create(request: HttpRequest, partnership: Partnership) -> HttpRespons
                 **fields,
             )
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, _("Review recorded."))
             return redirect(review)
@@ -359,7 +353,7 @@ def review_actions(request: HttpRequest, partnership: Partnership, pk: int) -> H
     except ValueError:
         messages.error(request, _("Give the due date as YYYY-MM-DD."))
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
     else:
         messages.success(
             request, _("%(n)s actions added to the action plan.") % {"n": len(created)}
