@@ -6,7 +6,6 @@ from collections.abc import Iterator
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -21,6 +20,7 @@ from commonground.core.http import AuthedRequest
 from commonground.core.links import link_maker
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import handle_form
 from commonground.meetings.forms import people_choices
 from commonground.partnerships.models import Partnership
 
@@ -134,25 +134,25 @@ def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 def _save(request: HttpRequest, partnership: Partnership, action: Action | None) -> HttpResponse:
     form = ActionForm(request.POST or None, instance=action, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            if action is None:
-                action = services.action_create(actor=request.user, partnership=partnership, **data)
-                messages.success(request, _("Action added."))
-            else:
-                # The form has already copied the values onto the instance; reload for a clean diff.
-                action = Action.objects.get(pk=action.pk)
-                services.action_update(actor=request.user, action=action, **data)
-                messages.success(request, _("Saved."))
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errs in exc.message_dict.items():
-                    form.add_error(field if field in form.fields else None, errs)
-            else:
-                form.add_error(None, exc)
-        else:
-            return redirect(action)
+    creating = action is None
+
+    def save(data: dict[str, Any]) -> Action:
+        nonlocal action
+        if action is None:
+            return services.action_create(actor=request.user, partnership=partnership, **data)
+        # The form has already copied the values onto the instance; reload for a clean diff.
+        action = Action.objects.get(pk=action.pk)
+        services.action_update(actor=request.user, action=action, **data)
+        return action
+
+    done = handle_form(
+        request,
+        form,
+        save,
+        success_message=_("Action added.") if creating else _("Saved."),
+    )
+    if done:
+        return done
     return render(
         request,
         "actionplan/action_form.html",
