@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
+from commonground.core.views_helpers import apply_service_errors
 from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
@@ -51,11 +52,7 @@ def round_create(request: HttpRequest, partnership: Partnership) -> HttpResponse
                 actor=request.user, partnership=partnership, **form.cleaned_data
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for f, errs in exc.message_dict.items():
-                    form.add_error(f if f in form.fields else None, errs)
-            else:
-                form.add_error(None, exc.messages)
+            apply_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -345,7 +342,7 @@ def answer(request: HttpRequest) -> HttpResponse:
         try:
             services.response_submit(token=token, answers=form.cleaned_data)
         except ValidationError as exc:
-            apply_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             return render(request, "healthchecks/answer_thanks.html", {"round": rnd})
     return render(
@@ -361,14 +358,6 @@ def answer(request: HttpRequest) -> HttpResponse:
         },
         status=400 if form.errors else 200,
     )
-
-
-def apply_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for f, errs in exc.message_dict.items():
-            form.add_error(f if f in form.fields else None, errs)
-    else:
-        form.add_error(None, exc.messages)
 
 
 answer.capability = "public"  # type: ignore[attr-defined]
