@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form
+from commonground.core.views_helpers import flash_error, handle_form
 from commonground.partnerships.models import Partnership
 
 from . import geo, rules, selectors, services
@@ -174,7 +174,7 @@ def suggest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
                 note=form.cleaned_data["note"],
             )
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            flash_error(request, exc)
         else:
             messages.success(request, _("Conversation suggested. It is listed below."))
     else:
@@ -197,7 +197,7 @@ def suggestion_follow_up(request: HttpRequest, partnership: Partnership, pk: int
             actor=request.user, partnership=partnership, suggestion=suggestion
         )
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        flash_error(request, exc)
         return redirect("atlas:overlaps", slug=partnership.slug)
     from commonground.prospects.models import Prospect
 

@@ -112,7 +112,8 @@ def post_action(
     invalid_message: str | None = None,
 ) -> HttpResponseRedirect:
     """Call a service for a POST-only button, flash its success or its refusal, and
-    redirect to ``redirect_to`` (a URL, URL name or model) either way.
+    redirect to ``redirect_to`` (a URL, URL name or model; a callable is called after the
+    service, for a target that the service may change) either way.
 
     With a ``form`` (the button's few fields), an invalid form flashes
     ``invalid_message`` instead and the service is not called; ``call`` reads
@@ -121,12 +122,12 @@ def post_action(
     if form is not None and not form.is_valid():
         if invalid_message:
             messages.error(request, invalid_message)
-        return redirect(redirect_to)
-    try:
-        call()
-    except ValidationError as exc:
-        flash_error(request, exc)
     else:
-        if success_message:
-            messages.success(request, success_message)
-    return redirect(redirect_to)
+        try:
+            call()
+        except ValidationError as exc:
+            flash_error(request, exc)
+        else:
+            if success_message:
+                messages.success(request, success_message)
+    return redirect(redirect_to() if callable(redirect_to) else redirect_to)

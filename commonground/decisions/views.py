@@ -17,7 +17,7 @@ from commonground.accounts.models import User
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form
+from commonground.core.views_helpers import handle_form, post_action
 from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services, tally
@@ -155,18 +155,18 @@ def group_detail(request: HttpRequest, partnership: Any, group: str) -> HttpResp
 def group_member_add(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     form = MemberAddForm(request.POST, partnership=partnership, group=obj)
-    if form.is_valid():
-        try:
-            services.working_group_member_add(
-                actor=request.user, group=obj, user=form.cleaned_data["user"]
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Member added."))
-    else:
-        messages.error(request, _("Choose a person with a role in this partnership."))
-    return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+    return post_action(
+        request,
+        lambda: services.working_group_member_add(
+            actor=request.user, group=obj, user=form.cleaned_data["user"]
+        ),
+        success_message=_("Member added."),
+        redirect_to=lambda: reverse(
+            "decisions:group_detail", kwargs={"slug": partnership.slug, "group": obj.slug}
+        ),
+        form=form,
+        invalid_message=_("Choose a person with a role in this partnership."),
+    )
 
 
 @require_POST
@@ -176,13 +176,14 @@ def group_member_remove(
 ) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     person = get_object_or_404(User, pk=user)
-    try:
-        services.working_group_member_remove(actor=request.user, group=obj, user=person)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("Member removed."))
-    return redirect("decisions:group_detail", slug=partnership.slug, group=obj.slug)
+    return post_action(
+        request,
+        lambda: services.working_group_member_remove(actor=request.user, group=obj, user=person),
+        success_message=_("Member removed."),
+        redirect_to=lambda: reverse(
+            "decisions:group_detail", kwargs={"slug": partnership.slug, "group": obj.slug}
+        ),
+    )
 
 
 # --- decision authority ------------------------------------------------------------------
@@ -511,13 +512,12 @@ def proposal_close(request: HttpRequest, partnership: Any, pk: int) -> HttpRespo
     proposal = get_object_or_404(Proposal, pk=pk, partnership=partnership)
     if not rules.can_close(request.user, proposal):
         raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
-    try:
-        services.proposal_close(actor=request.user, proposal=proposal, early=True)
-    except ValidationError as exc:
-        messages.error(request, _error_text(exc))
-    else:
-        messages.success(request, _("The proposal is closed and its result is in the register."))
-    return redirect(proposal)
+    return post_action(
+        request,
+        lambda: services.proposal_close(actor=request.user, proposal=proposal, early=True),
+        success_message=_("The proposal is closed and its result is in the register."),
+        redirect_to=proposal,
+    )
 
 
 @require_POST
@@ -529,18 +529,16 @@ def proposal_outcome(request: HttpRequest, partnership: Any, pk: int) -> HttpRes
     if not rules.can_close(request.user, proposal):
         raise PermissionDenied(_("Only the proposer or a manager records the outcome."))
     form = OutcomeForm(request.POST)
-    if form.is_valid():
-        try:
-            services.proposal_record_outcome(
-                actor=request.user, proposal=proposal, statement=form.cleaned_data["statement"]
-            )
-        except ValidationError as exc:
-            messages.error(request, _error_text(exc))
-        else:
-            messages.success(request, _("Outcome statement saved in the register."))
-    else:
-        messages.error(request, _("Write the outcome statement."))
-    return redirect(proposal)
+    return post_action(
+        request,
+        lambda: services.proposal_record_outcome(
+            actor=request.user, proposal=proposal, statement=form.cleaned_data["statement"]
+        ),
+        success_message=_("Outcome statement saved in the register."),
+        redirect_to=proposal,
+        form=form,
+        invalid_message=_("Write the outcome statement."),
+    )
 
 
 # --- the register ----------------------------------------------------------------------

@@ -17,7 +17,12 @@ from django.views.decorators.http import require_POST
 from commonground.core import policy
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import apply_service_errors, flash_error, handle_form
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    flash_error,
+    handle_form,
+    post_action,
+)
 from commonground.partnerships.models import Partnership
 
 from . import calendar, rules, selectors, services
@@ -432,13 +437,14 @@ def assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespo
     meeting = _meeting(partnership, pk)
     form = AssessmentForm(request.POST)
     if form.is_valid():
-        try:
-            services.assessment_submit(actor=request.user, meeting=meeting, **form.cleaned_data)
-        except ValidationError as exc:
-            flash_error(request, exc)
-        else:
-            messages.success(request, _("Thank you for your assessment."))
-        return redirect(meeting.get_absolute_url() + "#assessment")
+        return post_action(
+            request,
+            lambda: services.assessment_submit(
+                actor=request.user, meeting=meeting, **form.cleaned_data
+            ),
+            success_message=_("Thank you for your assessment."),
+            redirect_to=lambda: meeting.get_absolute_url() + "#assessment",
+        )
     return _detail(request, partnership, pk, status=400, assessment_form=form)
 
 

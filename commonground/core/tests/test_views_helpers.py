@@ -169,6 +169,17 @@ def test_post_action_refusal_flashes_the_services_message_and_redirects() -> Non
     assert _flashes(request) == [("error", "Not from here. Not before the start.")]
 
 
+def test_post_action_redirect_target_is_read_after_the_service() -> None:
+    request = _request()
+    thing = {"slug": "old"}
+    answer = post_action(
+        request,
+        lambda: thing.update(slug="new"),
+        redirect_to=lambda: f"/things/{thing['slug']}/",
+    )
+    assert answer.url == "/things/new/"
+
+
 def test_post_action_with_an_invalid_form_flashes_why_and_does_not_call() -> None:
     request = _request(data={"name": ""})
     form = ThingForm(request.POST)
