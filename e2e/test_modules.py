@@ -158,6 +158,9 @@ def test_health_check_aggregates_appear_only_from_five_answers(new_context, sent
 
     def answer(link: str) -> None:
         respondent.goto(link)
+        # the page's script posts the code from the link's fragment and the survey opens
+        expect(respondent.get_by_role("button", name="Send my answers")).to_be_visible()
+        assert "#" not in respondent.url and "answer/" in respondent.url
         if link == links[0]:
             assert not axe_violations(respondent)
         questions = respondent.locator(".hc-question")
@@ -180,7 +183,7 @@ def test_health_check_aggregates_appear_only_from_five_answers(new_context, sent
 
     # A used link does not work again.
     respondent.goto(links[0])
-    expect(respondent.get_by_text("This health check closed")).to_be_visible()
+    expect(respondent.get_by_text("This link has already been used")).to_be_visible()
     expect(respondent.get_by_role("button", name="Send my answers")).to_have_count(0)
 
 
