@@ -100,6 +100,13 @@ MIDDLEWARE = [
 
 if env_bool("COMMONGROUND_QUERY_COUNT_HEADER", default=False):
     MIDDLEWARE.insert(0, "commonground.core.middleware.QueryCountHeaderMiddleware")
+if PRODUCTION:
+    # Collected static files served by the app (hashed names get a year's immutable
+    # caching); before anything that needs a session or a database.
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 
 ROOT_URLCONF = "commonground.urls"
 WSGI_APPLICATION = "commonground.wsgi.application"

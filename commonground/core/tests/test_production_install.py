@@ -282,6 +282,24 @@ def test_the_readme_production_install_serves_pages_and_static_files(tmp_path, d
         assert (static_root / manifest["css/app.css"]).read_bytes() == (
             app / "static" / "css" / "app.css"
         ).read_bytes()
+        # ... and the app serves it: hashed names cached for a year and immutable.
+        response, content = client.request("GET", f"/static/{manifest['css/app.css']}")
+        assert response.status == 200
+        assert response.headers["Content-Type"].startswith("text/css")
+        assert content == (app / "static" / "css" / "app.css").read_bytes()
+        cache_control = response.headers["Cache-Control"]
+        assert "immutable" in cache_control and "max-age=315360000" in cache_control
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        # A vendored script too, under its hashed name.
+        htmx = next(
+            v for k, v in manifest.items() if k.startswith("vendor/htmx") and k.endswith(".js")
+        )
+        response, content = client.request("GET", f"/static/{htmx}")
+        assert response.status == 200 and "javascript" in response.headers["Content-Type"]
+        assert "immutable" in response.headers["Cache-Control"]
+        # Something that was never collected is a plain 404, not a file from elsewhere.
+        response, _ = client.request("GET", "/static/../commonground/settings.py")
+        assert response.status in (400, 404)
 
         # The compiled catalogues are used.
         _, content = client.request("GET", "/accounts/login/", headers={"Accept-Language": "nb"})
