@@ -224,14 +224,16 @@ def post_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     allowed = rules.can_edit_post(request.user, post)
     form = EditForm(request.POST or None, initial={"body": post.body})
-    if allowed and request.method == "POST" and form.is_valid():
-        try:
-            services.post_edit(actor=request.user, post=post, body=form.cleaned_data["body"])
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Post updated; the earlier text is kept in its history."))
-            return redirect(post.get_absolute_url())
+    if allowed:
+        done = handle_form(
+            request,
+            form,
+            lambda data: services.post_edit(actor=request.user, post=post, body=data["body"]),
+            success_message=_("Post updated; the earlier text is kept in its history."),
+            redirect_to=lambda _result: post.get_absolute_url(),
+        )
+        if done:
+            return done
     return render(
         request,
         "conversations/post_edit.html",

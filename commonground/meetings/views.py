@@ -92,18 +92,14 @@ def meeting_create(request: HttpRequest, partnership: Partnership) -> HttpRespon
 def meeting_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk, partnership=partnership)
     form = MeetingForm(request.POST or None, instance=meeting, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            # The form has copied the new values onto the instance; reload for a clean diff.
-            fresh = Meeting.objects.select_related("partnership").get(pk=meeting.pk)
-            meeting = services.meeting_update(
-                actor=request.user, meeting=fresh, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect(meeting)
+
+    def save(data: dict[str, Any]) -> Meeting:
+        # The form has copied the new values onto the instance; reload for a clean diff.
+        fresh = Meeting.objects.select_related("partnership").get(pk=meeting.pk)
+        return services.meeting_update(actor=request.user, meeting=fresh, **data)
+
+    if done := handle_form(request, form, save, success_message=_("Saved.")):
+        return done
     return render(
         request,
         "meetings/meeting_form.html",

@@ -20,7 +20,7 @@ from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form
+from commonground.core.views_helpers import handle_form, post_action
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -208,13 +208,12 @@ def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.MANAGE)
 def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk, partnership=partnership, ended_on__isnull=True)
-    try:
-        services.role_end(actor=request.user, role=role)
-    except ValidationError as exc:
-        messages.error(request, exc.messages[0])
-    else:
-        messages.success(request, _("Role ended."))
-    return redirect("partnerships:members", slug=partnership.slug)
+    return post_action(
+        request,
+        lambda: services.role_end(actor=request.user, role=role),
+        success_message=_("Role ended."),
+        redirect_to=reverse("partnerships:members", kwargs={"slug": partnership.slug}),
+    )
 
 
 @partnership_view(rules.INVITE)

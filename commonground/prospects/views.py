@@ -515,21 +515,21 @@ def recommendations(request: HttpRequest, partnership: Partnership) -> HttpRespo
 @partnership_view(rules.SELF_ASSESS)
 def self_assessment(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     form = SelfAssessmentForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.self_assessment_record(
-                actor=request.user,
-                partnership=partnership,
-                kind=data["kind"],
-                scores=[data[f"score_{i}"] for i in range(1, 5)],
-                note=data["note"],
-            )
-        except ValidationError as exc:
-            form.add_error(None, _error_text(exc))
-        else:
-            messages.success(request, _("Self-assessment recorded."))
-            return redirect("prospects:self_assessment", slug=partnership.slug)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.self_assessment_record(
+            actor=request.user,
+            partnership=partnership,
+            kind=data["kind"],
+            scores=[data[f"score_{i}"] for i in range(1, 5)],
+            note=data["note"],
+        ),
+        success_message=_("Self-assessment recorded."),
+        redirect_to=reverse("prospects:self_assessment", kwargs={"slug": partnership.slug}),
+    )
+    if done:
+        return done
     profiles = selectors.self_assessment_profiles(partnership)
     page = paginate(
         request,
