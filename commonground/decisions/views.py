@@ -17,7 +17,7 @@ from commonground.accounts.models import User
 from commonground.core import policy
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form, post_action
+from commonground.core.views_helpers import flash_error, handle_form, post_action
 from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services, tally
@@ -498,7 +498,7 @@ def vote(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
             reason=request.POST.get("reason", ""),
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        flash_error(request, exc)
         context = _detail_context(request, selectors.proposal_detail(partnership, pk))  # type: ignore[arg-type]
         context["posted"] = request.POST
         return render(request, "decisions/proposal_detail.html", context, status=400)

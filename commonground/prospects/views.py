@@ -20,7 +20,7 @@ from commonground.core.htmx import render_page
 from commonground.core.links import reverse, slug_link
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import form_status, handle_form
+from commonground.core.views_helpers import flash_error, form_status, handle_form
 from commonground.partnerships.models import Partnership
 
 from . import outreach, rules, selectors, services
@@ -288,7 +288,7 @@ def prospect_move(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
             actor=request.user, prospect=prospect, stage=form.cleaned_data["stage"]
         )
     except ValidationError as exc:
-        messages.error(request, _error_text(exc))
+        flash_error(request, exc)
     else:
         if prospect.stage == Stage.JOINED:
             messages.success(
