@@ -319,9 +319,6 @@ STORAGES = {
 }
 
 # --- Product settings ------------------------------------------------------------
-# Django's widget templates, with the plainest widgets rendered in Python (same markup).
-FORM_RENDERER = "commonground.core.forms_renderer.FormRenderer"
-
 COMMONGROUND_PAGE_SIZE = 25
 # Map tiles: any XYZ tile server; the map still works with markers only when
 # tiles cannot load (for example on an offline machine).
