@@ -17,7 +17,6 @@ from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.http import AuthedRequest
-from commonground.core.links import link_maker
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import handle_form
@@ -75,7 +74,6 @@ def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         "actionplan/action_list.html",
         {
             "page": page,
-            "detail_url": link_maker("actionplan:detail", partnership.slug),
             **_filter_context(request, partnership),
         },
     )
@@ -99,15 +97,11 @@ def _status_options() -> dict[str, str]:
 @partnership_view(rules.VIEW)
 def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     columns = selectors.remembered_board(partnership, request.GET)
-    # Each card's links and status menu come from strings built once per page, not
-    # from a URL reverse and an option loop per card.
-    detail_url = link_maker("actionplan:detail", partnership.slug)
-    status_url = link_maker("actionplan:status", partnership.slug)
+    # Each card's status menu is one of a few strings built once per page, not an
+    # option loop per card.
     options = _status_options()
     for column in columns:
         for action in column["actions"]:
-            action.detail_url = detail_url(action.pk)
-            action.status_url = status_url(action.pk)
             action.status_options = options[action.status]
     return render(
         request,
