@@ -572,8 +572,11 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
     # count of the values() query, made it grow with every group's decisions.
     page = paginate(request, decisions, count=matches.count())
     rows = _add_displays(list(page.object_list), Decision, "method", "outcome")
+    labels = position_labels()
     for row in rows:
         row["statement_short"] = truncatewords(row["statement"], 40)
+        counts = (row["tally"] or {}).get("counts")
+        row["tally_counts"] = [(labels.get(k, ""), n) for k, n in counts.items()] if counts else []
     page.object_list = rows
     return render(
         request,
@@ -584,7 +587,6 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
             "filters": filters,
             "methods": DecisionMethod.choices,
             "groups": _group_choices(partnership),
-            "labels": position_labels(),
             "can_record": policy.has_capability(request.user, partnership, rules.PROPOSE),
         },
     )
