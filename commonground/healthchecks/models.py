@@ -19,9 +19,9 @@ import uuid
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.links import reverse
 from commonground.core.models import TimeStampedModel
 
 
