@@ -8,8 +8,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import choices, textinput, versions
+        from . import textinput, versions
 
-        choices.install()
         versions.connect_signals()
         textinput.connect_signals()
