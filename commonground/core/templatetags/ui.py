@@ -7,12 +7,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.template import defaulttags, engines
-from django.urls import NoReverseMatch
-from django.utils.html import conditional_escape, escape
+from django.template import engines
+from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-
-from commonground.core.links import reverse
 
 register = template.Library()
 
@@ -44,38 +41,6 @@ def options(items: Iterable[Any], selected: Any = None) -> SafeString:
         mark = " selected" if value == chosen else ""
         parts.append(f'<option value="{_escape(value)}"{mark}>{_escape(label)}</option>')
     return mark_safe("".join(parts))
-
-
-class RememberedURLNode(defaulttags.URLNode):
-    """``{% url %}`` through ``core.links.reverse``, which walks the URL patterns once per
-    kind of link (the layout's links on every page, a list's link to each row) instead
-    of once per link."""
-
-    def render(self, context: template.Context) -> str:
-        args = [arg.resolve(context) for arg in self.args]
-        kwargs = {k: v.resolve(context) for k, v in self.kwargs.items()}
-        view_name = self.view_name.resolve(context)
-        request = getattr(context, "request", None)
-        current_app = getattr(request, "current_app", None)
-        if current_app is None:
-            current_app = getattr(getattr(request, "resolver_match", None), "namespace", None)
-        url = ""
-        try:
-            url = reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
-        except NoReverseMatch:
-            if self.asvar is None:
-                raise
-        if self.asvar:
-            context[self.asvar] = url
-            return ""
-        return conditional_escape(url) if context.autoescape else url
-
-
-@register.tag("url")
-def url(parser: Any, token: Any) -> RememberedURLNode:
-    """Django's ``{% url %}``: same syntax, same result."""
-    node = defaulttags.url(parser, token)
-    return RememberedURLNode(node.view_name, node.args, node.kwargs, node.asvar)
 
 
 class _CsrfInput:
