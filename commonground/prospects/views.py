@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -9,15 +7,13 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.htmx import render_page
-from commonground.core.links import reverse, slug_link
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import flash_error, form_status, handle_form
@@ -47,33 +43,6 @@ def _can(request: HttpRequest, partnership: Partnership, code: str) -> bool:
     return policy.has_capability(request.user, partnership, code)
 
 
-# What no row's id or slug is, put where a row's id or slug goes in a link reversed once.
-_ID_MARKER = 2147483647
-_SLUG_MARKER = "cg-row-slug-x"
-# A slug that goes into a link as it is (Django would quote nothing in it).
-_PLAIN_SLUG = re.compile(r"[-a-zA-Z0-9_]+")
-
-
-def _row_links(viewname: str, *args: Any, slug: bool = False) -> Callable[[Any], str]:
-    """A function from a row's id (or, with ``slug``, its slug) to its link, that id or
-    slug being the view's last argument. For the long lists here: the link is reversed
-    once and each row's value put in its place, a string join instead of a reverse
-    (``core.links`` still walks the argument shapes for every link)."""
-    marker = _SLUG_MARKER if slug else str(_ID_MARKER)
-
-    def reversed_link(value: Any) -> str:
-        return reverse(viewname, args=[*args, value])
-
-    head, found, tail = reversed_link(marker if slug else _ID_MARKER).rpartition(marker)
-    if not found or marker in head:
-        return reversed_link
-    if slug:
-        return lambda value: (
-            f"{head}{value}{tail}" if _PLAIN_SLUG.fullmatch(value) else reversed_link(value)
-        )
-    return lambda pk: f"{head}{int(pk)}{tail}"
-
-
 # --- the directory (across partnerships) ------------------------------------------
 
 
@@ -86,16 +55,13 @@ def directory(request: HttpRequest) -> HttpResponse:
     orgs, dropped = selectors.with_distances(found, q)
     # Partnerships whose pipeline this person may add to (a few, for the row links).
     pipelines = list(policy.partnerships_with(request.user, rules.MANAGE).order_by("name")[:3])
-    # Each row links to the same few pipelines: their addresses and wording, once (and
-    # escaped once, not in every row).
+    # Each row links to the same few pipelines: their addresses and wording, once.
     pipeline_links = [
         {
-            "url": escape(slug_link("prospects:add", p.slug)),
-            "label": escape(
-                _("Add as prospect")
-                if len(pipelines) == 1
-                else _("Add to %(name)s") % {"name": p.name}
-            ),
+            "url": reverse("prospects:add", kwargs={"slug": p.slug}),
+            "label": _("Add as prospect")
+            if len(pipelines) == 1
+            else _("Add to %(name)s") % {"name": p.name},
         }
         for p in pipelines
     ]
@@ -108,7 +74,6 @@ def directory(request: HttpRequest) -> HttpResponse:
             "orgs": orgs,
             "dropped": dropped,
             "pipelines": pipeline_links,
-            "org_url": _row_links("organisations:detail", slug=True),
             "query": q,
             "count_cap": selectors.COUNT_CAP,
             "qs": querystring_without_page(request),
@@ -123,41 +88,16 @@ def directory(request: HttpRequest) -> HttpResponse:
 @partnership_view(rules.VIEW)
 def board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     columns, truncated = selectors.board(partnership)
-    # Each card's links and stage menu come from strings built once per page, not from
-    # a URL reverse and an option loop per card.
-    detail_url = _row_links("prospects:detail", partnership.slug)
-    move_url = _row_links("prospects:move", partnership.slug)
-    options = _stage_options()
-    for column in columns:
-        for card in column["prospects"]:
-            card["detail_url"] = detail_url(card["pk"])
-            card["move_url"] = move_url(card["pk"])
-            card["stage_options"] = options[card["stage"]]
     return render(
         request,
         "prospects/board.html",
         {
             "columns": columns,
+            "stages": Stage.choices,
             "truncated": truncated,
             "can_manage": _can(request, partnership, rules.MANAGE),
         },
     )
-
-
-def _stage_options() -> dict[str, SafeString]:
-    """The options of a card's stage menu, once for each stage it may have selected
-    (each label translated and escaped once)."""
-    items = [(value, escape(value), escape(label)) for value, label in Stage.choices]
-    return {
-        # every value and label is escaped just above
-        current: mark_safe(
-            "".join(
-                f'<option value="{text}"{" selected" if value == current else ""}>{label}</option>'
-                for value, text, label in items
-            )
-        )
-        for current in Stage.values
-    }
 
 
 @partnership_view(rules.VIEW)
@@ -390,9 +330,6 @@ def scorecards(request: HttpRequest, partnership: Partnership) -> HttpResponse:
         key=lambda row: (-(row["summary"].weighted_mean or 0), row["name"]),
     )
     page = paginate(request, rows)
-    detail_url = _row_links("prospects:detail", partnership.slug)
-    for row in page.object_list:
-        row["url"] = detail_url(row["pk"])
     return render(
         request,
         "prospects/scorecards.html",
@@ -501,7 +438,6 @@ def recommendations(request: HttpRequest, partnership: Partnership) -> HttpRespo
         "prospects/recommendations.html",
         {
             "page": page,
-            "org_url": _row_links("organisations:detail", slug=True),
             "analysis": analysis,
             "can_manage": _can(request, partnership, rules.MANAGE),
             "pool": selectors.POOL_SIZE,

@@ -353,17 +353,3 @@ def test_directory_form_takes_tags_by_slug_and_words_an_unknown_one_as_before():
     menu = str(DirectorySearchForm()["offers"])
     assert '<option value="" selected>Anything</option>' in menu
     assert '<option value="legal-x">Legal</option>' in menu
-
-
-def test_row_links_equal_reversed_links():
-    from django.urls import NoReverseMatch, reverse
-
-    from commonground.prospects.views import _row_links
-
-    detail = _row_links("prospects:detail", "some-partnership")
-    assert detail(42) == reverse("prospects:detail", args=["some-partnership", 42])
-    organisation = _row_links("organisations:detail", slug=True)
-    assert organisation("an-org_2") == reverse("organisations:detail", args=["an-org_2"])
-    # what is not a plain slug goes to Django's reverse, which refuses it as before
-    with pytest.raises(NoReverseMatch):
-        organisation("not a slug")
