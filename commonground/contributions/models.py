@@ -7,9 +7,9 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.links import reverse
 from commonground.core.models import TimeStampedModel
 
 # ISO 4217 codes the ledger accepts. Rates between them are entered by the partnership.

@@ -32,7 +32,6 @@ from .forms import (
     TransitionForm,
 )
 from .models import Contribution, ExchangeRate, Kind, Status
-from .numbers import grouped
 
 
 @partnership_view(rules.VIEW)
@@ -55,7 +54,6 @@ def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "overdue_count": selectors.overdue(partnership, today).count(),
             "can_record": policy.has_capability(request.user, partnership, rules.RECORD),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
-            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
         },
     )
 
@@ -205,7 +203,6 @@ def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "kinds": Kind.choices,
             "rates": ExchangeRate.objects.filter(partnership=partnership),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
-            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
         },
     )
 
@@ -278,7 +275,6 @@ def flow(request: HttpRequest, partnership: Partnership) -> HttpResponse:
             "form": form,
             "data": data,
             "measure": params.get("measure", "value"),
-            "grouped": grouped,  # floatformat:"<n>g", for the Jinja2 rows
         },
     )
 

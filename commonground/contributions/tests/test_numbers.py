@@ -35,11 +35,3 @@ def test_grouped_is_floatformat_with_grouping(language, places):
         for value in _values():
             assert grouped(value, places) == floatformat(value, f"{places}g"), value
 
-
-def test_the_template_filter_is_the_same():
-    from django.template import Context, Template
-
-    page = Template('{% load ledger_numbers %}{{ v|grouped:2 }}|{{ v|floatformat:"2g" }}')
-    with translation.override("nb"):
-        ours, django = page.render(Context({"v": Decimal("-1234567.005")})).split("|")
-    assert ours == django
