@@ -111,8 +111,8 @@ def members_context(
 ) -> dict[str, Any]:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     size = settings.COMMONGROUND_PAGE_SIZE
-    # Both tables read plain values for partnerships/member_rows.html: building the
-    # models and rendering the rows in the Django template cost most of the page.
+    # Both tables read plain values (no model instances): building the models cost
+    # most of the page.
     members: Page[Any] = Paginator(
         selectors.members_of(partnership).values(
             "status",
