@@ -9,7 +9,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.formats import localize
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -137,16 +136,6 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
         "net": net,
         "form": form,
         "chart": net.chart_data(),
-        # The central few, each with its numbers in a sentence (written here once, not
-        # through a {% blocktranslate %} per item).
-        "central": [
-            {
-                "name": n["name"],
-                "ties": _("%(d)s ties, betweenness %(b)s")
-                % {"d": localize(n["degree"]), "b": localize(n["betweenness"])},
-            }
-            for n in net.central
-        ],
         "node_page": node_page,
         "edge_page": edge_page,
         "qs": params.urlencode(),
