@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.defaultfilters import floatformat
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -147,11 +146,6 @@ def _detail_context(
         measurement_form = MeasurementForm(indicator=ind)
     if revision_form is None and can_manage and ind.is_quantitative and ind.direction != "band":
         revision_form = TargetRevisionForm(partnership=partnership)
-    # Each row with its value formatted as {{ value|floatformat:"-2g" }} did in the
-    # template: the rows are now a Jinja2 partial, which has no floatformat filter.
-    measurement_rows = [
-        (m, floatformat(m.value, "-2g") if ind.is_quantitative else None) for m in page.object_list
-    ]
     # The progress badge needs the latest measurement, the chart's last point: no
     # correlated subqueries (selectors.indicators_for) for a single indicator.
     selectors.with_latest(ind, parts.points)
@@ -159,7 +153,6 @@ def _detail_context(
         "indicator": ind,
         "progress": selectors.indicator_progress(ind),
         "page": page,
-        "measurement_rows": measurement_rows,
         "chart": parts.chart,
         "revisions": parts.revisions,
         "reviews": parts.reviews,
