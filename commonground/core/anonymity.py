@@ -49,9 +49,8 @@ def secure_delete(queryset: models.QuerySet) -> int:  # type: ignore[type-arg]
     Call inside the transaction that writes the released rows; the scrub of the
     log (SQLite) or of the table file (PostgreSQL) runs once it commits.
     """
-    xid = None
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
             cursor.execute("PRAGMA secure_delete")
             before = cursor.fetchone()[0]
             cursor.execute("PRAGMA secure_delete = ON")
@@ -59,34 +58,30 @@ def secure_delete(queryset: models.QuerySet) -> int:  # type: ignore[type-arg]
                 count, _ = queryset.delete()
             finally:
                 cursor.execute(f"PRAGMA secure_delete = {int(before)}")
-        else:
-            count, _ = queryset.delete()
-            if connection.vendor == "postgresql":
-                cursor.execute("SELECT txid_current()")
-                xid = cursor.fetchone()[0]
+    else:
+        count, _ = queryset.delete()
     table = queryset.model._meta.db_table
-    transaction.on_commit(lambda: scrub(table, xid))
+    transaction.on_commit(lambda: scrub(table))
     return count
 
 
-def scrub(table: str, xid: int | None = None) -> bool:
+def scrub(table: str) -> bool:
     """After commit: leave no copy of deleted rows in the log (SQLite) or table file
-    (PostgreSQL). If another session still reads an older snapshot (a backup, a long
-    export), the scrub cannot finish now: it is remembered (:class:`PendingScrub`) and
-    tried again by ``manage.py scrub_sealed`` and by every later scrub. Returns whether
-    it finished."""
+    (PostgreSQL). If it cannot finish now (SQLite: a reader's snapshot holds the
+    checkpoint back; PostgreSQL: a session such as a backup holds a lock on the table),
+    it neither waits long (the close is a web request) nor gives up silently: it is
+    remembered (:class:`PendingScrub`) and tried again by ``manage.py scrub_sealed`` and
+    by every later scrub. Returns whether it finished."""
     from .models import PendingScrub
 
     if connection.in_atomic_block:
-        # Still inside an outer transaction (a test case's): a VACUUM or a checkpoint
-        # cannot run here. Production code calls this from on_commit, outside any block.
+        # Still inside an outer transaction (a test case's): a checkpoint cannot run
+        # here. Production code calls this from on_commit, outside any block.
         logger.info("anonymity scrub of %s skipped inside a transaction", table)
         return False
-    if not _scrub_now(table, xid):
-        PendingScrub.objects.create(table=table, xid=xid)
-        logger.warning(
-            "anonymity scrub of %s postponed: another session reads an older snapshot", table
-        )
+    if not _scrub_now(table):
+        PendingScrub.objects.create(table=table)
+        logger.warning("anonymity scrub of %s postponed: another session holds it back", table)
         return False
     scrub_pending()
     return True
@@ -97,16 +92,16 @@ def scrub_pending() -> int:
     from .models import PendingScrub
 
     for pending in list(PendingScrub.objects.all()):
-        if _scrub_now(pending.table, pending.xid):
-            pending.delete()
+        if _scrub_now(pending.table):
+            PendingScrub.objects.filter(table=pending.table).delete()
     return PendingScrub.objects.count()
 
 
-def _scrub_now(table: str, xid: int | None) -> bool:
-    with connection.cursor() as cursor:
-        if connection.vendor == "sqlite":
-            # A checkpoint cannot pass a reader's snapshot: do not wait long for one
-            # (the close is a web request), try again later instead.
+def _scrub_now(table: str) -> bool:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            # A checkpoint cannot pass a reader's snapshot: do not wait long for one,
+            # try again later instead.
             cursor.execute("PRAGMA busy_timeout")
             timeout = cursor.fetchone()[0]
             cursor.execute("PRAGMA busy_timeout = 250")
@@ -115,19 +110,33 @@ def _scrub_now(table: str, xid: int | None) -> bool:
                 busy, _log, _done = cursor.fetchone()
             finally:
                 cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
-            return not busy
-        if connection.vendor == "postgresql":
-            if xid is not None:
-                # VACUUM FULL copies rows that a running snapshot may still see: wait
-                # until no session of this database began before the delete committed.
-                cursor.execute(
-                    "SELECT EXISTS (SELECT 1 FROM pg_stat_activity"
-                    " WHERE pid <> pg_backend_pid() AND datname = current_database()"
-                    " AND backend_xmin IS NOT NULL"
-                    " AND age(backend_xmin) >= age((%s %% 4294967296)::text::xid))",
-                    [xid],
-                )
-                if cursor.fetchone()[0]:
-                    return False
-            cursor.execute(f"VACUUM FULL {connection.ops.quote_name(table)}")
-        return True
+        return not busy
+    if connection.vendor == "postgresql":
+        return _rewrite_postgresql(table)
+    return True
+
+
+def _rewrite_postgresql(table: str) -> bool:
+    """Give the sealed table a new, empty file holding only the rows still sealed.
+
+    Deleted rows stay in a PostgreSQL table's pages (in the order they were written)
+    until the space is reused, and ``VACUUM FULL`` would copy any that an older
+    snapshot may still see. ``TRUNCATE`` ignores snapshots: the table gets a new file
+    and the old one is emptied at commit. The rows of rounds still open are copied
+    back, in a random order. It needs the table to itself: if a session (a backup)
+    holds it, give up after a second and try again later.
+    """
+    from django.db import DatabaseError
+
+    name = connection.ops.quote_name(table)
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL lock_timeout = '1s'")
+            cursor.execute(f"LOCK TABLE {name} IN ACCESS EXCLUSIVE MODE")
+            cursor.execute(f"CREATE TEMP TABLE cg_still_sealed ON COMMIT DROP AS TABLE {name}")
+            cursor.execute(f"TRUNCATE {name}")
+            cursor.execute(f"INSERT INTO {name} SELECT * FROM cg_still_sealed ORDER BY random()")  # noqa: S608
+    except DatabaseError:
+        logger.info("anonymity scrub of %s: the table is in use, trying again later", table)
+        return False
+    return True

@@ -85,15 +85,13 @@ class DataVersion(models.Model):
 class PendingScrub(models.Model):
     """A sealed table whose deleted rows may still sit in the database files.
 
-    Written when the scrub after a close could not finish because another session
-    still read an older snapshot (a backup, a long export); ``manage.py scrub_sealed``
-    (scheduled) and every later close try again until it finishes. ``xid`` is the
-    deleting transaction on PostgreSQL: once no session's snapshot is that old, a
-    ``VACUUM FULL`` leaves none of its deleted rows behind. No time is kept.
+    Written when the scrub after a close could not finish because another session held
+    it back (SQLite: a reader's snapshot; PostgreSQL: a lock on the table, e.g. a
+    backup); ``manage.py scrub_sealed`` (scheduled) and every later scrub try again
+    until it finishes. No time is kept.
     """
 
     table = models.CharField(max_length=100)
-    xid = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pending scrub")

@@ -166,3 +166,10 @@ def wait_for_other_snapshots(rounds: int = 100) -> None:
             if not cursor.fetchone()[0]:
                 return
         time.sleep(0.1)
+    with connection.cursor() as cursor:  # say who, so that a failure explains itself
+        cursor.execute(
+            "SELECT pid, backend_type, state, backend_xid, backend_xmin, left(query, 200)"
+            " FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid()"
+        )
+        print("other sessions still open:", cursor.fetchall())  # noqa: T201

@@ -19,7 +19,6 @@ class Migration(migrations.Migration):
                     ),
                 ),
                 ("table", models.CharField(max_length=100)),
-                ("xid", models.BigIntegerField(blank=True, null=True)),
             ],
             options={
                 "verbose_name": "pending scrub",
