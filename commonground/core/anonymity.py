@@ -11,10 +11,11 @@ deletion:
   connection, so the freed space is overwritten with zeros; after commit a
   ``wal_checkpoint(TRUNCATE)`` moves the change into the database file and
   empties the write-ahead log, which still held the sealed rows' pages.
-* PostgreSQL: after commit, ``VACUUM FULL`` rewrites the sealed table into a
-  new file (old row versions stay in a table's pages until then, in insertion
-  order); the sealed tables only ever hold what is still open, so this is
-  cheap.
+* PostgreSQL: after commit, the sealed table gets a new file with ``TRUNCATE``
+  and the rows still sealed are copied back in a random order (old row versions
+  stay in a table's pages, in insertion order, and ``VACUUM FULL`` would copy
+  those an older snapshot may still see); the sealed tables only ever hold what
+  is still open, so this is cheap.
 
 The final rows therefore carry no trace of the order in which they arrived:
 random primary keys, a storage order drawn at random, no time. What this does
