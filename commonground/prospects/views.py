@@ -9,6 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -88,12 +89,27 @@ def directory(request: HttpRequest) -> HttpResponse:
 @partnership_view(rules.VIEW)
 def board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     columns, truncated = selectors.board(partnership)
+    # A card's stage menu differs only in the stage selected: each of the few menus is
+    # written once, not an option loop per card.
+    menus = {
+        current: format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (value, " selected" if value == current else "", label)
+                for value, label in Stage.choices
+            ),
+        )
+        for current in Stage.values
+    }
+    for column in columns:
+        for card in column["prospects"]:
+            card["stage_options"] = menus[card["stage"]]
     return render(
         request,
         "prospects/board.html",
         {
             "columns": columns,
-            "stages": Stage.choices,
             "truncated": truncated,
             "can_manage": _can(request, partnership, rules.MANAGE),
         },
