@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.db import models
+from django.db.models import Count, Min
 
-from commonground.systemmap.edges import Edge, fetch_rows, org_node, partnership_node, placeholders
+from commonground.systemmap.edges import Edge, org_node, partnership_node
 
 from .models import Contribution, Status
-
-# SQLite gives MIN() of a date column as text, PostgreSQL as a date: this reads both.
-_DATE: models.DateField[Any, Any] = models.DateField()
 
 
 def contribution_edges(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterable[Edge]:
     """One edge per giver and receiver (another member, or the partnership itself), withdrawn entries left out."""
     if not partnership_ids or not visible_org_ids:
         return
-    orgs = list(visible_org_ids)
-    # Plain SQL, as the map's own providers read theirs (see systemmap.edges).
-    sql = (
-        "SELECT c.contributor_id, c.partnership_id, c.recipient_org_id, MIN(c.pledged_on),"  # noqa: S608
-        f" COUNT(*) FROM {Contribution._meta.db_table} c"
-        f" WHERE c.partnership_id IN ({placeholders(partnership_ids)})"
-        f" AND c.contributor_id IN ({placeholders(orgs)}) AND NOT (c.status = %s)"
-        " GROUP BY c.contributor_id, c.partnership_id, c.recipient_org_id"
+    rows = (
+        Contribution.objects.filter(
+            partnership_id__in=partnership_ids, contributor_id__in=list(visible_org_ids)
+        )
+        .exclude(status=Status.WITHDRAWN)
+        .order_by()
+        .values_list("contributor_id", "partnership_id", "recipient_org_id")
+        .annotate(first=Min("pledged_on"), n=Count("*"))
     )
-    rows = fetch_rows(sql, [*partnership_ids, *orgs, Status.WITHDRAWN.value])
     for contributor, partnership, to_org, first, n in rows:
         if to_org is not None and to_org not in visible_org_ids:
             continue
@@ -37,6 +32,6 @@ def contribution_edges(partnership_ids: list[int], visible_org_ids: set[int]) ->
             target=org_node(to_org) if to_org is not None else partnership_node(partnership),
             kind="contributes_to",
             partnership_id=partnership,
-            started_on=_DATE.to_python(first),
+            started_on=first,
             note=f"{n}",
         )

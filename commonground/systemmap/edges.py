@@ -16,11 +16,11 @@ partnership (shown as a hub that its members link to).
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from itertools import combinations
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db.models import Q
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -158,21 +158,8 @@ def collect(
 
 # --- built-in providers ----------------------------------------------------------
 #
-# Each reads plain rows through one SQL statement of its own: building the same query
-# with the ORM cost more than running it and making the edges together (a map asks
-# four providers on every page). Only table names and placeholders go into the SQL
-# text; every value is a parameter. Date columns come back as dates on both databases.
-
-
-def placeholders(values: Collection[Any]) -> str:
-    """``%s, %s, …``: one placeholder per value, for ``IN (…)``."""
-    return ", ".join(["%s"] * len(values))
-
-
-def fetch_rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+# Each reads plain rows (``values_list``) in one query of its own, without the models'
+# default orderings (which would join other tables only to sort).
 
 
 def relationships_provider(
@@ -191,30 +178,18 @@ def relationships_provider(
     if not partnership_ids or not visible_org_ids or kinds == set():
         return []
     orgs = list(visible_org_ids)
-    where = [
-        f"r.partnership_id IN ({placeholders(partnership_ids)})",
-        f"r.source_id IN ({placeholders(orgs)})",
-        f"r.target_id IN ({placeholders(orgs)})",
-    ]
-    params: list[Any] = [*partnership_ids, *orgs, *orgs]
-    if kinds is not None:
-        where.append(f"r.kind IN ({placeholders(kinds)})")
-        params += sorted(kinds)
-    ops = connection.ops
-    if start is not None:
-        where.append("(r.ended_on IS NULL OR r.ended_on >= %s)")
-        params.append(ops.adapt_datefield_value(start))
-    if end is not None:
-        where.append("(r.started_on IS NULL OR r.started_on <= %s)")
-        params.append(ops.adapt_datefield_value(end))
-    sql = (
-        "SELECT r.id, r.source_id, r.target_id, r.kind, r.partnership_id, r.origin,"  # noqa: S608
-        " r.started_on, r.ended_on, r.confidence, r.evidence"
-        f" FROM {Relationship._meta.db_table} r WHERE {' AND '.join(where)} ORDER BY r.id DESC"
+    rows = Relationship.objects.filter(
+        partnership_id__in=partnership_ids, source_id__in=orgs, target_id__in=orgs
     )
+    if kinds is not None:
+        rows = rows.filter(kind__in=sorted(kinds))
+    if start is not None:
+        rows = rows.filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
+    if end is not None:
+        rows = rows.filter(Q(started_on__isnull=True) | Q(started_on__lte=end))
+    rows = rows.order_by("-id")
     if limit is not None:
-        sql += " LIMIT %s"
-        params.append(limit)
+        rows = rows[:limit]
     return [
         Edge(
             source=org_node(s),
@@ -228,12 +203,23 @@ def relationships_provider(
             evidence=evidence,
             pk=pk,
         )
-        for pk, s, t, kind, p, origin, started, ended, conf, evidence in fetch_rows(sql, params)
+        for pk, s, t, kind, p, origin, started, ended, conf, evidence in rows.values_list(
+            "id",
+            "source_id",
+            "target_id",
+            "kind",
+            "partnership_id",
+            "origin",
+            "started_on",
+            "ended_on",
+            "confidence",
+            "evidence",
+        )
     ]
 
 
 def _memberships(
-    partnership_ids: list[int], visible_org_ids: set[int], columns: str, statuses: list[str]
+    partnership_ids: list[int], visible_org_ids: set[int], columns: list[str], statuses: list[str]
 ) -> list[tuple[Any, ...]]:
     """``columns`` of the memberships of these organisations in these partnerships that
     have one of ``statuses``."""
@@ -241,14 +227,15 @@ def _memberships(
 
     if not partnership_ids or not visible_org_ids:
         return []
-    orgs = list(visible_org_ids)
-    sql = (
-        f"SELECT {columns} FROM {Membership._meta.db_table} m"  # noqa: S608
-        f" WHERE m.partnership_id IN ({placeholders(partnership_ids)})"
-        f" AND m.organisation_id IN ({placeholders(orgs)})"
-        f" AND m.status IN ({placeholders(statuses)})"
+    return list(
+        Membership.objects.filter(
+            partnership_id__in=partnership_ids,
+            organisation_id__in=list(visible_org_ids),
+            status__in=statuses,
+        )
+        .order_by()
+        .values_list(*columns)
     )
-    return fetch_rows(sql, [*partnership_ids, *orgs, *statuses])
 
 
 def membership_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> list[Edge]:
@@ -258,7 +245,7 @@ def membership_provider(partnership_ids: list[int], visible_org_ids: set[int]) -
     rows = _memberships(
         partnership_ids,
         visible_org_ids,
-        "m.organisation_id, m.partnership_id, m.joined_on, m.left_on, m.status",
+        ["organisation_id", "partnership_id", "joined_on", "left_on", "status"],
         [MembershipStatus.ACTIVE.value, MembershipStatus.LEFT.value],
     )
     return [
@@ -282,7 +269,7 @@ def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) ->
     for org, p in _memberships(
         partnership_ids,
         visible_org_ids,
-        "m.organisation_id, m.partnership_id",
+        ["organisation_id", "partnership_id"],
         [MembershipStatus.ACTIVE.value],
     ):
         by_partnership.setdefault(p, []).append(org)
@@ -296,23 +283,26 @@ def co_member_provider(partnership_ids: list[int], visible_org_ids: set[int]) ->
 
 def working_group_provider(partnership_ids: list[int], visible_org_ids: set[int]) -> Iterator[Edge]:
     """Organisations whose people sit together in an active working group."""
-    from django.contrib.auth import get_user_model
-
     from commonground.partnerships.models import WorkingGroup
 
     if not partnership_ids or not visible_org_ids:
         return iter(())
-    orgs = list(visible_org_ids)
-    sql = (
-        "SELECT g.id, g.name, g.partnership_id, u.organisation_id"  # noqa: S608
-        f" FROM {WorkingGroup.members.through._meta.db_table} m"
-        f" INNER JOIN {WorkingGroup._meta.db_table} g ON g.id = m.workinggroup_id"
-        f" INNER JOIN {get_user_model()._meta.db_table} u ON u.id = m.user_id"
-        f" WHERE g.partnership_id IN ({placeholders(partnership_ids)}) AND g.is_active = %s"
-        f" AND u.organisation_id IN ({placeholders(orgs)})"
+    seats = (
+        WorkingGroup.members.through.objects.filter(
+            workinggroup__partnership_id__in=partnership_ids,
+            workinggroup__is_active=True,
+            user__organisation_id__in=list(visible_org_ids),
+        )
+        .order_by()
+        .values_list(
+            "workinggroup_id",
+            "workinggroup__name",
+            "workinggroup__partnership_id",
+            "user__organisation_id",
+        )
     )
     groups: dict[int, tuple[str, int, set[int]]] = {}
-    for wg, name, p, org in fetch_rows(sql, [*partnership_ids, True, *orgs]):
+    for wg, name, p, org in seats:
         groups.setdefault(wg, (name, p, set()))[2].add(org)
     return (
         Edge(
