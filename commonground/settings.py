@@ -132,13 +132,6 @@ TEMPLATES = [
             ],
         },
     },
-    # Partials for a page's long loops, included with {% jinja %} (see core.jinja).
-    {
-        "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [],
-        "APP_DIRS": True,
-        "OPTIONS": {"environment": "commonground.core.jinja.environment"},
-    },
 ]
 
 # --- Database ------------------------------------------------------------

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.links import reverse
 from commonground.core.models import TimeStampedModel
 
 

@@ -31,7 +31,7 @@ def _map_context(request: HttpRequest, partnerships: Any, geojson_url: str) -> d
         "page": paginate(request, qs),
         "qs": qs_string,
         "geojson_url": geojson_url + ("?" + qs_string if qs_string else ""),
-        "alliance": False,  # the alliance view sets it; the list's Jinja2 partial reads it
+        "alliance": False,  # the alliance view sets it; the list's template reads it
     }
 
 

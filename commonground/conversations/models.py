@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-
-from commonground.core.links import reverse
 
 DEFAULT_GROUND_RULES = _(
     "- Listen actively: read what others wrote before you answer.\n"

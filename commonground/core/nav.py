@@ -11,11 +11,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import NoReverseMatch
+from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
 
 from . import policy
-from .links import slug_link
 
 
 @dataclass(frozen=True)
@@ -96,7 +95,7 @@ def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
         if not policy.has_capability(request.user, partnership, item.capability):
             continue
         try:
-            url = slug_link(item.url_name, partnership.slug)
+            url = reverse(item.url_name, kwargs={"slug": partnership.slug})
         except NoReverseMatch:
             continue
         items.append(

@@ -9,9 +9,9 @@ from typing import Any
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.links import reverse
 from commonground.core.models import TimeStampedModel
 
 
