@@ -384,7 +384,7 @@ def round_publish(*, actor: Any, round: Round) -> Round:
 
 def invitation_for_token(raw: str) -> Invitation | None:
     return (
-        Invitation.objects.select_related("round", "round__partnership", "user__organisation")
+        Invitation.objects.select_related("round", "round__partnership")
         .filter(token_hash=hash_secret(raw))
         .first()
     )

@@ -10,6 +10,7 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.core import mail
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
@@ -308,3 +309,27 @@ def test_the_database_holds_no_figure_of_a_hidden_group(world):
         "private": (None, None),
         "public": (6, sum(1 + n % 5 for n in range(6))),
     }
+
+
+def test_a_round_is_released_once_whether_closed_or_published(world, client_for):
+    """Publishing an open round closes it first; a second close (or a close after
+    publishing) is refused and writes no answer twice."""
+    manager = world.users["manager"]
+    rnd, _t = open_round(world.partnership, manager)
+    add_responses(rnd, [{"trust": 4} for _ in range(5)])
+    services.round_publish(actor=manager, round=rnd)
+    rnd.refresh_from_db()
+    assert rnd.status == "published"
+    assert Response.objects.filter(round=rnd).count() == 5
+    assert not SealedResponse.objects.exists()
+    with pytest.raises(ValidationError, match="already closed"):
+        services.round_close(actor=manager, round=rnd)
+    with pytest.raises(ValidationError, match="already published"):
+        services.round_publish(actor=manager, round=rnd)
+    # Through the page: a flash message, nothing written again.
+    url = reverse("healthchecks:round_close", kwargs={"slug": world.partnership.slug, "pk": rnd.pk})
+    page = client_for("manager").post(url, follow=True)
+    assert b"already closed" in page.content
+    assert Response.objects.filter(round=rnd).count() == 5
+    # A member who is not a manager cannot close it at all.
+    assert client_for("representative").post(url).status_code == 403
