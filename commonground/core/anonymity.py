@@ -27,7 +27,8 @@ from __future__ import annotations
 
 import logging
 import secrets
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import TypeVar
 
 from django.db import connection, models, transaction
@@ -51,14 +52,8 @@ def secure_delete(queryset: models.QuerySet) -> int:  # type: ignore[type-arg]
     log (SQLite) or of the table file (PostgreSQL) runs once it commits.
     """
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA secure_delete")
-            before = cursor.fetchone()[0]
-            cursor.execute("PRAGMA secure_delete = ON")
-            try:
-                count, _ = queryset.delete()
-            finally:
-                cursor.execute(f"PRAGMA secure_delete = {int(before)}")
+        with _sqlite_pragma("secure_delete", 1):
+            count, _ = queryset.delete()
     else:
         count, _ = queryset.delete()
     table = queryset.model._meta.db_table
@@ -92,25 +87,32 @@ def scrub_pending() -> int:
     """Try every postponed scrub again; returns how many are still pending."""
     from .models import PendingScrub
 
-    for pending in list(PendingScrub.objects.all()):
-        if _scrub_now(pending.table):
-            PendingScrub.objects.filter(table=pending.table).delete()
+    for table in list(PendingScrub.objects.values_list("table", flat=True).distinct()):
+        if _scrub_now(table):
+            PendingScrub.objects.filter(table=table).delete()
     return PendingScrub.objects.count()
+
+
+@contextmanager
+def _sqlite_pragma(name: str, value: int) -> Iterator[None]:
+    """Set an integer SQLite pragma for this connection for the block, then restore it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"PRAGMA {name}")
+        before = int(cursor.fetchone()[0])
+        cursor.execute(f"PRAGMA {name} = {int(value)}")
+        try:
+            yield
+        finally:
+            cursor.execute(f"PRAGMA {name} = {before}")
 
 
 def _scrub_now(table: str) -> bool:
     if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            # A checkpoint cannot pass a reader's snapshot: do not wait long for one,
-            # try again later instead.
-            cursor.execute("PRAGMA busy_timeout")
-            timeout = cursor.fetchone()[0]
-            cursor.execute("PRAGMA busy_timeout = 250")
-            try:
-                cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-                busy, _log, _done = cursor.fetchone()
-            finally:
-                cursor.execute(f"PRAGMA busy_timeout = {int(timeout)}")
+        # A checkpoint cannot pass a reader's snapshot: do not wait long for one,
+        # try again later instead.
+        with _sqlite_pragma("busy_timeout", 250), connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            busy, _log, _done = cursor.fetchone()
         return not busy
     if connection.vendor == "postgresql":
         return _rewrite_postgresql(table)
