@@ -98,6 +98,8 @@ class Invitation(TimeStampedModel):
     email = models.EmailField(_("email"))
     kind = models.CharField(_("role"), max_length=20)
     representative_kind = models.CharField(_("representative type"), max_length=20, blank=True)
+    # The role given on acceptance carries the authority to sign for the organisation.
+    is_signatory = models.BooleanField(_("authorised signatory"), default=False)
     token_hash = models.CharField(max_length=64, unique=True)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -116,6 +118,13 @@ class Invitation(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.email} → {self.partnership}"
+
+    @property
+    def kind_label(self) -> str:
+        """The role's name in the reader's language (the code if it is unknown)."""
+        from commonground.partnerships.models import RoleKind
+
+        return str(RoleKind(self.kind).label) if self.kind in RoleKind.values else self.kind
 
     @staticmethod
     def new_token() -> str:

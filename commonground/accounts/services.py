@@ -39,6 +39,7 @@ def invitation_create(
     kind: str,
     organisation: Any = None,
     representative_kind: str = "",
+    is_signatory: bool = False,
     language: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite a person to join in a role; emails them a one-use link. Returns the invitation and raw token."""
@@ -48,6 +49,10 @@ def invitation_create(
         raise ValidationError(
             _("A representative needs an organisation and a representative type.")
         )
+    if is_signatory and organisation is None:
+        raise ValidationError(
+            _("An authorised signatory signs for an organisation: choose the organisation.")
+        )
     email = email.strip().lower()
     raw = Invitation.new_token()
     invitation = Invitation.objects.create(
@@ -56,6 +61,7 @@ def invitation_create(
         email=email,
         kind=kind,
         representative_kind=representative_kind,
+        is_signatory=is_signatory,
         token_hash=hash_secret(raw),
         invited_by=actor,
         expires_at=timezone.now() + datetime.timedelta(days=INVITATION_DAYS),
@@ -132,6 +138,7 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
             kind=invitation.kind,
             organisation=invitation.organisation,
             representative_kind=invitation.representative_kind,
+            is_signatory=invitation.is_signatory,
         )
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user

@@ -3,7 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Organisation, Sector, Tag
+from .models import Organisation, Sector, Tag, normalise_org_number
 
 
 class OrganisationForm(forms.ModelForm):
@@ -18,6 +18,7 @@ class OrganisationForm(forms.ModelForm):
         model = Organisation
         fields = [
             "name",
+            "org_number",
             "sector",
             "org_type",
             "size",
@@ -36,6 +37,12 @@ class OrganisationForm(forms.ModelForm):
             "capacity": forms.Textarea(attrs={"rows": 3}),
             "track_record": forms.Textarea(attrs={"rows": 3}),
         }
+
+    def clean_org_number(self) -> str:
+        number = normalise_org_number(self.cleaned_data.get("org_number"))
+        if self.cleaned_data.get("org_number") and len(number) < 6:
+            raise forms.ValidationError(_("An organisation number has at least six digits."))
+        return number
 
     def clean(self) -> dict:
         data = super().clean() or {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -104,9 +105,22 @@ def lon_strip(longitude: Decimal | float | None) -> int | None:
     return math.floor(float(longitude) * LON_STRIPS_PER_DEGREE)
 
 
+def normalise_org_number(value: str | None) -> str:
+    """An organisation number as stored: its digits only ("912 345 678" -> "912345678")."""
+    return re.sub(r"\D", "", value or "")
+
+
 class Organisation(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200, db_index=True)
     slug = models.SlugField(_("slug"), max_length=220, unique=True)
+    # Digits only (see normalise_org_number); blank when unknown, unique otherwise.
+    org_number = models.CharField(
+        _("organisation number"),
+        max_length=20,
+        blank=True,
+        db_index=True,
+        help_text=_("The number in the official register, e.g. nine digits in Norway."),
+    )
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices, db_index=True)
     org_type = models.CharField(
         _("type"), max_length=30, choices=OrgType.choices, default=OrgType.OTHER
@@ -155,6 +169,13 @@ class Organisation(TimeStampedModel):
             models.Index(fields=["sector", "name"]),
             models.Index(fields=["lon_strip", "latitude", "longitude"], name="organisation_near"),
         ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["org_number"],
+                condition=~models.Q(org_number=""),
+                name="organisation_number_unique",
+            )
+        ]
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
 
@@ -166,6 +187,7 @@ class Organisation(TimeStampedModel):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.lon_strip = lon_strip(self.longitude)
+        self.org_number = normalise_org_number(self.org_number)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "longitude" in update_fields:
             kwargs["update_fields"] = {*update_fields, "lon_strip"}

@@ -14,6 +14,7 @@ from .models import Organisation
 
 FIELDS = [
     "name",
+    "org_number",
     "sector",
     "org_type",
     "place_name",
@@ -25,8 +26,14 @@ FIELDS = [
 ]
 
 
+# Paths of the directory that a short name must not take.
+RESERVED_SLUGS = frozenset({"new", "pick"})
+
+
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     root = slugify(name)[:200] or "organisation"
+    if root in RESERVED_SLUGS:
+        root = f"{root}-organisation"
     slug, n = root, 2
     qs = Organisation.objects.all()
     if exclude_pk:

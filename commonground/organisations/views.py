@@ -4,13 +4,14 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from commonground.core.htmx import render_page
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.partnerships.rules import visible_partnerships
 
-from . import rules, services
+from . import picker, rules, services
 from .forms import OrganisationForm, OrganisationSearchForm
 from .models import Organisation
 from .selectors import organisation_search
@@ -30,6 +31,30 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         "organisations/organisation_list.html",
         {"form": form, "page": page, "qs": querystring_without_page(request)},
         partial="results",
+    )
+
+
+def organisation_pick(request: HttpRequest) -> HttpResponse:
+    """Matches for the organisation picker: the list under the box (htmx), or a
+    search-and-choose page of its own that returns the choice to ``next``."""
+    field = request.GET.get("field", "organisation")
+    if not field.isidentifier():
+        field = "organisation"
+    text = " ".join(request.GET.get(field, "")[:200].split())
+    next_url = request.GET.get("next", "")
+    if not (
+        next_url.startswith("/")
+        and url_has_allowed_host_and_scheme(
+            next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+    ):
+        next_url = ""
+    found = picker.with_fill_values(picker.matches(text)) if text else []
+    return render_page(
+        request,
+        "organisations/pick.html",
+        {"field": field, "text": text, "next": next_url, "found": found},
+        partial="matches",
     )
 
 

@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonground.accounts.models import User
-from commonground.organisations.models import Organisation
+from commonground.organisations.models import Organisation, Sector, normalise_org_number
+from commonground.organisations.picker import (
+    NewOrganisation,
+    OrganisationField,
+    describe,
+    possible_duplicates,
+)
 
 from .models import MembershipStatus, Partnership, RepresentativeKind, RoleKind
 
@@ -36,30 +42,8 @@ class PartnershipForm(forms.ModelForm):
         }
 
 
-class OrganisationSlugField(forms.ModelChoiceField):
-    """An organisation chosen by its short name (slug) from the directory.
-
-    A select of every organisation would not scale to a region's directory,
-    so the field is a text box.
-    """
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            forms.TextInput(attrs={"list": "organisation-suggestions", "autocomplete": "off"}),
-        )
-        kwargs.setdefault(
-            "help_text",
-            _("The organisation’s short name in the directory, e.g. “gjenbruksnettverket”."),
-        )
-        super().__init__(Organisation.objects.all(), to_field_name="slug", **kwargs)
-        self.error_messages["invalid_choice"] = _(
-            "No organisation with that short name is in the directory."
-        )
-
-
 class MembershipForm(forms.Form):
-    organisation = OrganisationSlugField(label=_("Organisation"))
+    organisation = OrganisationField(label=_("Organisation"))
     status = forms.ChoiceField(
         label=_("Status"), choices=MembershipStatus.choices, initial=MembershipStatus.ACTIVE
     )
@@ -106,24 +90,40 @@ class InvitationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Role"), choices=RoleKind.choices, initial=RoleKind.REPRESENTATIVE
     )
-    organisation = OrganisationSlugField(
+    organisation = OrganisationField(
         label=_("Organisation"),
         required=False,
+        allow_new=True,
         help_text=_(
-            "Short name of the organisation the person will represent (from the directory); "
-            "it becomes an invited member."
+            "Type part of its name, short name or organisation number and choose; it becomes "
+            "an invited member. Not in the directory yet? Type its full name and give its "
+            "sector below."
         ),
+    )
+    new_sector = forms.ChoiceField(
+        label=_("Sector (only for an organisation new to the directory)"),
+        choices=[("", "—"), *Sector.choices],
+        required=False,
+    )
+    new_org_number = forms.CharField(
+        label=_("Organisation number (optional, for a new organisation)"),
+        required=False,
+        max_length=20,
     )
     representative_kind = forms.ChoiceField(
         label=_("Representative type"),
         choices=[("", "—"), *RepresentativeKind.choices],
         required=False,
     )
+    is_signatory = forms.BooleanField(
+        label=_("Authorised to sign agreements for the organisation"), required=False
+    )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        organisation = data.get("organisation")
         if data.get("kind") == RoleKind.REPRESENTATIVE:
-            if not data.get("organisation"):
+            if not organisation and "organisation" not in self.errors:
                 self.add_error(
                     "organisation", _("A representative must represent an organisation.")
                 )
@@ -131,4 +131,31 @@ class InvitationForm(forms.Form):
                 self.add_error(
                     "representative_kind", _("Say whether they are a doer or a decision-maker.")
                 )
+        if data.get("is_signatory") and not organisation and "organisation" not in self.errors:
+            self.add_error(
+                "is_signatory", _("A signatory signs for an organisation: choose the organisation.")
+            )
+        if isinstance(organisation, NewOrganisation):
+            self._check_new_organisation(organisation, data)
         return data
+
+    def _check_new_organisation(self, new: NewOrganisation, data: dict[str, Any]) -> None:
+        number = normalise_org_number(data.get("new_org_number", ""))
+        twins = possible_duplicates(new.name, number)
+        if twins:
+            self.add_error(
+                "organisation",
+                _(
+                    "“%(name)s” looks like an organisation already in the directory: %(found)s. "
+                    "Type its name to choose it."
+                )
+                % {"name": new.name, "found": "; ".join(describe(o) for o in twins)},
+            )
+        elif not data.get("new_sector"):
+            self.add_error(
+                "new_sector",
+                _("“%(name)s” is not in the directory yet: choose its sector to add it.")
+                % {"name": new.name},
+            )
+        if data.get("new_org_number") and len(number) < 6:
+            self.add_error("new_org_number", _("An organisation number has at least six digits."))

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,8 +21,10 @@ from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form, post_action
+from commonground.core.views_helpers import apply_service_errors, handle_form, post_action
+from commonground.organisations import services as organisation_services
 from commonground.organisations.models import Organisation
+from commonground.organisations.picker import NewOrganisation, return_choices_to
 
 from . import rules, selectors, services
 from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleForm
@@ -156,10 +159,23 @@ def members_context(
     return {
         "members": members,
         "roles": roles,
-        "membership_form": forms_.get("membership_form", MembershipForm()) if can_manage else None,
+        "membership_form": _membership_form(request, partnership, forms_.get("membership_form"))
+        if can_manage
+        else None,
         "role_form": role_form,
         "can_manage": can_manage,
     }
+
+
+def _membership_form(
+    request: HttpRequest, partnership: Partnership, form: MembershipForm | None
+) -> MembershipForm:
+    """The add-a-member form; a choice made on the search-and-choose page comes back
+    in the query string."""
+    if form is None:
+        form = MembershipForm(initial={"organisation": request.GET.get("organisation", "")[:200]})
+    return_choices_to(form, reverse("partnerships:members", kwargs={"slug": partnership.slug}))
+    return form
 
 
 @partnership_view(rules.VIEW)
@@ -218,26 +234,42 @@ def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
 
 @partnership_view(rules.INVITE)
 def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    form = InvitationForm(request.POST or None)
+    initial = {"organisation": request.GET.get("organisation", "")[:200]}
+    form = InvitationForm(request.POST or None, initial=initial)
+    return_choices_to(form, request.path)
     link = None
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        new_sector, new_number = data.pop("new_sector"), data.pop("new_org_number")
         try:
-            _invitation, raw = account_services.invitation_create(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
+            with transaction.atomic():
+                if isinstance(data["organisation"], NewOrganisation):
+                    data["organisation"] = organisation_services.organisation_save(
+                        actor=request.user,
+                        organisation=Organisation(
+                            name=data["organisation"].name,
+                            sector=new_sector,
+                            org_number=new_number,
+                        ),
+                    )
+                _invitation, raw = account_services.invitation_create(
+                    actor=request.user, partnership=partnership, **data
+                )
         except ValidationError as exc:
-            form.add_error(None, exc)
+            apply_service_errors(form, exc)
         else:
             link = account_services.invitation_url(raw)
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             form = InvitationForm()
+            return_choices_to(form, request.path)
     invitations = partnership.invitations.select_related("organisation", "invited_by")[:50]
     return render(
         request,
         "partnerships/invite.html",
         {"form": form, "link": link, "invitations": invitations},
+        status=400 if form.is_bound and form.errors else 200,
     )
 
 

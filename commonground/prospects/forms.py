@@ -6,7 +6,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commonground.organisations.models import Organisation, ResourceCategory, Sector, Tag
+from commonground.organisations.models import ResourceCategory, Sector, Tag
+from commonground.organisations.picker import OrganisationField
 
 from .models import (
     DIMENSIONS,
@@ -98,22 +99,10 @@ class DirectorySearchForm(forms.Form):
 
 
 class ProspectAddForm(forms.Form):
-    organisation = forms.ModelChoiceField(
-        Organisation.objects.none(),
-        label=_("Organisation (its short name in the directory)"),
-        to_field_name="slug",
-        widget=forms.TextInput,
-        error_messages={
-            "invalid_choice": _("No organisation in the directory has this short name.")
-        },
-    )
+    organisation = OrganisationField(label=_("Organisation"))
     why_approach = forms.CharField(
         label=_("Why approach them"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.all()  # type: ignore[attr-defined]
 
 
 class ResearchForm(forms.ModelForm):

@@ -18,6 +18,7 @@ from commonground.core.htmx import render_page
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import flash_error, form_status, handle_form
+from commonground.organisations.picker import return_choices_to
 from commonground.partnerships.models import Partnership
 
 from . import outreach, rules, selectors, services
@@ -141,8 +142,9 @@ def prospect_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 @partnership_view(rules.MANAGE)
 def prospect_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
-    initial = {"organisation": request.GET.get("organisation", "")}
+    initial = {"organisation": request.GET.get("organisation", "")[:200]}
     form = ProspectAddForm(request.POST or None, initial=initial)
+    return_choices_to(form, request.path)
     if request.method == "POST" and form.is_valid():
         try:
             prospect = services.prospect_create(

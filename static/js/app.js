@@ -16,3 +16,22 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Organisation picker: choosing a match writes it into the box (the list comes by htmx).
+document.addEventListener("click", (event) => {
+  const choice = event.target.closest(".org-picker [data-fill]");
+  if (!choice) return;
+  event.preventDefault();
+  const picker = choice.closest(".org-picker");
+  const input = picker.querySelector("input.org-picker__input");
+  input.value = choice.dataset.fill;
+  picker.querySelector(".org-picker__matches").replaceChildren();
+  input.setAttribute("aria-expanded", "false");
+  input.focus();
+});
+document.addEventListener("htmx:afterSwap", (event) => {
+  const list = event.target;
+  if (!list.classList || !list.classList.contains("org-picker__matches")) return;
+  const input = list.closest(".org-picker").querySelector("input.org-picker__input");
+  input.setAttribute("aria-expanded", list.querySelector("[data-fill]") ? "true" : "false");
+});

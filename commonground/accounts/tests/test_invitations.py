@@ -129,7 +129,7 @@ def test_representative_invitation_needs_an_organisation(world, client_for):
         reverse("partnerships:invite", kwargs={"slug": world.partnership.slug}),
         {"email": "x@example.org", "kind": "representative"},
     )
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"must represent an organisation" in response.content
     assert b"x@example.org" in response.content  # what was typed is kept
     assert not Invitation.objects.exists()

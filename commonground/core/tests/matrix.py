@@ -54,6 +54,7 @@ def rows(world: World) -> list[Row]:
         Row("accounts:invitation", {"token": "no-such-token"}, "public_404"),
         Row("organisations:list", {}, "signed_in"),
         Row("organisations:create", {}, "signed_in"),
+        Row("organisations:pick", {}, "signed_in"),
         Row("organisations:detail", org, "signed_in"),
         Row("organisations:edit", org, "org_editor"),
         Row("partnerships:list", {}, "signed_in"),
