@@ -21,6 +21,7 @@ from commonground.core.views_helpers import (
     post_action,
 )
 from commonground.organisations.models import Organisation
+from commonground.partnerships import rules as partnership_rules
 from commonground.partnerships.models import Partnership, Role
 
 from . import advice, exports, rules, selectors, services, texts
@@ -101,6 +102,14 @@ def _detail_context(
     signed = {r.organisation_id: r for r in latest.ratifications.all()}
     my_orgs = list(_signatory_orgs(request, partnership))
     can_ratify_for = [o for o in my_orgs if o.pk in party_ids and o.pk not in signed]
+    signatories: dict[int, list[Any]] = {}
+    for role in Role.objects.filter(
+        partnership=partnership,
+        is_signatory=True,
+        ended_on__isnull=True,
+        organisation_id__in=party_ids,
+    ).select_related("user"):
+        signatories.setdefault(role.organisation_id, []).append(role.user)
     advice_result = advice.recommend(agreement, party_ids)
     in_force_parties = {p.pk for p in st.in_force.parties.all()} if st.in_force else set()
     can_terminate_for = [o for o in my_orgs if o.pk in in_force_parties]
@@ -115,7 +124,18 @@ def _detail_context(
         "agreement": agreement,
         "state": st,
         "v": latest,
-        "parties": [{"org": p, "ratification": signed.get(p.pk)} for p in latest.parties.all()],
+        "parties": [
+            {
+                "org": p,
+                "ratification": signed.get(p.pk),
+                "signatories": signatories.get(p.pk, []),
+            }
+            for p in latest.parties.all()
+        ],
+        "can_set_signatory": policy.has_capability(
+            request.user, partnership, partnership_rules.MANAGE
+        ),
+        "my_signed": [o for o in my_orgs if o.pk in signed],
         "advice": advice_result,
         "too_informal": advice.less_formal_than(latest.form, advice_result.form),
         "completeness": advice.completeness(agreement, latest),

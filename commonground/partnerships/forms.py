@@ -85,6 +85,25 @@ class RoleForm(forms.Form):
         self.fields["organisation"].queryset = member_organisations(partnership)  # type: ignore[attr-defined]
 
 
+class RoleEditForm(forms.Form):
+    organisation = forms.ModelChoiceField(
+        Organisation.objects.none(), label=_("On behalf of"), required=False
+    )
+    representative_kind = forms.ChoiceField(
+        label=_("Representative type"),
+        choices=[("", "—"), *RepresentativeKind.choices],
+        required=False,
+    )
+    is_signatory = forms.BooleanField(
+        label=_("Authorised to sign agreements for the organisation"), required=False
+    )
+    title = forms.CharField(label=_("Job title"), required=False, max_length=120)
+
+    def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].queryset = member_organisations(partnership)  # type: ignore[attr-defined]
+
+
 class InvitationForm(forms.Form):
     email = forms.EmailField(label=_("Email address"))
     kind = forms.ChoiceField(

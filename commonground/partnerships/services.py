@@ -197,6 +197,64 @@ def role_assign(
     return role
 
 
+ROLE_EDITABLE = ["organisation", "representative_kind", "is_signatory", "title"]
+
+
+@transaction.atomic
+def role_update(
+    *,
+    actor: Any,
+    role: Role,
+    organisation: Organisation | None,
+    representative_kind: str = "",
+    is_signatory: bool = False,
+    title: str = "",
+) -> Role:
+    """Change what a current role carries (whom it acts for, signing authority, job
+    title). The kind of role stays: a different role is given, and this one ended."""
+    if role.ended_on is not None:
+        raise ValidationError(_("This role has ended; give a new role instead."))
+    if role.kind == RoleKind.REPRESENTATIVE:
+        if organisation is None:
+            raise ValidationError(_("A representative must represent an organisation."))
+        if not representative_kind:
+            raise ValidationError(
+                _("Say whether the representative is a doer or a decision-maker.")
+            )
+    if is_signatory and organisation is None:
+        raise ValidationError(
+            {"is_signatory": _("A signatory signs for an organisation: choose the organisation.")}
+        )
+    if (
+        organisation is not None
+        and organisation.pk != role.organisation_id
+        and not Membership.objects.filter(partnership=role.partnership, organisation=organisation)
+        .exclude(status=MembershipStatus.LEFT)
+        .exists()
+    ):
+        raise ValidationError(
+            _("%(org)s is not a member of this partnership.") % {"org": organisation.name}
+        )
+    before = snapshot(role, ROLE_EDITABLE)
+    role.organisation = organisation
+    role.representative_kind = representative_kind if role.kind == RoleKind.REPRESENTATIVE else ""
+    role.is_signatory = is_signatory
+    role.title = title
+    role.save(update_fields=[*ROLE_EDITABLE, "updated_at"])
+    policy.forget_roles(role.user)
+    audit_record(
+        actor=actor,
+        partnership=role.partnership,
+        verb="role.update",
+        target=role,
+        summary=_("%(person)s's role as %(role)s was changed")
+        % {"person": role.user, "role": role.get_kind_display()},
+        before=before,
+        after=snapshot(role, ROLE_EDITABLE),
+    )
+    return role
+
+
 @transaction.atomic
 def role_end(*, actor: Any, role: Role, on: datetime.date | None = None) -> Role:
     """End a role. The last convener or manager cannot leave the partnership leaderless."""

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<slug:slug>/members/set/", views.membership_set, name="membership_set"),
     path("<slug:slug>/roles/assign/", views.role_assign, name="role_assign"),
     path("<slug:slug>/roles/<int:pk>/end/", views.role_end, name="role_end"),
+    path("<slug:slug>/roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/audit/", views.audit_log, name="audit"),
     path("<slug:slug>/panels/<str:key>/", views.home_panel, name="panel"),

@@ -21,13 +21,18 @@ from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import apply_service_errors, handle_form, post_action
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    form_status,
+    handle_form,
+    post_action,
+)
 from commonground.organisations import services as organisation_services
 from commonground.organisations.models import Organisation
 from commonground.organisations.picker import NewOrganisation, return_choices_to
 
 from . import rules, selectors, services
-from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleForm
+from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleEditForm, RoleForm
 from .models import Membership, Partnership, Role, RoleKind
 
 
@@ -229,6 +234,40 @@ def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
         lambda: services.role_end(actor=request.user, role=role),
         success_message=_("Role ended."),
         redirect_to=reverse("partnerships:members", kwargs={"slug": partnership.slug}),
+    )
+
+
+@partnership_view(rules.MANAGE)
+def role_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    role = get_object_or_404(
+        Role.objects.select_related("user", "organisation"),
+        pk=pk,
+        partnership=partnership,
+        ended_on__isnull=True,
+    )
+    initial = {
+        "organisation": role.organisation,
+        "representative_kind": role.representative_kind,
+        "is_signatory": role.is_signatory,
+        "title": role.title,
+    }
+    form = RoleEditForm(request.POST or None, initial=initial, partnership=partnership)
+    if request.method == "POST":
+        done = handle_form(
+            request,
+            form,
+            lambda data: services.role_update(actor=request.user, role=role, **data),
+            success_message=_("Role changed."),
+            redirect_to=reverse("partnerships:members", kwargs={"slug": partnership.slug})
+            + "#roles",
+        )
+        if done:
+            return done
+    return render(
+        request,
+        "partnerships/role_edit.html",
+        {"form": form, "role": role},
+        status=form_status(request),
     )
 
 

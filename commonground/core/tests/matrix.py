@@ -65,6 +65,7 @@ def rows(world: World) -> list[Row]:
         Row("partnerships:membership_set", slug, p.MANAGE, method="post"),
         Row("partnerships:role_assign", slug, p.MANAGE, method="post"),
         Row("partnerships:role_end", fresh_role, p.MANAGE, method="post"),
+        Row("partnerships:role_edit", fresh_role, p.MANAGE),
         Row("partnerships:invite", slug, p.INVITE),
         Row("partnerships:audit", slug, p.VIEW_AUDIT),
         Row("partnerships:panel", {**slug, "key": "results"}, p.VIEW),
