@@ -44,7 +44,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 
 typecheck: install
-	$(VENV)/bin/mypy commonground
+	$(VENV)/bin/mypy commonground bench/seed
 
 pytest: messages
 	$(VENV)/bin/pytest -n 2 $(PYTEST_ARGS)
@@ -70,7 +70,7 @@ e2e: messages
 
 # Benchmark (not a test): seeded data at F=1 and F=10 under gunicorn on loopback.
 bench: migrate
-	$(PY) scripts/bench.py --factors 1 10 $(BENCH_ARGS)
+	$(PY) -m bench --factors 1 10 $(BENCH_ARGS)
 
 # Bounded load test on loopback (2 minutes, 50 clients), then the same with a SIGKILL half-way.
 loadtest: migrate

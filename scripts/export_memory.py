@@ -2,7 +2,7 @@
 
     COMMONGROUND_VAR_DIR=var/bench-10 .venv/bin/python scripts/export_memory.py --factor 10
 
-The database must already be seeded (``manage.py seed_scale --factor F``); it is
+The database must already be seeded (``python -m bench.seed --factor F``); it is
 opened read-only and nothing is written to it: sessions live in signed cookies,
 the cache in memory, and the sign-in does not touch ``last_login``.
 
@@ -61,7 +61,7 @@ def setup_django_read_only() -> None:
         raise SystemExit("export_memory.py reads a seeded SQLite database (COMMONGROUND_VAR_DIR)")
     path = Path(db["NAME"])
     if not path.exists():
-        raise SystemExit(f"no database at {path}: seed it with manage.py seed_scale first")
+        raise SystemExit(f"no database at {path}: seed it with python -m bench.seed first")
     db["NAME"] = f"file:{path}?mode=ro"
     options = dict(db.get("OPTIONS", {}))
     options.pop("transaction_mode", None)  # BEGIN IMMEDIATE would ask for the write lock
@@ -81,9 +81,9 @@ def exports(factor: float) -> tuple[Any, list[tuple[str, Callable[[Any], int]]]]
     from django.db.models import Count
     from django.urls import reverse
 
+    from bench.seed import load_context
     from commonground.accounts.models import User
     from commonground.agreements.models import AgreementVersion
-    from commonground.core.scale import load_context
     from commonground.healthchecks.models import Round
     from commonground.meetings.models import Meeting
 

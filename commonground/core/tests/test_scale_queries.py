@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from bench.seed import ScaleContext, bench_pages, seed_all
 from commonground.core.cache import page_cache
-from commonground.core.scale import ScaleContext, bench_pages, seed_all
 from commonground.core.testing import count_queries
 
 

@@ -8,9 +8,16 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from .models import Cadence, Direction, Indicator, Kind, Measurement, Review, TargetRevision
+from bench.seed import ScaleContext
+from commonground.results.models import (
+    Cadence,
+    Direction,
+    Indicator,
+    Kind,
+    Measurement,
+    Review,
+    TargetRevision,
+)
 
 BATCH = 2000
 PER_PARTNERSHIP = 8

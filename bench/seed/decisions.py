@@ -12,11 +12,10 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
+from bench.seed import ScaleContext
 from commonground.accounts.models import User
-from commonground.core.scale import ScaleContext
-
-from . import tally
-from .models import Decision, Proposal, ProposalStatus, Vote
+from commonground.decisions import tally
+from commonground.decisions.models import Decision, Proposal, ProposalStatus, Vote
 
 BATCH = 2000
 METHODS = ["consent", "consensus", "majority", "two_thirds"]

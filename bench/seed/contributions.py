@@ -7,9 +7,14 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from .models import Contribution, ExchangeRate, Kind, RecipientKind, Status
+from bench.seed import ScaleContext
+from commonground.contributions.models import (
+    Contribution,
+    ExchangeRate,
+    Kind,
+    RecipientKind,
+    Status,
+)
 
 BATCH = 2000
 KINDS = Kind.values

@@ -11,9 +11,8 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from commonground.core.scale import ScaleContext
-
-from .models import (
+from bench.seed import ScaleContext
+from commonground.meetings.models import (
     AgendaItem,
     Attendance,
     AttendanceStatus,

@@ -7,10 +7,9 @@ import datetime
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from . import ties
-from .models import Confidence, Relationship, RelationshipKind
+from bench.seed import ScaleContext
+from commonground.systemmap import ties
+from commonground.systemmap.models import Confidence, Relationship, RelationshipKind
 
 BATCH = 2000
 KINDS = [k for k in RelationshipKind.values if k != RelationshipKind.MEMBER_OF]

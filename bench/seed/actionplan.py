@@ -6,9 +6,8 @@ import datetime
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from .models import Action, ActionStatus
+from bench.seed import ScaleContext
+from commonground.actionplan.models import Action, ActionStatus
 
 BATCH = 2000
 STATUSES = ActionStatus.values

@@ -9,9 +9,8 @@ import hashlib
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from .models import (
+from bench.seed import ScaleContext
+from commonground.library.models import (
     AccessLevel,
     CaseKind,
     CaseStudy,

@@ -9,9 +9,8 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-
-from .models import Activity, ActivityKind, ActivityStatus, Theme, Tier
+from bench.seed import ScaleContext
+from commonground.atlas.models import Activity, ActivityKind, ActivityStatus, Theme, Tier
 
 BATCH = 2000
 CITY_BBOX = "59.8,10.6,60.0,10.9"  # south,west,north,east

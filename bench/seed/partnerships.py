@@ -7,11 +7,10 @@ from decimal import Decimal
 from django.contrib.auth.hashers import make_password
 from django.urls import reverse
 
+from bench.seed import BENCH_EMAIL, SCALE_PASSWORD, ScaleContext
 from commonground.accounts.models import User
-from commonground.core.scale import BENCH_EMAIL, SCALE_PASSWORD, ScaleContext
 from commonground.organisations.models import Organisation, OrgType, Sector, Tag, lon_strip
-
-from .models import Membership, Partnership, Role
+from commonground.partnerships.models import Membership, Partnership, Role
 
 BATCH = 2000
 SECTORS = [s.value for s in Sector]

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
+from bench.seed import ScaleContext
 from commonground.organisations.models import Organisation, ResourceCategory, Tag
-
-from .models import Criterion, CriterionGroup, Need, Prospect, Score, Stage
+from commonground.prospects.models import Criterion, CriterionGroup, Need, Prospect, Score, Stage
 
 BATCH = 2000
 PER_PARTNERSHIP = 40

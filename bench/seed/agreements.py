@@ -8,10 +8,15 @@ import hashlib
 from django.urls import reverse
 from django.utils import timezone
 
-from commonground.core.scale import ScaleContext
+from bench.seed import ScaleContext
+from commonground.agreements.models import (
+    Agreement,
+    AgreementVersion,
+    Component,
+    Form,
+    Ratification,
+)
 from commonground.organisations.models import Organisation
-
-from .models import Agreement, AgreementVersion, Component, Form, Ratification
 
 BATCH = 2000
 BIG_TITLE = "Scale agreement with three versions"

@@ -1,13 +1,14 @@
-"""Synthetic region-scale data for benchmarks and N+1 tests.
+"""Synthetic region-scale data for benchmarks and N+1 tests (not part of the app packages).
 
-``manage.py seed_scale --factor F`` builds the base (partnerships,
-organisations, people, memberships, roles) and then calls ``seed(ctx)`` in each
-app's ``scale.py``, in the order of ``settings.COMMONGROUND_APPS``. Every app
-also lists the pages it wants benchmarked with ``bench_pages(ctx)``. Data is
+``python -m bench.seed --factor F`` (with the environment of ``manage.py``) calls
+``seed(ctx)`` in each module of this package named after an app, in the order of
+``settings.COMMONGROUND_APPS``: ``partnerships`` builds the base (partnerships,
+organisations, people, memberships, roles), the others add their app's rows. Every
+module also lists the pages it wants benchmarked with ``bench_pages(ctx)``. Data is
 deterministic: the random generator is seeded.
 
 At F=1: 50 partnerships, 20,000 organisations, 5,000 people; the modules add
-their own counts (see each ``scale.py``).
+their own counts (see each module).
 """
 
 from __future__ import annotations
@@ -48,10 +49,9 @@ class ScaleContext:
 def scale_modules() -> list[ModuleType]:
     modules = []
     for app in settings.COMMONGROUND_APPS:
-        if app == "commonground.core":
-            continue
-        if find_spec(f"{app}.scale") is not None:
-            modules.append(import_module(f"{app}.scale"))
+        name = f"{__name__}.{app.rpartition('.')[2]}"
+        if find_spec(name) is not None:
+            modules.append(import_module(name))
     return modules
 
 
@@ -77,7 +77,7 @@ def load_context(factor: float) -> ScaleContext:
     ctx = ScaleContext(factor=factor)
     bench = Partnership.objects.order_by("id").filter(slug__startswith="scale-").first()
     if bench is None:
-        raise LookupError("no scale data: run manage.py seed_scale first")
+        raise LookupError("no scale data: run python -m bench.seed first")
     ctx.bench_partnership_id = bench.pk
     ctx.bench_partnership_slug = bench.slug
     ctx.bench_user_id = User.objects.get(email=BENCH_EMAIL).pk

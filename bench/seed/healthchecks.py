@@ -15,11 +15,9 @@ import uuid
 
 from django.urls import reverse
 
-from commonground.core.scale import ScaleContext
-from commonground.organisations.models import Sector
-
-from .defaults import DEFAULT_ITEMS
-from .models import (
+from bench.seed import ScaleContext
+from commonground.healthchecks.defaults import DEFAULT_ITEMS
+from commonground.healthchecks.models import (
     Answer,
     BreakdownCell,
     Invitation,
@@ -30,7 +28,8 @@ from .models import (
     RoundStatus,
     SurveyItem,
 )
-from .services import breakdown_cells
+from commonground.healthchecks.services import breakdown_cells
+from commonground.organisations.models import Sector
 
 BATCH = 2000
 ROUNDS = [("2025", datetime.date(2025, 3, 1)), ("2026", datetime.date(2026, 3, 1))]

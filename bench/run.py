@@ -1,12 +1,12 @@
 """Benchmark: the app under gunicorn on loopback, driven by concurrent signed-in clients.
 
-    .venv/bin/python scripts/bench.py [--factors 1 10] [--clients 4] [--seconds 8] [--rounds 3]
+    .venv/bin/python -m bench [--factors 1 10] [--clients 4] [--seconds 8] [--rounds 3]
         [--server sync|gthread] [--workers 4] [--verbose] [--write docs/performance.md]
 
 For each factor it builds (or reuses) a seeded database in var/bench-F/, starts
 gunicorn on a free loopback port (by default as the README deploys it: sync workers,
 which behind a proxy take one request per connection), signs each client in, then
-drives every page that the modules list in their ``scale.bench_pages`` plus the bare
+drives every page that the modules of ``bench.seed`` list in their ``bench_pages`` plus the bare
 ``/healthz`` view (the ceiling), each for a fixed duration; each client is its own
 process sending requests back to back. It prints requests/s, p50/p95/p99
 latency and queries per request (from the X-Query-Count header), and checks the
@@ -77,7 +77,7 @@ def prepare(factor: float, var: Path, reseed: bool) -> None:
         subprocess.run([*manage, "flush", "--noinput"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     started = time.monotonic()
-    subprocess.run([*manage, "seed_scale", "--factor", str(factor)], env=env, check=True, cwd=ROOT)
+    subprocess.run([PY, "-m", "bench.seed", "--factor", str(factor)], env=env, check=True, cwd=ROOT)
     print(f"seeded factor {factor} in {time.monotonic() - started:.0f}s", flush=True)
     marker.touch()
 
@@ -85,7 +85,7 @@ def prepare(factor: float, var: Path, reseed: bool) -> None:
 def bench_paths(var: Path, factor: float) -> list[tuple[str, str]]:
     code = (
         "import django, json; django.setup();"
-        "from commonground.core.scale import load_context, bench_pages;"
+        "from bench.seed import load_context, bench_pages;"
         f"print(json.dumps(bench_pages(load_context({factor}))))"
     )
     env = {**env_for(var), "DJANGO_SETTINGS_MODULE": "commonground.settings"}
@@ -229,7 +229,7 @@ class Target:
     """One seeded database served by its own gunicorn, with signed-in clients."""
 
     def __init__(self, factor: float, clients: int, reseed: bool, only: list[str] | None):
-        from commonground.core.scale import BENCH_EMAIL, SCALE_PASSWORD
+        from bench.seed import BENCH_EMAIL, SCALE_PASSWORD
 
         self.factor = factor
         var = ROOT / "var" / f"bench-{factor:g}"

@@ -14,10 +14,9 @@ import datetime
 from django.urls import reverse
 from django.utils import timezone
 
-from commonground.core.scale import ScaleContext
-
-from .content import method
-from .models import (
+from bench.seed import ScaleContext
+from commonground.method.content import method
+from commonground.method.models import (
     ChecklistTick,
     DesignElementRecord,
     DesignElementVersion,
