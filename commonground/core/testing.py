@@ -10,7 +10,22 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-MATRIX_ROLES = ["anonymous", "outsider", "observer", "representative", "manager", "admin"]
+# The nine partnership role kinds, written out (not read from the models or the policy).
+ROLE_KINDS = [
+    "convener",
+    "manager",
+    "representative",
+    "sponsor",
+    "champion",
+    "wg_member",
+    "facilitator",
+    "record_keeper",
+    "observer",
+]
+# Everyone the permission matrix sends to every URL: a person holding each role kind in
+# the world's partnership, plus nobody signed in, a member of another partnership only,
+# and an instance administrator.
+MATRIX_ROLES = ["anonymous", "outsider", *ROLE_KINDS, "admin"]
 
 
 @dataclass
@@ -79,6 +94,62 @@ def build_world() -> World:
     )
 
 
+def add_every_role_kind(world: World) -> World:
+    """Give the world's partnership a person for each role kind it has none for yet;
+    ``world.users`` is keyed by the kind (``build_world`` has the observer,
+    representative and manager already)."""
+    from commonground.accounts.tests.factories import UserFactory
+    from commonground.partnerships.tests.factories import RoleFactory
+
+    for kind in ROLE_KINDS:
+        if kind in world.users:
+            continue
+        user = UserFactory(
+            email=f"{kind.replace('_', '-')}@example.org",
+            display_name=f"{kind.replace('_', ' ').title()} Person",
+        )
+        RoleFactory(partnership=world.partnership, user=user, kind=kind)
+        world.users[kind] = user
+    return world
+
+
+def everyone(world: World) -> dict[str, Any]:
+    """Every person of the world by label, with a fresh user object each (roles are
+    cached on the object), and nobody signed in as ``"anonymous"``."""
+    from django.contrib.auth.models import AnonymousUser
+
+    from commonground.accounts.models import User
+
+    fresh = {u.pk: u for u in User.objects.filter(pk__in=[u.pk for u in world.users.values()])}
+    return {"anonymous": AnonymousUser(), **{k: fresh[u.pk] for k, u in world.users.items()}}
+
+
+def assert_rule_forms_agree(
+    allowed: Callable[[Any, Any], bool],
+    allowed_among: Callable[[Any, Any], Any],
+    users: dict[str, Any],
+    objects: Any,
+) -> dict[str, set[Any]]:
+    """Check that an object rule's instance form (``allowed(user, obj)``) and queryset
+    form (``allowed_among(user, queryset)``) give the same answer for every object of
+    the queryset ``objects`` and every user. Returns, per user label, the primary keys
+    allowed, so that a test can also check the answers themselves."""
+    rows = list(objects)
+    answers: dict[str, set[Any]] = {}
+    disagreements = []
+    for label, user in users.items():
+        among = set(allowed_among(user, objects).values_list("pk", flat=True))
+        assert among <= {o.pk for o in rows}, f"{label}: the queryset form added objects"
+        one_by_one = {o.pk for o in rows if allowed(user, o)}
+        if among != one_by_one:
+            disagreements.append(
+                f"{label}: queryset form {sorted(among)}, instance form {sorted(one_by_one)}"
+            )
+        answers[label] = one_by_one
+    assert not disagreements, "\n".join(disagreements)
+    return answers
+
+
 @dataclass
 class Row:
     """What one URL requires.
@@ -86,6 +157,9 @@ class Row:
     ``access`` is ``"public"`` (anyone), ``"signed_in"`` (any signed-in
     person), ``"staff"`` (instance admins) or a capability code from a
     ``rules.py`` (checked in ``kwargs['slug']``'s partnership, or the world's).
+    Where an object rule narrows the capability further (the uploader of this
+    document, the chair of this meeting), ``only`` names, written out, the role
+    kinds that get through; the capability's other holders get 403.
     """
 
     name: str
@@ -94,6 +168,7 @@ class Row:
     method: str = "get"
     data: dict[str, Any] | None = None
     api: bool = False
+    only: frozenset[str] | None = None
 
 
 def count_queries(func: Callable[[], Any]) -> tuple[int, list[str], Any]:

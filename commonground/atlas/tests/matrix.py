@@ -7,6 +7,9 @@ from commonground.core.testing import Row, World
 
 from .factories import make_activity
 
+# The activity is the world's representative's organisation's; managers edit any.
+ITS_ORGANISATION_AND_MANAGERS = frozenset({"convener", "manager", "representative"})
+
 
 def rows(world: World) -> list[Row]:
     slug = {"slug": world.partnership.slug}
@@ -21,7 +24,7 @@ def rows(world: World) -> list[Row]:
         Row("atlas:activity", one, rules.VIEW),
         Row("atlas:activity_create", slug, rules.ADD),
         # Participants may edit activities of their own organisation (the world's representative's).
-        Row("atlas:activity_edit", one, rules.ADD),
+        Row("atlas:activity_edit", one, rules.ADD, only=ITS_ORGANISATION_AND_MANAGERS),
         Row("atlas:overlaps", slug, rules.VIEW),
         Row(
             "atlas:suggest",

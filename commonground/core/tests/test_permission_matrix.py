@@ -1,7 +1,12 @@
 """Every URL × every role: allowed, refused with 403, hidden with 404, or sent to sign in.
 
 Rows come from each app's ``tests/matrix.py``. A URL in the URL conf with no
-row fails the test, so a new page cannot ship without a declared rule.
+row fails the test, so a new page cannot ship without a declared rule. The
+people are nobody signed in, an outsider, a person holding each of the nine role
+kinds, and an instance administrator (``core.testing.MATRIX_ROLES``). Which role
+kinds hold a capability is read from the table written out in
+``capability_table.py``, never from the policy registry under test; a test
+checks that the registry grants exactly what that table says.
 """
 
 from __future__ import annotations
@@ -17,8 +22,11 @@ from django.test import Client
 from django.urls import reverse
 
 from commonground.core import policy
-from commonground.core.testing import MATRIX_ROLES, Row, World
+from commonground.core.testing import MATRIX_ROLES, ROLE_KINDS, Row, World, add_every_role_kind
 from commonground.core.urlnames import all_url_names
+from commonground.partnerships.models import RoleKind
+
+from .capability_table import CAPABILITY_HOLDERS, EVERY_KIND
 
 EXCLUDED_NAMESPACES = ("admin:",)  # Django admin: staff only, covered by test_admin_needs_staff
 
@@ -49,16 +57,18 @@ def expected(row: Row, role: str, world: World) -> str:
         return "allow" if role == row.access.split(":", 1)[1] else "hide"
     if row.access == "org_editor":
         return "allow" if role in ("admin", "representative") else "forbid"
-    # A partnership capability.
+    # A partnership capability: its holders as the written table says.
+    assert row.access in CAPABILITY_HOLDERS, f"{row.name}: {row.access} is not in the table"
     if role == "admin":
         return "allow"
-    holders = policy.roles_holding(row.access)
     if role == "outsider":
         return "hide"
-    role_kind = {"observer": "observer", "representative": "representative", "manager": "manager"}[
-        role
-    ]
-    return "allow" if role_kind in holders else "forbid"
+    assert role in ROLE_KINDS, role
+    holders = CAPABILITY_HOLDERS[row.access]
+    if row.only is not None:
+        assert row.only <= holders, f"{row.name}: {sorted(row.only - holders)} lack {row.access}"
+        holders = row.only
+    return "allow" if role in holders else "forbid"
 
 
 def outcome(response, row: Row) -> str:
@@ -85,8 +95,26 @@ def send(client: Client, row: Row):
     return method(url, data=row.data or {})
 
 
+def test_the_written_table_names_the_nine_role_kinds():
+    assert EVERY_KIND == set(ROLE_KINDS) == {kind for kind, _label in RoleKind.choices}
+    assert all(holders <= EVERY_KIND for holders in CAPABILITY_HOLDERS.values())
+
+
+def test_the_registry_grants_what_this_table_says():
+    registry = {c.code: set(c.roles) for c in policy.all_capabilities()}
+    differences = [
+        f"{code}: rules.py grants {sorted(registry.get(code, []))},"
+        f" the table says {sorted(CAPABILITY_HOLDERS.get(code, []))}"
+        for code in sorted(set(registry) | set(CAPABILITY_HOLDERS))
+        if registry.get(code) != CAPABILITY_HOLDERS.get(code)
+    ]
+    assert not differences, "\n".join(differences)
+
+
 @pytest.mark.django_db
 def test_every_url_has_a_rule_and_every_role_gets_the_declared_answer(world):
+    add_every_role_kind(world)
+    assert set(world.users) | {"anonymous"} == set(MATRIX_ROLES)
     rows = matrix_rows(world)
     declared = {r.name for r in rows}
     in_urlconf = {n for n in all_url_names() if not n.startswith(EXCLUDED_NAMESPACES)}

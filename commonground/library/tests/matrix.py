@@ -7,6 +7,9 @@ from commonground.library import rules
 
 from .factories import make_case, make_document
 
+# The document and the case are the world's representative's; managers change anything.
+UPLOADER_AND_MANAGERS = frozenset({"convener", "manager", "representative"})
+
 
 def rows(world: World) -> list[Row]:
     slug = {"slug": world.partnership.slug}
@@ -19,13 +22,13 @@ def rows(world: World) -> list[Row]:
         Row("library:document_upload", slug, rules.UPLOAD),
         Row("library:document", d, rules.VIEW),
         # The uploader (the world's representative) and managers may change it.
-        Row("library:document_edit", d, rules.UPLOAD),
-        Row("library:version_add", d, rules.UPLOAD, method="post"),
+        Row("library:document_edit", d, rules.UPLOAD, only=UPLOADER_AND_MANAGERS),
+        Row("library:version_add", d, rules.UPLOAD, method="post", only=UPLOADER_AND_MANAGERS),
         Row("library:download", {**d, "version": 1}, rules.VIEW),
         Row("library:cases", slug, rules.VIEW),
         Row("library:case_create", slug, rules.WRITE),
         Row("library:case", {**slug, "pk": case.pk}, rules.VIEW),
-        Row("library:case_edit", {**slug, "pk": case.pk}, rules.WRITE),
+        Row("library:case_edit", {**slug, "pk": case.pk}, rules.WRITE, only=UPLOADER_AND_MANAGERS),
         Row("library:timeline", slug, rules.VIEW),
         Row(
             "library:milestone_create",
