@@ -114,7 +114,7 @@ def _detail(
     meeting, attendance, quorum = selectors.meeting_page(partnership, pk)
     user = request.user
     can = {
-        "manage": _may_chair(request, partnership, meeting),
+        "manage": rules.can_chair(user, meeting),
         "record": policy.has_capability(user, partnership, rules.RECORD),
         "propose": policy.has_capability(user, partnership, rules.PROPOSE_ITEM),
     }
@@ -173,16 +173,8 @@ def meeting_detail(request: HttpRequest, partnership: Partnership, pk: int) -> H
     return _detail(request, partnership, pk)
 
 
-def _may_chair(request: HttpRequest, partnership: Partnership, meeting: Meeting) -> bool:
-    """Facilitators and managers build agendas; so does the meeting's own chair."""
-    return (
-        policy.has_capability(request.user, partnership, rules.MANAGE)
-        or meeting.chair_id == request.user.pk
-    )
-
-
-def _require_chair(request: HttpRequest, partnership: Partnership, meeting: Meeting) -> None:
-    if not _may_chair(request, partnership, meeting):
+def _require_chair(request: HttpRequest, meeting: Meeting) -> None:
+    if not rules.can_chair(request.user, meeting):
         raise PermissionDenied(
             _("Only the chair or a facilitator of this meeting can change its agenda.")
         )
@@ -206,7 +198,7 @@ def _item(meeting: Meeting, item_pk: int) -> AgendaItem:
 @partnership_view(rules.VIEW)
 def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
-    _require_chair(request, partnership, meeting)
+    _require_chair(request, meeting)
     form = ItemForm(request.POST)
     done = handle_form(
         request,
@@ -243,7 +235,7 @@ def item_decide(
     request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
-    _require_chair(request, partnership, meeting)
+    _require_chair(request, meeting)
     item = _item(meeting, item_pk)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -263,7 +255,7 @@ def item_move(
     request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
-    _require_chair(request, partnership, meeting)
+    _require_chair(request, meeting)
     item = _item(meeting, item_pk)
     try:
         services.item_move(
