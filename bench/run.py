@@ -1,17 +1,22 @@
 """Benchmark: the app under gunicorn on loopback, driven by concurrent signed-in clients.
 
-    .venv/bin/python -m bench [--factors 1 10] [--clients 4] [--seconds 8] [--rounds 3]
-        [--server sync|gthread] [--workers 4] [--verbose] [--write docs/performance.md]
+    .venv/bin/python -m bench [--factors 1 10] [--database sqlite|postgres] [--clients 4]
+        [--seconds 8] [--rounds 3] [--only NAME ...] [--server sync|gthread] [--workers 4]
+        [--reseed] [--verbose] [--save [FILE]]
+    .venv/bin/python -m bench --table docs/performance/runs/FILE.json
 
-For each factor it builds (or reuses) a seeded database in var/bench-F/, starts
-gunicorn on a free loopback port (by default as the README deploys it: sync workers,
-which behind a proxy take one request per connection), signs each client in, then
-drives every page that the modules of ``bench.seed`` list in their ``bench_pages`` plus the bare
-``/healthz`` view (the ceiling), each for a fixed duration; each client is its own
-process sending requests back to back. It prints requests/s, p50/p95/p99
-latency and queries per request (from the X-Query-Count header), and checks the
-targets of docs/performance.md. Only 127.0.0.1 is contacted; every loop is
-bounded in time.
+For each factor it builds (or reuses) a seeded database: on SQLite in var/bench-F/
+(kept between runs), on PostgreSQL in a throwaway cluster started for the run and
+removed at its end (the seeded database is kept between runs as a dump in
+var/bench-pg-F/). It starts gunicorn on a free loopback port for each (by default as
+the README deploys it: sync workers, which behind a proxy take one request per
+connection), signs each client in, then drives every page that the modules of
+``bench.seed`` list in their ``bench_pages`` plus the bare ``/healthz`` view (the
+ceiling), each for a fixed duration; each client is its own process sending requests
+back to back. It prints requests/s, p50/p95/p99 latency and queries per request (from
+the X-Query-Count header), checks the targets of docs/performance.md and, with
+``--save``, writes the run as JSON (docs/performance/runs/). Only 127.0.0.1 and a unix
+socket are contacted; every loop is bounded in time.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import signal
 import socket
 import statistics
 import subprocess
@@ -36,7 +42,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable
+RUNS = ROOT / "docs" / "performance" / "runs"
 sys.path.insert(0, str(ROOT))
+
+from bench.postgres import ThrowawayPostgres  # noqa: E402
 
 
 def free_port() -> int:
@@ -45,7 +54,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def env_for(var: Path, port: int | None = None) -> dict[str, str]:
+def env_for(var: Path, database_url: str = "") -> dict[str, str]:
     env = {
         **os.environ,
         "COMMONGROUND_VAR_DIR": str(var),
@@ -53,46 +62,76 @@ def env_for(var: Path, port: int | None = None) -> dict[str, str]:
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
         "COMMONGROUND_QUERY_COUNT_HEADER": "1",
         "DJANGO_LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "commonground.settings",
     }
+    env.pop("DATABASE_URL", None)
+    if database_url:
+        env["DATABASE_URL"] = database_url
     return env
 
 
-def prepare(factor: float, var: Path, reseed: bool) -> None:
+def manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)
+
+
+def seed(env: dict[str, str], factor: float) -> None:
+    started = time.monotonic()
+    manage(env, "migrate", "--noinput", "-v0")
+    subprocess.run([PY, "-m", "bench.seed", "--factor", str(factor)], env=env, check=True, cwd=ROOT)
+    print(f"seeded factor {factor:g} in {time.monotonic() - started:.0f}s", flush=True)
+
+
+def prepare_sqlite(factor: float, reseed: bool) -> tuple[Path, str]:
+    """var/bench-F/ holds the seeded SQLite database, reused while its marker is there."""
+    var = ROOT / "var" / f"bench-{factor:g}"
     marker = var / f"seeded-{factor}"
-    if marker.exists() and not reseed and not os.environ.get("DATABASE_URL"):
+    if marker.exists() and not reseed:
         # a cached seed: bring its schema up to date (new indexes, new tables)
-        subprocess.run(
-            [PY, str(ROOT / "manage.py"), "migrate", "--noinput", "-v0"],
-            env=env_for(var),
-            check=True,
-            cwd=ROOT,
-        )
-        return
+        manage(env_for(var), "migrate", "--noinput", "-v0")
+        return var, ""
     if var.exists():
         shutil.rmtree(var)
     var.mkdir(parents=True)
-    env = env_for(var)
-    manage = [PY, str(ROOT / "manage.py")]
-    if os.environ.get("DATABASE_URL"):
-        subprocess.run([*manage, "flush", "--noinput"], env=env, check=True, cwd=ROOT)
-    subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
-    started = time.monotonic()
-    subprocess.run([PY, "-m", "bench.seed", "--factor", str(factor)], env=env, check=True, cwd=ROOT)
-    print(f"seeded factor {factor} in {time.monotonic() - started:.0f}s", flush=True)
+    seed(env_for(var), factor)
     marker.touch()
+    return var, ""
 
 
-def bench_paths(var: Path, factor: float) -> list[tuple[str, str]]:
+def prepare_postgres(factor: float, reseed: bool, pg: ThrowawayPostgres) -> tuple[Path, str]:
+    """A database per factor in the throwaway cluster, restored from var/bench-pg-F/seed.dump
+    when there is one (then migrated), else seeded and dumped there for the next run."""
+    var = ROOT / "var" / f"bench-pg-{factor:g}"
+    database = "bench_f" + f"{factor:g}".replace(".", "_")
+    url = pg.url(database)
+    dump = var / "seed.dump"
+    pg.client("createdb", database)
+    if dump.exists() and not reseed:
+        started = time.monotonic()
+        pg.client("pg_restore", "--no-owner", "-j", "2", "-d", database, str(dump))
+        manage(env_for(var, url), "migrate", "--noinput", "-v0")
+        print(f"restored factor {factor:g} in {time.monotonic() - started:.0f}s", flush=True)
+        return var, url
+    if var.exists():
+        shutil.rmtree(var)
+    var.mkdir(parents=True)
+    seed(env_for(var, url), factor)
+    started = time.monotonic()
+    pg.client("pg_dump", "-Fc", "-f", str(var / "seed.dump.part"), database)
+    (var / "seed.dump.part").rename(dump)
+    print(f"dumped factor {factor:g} in {time.monotonic() - started:.0f}s", flush=True)
+    return var, url
+
+
+def bench_paths(env: dict[str, str], factor: float) -> list[tuple[str, str]]:
     code = (
         "import django, json; django.setup();"
         "from bench.seed import load_context, bench_pages;"
         f"print(json.dumps(bench_pages(load_context({factor}))))"
     )
-    env = {**env_for(var), "DJANGO_SETTINGS_MODULE": "commonground.settings"}
     out = subprocess.run(
         [PY, "-c", code], env=env, check=True, cwd=ROOT, capture_output=True, text=True
     ).stdout
-    return [tuple(x) for x in json.loads(out.strip().splitlines()[-1])]
+    return [(name, path) for name, path in json.loads(out.strip().splitlines()[-1])]
 
 
 def sign_in(base: str, email: str, password: str) -> str:
@@ -100,7 +139,10 @@ def sign_in(base: str, email: str, password: str) -> str:
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
     page = opener.open(base + "/accounts/login/", timeout=30).read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+    found = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    if found is None:
+        raise RuntimeError("bench sign-in: no CSRF token on the sign-in page")
+    token = found.group(1)
     data = urllib.parse.urlencode(
         {"login": email, "password": password, "csrfmiddlewaretoken": token}
     ).encode()
@@ -203,7 +245,7 @@ CALIBRATION = float("nan")
 
 def server_command(port: int) -> list[str]:
     cmd = [
-        str(ROOT / ".venv" / "bin" / "gunicorn"),
+        str(Path(PY).parent / "gunicorn"),
         "commonground.wsgi",
         "-b",
         f"127.0.0.1:{port}",
@@ -228,38 +270,53 @@ def server_shape() -> str:
 class Target:
     """One seeded database served by its own gunicorn, with signed-in clients."""
 
-    def __init__(self, factor: float, clients: int, reseed: bool, only: list[str] | None):
+    def __init__(
+        self,
+        factor: float,
+        clients: int,
+        reseed: bool,
+        only: list[str] | None,
+        pg: ThrowawayPostgres | None,
+    ):
         from bench.seed import BENCH_EMAIL, SCALE_PASSWORD
 
         self.factor = factor
-        var = ROOT / "var" / f"bench-{factor:g}"
-        prepare(factor, var, reseed)
-        pages = bench_paths(var, factor)
+        self.server: subprocess.Popen[bytes] | None = None
+        if pg is None:
+            var, url = prepare_sqlite(factor, reseed)
+        else:
+            var, url = prepare_postgres(factor, reseed, pg)
+        env = env_for(var, url)
+        pages = bench_paths(env, factor)
         if only:
             pages = [(n, p) for n, p in pages if any(o in n for o in only)]
         self.pages = dict([("bare view (healthz)", "/healthz"), *pages])
         self.port = free_port()
         base = f"http://127.0.0.1:{self.port}"
-        self.server = subprocess.Popen(
-            server_command(self.port),
-            env=env_for(var),
-            cwd=ROOT,
-        )
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                urllib.request.urlopen(base + "/healthz", timeout=2)
-                break
-            except OSError:
-                if time.monotonic() > deadline:
-                    self.stop()
-                    raise RuntimeError("gunicorn did not start") from None
-                time.sleep(0.3)
-        self.cookies = [sign_in(base, BENCH_EMAIL, SCALE_PASSWORD) for _ in range(clients)]
+        self.server = subprocess.Popen(server_command(self.port), env=env, cwd=ROOT)
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(base + "/healthz", timeout=2)
+                    break
+                except OSError:
+                    if time.monotonic() > deadline:
+                        raise RuntimeError("gunicorn did not start") from None
+                    time.sleep(0.3)
+            self.cookies = [sign_in(base, BENCH_EMAIL, SCALE_PASSWORD) for _ in range(clients)]
+        except BaseException:
+            self.stop()
+            raise
 
     def stop(self) -> None:
-        self.server.terminate()
-        self.server.wait(timeout=20)
+        if self.server is not None and self.server.poll() is None:
+            self.server.terminate()
+            try:
+                self.server.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.server.kill()
+                self.server.wait(timeout=20)
 
 
 def run(
@@ -269,70 +326,53 @@ def run(
     reseed: bool,
     only: list[str] | None,
     rounds: int = 1,
+    pg: ThrowawayPostgres | None = None,
 ) -> dict[float, dict[str, dict]]:
-    """Every page at every factor. On SQLite all factors are served at once and each page is
-    measured at one factor right after the other (an idle server costs nothing), so a
-    passing disturbance of the machine hits both sides of a comparison alike. PostgreSQL
-    holds one seeded database at a time, so there the factors run one after the other."""
-    groups = [[f] for f in factors] if os.environ.get("DATABASE_URL") else [factors]
+    """Every page at every factor. All factors are served at once (an idle server costs
+    nothing; on PostgreSQL each factor is its own database in the one cluster) and each
+    page is measured at one factor right after the other, so a passing disturbance of the
+    machine hits both sides of a comparison alike."""
     results: dict[float, dict[str, dict]] = {f: {} for f in factors}
-    for group in groups:
-        targets: list[Target] = []
-        try:
-            for f in group:
-                targets.append(Target(f, clients, reseed, only))
-            for name in targets[0].pages:
+    targets: list[Target] = []
+    try:
+        for f in factors:
+            targets.append(Target(f, clients, reseed, only, pg))
+        for name in targets[0].pages:
+            for t in targets:
+                if name in t.pages:
+                    drive(t.port, t.cookies, t.pages[name], 1.5)  # warm up every worker
+            pooled: dict[float, list[dict]] = {t.factor: [] for t in targets}
+            # Alternate the sizes in short rounds and pool the samples, so that a
+            # passing stall of the machine lands on both sizes rather than one.
+            for _round in range(rounds):
                 for t in targets:
                     if name in t.pages:
-                        drive(t.port, t.cookies, t.pages[name], 1.5)  # warm up every worker
-                pooled: dict[float, list[dict]] = {t.factor: [] for t in targets}
-                # Alternate the sizes in short rounds and pool the samples, so that a
-                # passing stall of the machine lands on both sizes rather than one.
-                for _round in range(rounds):
-                    for t in targets:
-                        if name in t.pages:
-                            part = drive(t.port, t.cookies, t.pages[name], seconds / rounds)
-                            pooled[t.factor].append(part)
-                for t in targets:
-                    parts = pooled[t.factor]
-                    if not parts:
-                        continue
-                    if VERBOSE:
-                        rounds_p95 = " ".join(f"{part['p95']:.0f}" for part in parts)
-                        print(f"  F={t.factor:g} {name}: p95 by round {rounds_p95}", flush=True)
-                    r = results[t.factor][name] = summary(
-                        [x for part in parts for x in part["latencies"]],
-                        [q for part in parts for q in part["query_list"]],
-                        sum(part["errors"] for part in parts),
-                        seconds,
-                    )
-                    print(
-                        f"F={t.factor:g} {name:38} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  "
-                        f"p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f} ms  {r['queries']:3d} q  "
-                        f"{r['errors']} err",
-                        flush=True,
-                    )
-        finally:
+                        part = drive(t.port, t.cookies, t.pages[name], seconds / rounds)
+                        pooled[t.factor].append(part)
             for t in targets:
-                t.stop()
-    return results
-
-
-def table(all_results: dict[float, dict[str, dict]]) -> str:
-    factors = sorted(all_results)
-    lines = [
-        "| page | F | req/s | p50 ms | p95 ms | p99 ms | queries | errors |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name in all_results[factors[0]]:
-        for f in factors:
-            r = all_results[f].get(name)
-            if r:
-                lines.append(
-                    f"| {name} | {f:g} | {r['rps']:.1f} | {r['p50']:.1f} | {r['p95']:.1f} | {r['p99']:.1f} | "
-                    f"{r['queries']} | {r['errors']} |"
+                parts = pooled[t.factor]
+                if not parts:
+                    continue
+                if VERBOSE:
+                    rounds_p95 = " ".join(f"{part['p95']:.0f}" for part in parts)
+                    print(f"  F={t.factor:g} {name}: p95 by round {rounds_p95}", flush=True)
+                r = results[t.factor][name] = summary(
+                    [x for part in parts for x in part["latencies"]],
+                    [q for part in parts for q in part["query_list"]],
+                    sum(part["errors"] for part in parts),
+                    seconds,
                 )
-    return "\n".join(lines)
+                r["path"] = t.pages[name]
+                print(
+                    f"F={t.factor:g} {name:38} {r['rps']:7.1f} req/s  p50 {r['p50']:6.1f}  "
+                    f"p95 {r['p95']:6.1f}  p99 {r['p99']:6.1f} ms  {r['queries']:3d} q  "
+                    f"{r['errors']} err",
+                    flush=True,
+                )
+    finally:
+        for t in targets:
+            t.stop()
+    return results
 
 
 def check_targets(all_results: dict[float, dict[str, dict]]) -> list[str]:
@@ -378,9 +418,8 @@ def calibration() -> float:
 
 
 def machine() -> str:
-    """CPU model, cores, memory, Python and database versions, for the record."""
+    """CPU model, cores, memory and Python version, for the record."""
     import platform
-    import sqlite3
 
     cpu = "unknown CPU"
     try:
@@ -396,20 +435,131 @@ def machine() -> str:
         memory = f"{mem_kb / 1024 / 1024:.0f} GiB"
     except (OSError, StopIteration, ValueError):
         memory = "unknown memory"
-    return (
-        f"{cpu}, {os.cpu_count()} cores, {memory}; Python {platform.python_version()}, "
-        f"SQLite {sqlite3.sqlite_version}; {server_shape()}; the load generator runs on the "
-        f"same cores; speed check (sum of 10^7 squares in Python, best of 3): {CALIBRATION:.2f} s"
-    )
+    return f"{cpu}, {os.cpu_count()} cores, {memory}; Python {platform.python_version()}"
+
+
+def commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "describe", "--always", "--dirty"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def record(
+    all_results: dict[float, dict[str, dict]],
+    failures: list[str],
+    settings: dict[str, Any],
+    database: str,
+) -> dict[str, Any]:
+    """A run as saved in docs/performance/runs/ (the old runs were converted to it)."""
+    factors = sorted(all_results)
+    low, high = factors[0], factors[-1]
+    pages = []
+    for name in all_results[low]:
+        by_factor = {}
+        for f in factors:
+            r = all_results[f].get(name)
+            if r:
+                by_factor[f"{f:g}"] = {
+                    "rps": round(r["rps"], 1),
+                    "p50_ms": round(r["p50"], 1),
+                    "p95_ms": round(r["p95"], 1),
+                    "p99_ms": round(r["p99"], 1),
+                    "queries": r["queries"],
+                    "errors": r["errors"],
+                    "requests": r["n"],
+                }
+        page: dict[str, Any] = {"name": name, "path": all_results[low][name].get("path")}
+        page["by_factor"] = by_factor
+        if len(by_factor) > 1 and f"{high:g}" in by_factor and by_factor[f"{low:g}"]["p95_ms"]:
+            page["p95_growth"] = round(
+                by_factor[f"{high:g}"]["p95_ms"] / by_factor[f"{low:g}"]["p95_ms"], 2
+            )
+        pages.append(page)
+    return {
+        "date": time.strftime("%Y-%m-%dT%H:%MZ", time.gmtime()),
+        "commit": commit(),
+        "database": database,
+        "machine": machine(),
+        "speed_check_s": round(CALIBRATION, 2),
+        "server": server_shape(),
+        "settings": settings,
+        "factors": [float(f) if f != int(f) else int(f) for f in factors],
+        "targets_met": not failures,
+        "targets_missed": failures,
+        "notes": "",
+        "pages": pages,
+    }
+
+
+def table(run: dict[str, Any]) -> str:
+    """The markdown table of a saved run: one row per page, the smallest and largest factor."""
+    factors = [f"{f:g}" for f in run["factors"]]
+    low, high = factors[0], factors[-1]
+    two = len(factors) > 1
+    head = f"| page | queries | req/s F={low} | p50 F={low} | p95 F={low} |"
+    rule = "|---|---|---|---|---|"
+    if two:
+        head += f" p95 F={high} | growth |"
+        rule += "---|---|"
+    lines = [head, rule]
+    for page in run["pages"]:
+        lo = page["by_factor"].get(low)
+        if lo is None:
+            continue
+        hi = page["by_factor"].get(high, {})
+        queries = f"{lo['queries']}"
+        if two and hi and hi["queries"] != lo["queries"]:
+            queries += f" / {hi['queries']}"
+        line = (
+            f"| {page['name']} | {queries} | {lo['rps']:.0f} | {lo['p50_ms']:.1f} "
+            f"| {lo['p95_ms']:.1f} |"
+        )
+        if two:
+            growth = page.get("p95_growth")
+            line += f" {hi.get('p95_ms', float('nan')):.1f} | {growth:.2f} |" if growth else " | |"
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
+    try:
+        return _main()
+    except KeyboardInterrupt:
+        print("\ninterrupted (servers stopped, a PostgreSQL cluster removed)", file=sys.stderr)
+        return 130
+
+
+def _main() -> int:
+    parser = argparse.ArgumentParser(description="Benchmark on loopback (docs/performance.md).")
     parser.add_argument("--factors", type=float, nargs="+", default=[1, 10])
+    parser.add_argument(
+        "--database",
+        choices=["sqlite", "postgres"],
+        default="sqlite",
+        help="postgres: a throwaway PostgreSQL 15 cluster, started and removed by the run",
+    )
     parser.add_argument("--clients", type=int, default=4)
     parser.add_argument("--seconds", type=float, default=8)
-    parser.add_argument("--reseed", action="store_true")
-    parser.add_argument("--write", help="append the table to this markdown file")
+    parser.add_argument("--reseed", action="store_true", help="seed again instead of the cache")
+    parser.add_argument(
+        "--save",
+        nargs="?",
+        const="",
+        metavar="FILE",
+        help="write the run as JSON (default docs/performance/runs/<UTC time>-<database>.json)",
+    )
+    parser.add_argument("--table", metavar="RUN.json", help="print a saved run's table and exit")
     parser.add_argument("--only", nargs="*", help="only pages whose name contains one of these")
     parser.add_argument(
         "--rounds", type=int, default=3, help="alternate the sizes this many times per page"
@@ -419,32 +569,46 @@ def main() -> int:
     parser.add_argument("--threads", type=int, default=SERVER["threads"])
     parser.add_argument("--verbose", action="store_true", help="print each round's p95")
     args = parser.parse_args()
+    if args.table:
+        print(table(json.loads(Path(args.table).read_text(encoding="utf-8"))))
+        return 0
     global VERBOSE, CALIBRATION
     VERBOSE = args.verbose
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
     CALIBRATION = calibration()
     print(f"speed check: {CALIBRATION:.2f} s (sum of 10^7 squares in Python)", flush=True)
     SERVER.update(kind=args.server, workers=args.workers, threads=args.threads)
-    all_results = run(args.factors, args.clients, args.seconds, args.reseed, args.only, args.rounds)
-    text = table(all_results)
-    print()
-    print(text)
+    factors = sorted(args.factors)
+    if args.database == "postgres":
+        with ThrowawayPostgres() as pg:
+            print(f"{pg.version()} started in a throwaway cluster", flush=True)
+            database = pg.version()
+            all_results = run(
+                factors, args.clients, args.seconds, args.reseed, args.only, args.rounds, pg
+            )
+    else:
+        import sqlite3
+
+        database = f"SQLite {sqlite3.sqlite_version}"
+        all_results = run(factors, args.clients, args.seconds, args.reseed, args.only, args.rounds)
     failures = check_targets(all_results)
+    settings = {
+        "clients": args.clients,
+        "seconds_per_page_and_size": args.seconds,
+        "rounds": args.rounds,
+        "only": args.only or [],
+    }
+    result = record(all_results, failures, settings, database)
+    print()
+    print(table(result))
     print()
     print("targets: all met" if not failures else "targets missed:\n- " + "\n- ".join(failures))
-    if args.write:
-        db = "PostgreSQL" if os.environ.get("DATABASE_URL") else "SQLite"
-        stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
-        with Path(args.write).open("a", encoding="utf-8") as fh:
-            fh.write(
-                f"\n### Run of {stamp} on {db}, {args.clients} clients, "
-                f"{args.seconds:g} s per page and size in {args.rounds} alternating rounds"
-                f"\n\nMachine: {machine()}\n\n{text}\n\n"
-            )
-            fh.write(
-                "Targets: all met.\n"
-                if not failures
-                else "Targets missed:\n- " + "\n- ".join(failures) + "\n"
-            )
+    if args.save is not None:
+        stamp = time.strftime("%Y-%m-%dT%H%M", time.gmtime())
+        path = Path(args.save or RUNS / f"{stamp}-{args.database}.json")
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+        print(f"saved {path}")
     return 0 if not failures else 1
 
 
