@@ -9,6 +9,7 @@ from django.views.i18n import set_language as django_set_language
 
 from commonground.accounts.models import Invitation
 from commonground.core.http import AuthedRequest
+from commonground.core.inbox import inbox_for, waiting_count
 from commonground.partnerships.models import Role
 
 
@@ -29,12 +30,15 @@ def dashboard(request: AuthedRequest) -> HttpResponse:
         accepted_at__isnull=True,
         revoked_at__isnull=True,
     ).select_related("partnership")[:10]
+    sections = inbox_for(request.user)
     return render(
         request,
         "core/dashboard.html",
         {
             "memberships": list(by_partnership.values()),
             "invitations": [i for i in invitations if i.is_open],
+            "sections": sections,
+            "waiting": waiting_count(sections),
         },
     )
 

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from commonground.core.inbox import inbox_for
 
 from .models import Notification, NotificationFrequency, NotificationPreference
 
@@ -81,13 +84,24 @@ def absolute(url: str) -> str:
     return settings.SITE_URL.rstrip("/") + url
 
 
-def _send(user: Any, subject: str, notifications: list[Notification]) -> None:
+def _send(
+    user: Any, subject: str, notifications: list[Notification], *, with_inbox: bool = False
+) -> None:
     with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        # A digest also lists what waits for the person (as on My work), mentions aside:
+        # they are the notifications above.
+        inbox = (
+            [s for s in inbox_for(user) if s.count and s.key != "mentions"] if with_inbox else []
+        )
         body = render_to_string(
             "decisions/email/notifications.txt",
             {
                 "user": user,
                 "items": [{"n": n, "link": absolute(n.url)} for n in notifications],
+                "inbox": [
+                    {"section": s, "items": [(i, absolute(i.url)) for i in s.items]} for s in inbox
+                ],
+                "my_work": absolute(reverse("core:dashboard")),
                 "preferences": absolute("/decisions/notifications/preferences/"),
             },
         )
@@ -148,7 +162,7 @@ def send_digests(*, now: datetime.datetime | None = None) -> int:
                     subject = _("Your weekly summary: %(n)s updates") % {"n": len(items)}
                 else:
                     subject = _("Your daily summary: %(n)s updates") % {"n": len(items)}
-            _send(pref.user, subject, items)
+            _send(pref.user, subject, items, with_inbox=True)
             Notification.objects.filter(pk__in=[n.pk for n in items]).update(emailed_at=now)
             NotificationPreference.objects.filter(pk=pref.pk).update(last_digest_at=now)
             sent += 1
