@@ -772,17 +772,6 @@ def send_closing_soon() -> int:
     return sent
 
 
-def may_decide_in(user: Any, domain: DecisionDomain) -> bool:
-    """The person a domain is delegated to, or a member of its working group."""
-    if domain.is_major or not getattr(user, "is_authenticated", False):
-        return False
-    if domain.person_id is not None:
-        return domain.person_id == user.pk
-    if domain.working_group_id is not None:
-        return rules.is_group_member(user, domain.working_group)
-    return False
-
-
 @transaction.atomic
 def delegated_decision_record(
     *,
@@ -794,7 +783,7 @@ def delegated_decision_record(
     spending_amount: Decimal | None = None,
 ) -> Decision:
     """A decision taken under delegated authority goes straight into the register."""
-    if not may_decide_in(actor, domain):
+    if not rules.can_decide_in(actor, domain):
         raise PermissionDenied(
             _("Only the person or working group holding “%(domain)s” decides there.")
             % {"domain": domain.name}

@@ -595,12 +595,9 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
 @partnership_view(rules.PROPOSE)
 def delegated_create(request: HttpRequest, partnership: Any) -> HttpResponse:
     """Record a decision taken under delegated authority (domain holders only)."""
-    mine = [
-        d.pk
-        for d in selectors.domains_for(partnership).exclude(kind="policy")
-        if services.may_decide_in(request.user, d)
-    ]
-    domains = DecisionDomain.objects.filter(pk__in=mine).order_by("name")
+    domains = rules.domains_decidable_by(
+        request.user, DecisionDomain.objects.filter(partnership=partnership)
+    ).order_by("name")
     form = DelegatedDecisionForm(request.POST or None, domains=domains)
     if request.method == "POST" and form.is_valid():
         try:
@@ -613,5 +610,7 @@ def delegated_create(request: HttpRequest, partnership: Any) -> HttpResponse:
             messages.success(request, _("The decision is in the register."))
             return redirect("decisions:register", slug=partnership.slug)
     return render(
-        request, "decisions/delegated_form.html", {"form": form, "has_domains": bool(mine)}
+        request,
+        "decisions/delegated_form.html",
+        {"form": form, "has_domains": domains.exists()},
     )
