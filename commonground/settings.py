@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "allauth.account",
     "ninja",
     *COMMONGROUND_APPS,
+    "commonground.demo",
 ]
 
 MIDDLEWARE = [

@@ -267,10 +267,10 @@ def run(args: argparse.Namespace, env: dict[str, str], server: Server) -> bool:
     from commonground.accounts.models import User
     from commonground.accounts.services import api_token_create
     from commonground.core import policy
-    from commonground.core.demo import DEMO_SLUG
     from commonground.core.models import AuditEvent
     from commonground.decisions.models import Vote
     from commonground.decisions.services import proposal_create
+    from commonground.demo import DEMO_SLUG
     from commonground.library import rules as library_rules
     from commonground.library.models import Document, DocumentVersion
     from commonground.meetings import rules as meeting_rules

@@ -16,7 +16,6 @@ WeasyPrint's default fetcher, given the same HTML, does connect.
 
 from __future__ import annotations
 
-import copy
 import io
 import re
 import socket
@@ -33,9 +32,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from commonground.core import pdf
-from commonground.core.demo import DEMO_SLUG
 from commonground.core.tests.test_stored_xss import PAYLOAD, SHORT, poison_everything
-from commonground.library import demo as library_demo
+from commonground.demo import DEMO_SLUG
 
 TRAP = "127.0.0.1:9"  # the discard port: nothing listens, and nothing may even try
 SCRIPT = '<script>alert("xss")</script>'
@@ -211,16 +209,10 @@ def squash(text: str) -> str:
 # --- the exports ------------------------------------------------------------------------------
 
 
-# The library demo pops keys from its module-level CASES, so it builds only once per process;
-# give every load a fresh copy taken before any test ran.
-_PRISTINE_CASES = copy.deepcopy(library_demo.CASES)
-
-
 @pytest.fixture
-def poisoned_demo(db, monkeypatch) -> Client:
+def poisoned_demo(db) -> Client:
     from commonground.accounts.tests.factories import UserFactory
 
-    monkeypatch.setattr(library_demo, "CASES", copy.deepcopy(_PRISTINE_CASES))
     call_command("load_demo", verbosity=0)
     admin = UserFactory(email="xss-admin@example.org", is_superuser=True, is_staff=True)
     assert poison_everything(PAYLOADS) > 0

@@ -13,8 +13,8 @@ from django.urls import reverse
 from commonground.accounts.tests.factories import UserFactory
 from commonground.core.models import AuditEvent
 from commonground.core.testing import assert_queries_do_not_grow
+from commonground.demo.files import png_bytes
 from commonground.library import reports, rules, services, uploads
-from commonground.library.demo import png_bytes
 from commonground.library.management.commands.apply_retention import (
     Command as RetentionCommand,
 )

@@ -1,10 +1,7 @@
 import pytest
-from django.utils import timezone
 
-from commonground.core.demo import DEMO_SLUG, DemoContext
-from commonground.partnerships import demo as partnerships_demo
+from commonground.demo import DEMO_SLUG, loader
 from commonground.partnerships.models import Partnership
-from commonground.prospects import demo as prospects_demo
 from commonground.prospects import selectors
 from commonground.prospects.models import Stage
 from commonground.prospects.selectors import Coverage
@@ -13,9 +10,8 @@ from commonground.prospects.selectors import Coverage
 @pytest.mark.django_db
 def test_demo_has_every_stage_scored_prospects_a_gap_and_recommendations_that_fill_it(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ctx = DemoContext(today=timezone.localdate())
-    partnerships_demo.build(ctx)
-    prospects_demo.build(ctx)
+    scenario = loader.read_scenario()
+    loader.build(scenario, only=["organisations", "people", "partnership", "prospects"])
     partnership = Partnership.objects.get(slug=DEMO_SLUG)
     assert set(selectors.stage_counts(partnership)) == set(Stage.values)
     scored = [p for p in selectors.prospects_of(partnership) if p.scores.exists()]

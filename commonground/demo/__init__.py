@@ -1,9 +1,9 @@
-"""The demo partnership, built module by module.
+"""The demo: scenario files (YAML, one folder per scenario, one file per module) and one loader.
 
-Each app may have a ``demo.py`` with ``build(ctx)``; ``manage.py load_demo``
-calls them in the order of ``settings.COMMONGROUND_APPS`` inside one
-transaction, so a failure leaves nothing half-built. Randomness is seeded, so
-the demo is the same on every machine.
+``manage.py load_demo`` reads ``scenarios/fjordvik/*.yaml``, checks every file against its schema
+(``loader.SCHEMAS``) and every reference to a person or organisation, then builds the partnership through
+the apps' services and models inside one transaction, so a failure leaves nothing half-built.
+Randomness is seeded, so the demo is the same on every machine; dates are counted from the day it is loaded.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 DEMO_SLUG = "fjordvik-circular"
-DEMO_PASSWORD = "fjordvik-demo-2026"
 
 
 @dataclass
