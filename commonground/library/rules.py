@@ -28,36 +28,64 @@ def user_org_ids(user: Any, partnership: Any) -> list[int]:
     return sorted(ids(user, partnership))
 
 
-def visible_documents(user: Any, partnership: Any) -> QuerySet[Document]:
-    """Queryset form: the documents ``user`` may open in ``partnership``.
+def _visibility(user: Any) -> Q | None:
+    """The condition on documents that ``user`` may open, in every partnership at once
+    (``None``: every document). Managers see everything of their partnership (also
+    archived items and deleted tombstones). Other members see active items at their
+    access level (all members; their working group; their organisation named; items
+    they uploaded), and returned items only when their organisation owns them."""
+    from commonground.partnerships.models import Role
 
-    Managers see everything (also archived items and deleted tombstones). Others see
-    active items at their access level (all members; their working group; their
-    organisation named; items they uploaded), and returned items only when their
-    organisation owns them.
-    """
-    base = Document.objects.filter(partnership=partnership)
-    if policy.has_capability(user, partnership, MANAGE):
-        return base
-    if not policy.has_capability(user, partnership, VIEW):
-        return base.none()
-    orgs = user_org_ids(user, partnership)
-    access = (
-        Q(access_level=AccessLevel.ALL_MEMBERS)
-        | Q(access_level=AccessLevel.WORKING_GROUP, working_group__members=user)
-        | Q(access_level=AccessLevel.ORGANISATIONS, organisations__in=orgs)
-        | Q(created_by=user)
-    )
+    if policy.is_instance_admin(user):
+        return None
+    if not getattr(user, "is_authenticated", False):
+        return Q(pk__in=[])
+    managing, viewing = policy.roles_holding(MANAGE), policy.roles_holding(VIEW)
+    kinds: dict[int, set[str]] = {}
+    orgs: dict[int, set[int]] = {}
+    for partnership_id, kind, organisation_id in (
+        Role.objects.filter(user=user, ended_on__isnull=True)
+        .order_by()
+        .values_list("partnership_id", "kind", "organisation_id")
+    ):
+        kinds.setdefault(partnership_id, set()).add(kind)
+        if organisation_id is not None:
+            orgs.setdefault(partnership_id, set()).add(organisation_id)
+    managed = sorted(p for p, k in kinds.items() if k & managing)
+    condition = Q(partnership_id__in=managed)
+    for partnership_id in sorted(p for p, k in kinds.items() if k & viewing and p not in managed):
+        mine = sorted(orgs.get(partnership_id, set()) | {user.organisation_id} - {None})
+        access = (
+            Q(access_level=AccessLevel.ALL_MEMBERS)
+            | Q(access_level=AccessLevel.WORKING_GROUP, working_group__members=user)
+            | Q(access_level=AccessLevel.ORGANISATIONS, organisations__in=mine)
+            | Q(created_by=user)
+        )
+        condition |= Q(partnership_id=partnership_id) & (
+            (Q(status=DocumentStatus.ACTIVE) & access)
+            | Q(status=DocumentStatus.RETURNED, owner_organisation__in=mine)
+        )
+    return condition
+
+
+def documents_visible_to(user: Any, documents: QuerySet[Document]) -> QuerySet[Document]:
+    """Queryset form of :func:`can_see_document`: the documents in ``documents`` that
+    ``user`` may open (see, list, download, attach, link to)."""
+    condition = _visibility(user)
+    if condition is None:
+        return documents
     # The access filters join many-valued relations: select the ids, then the rows.
-    ids = base.filter(
-        (Q(status=DocumentStatus.ACTIVE) & access)
-        | Q(status=DocumentStatus.RETURNED, owner_organisation__in=orgs)
-    ).values("pk")
-    return Document.objects.filter(pk__in=ids)
+    return documents.filter(pk__in=Document.objects.filter(condition).values("pk"))
 
 
-def can_open(user: Any, document: Document) -> bool:
-    return visible_documents(user, document.partnership).filter(pk=document.pk).exists()
+def can_see_document(user: Any, document: Document) -> bool:
+    """Instance form: may ``user`` open ``document``?"""
+    return documents_visible_to(user, Document.objects.filter(pk=document.pk)).exists()
+
+
+def visible_documents(user: Any, partnership: Any) -> QuerySet[Document]:
+    """The documents ``user`` may open in ``partnership``."""
+    return documents_visible_to(user, Document.objects.filter(partnership=partnership))
 
 
 def can_change(user: Any, document: Document) -> bool:
