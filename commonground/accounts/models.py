@@ -119,13 +119,6 @@ class Invitation(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.email} → {self.partnership}"
 
-    @property
-    def kind_label(self) -> str:
-        """The role's name in the reader's language (the code if it is unknown)."""
-        from commonground.partnerships.models import RoleKind
-
-        return str(RoleKind(self.kind).label) if self.kind in RoleKind.values else self.kind
-
     @staticmethod
     def new_token() -> str:
         return secrets.token_urlsafe(32)

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonground.core import hooks
 from commonground.core.http import AuthedRequest
 
 from . import services
@@ -68,7 +69,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
     if request.user.is_authenticated:
         if request.method == "POST":
             try:
-                services.invitation_accept(invitation=invitation, user=request.user)  # type: ignore[arg-type]
+                hooks.call(hooks.INVITATION_ACCEPT, invitation=invitation, user=request.user)
             except ValidationError as exc:
                 error = exc.messages[0]
             else:
@@ -89,7 +90,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     if request.LANGUAGE_CODE in ("en", "nb")
                     else "en",
                 )
-                services.invitation_accept(invitation=invitation, user=user)
+                hooks.call(hooks.INVITATION_ACCEPT, invitation=invitation, user=user)
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, _("Welcome to %(name)s.") % {"name": invitation.partnership.name}

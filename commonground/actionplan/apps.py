@@ -17,3 +17,9 @@ class ActionplanConfig(AppConfig):
             order=60, label=_("Action plan"), url_name="actionplan:list", capability=rules.VIEW
         )
         register_panel(order=60, template="actionplan/panel.html", context=actions_panel)
+
+        from commonground.core import hooks
+
+        from . import services
+
+        hooks.provide(hooks.ACTION_CREATE, services.action_create)

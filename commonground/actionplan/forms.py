@@ -5,7 +5,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from commonground.meetings.forms import partnership_people
+from commonground.partnerships.roles import people as partnership_people
 
 from .models import Action, ActionStatus
 

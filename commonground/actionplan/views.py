@@ -20,8 +20,8 @@ from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import handle_form
-from commonground.meetings.forms import people_choices
 from commonground.partnerships.models import Partnership
+from commonground.partnerships.roles import people_choices
 
 from . import rules, selectors, services
 from .forms import ActionForm, StatusForm

@@ -10,8 +10,8 @@ from django.utils import timezone
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
+from commonground.core.api_pagination import PageNumberPagination
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services

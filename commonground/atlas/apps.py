@@ -18,6 +18,12 @@ class AtlasConfig(AppConfig):
         register_nav(order=80, label=_("Map"), url_name="atlas:map", capability=rules.VIEW)
         register_panel(order=60, template="atlas/panel.html", context=_panel)
 
+        from commonground.library.reports import register_report_section
+
+        from .reports import activities_section
+
+        register_report_section(40, "atlas/report/activities.html", activities_section)
+
 
 def _panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     from commonground.core import policy

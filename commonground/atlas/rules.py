@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.core import policy
 from commonground.core.policy import ALL_ROLES, MANAGERS, PARTICIPANTS, register
+from commonground.partnerships.roles import user_org_ids
 
 VIEW = register("atlas.view", _("see the activity map and overlaps"), ALL_ROLES)
 ADD = register("atlas.add", _("add activities to the map"), PARTICIPANTS)
@@ -18,20 +19,6 @@ FOLLOW_UP = register(
     _("follow up a suggested conversation with a prospect or a proposal"),
     MANAGERS | {"champion", "facilitator"},
 )
-
-
-def user_org_ids(user: Any, partnership: Any) -> set[int]:
-    """Organisations the user acts for in this partnership (active roles, plus their own)."""
-    from commonground.partnerships.models import Role
-
-    ids = set(
-        Role.objects.filter(
-            user=user, partnership=partnership, ended_on__isnull=True, organisation__isnull=False
-        ).values_list("organisation_id", flat=True)
-    )
-    if getattr(user, "organisation_id", None):
-        ids.add(user.organisation_id)
-    return ids
 
 
 def can_edit_activity(user: Any, activity: Any) -> bool:

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from commonground.core import hooks
 from commonground.core.audit import audit_record, snapshot
 
 from . import geo
@@ -239,21 +240,19 @@ def conversation_follow_up(
             actor=actor, partnership=partnership, organisation=org, why_approach=why
         )
     else:
-        from commonground.decisions import services as decisions
-        from commonground.decisions.models import DecisionMethod
-
         details = _(
             "Suggested in the activity atlas: “%(a)s” and “%(b)s” overlap. "
             "Shall the organisations behind them meet to see what they can do together?"
         ) % {"a": suggestion.first.title, "b": suggestion.second.title}
         if suggestion.note:
             details = f"{details}\n\n{suggestion.note}"
-        result = decisions.proposal_create(
+        result = hooks.call(
+            hooks.PROPOSAL_CREATE,
             actor=actor,
             partnership=partnership,
             title=_("Talk about joining forces on %(a)s and %(b)s")
             % {"a": suggestion.first.title, "b": suggestion.second.title},
-            method=DecisionMethod.CONSENT,
+            method="consent",
             closes_at=timezone.now() + dt.timedelta(days=7),
             details=details,
         )

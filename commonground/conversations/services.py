@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from commonground.core import policy
+from commonground.core import hooks, policy
 from commonground.core.audit import audit_record
 from commonground.decisions.notifications import notify
 
@@ -557,11 +557,10 @@ def _details(post: Post) -> str:
 def post_to_proposal(
     *, actor: Any, post: Post, title: str, method: str = "consent", days: int = 7
 ) -> PostLink:
-    from commonground.decisions import services as decisions
-
     if not title.strip():
         raise ValidationError({"title": _("Give it a title.")})
-    proposal = decisions.proposal_create(
+    proposal = hooks.call(
+        hooks.PROPOSAL_CREATE,
         actor=actor,
         partnership=post.thread.partnership,
         title=title.strip(),
@@ -575,9 +574,8 @@ def post_to_proposal(
 
 @transaction.atomic
 def post_to_action(*, actor: Any, post: Post, title: str, owner: Any = None) -> PostLink:
-    from commonground.actionplan import services as actionplan
-
-    action = actionplan.action_create(
+    action = hooks.call(
+        hooks.ACTION_CREATE,
         actor=actor,
         partnership=post.thread.partnership,
         title=title.strip(),

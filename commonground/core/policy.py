@@ -19,10 +19,10 @@ Instance administrators (superusers) hold every capability.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from functools import wraps
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -94,6 +94,32 @@ def roles_holding(code: str) -> frozenset[str]:
 
 
 # --- who holds which roles ------------------------------------------------------
+# The lookups read the partnerships app's roles; it hands them over in its
+# ``AppConfig.ready`` (``partnerships/roles.py``), so this module imports no app.
+
+
+class RoleLookups(Protocol):
+    def role_kinds(self, user: Any, partnership: Partnership) -> frozenset[str]: ...
+
+    def partnerships_where(
+        self, user: Any, kinds: Collection[str] | None
+    ) -> QuerySet[Partnership]: ...
+
+    def partnership_by_slug(self, slug: str) -> Partnership | None: ...
+
+
+_lookups: list[RoleLookups] = []
+
+
+def use_role_lookups(lookups: RoleLookups) -> None:
+    _lookups[:] = [lookups]
+
+
+def _roles() -> RoleLookups:
+    if not _lookups:
+        raise LookupError("no role lookups: the partnerships app is not installed")
+    return _lookups[0]
+
 
 _CACHE_ATTR = "_commonground_roles"
 
@@ -104,14 +130,7 @@ def roles_for(user: Any, partnership: Partnership) -> frozenset[str]:
         return frozenset()
     cache: dict[int, frozenset[str]] = user.__dict__.setdefault(_CACHE_ATTR, {})
     if partnership.pk not in cache:
-        from commonground.partnerships.models import Role
-
-        cache[partnership.pk] = frozenset(
-            Role.objects.filter(user=user, partnership=partnership, ended_on__isnull=True)
-            # unordered: the roles' default order joins partnerships and people for it
-            .order_by()
-            .values_list("kind", flat=True)
-        )
+        cache[partnership.pk] = _roles().role_kinds(user, partnership)
     return cache[partnership.pk]
 
 
@@ -138,16 +157,12 @@ def has_capability(user: Any, partnership: Partnership, code: str) -> bool:
 
 def partnerships_with(user: Any, code: str) -> QuerySet[Partnership]:
     """Queryset form: every partnership in which ``user`` may do ``code``."""
-    from commonground.partnerships.models import Partnership
-
     cap = capability(code)
     if not getattr(user, "is_authenticated", False):
-        return Partnership.objects.none()
+        return _roles().partnerships_where(None, cap.roles)
     if is_instance_admin(user):
-        return Partnership.objects.all()
-    return Partnership.objects.filter(
-        roles__user=user, roles__ended_on__isnull=True, roles__kind__in=cap.roles
-    ).distinct()
+        return _roles().partnerships_where(user, None)
+    return _roles().partnerships_where(user, cap.roles)
 
 
 def require(user: Any, partnership: Partnership, code: str) -> None:
@@ -164,10 +179,7 @@ def require(user: Any, partnership: Partnership, code: str) -> None:
 
 def partnership_or_404(user: Any, slug: str, code: str) -> Partnership:
     """Fetch a partnership by slug and check ``code``; outsiders cannot tell it exists."""
-    from commonground.partnerships.models import Partnership
-
-    # ordered by id, not by the default name: the slug is unique
-    partnership = Partnership.objects.filter(slug=slug).order_by("pk").first()
+    partnership = _roles().partnership_by_slug(slug)
     if partnership is None:
         raise Http404
     require(user, partnership, code)

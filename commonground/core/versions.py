@@ -112,6 +112,9 @@ class BumpVersionsOnCommit:
 # How to find a row's partnership id: from its own foreign key, or through its parent's
 # (an agenda item through its meeting, an answer through its response's round).
 _OWNERS: dict[type, Callable[[Any, bool], int | None]] = {}
+# The rows that are partnerships, named by label like ``INSTANCE_MODELS`` below (core
+# imports no other app).
+PARTNERSHIP_MODEL = "partnerships.Partnership"
 
 
 def track(model: type, partnership_of: Callable[[Any, bool], int | None]) -> None:
@@ -130,9 +133,11 @@ def partnership_of(instance: Any, may_query: bool = True) -> int | None:
 
 
 def _owner(model: Any, hops: int = 2) -> Callable[[Any, bool], int | None] | None:
-    from commonground.partnerships.models import Partnership
+    from django.apps import apps
 
-    if issubclass(model, Partnership):
+    partnership_model = apps.get_model(PARTNERSHIP_MODEL)
+
+    if issubclass(model, partnership_model):
         return lambda instance, may_query: instance.pk
     fields = [
         f
@@ -140,7 +145,7 @@ def _owner(model: Any, hops: int = 2) -> Callable[[Any, bool], int | None] | Non
         if (f.many_to_one or f.one_to_one) and f.related_model
     ]
     for field in fields:
-        if field.related_model is Partnership:
+        if field.related_model is partnership_model:
             attname = field.attname
             return lambda instance, may_query: getattr(instance, attname)
     if hops == 0:

@@ -23,3 +23,15 @@ class DecisionsConfig(AppConfig):
         from . import reports as report_sections
 
         register_report_section(65, "decisions/report/section.html", report_sections.report_section)
+
+        from commonground.library.selectors import register_timeline_source
+
+        from .selectors import timeline_decisions
+
+        register_timeline_source(timeline_decisions)
+
+        from commonground.core import hooks
+
+        from . import services
+
+        hooks.provide(hooks.PROPOSAL_CREATE, services.proposal_create)

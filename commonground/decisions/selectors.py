@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -356,3 +357,24 @@ def partnership_people(partnership: Any) -> QuerySet[User]:
         .distinct()
         .order_by("display_name", "email")
     )
+
+
+def timeline_decisions(
+    partnership: Any,
+    start: datetime.date | None,
+    end: datetime.date | None,
+    limit: int | None,
+) -> tuple[QuerySet[Decision], dict[str, Any]]:
+    """Adopted decisions on the library's timeline (``library.selectors.timeline``)."""
+    ds = Decision.objects.filter(partnership=partnership, adopted=True)
+    if start:
+        ds = ds.filter(decided_on__gte=start)
+    if end:
+        ds = ds.filter(decided_on__lte=end)
+    columns = {
+        "date": F("decided_on"),
+        "title": F("title"),
+        "detail": F("statement"),
+        "source": "decision",
+    }
+    return ds.order_by("-decided_on", "-id")[: limit or 200], columns

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
+from commonground.core.api_pagination import PageNumberPagination
 
 from . import rules, selectors
 from .models import Round, RoundStatus

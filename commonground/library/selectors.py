@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -105,6 +106,22 @@ def _as_date(value: Any) -> datetime.date:
     return value
 
 
+# Other apps' internal records on the timeline (the decision register), registered in
+# their ``AppConfig.ready``: each source gets (partnership, start, end, limit) and returns
+# its rows, ordered newest first and limited, with the expressions for the columns
+# ``date``, ``title``, ``detail`` and the ``source`` name.
+TimelineSource = Callable[
+    [Any, datetime.date | None, datetime.date | None, int | None],
+    tuple[QuerySet[Any], dict[str, Any]],
+]
+_TIMELINE_SOURCES: list[TimelineSource] = []
+
+
+def register_timeline_source(source: TimelineSource) -> None:
+    if source not in _TIMELINE_SOURCES:
+        _TIMELINE_SOURCES.append(source)
+
+
 def timeline(
     partnership: Any,
     *,
@@ -148,23 +165,9 @@ def timeline(
         )
     ]
     if not public_only:
-        from commonground.decisions.models import Decision
-
-        ds = Decision.objects.filter(partnership=partnership, adopted=True)
-        if start:
-            ds = ds.filter(decided_on__gte=start)
-        if end:
-            ds = ds.filter(decided_on__lte=end)
-        parts.append(
-            shaped(
-                ds.order_by("-decided_on", "-id")[: limit or 200],
-                date=F("decided_on"),
-                title=F("title"),
-                detail=F("statement"),
-                source="decision",
-                public=Value(False, output_field=BooleanField()),
-            )
-        )
+        for source in _TIMELINE_SOURCES:
+            rows, columns = source(partnership, start, end, limit)
+            parts.append(shaped(rows, public=Value(False, output_field=BooleanField()), **columns))
         events = AuditEvent.objects.filter(
             partnership=partnership, verb__in=MILESTONE_VERBS
         ).exclude(verb__in=("decision.record", "library.milestone_create"))

@@ -13,8 +13,8 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from commonground.api.pagination import PageNumberPagination
 from commonground.core import policy
+from commonground.core.api_pagination import PageNumberPagination
 
 from . import rules, selectors, services
 from .models import AgendaItem, ItemStatus, Meeting, MotionResult

@@ -6,25 +6,9 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from commonground.partnerships.roles import people as partnership_people
+
 from .models import Assessment, ItemType, Meeting, MeetingSettings, Motion
-
-
-def partnership_people(partnership: Any) -> Any:
-    User = get_user_model()
-    return (
-        User.objects.filter(
-            partnership_roles__partnership=partnership, partnership_roles__ended_on__isnull=True
-        )
-        .distinct()
-        .order_by("display_name", "email")
-    )
-
-
-def people_choices(partnership: Any) -> list[tuple[int, str]]:
-    """The active members as ``(id, name)`` pairs for a filter menu: the same order and
-    labels as ``partnership_people`` without building a model instance per person."""
-    rows = partnership_people(partnership).values_list("pk", "display_name", "email")
-    return [(pk, name or email) for pk, name, email in rows]
 
 
 class DateTimeInput(forms.DateTimeInput):

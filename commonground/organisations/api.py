@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
-from commonground.api.pagination import PageNumberPagination
+from commonground.core.api_pagination import PageNumberPagination
 
 from . import rules, services
 from .models import Organisation, OrgType, Sector, Size

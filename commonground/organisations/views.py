@@ -7,9 +7,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
+from commonground.core import hooks
 from commonground.core.htmx import render_page
 from commonground.core.pagination import paginate, querystring_without_page
-from commonground.partnerships.rules import visible_partnerships
 
 from . import picker, rules, services
 from .forms import OrganisationForm, OrganisationSearchForm
@@ -62,8 +62,8 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(
         Organisation.objects.prefetch_related("offers", "needs"), slug=slug
     )
-    partnerships = (
-        visible_partnerships(request.user).filter(memberships__organisation=organisation).distinct()
+    partnerships = hooks.call(
+        hooks.ORGANISATION_PARTNERSHIPS, user=request.user, organisation=organisation
     )
     return render(
         request,

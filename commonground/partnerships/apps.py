@@ -8,9 +8,14 @@ class PartnershipsConfig(AppConfig):
     verbose_name = _("Partnerships")
 
     def ready(self) -> None:
+        from commonground.core import hooks, policy
         from commonground.core.nav import register_nav
 
-        from . import rules
+        from . import invitations, roles, rules, selectors
+
+        policy.use_role_lookups(roles)
+        hooks.provide(hooks.ORGANISATION_PARTNERSHIPS, selectors.partnerships_of_organisation)
+        hooks.provide(hooks.INVITATION_ACCEPT, invitations.invitation_accept)
 
         register_nav(
             order=0, label=_("Overview"), url_name="partnerships:home", capability=rules.VIEW

@@ -140,3 +140,11 @@ def home_shared(partnership: Partnership) -> dict[str, str]:
     return cached_while_unchanged(
         partnership, "home", [timezone.localdate().isoformat()], build, HOME_CACHE_SECONDS
     )
+
+
+def partnerships_of_organisation(*, user: Any, organisation: Any) -> QuerySet[Partnership]:
+    """The partnerships the organisation belongs to that ``user`` may see (the directory's
+    organisation page asks for them through ``hooks.ORGANISATION_PARTNERSHIPS``)."""
+    from .rules import visible_partnerships
+
+    return visible_partnerships(user).filter(memberships__organisation=organisation).distinct()

@@ -15,7 +15,6 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from commonground.accounts import services as account_services
 from commonground.core import policy
 from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
@@ -31,7 +30,7 @@ from commonground.organisations import services as organisation_services
 from commonground.organisations.models import Organisation
 from commonground.organisations.picker import NewOrganisation, return_choices_to
 
-from . import rules, selectors, services
+from . import invitations, rules, selectors, services
 from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleEditForm, RoleForm
 from .models import Membership, Partnership, Role, RoleKind
 
@@ -291,23 +290,26 @@ def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
                             org_number=new_number,
                         ),
                     )
-                _invitation, raw = account_services.invitation_create(
+                _invitation, raw = invitations.invitation_create(
                     actor=request.user, partnership=partnership, **data
                 )
         except ValidationError as exc:
             apply_service_errors(form, exc)
         else:
-            link = account_services.invitation_url(raw)
+            link = invitations.invitation_url(raw)
             messages.success(
                 request, _("Invitation sent to %(email)s.") % {"email": form.cleaned_data["email"]}
             )
             form = InvitationForm()
             return_choices_to(form, request.path)
-    invitations = partnership.invitations.select_related("organisation", "invited_by")[:50]
+    recent = list(partnership.invitations.select_related("organisation", "invited_by")[:50])
+    labels = dict(RoleKind.choices)
+    for invitation in recent:
+        invitation.kind_label = labels.get(invitation.kind, invitation.kind)  # type: ignore[attr-defined]
     return render(
         request,
         "partnerships/invite.html",
-        {"form": form, "link": link, "invitations": invitations},
+        {"form": form, "link": link, "invitations": recent},
         status=400 if form.is_bound and form.errors else 200,
     )
 

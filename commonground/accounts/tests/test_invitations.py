@@ -5,10 +5,10 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from commonground.accounts import services
 from commonground.accounts.models import Invitation, User
 from commonground.core.models import AuditEvent
 from commonground.organisations.tests.factories import OrganisationFactory
+from commonground.partnerships import invitations as services
 from commonground.partnerships.models import Membership, Role
 
 pytestmark = pytest.mark.django_db
