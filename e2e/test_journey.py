@@ -171,7 +171,7 @@ def test_a_short_journey_in_norwegian(new_context):
     expect(page.get_by_role("heading", name="Logg inn")).to_be_visible()
     sign_in(page, "ingrid@fjordvik.example")
     page.goto("/p/fjordvik-circular/")
-    expect(page.get_by_role("link", name="Medlemmer").first).to_be_visible()
+    expect(page.get_by_role("link", name="Personer og partnere")).to_be_visible()
     screenshot(page, "partnership-home-nb")
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import NoReverseMatch, reverse
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from . import policy
 
@@ -89,24 +90,71 @@ def register_panel(
     )
 
 
+# The workspace's modules in a few sections, each with its own sub-navigation. The
+# grouping is one decision for the whole product, so it lives here (by URL name);
+# a module that adds a tab adds its line (test_every_tab_has_a_section).
+SECTIONS: list[tuple[str, str | Promise]] = [
+    ("overview", _("Overview")),
+    ("people", _("People and partners")),
+    ("method", _("Method")),
+    ("agreements", _("Agreements and contributions")),
+    ("decisions", _("Decisions and meetings")),
+    ("results", _("Results and story")),
+]
+SECTION_OF = {
+    "partnerships:home": "overview",
+    "partnerships:audit": "overview",
+    "partnerships:members": "people",
+    "prospects:board": "people",
+    "prospects:gaps": "people",
+    "systemmap:network": "people",
+    "atlas:map": "people",
+    "method:lifecycle": "method",
+    "systemmap:prepare": "method",
+    "agreements:list": "agreements",
+    "contributions:ledger": "agreements",
+    "decisions:proposals": "decisions",
+    "meetings:list": "decisions",
+    "conversations:threads": "decisions",
+    "actionplan:list": "decisions",
+    "results:indicator_list": "results",
+    "healthchecks:round_list": "results",
+    "library:documents": "results",
+    "library:cases": "results",
+    "library:timeline": "results",
+}
+
+
+def _is_active(request: HttpRequest, url: str) -> bool:
+    return request.path == url or (url.count("/") > 3 and request.path.startswith(url))
+
+
 def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
-    items = []
-    for item in sorted(_NAV.values(), key=lambda i: i.order):
+    """The workspace navigation: the sections the person may open, each with its
+    tabs; the section of the page being shown is marked active (else Overview)."""
+    sections: dict[str, dict[str, Any]] = {
+        key: {"key": key, "label": label, "items": [], "active": False}
+        for key, label in SECTIONS
+    }
+    # Within a section, tabs keep the order of SECTION_OF (then registration order).
+    place = {name: i for i, name in enumerate(SECTION_OF)}
+    for item in sorted(_NAV.values(), key=lambda i: (place.get(i.url_name, len(place)), i.order)):
         if not policy.has_capability(request.user, partnership, item.capability):
             continue
         try:
             url = reverse(item.url_name, kwargs={"slug": partnership.slug})
         except NoReverseMatch:
             continue
-        items.append(
-            {
-                "label": item.label,
-                "url": url,
-                "active": request.path == url
-                or (url.count("/") > 3 and request.path.startswith(url)),
-            }
-        )
-    return items
+        section = sections[SECTION_OF.get(item.url_name, "overview")]
+        active = _is_active(request, url)
+        section["items"].append({"label": item.label, "url": url, "active": active})
+        section["active"] = section["active"] or active
+    shown = [s for s in sections.values() if s["items"]]
+    if shown and not any(s["active"] for s in shown):
+        shown[0]["active"] = True
+    for s in shown:
+        s["url"] = s["items"][0]["url"]
+    return shown
 
 
 def panel_by_key(key: str) -> HomePanel | None:

@@ -102,8 +102,13 @@ def _votes(user: Any, now: datetime.datetime, limit: int) -> Section:
     return section
 
 
+# Notifications that ask something of the person; news (replies, new proposals,
+# outcomes) stay on the notifications page.
+ASKING = ("conversations.mention", "conversations.request", "conversations.report")
+
+
 def _mentions(user: Any, limit: int) -> Section:
-    unread = Notification.objects.filter(user=user, read_at__isnull=True).filter(
+    unread = Notification.objects.filter(user=user, read_at__isnull=True, kind__in=ASKING).filter(
         Q(partnership__isnull=True)
         | Q(partnership__roles__user=user, partnership__roles__ended_on__isnull=True)
     )

@@ -10,6 +10,14 @@ document.addEventListener("DOMContentLoaded", () => {
       if (target) navigator.clipboard.writeText(target.value ?? target.textContent);
     });
   }
+  for (const button of document.querySelectorAll("button[data-toggle]")) {
+    const target = document.getElementById(button.dataset.toggle);
+    if (!target) continue;
+    button.addEventListener("click", () => {
+      const open = target.classList.toggle("is-open");
+      button.setAttribute("aria-expanded", open ? "true" : "false");
+    });
+  }
   for (const form of document.querySelectorAll("form[data-confirm]")) {
     form.addEventListener("submit", (event) => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();

@@ -110,7 +110,7 @@ def test_my_work_page_and_navigation_count_agree_with_the_data(world, client_for
     Notification.objects.create(
         user=rep,
         partnership=world.partnership,
-        kind="mention",
+        kind="conversations.mention",
         title="Mona mentioned you",
         url="/x/",
     )
@@ -146,7 +146,9 @@ def test_inbox_queries_do_not_grow_with_partnerships_or_items(world):
             ProposalFactory(partnership=p)
             ActionFactory(partnership=p, owner=rep)
             MeetingFactory(partnership=p, starts_at=timezone.now() + datetime.timedelta(days=1))
-            Notification.objects.create(user=rep, partnership=p, kind="mention", title="m")
+            Notification.objects.create(
+                user=rep, partnership=p, kind="conversations.mention", title="m"
+            )
 
     grow(1)
     small, _sql, result = count_queries(lambda: inbox_for(rep))
@@ -163,7 +165,7 @@ def test_the_digest_carries_the_inbox(world):
     Notification.objects.create(
         user=rep,
         partnership=world.partnership,
-        kind="mention",
+        kind="conversations.mention",
         title="Mona mentioned you",
         url="/x/",
     )
