@@ -22,6 +22,11 @@ from commonground.demo.loader import at, dec, org_defaults
 Data = dict[str, Any]
 
 
+def pick(d: Data, *keys: str) -> Data:
+    """The named keys that ``d`` has, to pass on as keyword arguments (a key left out takes the default)."""
+    return {k: d[k] for k in keys if k in d}
+
+
 def organisations(ctx: DemoContext, data: Data) -> None:
     from commonground.organisations.models import Organisation, Tag
 
@@ -87,6 +92,17 @@ def partnership(ctx: DemoContext, data: Data) -> None:
     Role.objects.create(partnership=o, user=convener, organisation=member, kind="convener")
 
 
+def _agreement(version: Data, agreed_by: str, agreed_on: datetime.date | None) -> Data:
+    """A design element's text and status, with who agreed it and when if it is agreed."""
+    agreed = version["status"] == "agreed"
+    return {
+        "text": version["text"],
+        "status": version["status"],
+        "agreed_by": agreed_by if agreed else "",
+        "agreed_on": agreed_on if agreed else None,
+    }
+
+
 def method(ctx: DemoContext, data: Data) -> None:
     from commonground.method.content import method as method_content
     from commonground.method.models import (
@@ -111,126 +127,89 @@ def method(ctx: DemoContext, data: Data) -> None:
         return at(ctx.days_ago(days), hour)
 
     for m in data["phase_moves"]:
-        PhaseMove.objects.create(
-            partnership=p,
-            kind=m["kind"],
-            from_phase=m["from_phase"],
-            to_phase=m["to_phase"],
-            reason=m["reason"],
-            actor=pe[m["by"]],
-            at=when(m["days_ago"]),
-        )
+        fields = pick(m, "kind", "from_phase", "to_phase", "reason")
+        PhaseMove.objects.create(partnership=p, actor=pe[m["by"]], at=when(m["days_ago"]), **fields)
     for s in data["completed_phases"]:
+        when_done, by = when(s["days_ago"]), pe[s["by"]]
         PhaseState.objects.create(
-            partnership=p,
-            phase=s["phase"],
-            completed_at=when(s["days_ago"]),
-            completed_by=pe[s["by"]],
+            partnership=p, phase=s["phase"], completed_at=when_done, completed_by=by
         )
     tickers = data["checklist"]["ticked_by_in_turn"]
     ticks = []
     for ph in data["checklist"]["phases"]:
-        items = content.phase(ph["phase"]).items
-        if "first_items" in ph:
-            items = items[: ph["first_items"]]
+        items = content.phase(ph["phase"]).items[: ph.get("first_items")]
         start, end, skip = ph["from_days_ago"], ph["to_days_ago"], set(ph.get("skip", []))
         for n, item in enumerate(items):
-            if item.key in skip:
-                continue
-            days = start - (start - end) * n // max(len(items) - 1, 1)
-            ticks.append(
-                ChecklistTick(
-                    partnership=p,
-                    item_key=item.key,
-                    phase=ph["phase"],
-                    ticked_by=pe[tickers[n % len(tickers)]],
-                    ticked_at=when(days, 9 + n % 8),
+            if item.key not in skip:
+                days = start - (start - end) * n // max(len(items) - 1, 1)
+                by, at_ = pe[tickers[n % len(tickers)]], when(days, 9 + n % 8)
+                ticks.append(
+                    ChecklistTick(
+                        partnership=p,
+                        item_key=item.key,
+                        phase=ph["phase"],
+                        ticked_by=by,
+                        ticked_at=at_,
+                    )
                 )
-            )
     ChecklistTick.objects.bulk_create(ticks)
     notes = data["step_notes"]
+    by, at_ = pe[notes["by"]], when(notes["days_ago"])
     for key, text in notes["notes"].items():
         StepNote.objects.create(
-            partnership=p,
-            step_key=key,
-            text=text,
-            updated_by=pe[notes["by"]],
-            updated_at=when(notes["days_ago"]),
+            partnership=p, step_key=key, text=text, updated_by=by, updated_at=at_
         )
     for r in data["milestone_reviews"]:
+        fields = pick(r, "phase", "need_still_there", "need_comment", "gaps", "changes")
         MilestoneReview.objects.create(
-            partnership=p,
-            phase=r["phase"],
-            need_still_there=r["need_still_there"],
-            need_comment=r.get("need_comment", ""),
-            gaps=r["gaps"],
-            changes=r["changes"],
-            reviewed_by=pe[r["by"]],
-            reviewed_at=when(r["days_ago"]),
+            partnership=p, reviewed_by=pe[r["by"]], reviewed_at=when(r["days_ago"]), **fields
         )
     for code, el in data["design_elements"].items():
-        versions = el["versions"]
-        last = versions[-1]
-        agreed_by = el.get("agreed_by", "")
+        versions, agreed_by = el["versions"], el.get("agreed_by", "")
         agreed_on = ctx.days_ago(el["agreed_days_ago"]) if "agreed_days_ago" in el else None
         revisit_on = ctx.days_ahead(el["revisit_in_days"]) if "revisit_in_days" in el else None
-        agreed = last["status"] == "agreed"
+
+        last = versions[-1]
         record = DesignElementRecord.objects.create(
             partnership=p,
             element=code,
-            text=last["text"],
-            status=last["status"],
-            agreed_by=agreed_by if agreed else "",
-            agreed_on=agreed_on if agreed else None,
             revisit_on=revisit_on,
             version=len(versions),
             updated_by=pe[last["author"]],
+            **_agreement(last, agreed_by, agreed_on),
         )
         for n, v in enumerate(versions, start=1):
-            agreed = v["status"] == "agreed"
             DesignElementVersion.objects.create(
                 record=record,
                 number=n,
-                text=v["text"],
-                status=v["status"],
-                agreed_by=agreed_by if agreed else "",
-                agreed_on=agreed_on if agreed else None,
                 revisit_on=revisit_on if n == len(versions) else None,
                 change_note=v.get("change_note", ""),
                 author=pe[v["author"]],
                 created_at=when(v["days_ago"], 14),
+                **_agreement(v, agreed_by, agreed_on),
             )
     prof = data["profile"]
+    by, at_ = pe[prof["by"]], when(prof["days_ago"])
     for code, c in prof["choices"].items():
         ProfileChoice.objects.create(
             partnership=p,
             dimension=code,
             choice=c["choice"],
             note=c.get("note", ""),
-            updated_by=pe[prof["by"]],
-            updated_at=when(prof["days_ago"]),
+            updated_by=by,
+            updated_at=at_,
         )
-    trust = data["trust_stages"]
-    for t in trust["entries"]:
+    by = pe[data["trust_stages"]["by"]]
+    for t in data["trust_stages"]["entries"]:
+        on, at_ = ctx.days_ago(t["days_ago"]), when(t["days_ago"])
         TrustStageEntry.objects.create(
-            partnership=p,
-            stage=t["stage"],
-            on=ctx.days_ago(t["days_ago"]),
-            note=t["note"],
-            recorded_by=pe[trust["by"]],
-            recorded_at=when(t["days_ago"]),
+            partnership=p, stage=t["stage"], on=on, note=t["note"], recorded_by=by, recorded_at=at_
         )
-    problems = data["problems"]
-    for c in problems["cycles"]:
+    by = pe[data["problems"]["by"]]
+    for c in data["problems"]["cycles"]:
+        fields = pick(c, "title", "observation", "interpretation", "solution", "learning")
         ProblemCycle.objects.create(
-            partnership=p,
-            title=c["title"],
-            observation=c["observation"],
-            interpretation=c.get("interpretation", ""),
-            solution=c.get("solution", ""),
-            learning=c.get("learning", ""),
-            started_on=ctx.days_ago(c["days_ago"]),
-            recorded_by=pe[problems["by"]],
+            partnership=p, started_on=ctx.days_ago(c["days_ago"]), recorded_by=by, **fields
         )
     spectrum = data["spectrum"]
     ratings = []
