@@ -172,12 +172,12 @@ def test_a_likely_duplicate_is_not_added(world, client_for, bank):
 def test_a_failed_invitation_leaves_no_new_organisation(world, client_for, monkeypatch):
     from django.core.exceptions import ValidationError
 
-    from commonground.accounts import services
+    from commonground.partnerships import invitations
 
     def refuse(**kwargs):
         raise ValidationError("refused")
 
-    monkeypatch.setattr(services, "invitation_create", refuse)
+    monkeypatch.setattr(invitations, "invitation_create", refuse)
     response = client_for("manager").post(
         invite_url(world),
         {
