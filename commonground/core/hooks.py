@@ -22,6 +22,8 @@ PROPOSAL_CREATE = "proposal.create"
 # actionplan.services.action_create(*, actor, partnership, title, description="",
 #   owner=None, working_group=None, ...) -> Action
 ACTION_CREATE = "action.create"
+# partnerships.dashboard.dashboard(*, request) -> HttpResponse: the "My work" page
+DASHBOARD = "dashboard"
 # partnerships.invitations.invitation_accept(*, invitation, user) -> None
 INVITATION_ACCEPT = "invitation.accept"
 # partnerships.selectors.partnerships_of_organisation(*, user, organisation) -> QuerySet

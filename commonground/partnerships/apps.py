@@ -11,11 +11,12 @@ class PartnershipsConfig(AppConfig):
         from commonground.core import hooks, policy
         from commonground.core.nav import register_nav
 
-        from . import invitations, roles, rules, selectors
+        from . import dashboard, invitations, roles, rules, selectors
 
         policy.use_role_lookups(roles)
         hooks.provide(hooks.ORGANISATION_PARTNERSHIPS, selectors.partnerships_of_organisation)
         hooks.provide(hooks.INVITATION_ACCEPT, invitations.invitation_accept)
+        hooks.provide(hooks.DASHBOARD, dashboard.dashboard)
 
         register_nav(
             order=0, label=_("Overview"), url_name="partnerships:home", capability=rules.VIEW
