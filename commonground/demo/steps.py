@@ -675,34 +675,18 @@ def meetings(ctx: DemoContext, data: Data) -> None:
         for item, i in items:
             services.item_notes_set(actor=clerk, item=item, notes=i["notes"])
             for m in i.get("motions", []):
-                services.motion_record(
-                    actor=clerk,
-                    item=item,
-                    text=m["text"],
-                    proposed_by=pe[m["proposed_by"]],
-                    seconded_by=pe[m["seconded_by"]],
-                    result=m["result"],
-                    votes_for=m["votes_for"],
-                    votes_against=m["votes_against"],
-                    abstentions=m["abstentions"],
-                )
+                by = {"proposed_by": pe[m["proposed_by"]], "seconded_by": pe[m["seconded_by"]]}
+                counts = pick(m, "text", "result", "votes_for", "votes_against", "abstentions")
+                services.motion_record(actor=clerk, item=item, **by, **counts)
             for t in i["tasks"]:
+                owner, due_on = pe[t["owner"]], ctx.days_ahead(t["due_in_days"])
                 services.task_record(
-                    actor=clerk,
-                    item=item,
-                    title=t["title"],
-                    owner=pe[t["owner"]],
-                    due_on=ctx.days_ahead(t["due_in_days"]),
+                    actor=clerk, item=item, title=t["title"], owner=owner, due_on=due_on
                 )
         for a in data["assessments"]:
             if marks.get(pe[a["by"]]) == AttendanceStatus.PRESENT:
-                services.assessment_submit(
-                    actor=pe[a["by"]],
-                    meeting=meeting,
-                    usefulness=a["usefulness"],
-                    run=a["run"],
-                    comment=a.get("comment", ""),
-                )
+                scores = pick(a, "usefulness", "run", "comment")
+                services.assessment_submit(actor=pe[a["by"]], meeting=meeting, **scores)
         made.append(meeting)
     for i, meeting in enumerate(made):
         services.minutes_circulate(actor=clerk, meeting=meeting)
@@ -713,29 +697,23 @@ def meetings(ctx: DemoContext, data: Data) -> None:
     upcoming = services.meeting_create(
         actor=organiser,
         partnership=p,
-        title=up["title"],
-        mode=up["mode"],
         starts_at=at(day, start),
         ends_at=at(day, end),
-        place=up["place"],
-        online_url=up["online_url"],
         chair=chair,
+        **pick(up, "title", "mode", "place", "online_url"),
     )
-    item = up["item"]
+    item, prop = up["item"], up["proposed_item"]
     services.item_add(
         actor=organiser,
         meeting=upcoming,
-        title=item["title"],
         item_type=item["type"],
-        description=item["description"],
+        **pick(item, "title", "description"),
     )
-    prop = up["proposed_item"]
     services.item_propose(
         actor=pe[prop["by"]],
         meeting=upcoming,
-        title=prop["title"],
         item_type=prop["type"],
-        description=prop["description"],
+        **pick(prop, "title", "description"),
     )
     wgm = data["working_group_meeting"]
     for wg in p.working_groups.all()[:1]:
@@ -803,54 +781,39 @@ def results(ctx: DemoContext, data: Data) -> None:
     creator = pe[data["created_by"]]
     created = {}
     for spec in data["indicators"]:
-        band = spec.get("band")
-        crit = set(spec["criteria"])
-        ind = Indicator.objects.create(
+        band, owner = spec.get("band"), pe[spec["owner"]]
+        values = (
+            {"band_low": dec(band[0]), "band_high": dec(band[1])}
+            if band
+            else {"baseline_value": dec(spec["baseline"]), "target_value": dec(spec["target"])}
+        )
+        ind = created[spec["name"]] = Indicator.objects.create(
             partnership=p,
             working_group=wg if spec.get("working_group") else None,
-            name=spec["name"],
-            description=spec["description"],
-            kind=spec["kind"],
             is_financial=spec.get("financial", False),
-            unit=spec["unit"],
-            direction=spec["direction"],
-            baseline_value=None if band else dec(spec["baseline"]),
-            baseline_date=start,
-            target_value=None if band else dec(spec["target"]),
-            target_date=end,
-            band_low=dec(band[0]) if band else None,
-            band_high=dec(band[1]) if band else None,
             data_source=spec["source"],
-            owner=pe[spec["owner"]],
-            cadence=spec["cadence"],
-            meets_vision="vision" in crit,
-            meets_fact_base="fact_base" in crit,
-            meets_timely="timely" in crit,
-            meets_lived_experience="lived_experience" in crit,
+            owner=owner,
+            baseline_date=start,
+            target_date=end,
             created_by=creator,
+            **values,
+            **pick(spec, "name", "description", "kind", "unit", "direction", "cadence"),
+            **{f"meets_{c}": True for c in spec["criteria"]},
         )
-        created[spec["name"]] = ind
         Measurement.objects.bulk_create(
-            [
-                Measurement(
-                    indicator=ind,
-                    measured_on=min(
-                        add_months(start, i + 1) - datetime.timedelta(days=1), ctx.today
-                    ),
-                    value=dec(v),
-                    recorded_by=pe[spec["owner"]],
-                    note="",
-                )
-                for i, v in enumerate(spec["monthly_values"])
-            ]
+            Measurement(
+                indicator=ind,
+                value=dec(v),
+                recorded_by=owner,
+                note="",
+                measured_on=min(add_months(start, i + 1) - datetime.timedelta(days=1), ctx.today),
+            )
+            for i, v in enumerate(spec["monthly_values"])
         )
     q = data["qualitative"]
-    crit = set(q["criteria"])
     qual = Indicator.objects.create(
         partnership=p,
         working_group=wg,
-        name=q["name"],
-        description=q["description"],
         kind="qualitative",
         unit="",
         direction="increase",
@@ -858,16 +821,15 @@ def results(ctx: DemoContext, data: Data) -> None:
         target_date=end,
         data_source=q["source"],
         owner=pe[q["owner"]],
-        cadence=q["cadence"],
-        meets_vision="vision" in crit,
-        meets_lived_experience="lived_experience" in crit,
-        meets_timely="timely" in crit,
         created_by=creator,
+        **pick(q, "name", "description", "cadence"),
+        **{f"meets_{c}": True for c in q["criteria"]},
     )
     for i, o in enumerate(q["observations"]):
+        on = add_months(start, 2 * i + 2) - datetime.timedelta(days=1)
         Measurement.objects.create(
             indicator=qual,
-            measured_on=add_months(start, 2 * i + 2) - datetime.timedelta(days=1),
+            measured_on=on,
             observation=o["text"],
             rating=o["rating"],
             recorded_by=pe[q["owner"]],
@@ -884,9 +846,11 @@ def results(ctx: DemoContext, data: Data) -> None:
             if r["indicators"] == "all"
             else [created[name] for name in r["indicators"]]
         )
-        extra: dict[str, Any] = {}
+        extra = pick(
+            r, "title", "what_worked", "what_did_not", "causes", "changes_decided", "early_win_note"
+        )
         if "early_win_note" in r:
-            extra = {"early_win": True, "early_win_note": r["early_win_note"]}
+            extra["early_win"] = True
         if "revisions" in r:
             extra["revisions"] = [
                 {
@@ -897,16 +861,7 @@ def results(ctx: DemoContext, data: Data) -> None:
                 for v in r["revisions"]
             ]
         review_record(
-            actor=pe[r["by"]],
-            partnership=p,
-            held_on=held,
-            title=r["title"],
-            indicators=indicators,
-            what_worked=r["what_worked"],
-            what_did_not=r["what_did_not"],
-            causes=r["causes"],
-            changes_decided=r["changes_decided"],
-            **extra,
+            actor=pe[r["by"]], partnership=p, held_on=held, indicators=indicators, **extra
         )
 
 
