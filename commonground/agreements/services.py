@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core.audit import audit_record
-from commonground.partnerships.models import MembershipStatus, Role, RoleKind
+from commonground.partnerships.models import MembershipStatus
 
-from . import texts
+from . import rules, texts
 from .models import (
     Agreement,
     AgreementVersion,
@@ -308,22 +308,6 @@ def amendment_start(*, actor: Any, agreement: Agreement, note: str = "") -> Agre
     return version
 
 
-def signatory_role(user: Any, partnership: Any, organisation: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        Role.objects.filter(
-            partnership=partnership,
-            user=user,
-            organisation=organisation,
-            is_signatory=True,
-            ended_on__isnull=True,
-        )
-        .order_by("id")
-        .first()
-    )
-
-
 @transaction.atomic
 def ratify(
     *,
@@ -348,7 +332,7 @@ def ratify(
         raise ValidationError(
             _("%(org)s is not a party to this agreement.") % {"org": organisation}
         )
-    role = signatory_role(actor, agreement.partnership, organisation)
+    role = rules.signatory_role(actor, agreement.partnership, organisation)
     if role is None:
         raise ValidationError(
             _("You are not an authorised signatory for %(org)s in this partnership.")
@@ -420,7 +404,7 @@ def termination_notice_give(
         raise ValidationError(
             _("%(org)s is not a party to this agreement.") % {"org": organisation}
         )
-    if signatory_role(actor, agreement.partnership, organisation) is None:
+    if not rules.can_sign_for(actor, agreement.partnership, organisation):
         raise ValidationError(
             _("You are not an authorised signatory for %(org)s in this partnership.")
             % {"org": organisation}
@@ -487,28 +471,9 @@ def compact_create(
     return compact
 
 
-def _speaks_for(user: Any, partnership: Any, organisation: Any) -> Role | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return (
-        Role.objects.filter(
-            partnership=partnership, user=user, organisation=organisation, ended_on__isnull=True
-        )
-        .filter(models_q_signatory_or_rep())
-        .order_by("-is_signatory", "id")
-        .first()
-    )
-
-
-def models_q_signatory_or_rep() -> Any:
-    from django.db.models import Q
-
-    return Q(is_signatory=True) | Q(kind=RoleKind.REPRESENTATIVE)
-
-
 @transaction.atomic
 def compact_sign(*, actor: Any, compact: Compact, organisation: Any) -> CompactSignature:
-    role = _speaks_for(actor, compact.partnership, organisation)
+    role = rules.speaker_role(actor, compact.partnership, organisation)
     if role is None:
         raise ValidationError(
             _("Only a representative or signatory of %(org)s can sign for it.")
@@ -540,7 +505,7 @@ def self_assess(
     notes: dict[int, str] | None = None,
 ) -> list[SelfAssessment]:
     """Record (or correct) an organisation's yearly scores, 1–5, for each principle."""
-    if _speaks_for(actor, compact.partnership, organisation) is None:
+    if not rules.can_speak_for(actor, compact.partnership, organisation):
         raise ValidationError(
             _("Only a representative or signatory of %(org)s can assess it.")
             % {"org": organisation}

@@ -39,25 +39,15 @@ from .models import Agreement, AgreementVersion, Compact, Component
 
 
 def _signatory_orgs(request: HttpRequest, partnership: Partnership) -> Any:
-    if not request.user.is_authenticated:
-        return Organisation.objects.none()
-    ids = Role.objects.filter(
-        partnership=partnership, user=request.user, is_signatory=True, ended_on__isnull=True
-    ).values("organisation_id")
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
+    return rules.organisations_signable_by(
+        request.user, partnership, Organisation.objects.order_by("name")
+    )
 
 
 def _speaker_orgs(request: HttpRequest, partnership: Partnership) -> Any:
-    from django.db.models import Q
-
-    if not request.user.is_authenticated:
-        return Organisation.objects.none()
-    ids = (
-        Role.objects.filter(partnership=partnership, user=request.user, ended_on__isnull=True)
-        .filter(Q(is_signatory=True) | Q(kind="representative"))
-        .values("organisation_id")
+    return rules.organisations_spoken_for(
+        request.user, partnership, Organisation.objects.order_by("name")
     )
-    return Organisation.objects.filter(pk__in=ids).order_by("name")
 
 
 @partnership_view(rules.VIEW)
