@@ -436,35 +436,32 @@ def agreements(ctx: DemoContext, data: Data) -> None:
     m = data["memorandum"]
     drafter = pe[m["drafted_by"]]
     parties = [orgs[k] for k in m["parties"]]
+    start_on = datetime.date(ctx.today.year + m["from_year"], 1, 1)
+    end_on = datetime.date(ctx.today.year + m["to_year"], 12, 31)
+    terms = pick(m, "title", "form", "template", "trial_months", "assets_committed")
     mou = services.agreement_create(
         actor=drafter,
         partnership=p,
-        title=m["title"],
-        form=m["form"],
         parties=parties,
-        template=m["template"],
-        start_on=datetime.date(ctx.today.year + m["from_year"], 1, 1),
-        end_on=datetime.date(ctx.today.year + m["to_year"], 12, 31),
-        trial_months=m["trial_months"],
-        assets_committed=m["assets_committed"],
-        staff_provided=m["staff_provided"],
-        services_central=m["services_central"],
+        start_on=start_on,
+        end_on=end_on,
+        **terms,
+        **pick(m, "staff_provided", "services_central"),
     )
     v1 = services.latest_version(mou)
     clauses = dict(v1.clauses)
     clauses[Component.REPORTING] = m["revision"]["reporting"]
+    kept = {"form": m["form"], "trial_months": m["trial_months"]}
     services.agreement_edit(
         actor=drafter,
         agreement=mou,
         title=v1.title,
-        form=m["form"],
         parties=parties,
         start_on=v1.start_on,
         end_on=v1.end_on,
-        trial_months=m["trial_months"],
         clauses=clauses,
-        note=m["revision"]["note"],
-        context_considered=m["revision"]["context_considered"],
+        **kept,
+        **pick(m["revision"], "note", "context_considered"),
     )
     v2 = services.latest_version(mou)
     for key, person in m["ratified_by"].items():
@@ -482,13 +479,12 @@ def agreements(ctx: DemoContext, data: Data) -> None:
         actor=drafter,
         agreement=mou,
         title=v3.title,
-        form=m["form"],
         parties=[*parties, orgs[a["new_party"]]],
         start_on=v3.start_on,
         end_on=v3.end_on,
-        trial_months=m["trial_months"],
         clauses=amended,
         note=a["note"],
+        **kept,
     )
     v4 = services.latest_version(mou)
     for key, person in a["ratified_by"].items():
@@ -497,20 +493,17 @@ def agreements(ctx: DemoContext, data: Data) -> None:
     services.agreement_create(
         actor=pe[letter["drafted_by"]],
         partnership=p,
-        title=letter["title"],
-        form=letter["form"],
         parties=[orgs[k] for k in letter["parties"]],
-        template=letter["template"],
         start_on=ctx.days_ahead(letter["starts_in_days"]),
-        assets_committed=letter["assets_committed"],
+        **pick(letter, "title", "form", "template", "assets_committed"),
     )
     c = data["compact"]
+    principles = list(c["principles"].items())
     compact = services.compact_create(
         actor=pe[c["drafted_by"]],
         partnership=p,
-        title=c["title"],
-        introduction=c["introduction"],
-        principles=list(c["principles"].items()),
+        principles=principles,
+        **pick(c, "title", "introduction"),
     )
     for key, person in c["signed_by"].items():
         services.compact_sign(actor=pe[person], compact=compact, organisation=orgs[key])
@@ -518,12 +511,9 @@ def agreements(ctx: DemoContext, data: Data) -> None:
     for s in c["self_assessments"]:
         base = s["base_score"]
         scores = {pr.pk: max(1, min(5, base + (i % 3) - 1)) for i, pr in enumerate(principles)}
+        year, org = ctx.today.year - s["years_ago"], orgs[s["organisation"]]
         services.self_assess(
-            actor=pe[s["by"]],
-            compact=compact,
-            organisation=orgs[s["organisation"]],
-            year=ctx.today.year - s["years_ago"],
-            scores=scores,
+            actor=pe[s["by"]], compact=compact, organisation=org, year=year, scores=scores
         )
 
 
@@ -930,7 +920,7 @@ def atlas(ctx: DemoContext, data: Data) -> None:
     from commonground.atlas.models import ActivityKind, AllianceTarget, Theme
 
     p, rng = ctx.partnership, ctx.rng
-    actor = ctx.people.get(data["created_by"])
+    actor = ctx.people[data["created_by"]]
     themes = {t.slug: t for t in Theme.objects.filter(partnership__isnull=True)}
     made: dict[str, Any] = {}
 
@@ -1016,7 +1006,7 @@ def atlas(ctx: DemoContext, data: Data) -> None:
         add(data["other_partnership_activity"], partnership=ctx.other_partnership)
     for s in data["suggested_conversations"]:
         services.conversation_suggest(
-            actor=ctx.people.get(s["by"]),
+            actor=ctx.people[s["by"]],
             partnership=p,
             first=made[s["first"]],
             second=made[s["second"]],
@@ -1097,7 +1087,7 @@ def systemmap(ctx: DemoContext, data: Data) -> None:
     from commonground.systemmap.models import PrepToolVersion
 
     p, pe = ctx.partnership, ctx.people
-    actor = pe.get(data["recorded_by"]) or pe.get("admin")
+    actor = pe[data["recorded_by"]]
     for key, spec in data["organisations"].items():
         existing = Organisation.objects.filter(slug=slugify(spec["name"])).first()
         ctx.orgs[key] = existing or organisation_save(
@@ -1175,7 +1165,7 @@ def systemmap(ctx: DemoContext, data: Data) -> None:
                 for k, v in content.items()
             }
         version = services.prep_tool_save(
-            actor=pe.get(t["by"]),
+            actor=pe[t["by"]],
             partnership=p,
             tool=t["tool"],
             content=content,
