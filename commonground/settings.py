@@ -282,6 +282,7 @@ SITE_URL = os.environ.get("COMMONGROUND_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
+FORMAT_MODULE_PATH = ["commonground.formats"]
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("DJANGO_TIME_ZONE", "Europe/Oslo")

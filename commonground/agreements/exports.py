@@ -7,6 +7,7 @@ from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from commonground.core.pdf import css_string, render_pdf
@@ -79,7 +80,7 @@ def version_docx(version: AgreementVersion) -> bytes:
         cells[0].text = r.organisation_name
         cells[1].text = r.signer_name
         cells[2].text = r.signer_title
-        cells[3].text = timezone.localtime(r.ratified_at).strftime("%Y-%m-%d %H:%M")
+        cells[3].text = date_format(timezone.localtime(r.ratified_at), "DATETIME_FORMAT")
     for p in ctx["unsigned"]:
         cells = table.add_row().cells
         cells[0].text = p.name
