@@ -42,12 +42,19 @@ def activities_geojson(
     request: HttpRequest, slug: str, filters: Query[ActivityFilters]
 ) -> dict[str, Any]:
     """Activities as a GeoJSON FeatureCollection; at most 2,000 features (``capped`` says
-    whether more matched). ``bbox`` is ``south,west,north,east``."""
+    whether more matched). ``bbox`` is ``south,west,north,east``. Only activities with a
+    place are features (``count``); ``not_on_map`` is the number of those matching the
+    filters that have none."""
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     data = filters.dict()
     box = geo.parse_bbox(data.pop("bbox"))
     qs = selectors.apply_filters(selectors.map_activities([partnership]), data)
-    return selectors.feature_collection(qs, box=box)
+    # Those without a place are never features; ``not_on_map`` counts them (as the map
+    # page's "Not on the map yet" does, with the same filters, whatever the box).
+    return {
+        **selectors.feature_collection(qs, box=box),
+        "not_on_map": selectors.not_on_map(qs).count(),
+    }
 
 
 @router.get("/{slug}/overlaps", response=list[OverlapOut], url_name="atlas_overlaps")

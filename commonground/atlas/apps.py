@@ -32,9 +32,19 @@ def _panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
 
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
-    # One count only: finding overlaps compares every pair of activities, which is
-    # work for the overlaps page, not for every visit to the partnership home.
-    total = partnership.activities.count()
-    if not total:
+    # Counts only (one query): finding overlaps compares every pair of activities, which
+    # is work for the overlaps page, not for every visit to the partnership home. An
+    # activity without a place is not counted as on the map.
+    from django.db.models import Count, Q
+
+    counts = partnership.activities.aggregate(
+        total=Count("id"), mapped=Count("id", filter=Q(min_lat__isnull=False))
+    )
+    if not counts["total"]:
         return None
-    return {"slug": partnership.slug, "total": total}
+    return {
+        "slug": partnership.slug,
+        "total": counts["total"],
+        "mapped": counts["mapped"],
+        "not_on_map": counts["total"] - counts["mapped"],
+    }

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation, Sector
 
-from . import geo, selectors
+from . import geo, selectors, services
 from .models import Activity, ActivityKind, ActivityStatus, Tier, theme_label
 
 
@@ -32,6 +32,27 @@ class ActivityForm(forms.ModelForm):
         required=False,
         help_text=_("Comma-separated, for themes not in the list."),
     )
+    # Choices are the partnership's member organisations with coordinates (set in
+    # __init__); the service checks the choice again.
+    at_organisation = forms.TypedChoiceField(
+        label=_("Where"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        error_messages={
+            "invalid_choice": _(
+                "Choose the address of one of this partnership’s member organisations."
+            )
+        },
+        help_text=_(
+            "A partner’s address fills in the place and its coordinates. "
+            "Or leave this and give the place below."
+        ),
+    )
+
+    # The fields that say where the activity is, shown together beside the map picker.
+    PLACE_FIELDS = ("at_organisation", "place_name", "latitude", "longitude", "area")
+    field_order = ["title", "description", "kind", "organisations", "themes", "custom_themes"]
 
     class Meta:
         model = Activity
@@ -67,6 +88,23 @@ class ActivityForm(forms.ModelForm):
             "Core: the partnership's own joint work. Additional strategic: related work that "
             "strengthens it. Platform: shared services and gatherings that serve everyone."
         )
+        self.partner_places = list(
+            services.partner_places(partnership).values_list(
+                "pk", "name", "place_name", "latitude", "longitude"
+            )
+        )
+        self.fields["at_organisation"].choices = [  # type: ignore[attr-defined]
+            ("", _("Elsewhere: give the place below")),
+            *[
+                (
+                    pk,
+                    _("At a partner’s address: %(org)s — %(place)s") % {"org": name, "place": place}
+                    if place
+                    else _("At a partner’s address: %(org)s") % {"org": name},
+                )
+                for pk, name, place, _lat, _lon in self.partner_places
+            ],
+        ]
         if self.instance.pk:
             self.initial["area"] = json.dumps(self.instance.area) if self.instance.area else ""
             self.initial["latitude"] = self.instance.latitude or ""
@@ -82,6 +120,20 @@ class ActivityForm(forms.ModelForm):
 
     def service_kwargs(self) -> dict[str, Any]:
         return dict(self.cleaned_data)
+
+    def partner_places_json(self) -> dict[str, list[Any]]:
+        """{organisation id: [latitude, longitude, place]}, for the map picker's script."""
+        return {
+            str(pk): [float(lat), float(lon), place or name]
+            for pk, name, place, lat, lon in self.partner_places
+            if lat is not None and lon is not None  # always so (partner_places)
+        }
+
+    def place_fields(self) -> list[Any]:
+        return [self[name] for name in self.PLACE_FIELDS]
+
+    def other_fields(self) -> list[Any]:
+        return [f for f in self.visible_fields() if f.name not in self.PLACE_FIELDS]
 
 
 class ActivityFilterForm(forms.Form):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core import policy
@@ -33,3 +34,19 @@ def can_edit_activity(user: Any, activity: Any) -> bool:
         return True
     orgs = set(activity.organisations.values_list("pk", flat=True))
     return bool(orgs & user_org_ids(user, partnership))
+
+
+def editable_activities(user: Any, partnership: Any, activities: QuerySet[Any]) -> QuerySet[Any]:
+    """Queryset form of ``can_edit_activity``: those of ``activities`` (of ``partnership``)
+    that ``user`` may edit."""
+    if policy.has_capability(user, partnership, MANAGE):
+        return activities.filter(partnership=partnership)
+    if not policy.has_capability(user, partnership, ADD):
+        return activities.none()
+    mine = Q(created_by_id=user.pk) | Q(organisations__in=user_org_ids(user, partnership))
+    # The ids in a subquery rather than .distinct() on the rows: callers may order or
+    # slice as they like.
+    return activities.filter(
+        partnership=partnership,
+        pk__in=activities.model.objects.filter(mine).values("pk"),
+    )

@@ -129,6 +129,12 @@ def apply_filters(qs: QuerySet[Activity], data: dict[str, Any]) -> QuerySet[Acti
     return qs
 
 
+def not_on_map(qs: QuerySet[Activity]) -> QuerySet[Activity]:
+    """The activities of ``qs`` with neither a point nor an area: the map cannot show them
+    (``Activity.has_location``; the GeoJSON leaves them out)."""
+    return qs.filter(min_lat__isnull=True)
+
+
 def map_activities(partnerships: Any, *, many: bool = False) -> QuerySet[Activity]:
     """The activities of some partnerships, for the map's GeoJSON (no joins, no prefetch).
 

@@ -7,11 +7,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from commonground.core import hooks
 from commonground.core.audit import audit_record, snapshot
+from commonground.organisations.models import Organisation
+from commonground.partnerships.models import MembershipStatus
 
 from . import geo
 from .models import Activity, ConversationSuggestion, Theme
@@ -59,6 +62,51 @@ def _check_orgs(partnership: Any, organisations: Any) -> list[Any]:
     return orgs
 
 
+def partner_places(partnership: Any) -> QuerySet[Organisation]:
+    """The active member organisations of ``partnership`` whose place has coordinates: the
+    addresses an activity may be put at (``at_organisation``)."""
+    return Organisation.objects.filter(
+        memberships__partnership=partnership,
+        memberships__status=MembershipStatus.ACTIVE,
+        latitude__isnull=False,
+        longitude__isnull=False,
+    ).order_by("name", "id")
+
+
+def _at_partner(
+    partnership: Any, at_organisation: Any, latitude: Any, longitude: Any, place_name: str
+) -> tuple[Any, Any, str]:
+    """The point and place name of an activity put at a member organisation's address.
+
+    ``at_organisation`` (an organisation or its id) must be one of ``partner_places``;
+    coordinates typed as well must be that address's (as the map picker fills them in)."""
+    try:
+        pk = int(getattr(at_organisation, "pk", at_organisation))
+    except (TypeError, ValueError):
+        pk = None
+    org = partner_places(partnership).filter(pk=pk).first() if pk is not None else None
+    if org is None:
+        raise ValidationError(
+            {
+                "at_organisation": _(
+                    "Choose the address of one of this partnership’s member organisations."
+                )
+            }
+        )
+    assert org.latitude is not None and org.longitude is not None
+    if latitude not in (None, "") or longitude not in (None, ""):
+        try:
+            typed: tuple[Any, Any] | None = geo.check_point(latitude, longitude)
+        except ValidationError:
+            typed = None
+        if typed != geo.check_point(org.latitude, org.longitude):
+            raise ValidationError(
+                _("You chose the address of %(org)s and typed other coordinates: keep one of them.")
+                % {"org": org.name}
+            )
+    return org.latitude, org.longitude, place_name or org.place_name or org.name
+
+
 def _themes(partnership: Any, themes: Any, custom_themes: str) -> list[Theme]:
     result = list(themes)
     for name in [n.strip() for n in (custom_themes or "").split(",") if n.strip()]:
@@ -86,12 +134,20 @@ def activity_create(
     latitude: Any = None,
     longitude: Any = None,
     area: Any = None,
+    at_organisation: Any = None,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
     **fields: Any,
 ) -> Activity:
+    """Add an activity. ``at_organisation`` (a member organisation or its id) puts it at
+    that organisation's address. Without a point or an area it is saved but not on the map
+    (``Activity.has_location`` is false)."""
     _check_period(starts_on, ends_on)
     orgs = _check_orgs(partnership, organisations)
+    if at_organisation not in (None, ""):
+        latitude, longitude, fields["place_name"] = _at_partner(
+            partnership, at_organisation, latitude, longitude, fields.get("place_name", "")
+        )
     activity = Activity(
         partnership=partnership,
         title=title,
@@ -128,11 +184,21 @@ def activity_update(
     latitude: Any = None,
     longitude: Any = None,
     area: Any = None,
+    at_organisation: Any = None,
     **fields: Any,
 ) -> Activity:
+    """Change an activity (``at_organisation`` as for ``activity_create``)."""
     before = snapshot(Activity.objects.get(pk=activity.pk), AUDITED)
     _check_period(fields.get("starts_on"), fields.get("ends_on"))
     orgs = _check_orgs(activity.partnership, organisations)
+    if at_organisation not in (None, ""):
+        latitude, longitude, fields["place_name"] = _at_partner(
+            activity.partnership,
+            at_organisation,
+            latitude,
+            longitude,
+            fields.get("place_name", activity.place_name),
+        )
     for name, value in fields.items():
         setattr(activity, name, value)
     _locate(activity, latitude, longitude, area)

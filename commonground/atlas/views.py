@@ -46,13 +46,48 @@ def _geojson(request: HttpRequest, partnerships: Any, *, many: bool = False) -> 
     return JsonResponse(selectors.feature_collection(qs, box=box, cluster=True))
 
 
+NOT_ON_MAP_SHOWN = 50
+
+
 @partnership_view(rules.VIEW)
 def activity_map(request: HttpRequest, partnership: Partnership) -> HttpResponse:
     ctx = _map_context(
         request, [partnership], reverse("atlas:geojson", kwargs={"slug": partnership.slug})
     )
     ctx["can_add"] = policy.has_capability(request.user, partnership, rules.ADD)
+    # "Not on the map yet": the activities (matching the filters) with no place, each
+    # with a link to add one where the person may edit it.
+    unmapped = selectors.not_on_map(
+        selectors.apply_filters(
+            Activity.objects.filter(partnership=partnership), ctx["filter_form"].filters()
+        )
+    )
+    count = unmapped.count()
+    shown = list(unmapped.only("title").order_by("title", "id")[:NOT_ON_MAP_SHOWN]) if count else []
+    editable: set[int] = set()
+    if shown and ctx["can_add"]:
+        editable = set(
+            rules.editable_activities(request.user, partnership, unmapped)
+            .filter(pk__in=[a.pk for a in shown])
+            .values_list("pk", flat=True)
+        )
+    ctx["not_on_map"] = count
+    ctx["not_on_map_list"] = [(a, a.pk in editable) for a in shown]
+    ctx["not_on_map_more"] = count - len(shown)
     return render(request, "atlas/map.html", ctx)
+
+
+def _saved_message(request: HttpRequest, activity: Activity, saved: str) -> str:
+    """What saving said: that the activity is on the map only when it is; without a
+    place a warning (the activity is saved all the same)."""
+    if activity.has_location:
+        return saved
+    messages.warning(
+        request,
+        _("Saved, but not on the map: “%(title)s” has no place. Edit it to add one.")
+        % {"title": activity.title},
+    )
+    return ""
 
 
 @partnership_view(rules.VIEW)
@@ -95,7 +130,9 @@ def activity_create(request: HttpRequest, partnership: Partnership) -> HttpRespo
         lambda data: services.activity_create(
             actor=request.user, partnership=partnership, **form.service_kwargs()
         ),
-        success_message=_("The activity is on the map."),
+        success_message=lambda activity: _saved_message(
+            request, activity, _("The activity is on the map.")
+        ),
         redirect_to=lambda activity: reverse(
             "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
         ),
@@ -122,7 +159,7 @@ def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
         lambda data: services.activity_update(
             actor=request.user, activity=activity, **form.service_kwargs()
         ),
-        success_message=_("Saved."),
+        success_message=lambda activity: _saved_message(request, activity, _("Saved.")),
         redirect_to=lambda _result: reverse(
             "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
         ),

@@ -44,13 +44,33 @@
     function place(ll) {
       if (marker) { marker.setLatLng(ll); } else { marker = L.marker(ll, { icon: icon }).addTo(map); }
     }
+    // A partner's address (the select "at_organisation"): choosing one fills in the
+    // place and its coordinates and moves the pin; a click on the map is somewhere else.
+    var at = el("id_at_organisation"), placeName = el("id_place_name");
+    var data = el("atlas-partner-places");
+    var partners = data ? JSON.parse(data.textContent) : {};
+    var filledName = null;  // the place name the select wrote (replaced by the next choice)
+    function fromPartner() {
+      var p = at && partners[at.value];
+      if (!p) { return; }
+      lat.value = p[0].toFixed(6); lon.value = p[1].toFixed(6);
+      if (placeName && (!placeName.value || placeName.value === filledName)) {
+        placeName.value = p[2]; filledName = p[2];
+      }
+      var ll = L.latLng(p[0], p[1]);
+      place(ll); map.setView(ll, 15);
+    }
+    if (at) { at.addEventListener("change", fromPartner); }
     if (lat.value && lon.value && !isNaN(parseFloat(lat.value))) {
       var start = L.latLng(parseFloat(lat.value), parseFloat(lon.value));
       place(start); map.setView(start, 14);
+    } else if (at && at.value) {
+      fromPartner();
     }
     map.on("click", function (e) {
       lat.value = e.latlng.lat.toFixed(6);
       lon.value = e.latlng.lng.toFixed(6);
+      if (at) { at.value = ""; }
       place(e.latlng);
     });
   }
