@@ -4,9 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest
-from django.utils.functional import SimpleLazyObject
 
-from .inbox import navigation_count
 from .nav import nav_for
 
 
@@ -17,6 +15,4 @@ def site(request: HttpRequest) -> dict[str, Any]:
         "TILE_URL": settings.COMMONGROUND_TILE_URL,
         "partnership": partnership,
         "partnership_nav": nav_for(request, partnership) if partnership is not None else [],
-        # Read only by pages that show it (the top navigation of a signed-in person).
-        "inbox_count": SimpleLazyObject(lambda: navigation_count(getattr(request, "user", None))),
     }

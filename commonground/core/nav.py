@@ -133,8 +133,7 @@ def nav_for(request: HttpRequest, partnership: Any) -> list[dict[str, Any]]:
     """The workspace navigation: the sections the person may open, each with its
     tabs; the section of the page being shown is marked active (else Overview)."""
     sections: dict[str, dict[str, Any]] = {
-        key: {"key": key, "label": label, "items": [], "active": False}
-        for key, label in SECTIONS
+        key: {"key": key, "label": label, "items": [], "active": False} for key, label in SECTIONS
     }
     # Within a section, tabs keep the order of SECTION_OF (then registration order).
     place = {name: i for i, name in enumerate(SECTION_OF)}
@@ -171,24 +170,48 @@ def shared_panels() -> list[HomePanel]:
     return [p for p in sorted(_PANELS.values(), key=lambda p: p.order) if p.eager and p.shared]
 
 
+# What matters in each phase of the partnership, most important first (panels by app).
+# The home page shows these panels in this order; the others follow folded away, so
+# the page opens on the phase's work rather than on every module at once.
+PHASE_FOCUS: dict[str, list[str]] = {
+    "prepare": ["method", "systemmap", "prospects", "conversations", "library"],
+    "identify": ["method", "prospects", "systemmap", "contributions", "meetings"],
+    "agree": ["method", "agreements", "contributions", "decisions", "meetings"],
+    "consolidate": ["method", "actionplan", "decisions", "meetings", "results", "contributions"],
+    "assess": ["method", "results", "library", "contributions", "agreements", "actionplan"],
+}
+
+
 def panels_for(
     request: HttpRequest, partnership: Any, shared_html: dict[str, str] | None = None
 ) -> list[dict[str, Any]]:
     """The home page's panels: eager ones with their context (or, for shared ones, their
-    HTML from ``shared_html``), lazy ones as placeholders."""
+    HTML from ``shared_html``), lazy ones as placeholders. Each carries ``focus``:
+    whether it belongs to the current phase's work (those come first)."""
+    focus = PHASE_FOCUS.get(getattr(partnership, "phase", ""), [])
+    rank = {app: i for i, app in enumerate(focus)}
+
+    def place(panel: HomePanel) -> tuple[int, int]:
+        return (rank.get(panel.app_label, len(rank)), panel.order)
+
     rendered = []
-    for panel in sorted(_PANELS.values(), key=lambda p: p.order):
+    for panel in sorted(_PANELS.values(), key=place):
         if panel.capability and not policy.has_capability(
             request.user, partnership, panel.capability
         ):
             continue
+        in_focus = panel.app_label in rank or not focus
         if panel.eager and shared_html is not None and panel.key in shared_html:
             if shared_html[panel.key]:
-                rendered.append({"html": shared_html[panel.key], "lazy": False})
+                rendered.append({"html": shared_html[panel.key], "lazy": False, "focus": in_focus})
         elif panel.eager:
             ctx = panel.context(request, partnership)
             if ctx is not None:
-                rendered.append({"template": panel.template, "context": ctx, "lazy": False})
+                rendered.append(
+                    {"template": panel.template, "context": ctx, "lazy": False, "focus": in_focus}
+                )
         else:
-            rendered.append({"key": panel.key, "title": panel_title(panel), "lazy": True})
+            rendered.append(
+                {"key": panel.key, "title": panel_title(panel), "lazy": True, "focus": in_focus}
+            )
     return rendered

@@ -9,12 +9,18 @@ from django.views.i18n import set_language as django_set_language
 
 from commonground.core import hooks
 from commonground.core.http import AuthedRequest
+from commonground.core.inbox import navigation_count
 
 
 def dashboard(request: AuthedRequest) -> HttpResponse:
     """The start page, built by the partnerships app (``partnerships/dashboard.py``)."""
     response: HttpResponse = hooks.call(hooks.DASHBOARD, request=request)
     return response
+
+
+def inbox_count(request: AuthedRequest) -> HttpResponse:
+    """The number beside My work, fetched after the page (so no page pays for it)."""
+    return render(request, "core/_inbox_count.html", {"count": navigation_count(request.user)})
 
 
 @login_not_required

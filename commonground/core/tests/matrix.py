@@ -29,6 +29,7 @@ def rows(world: World) -> list[Row]:
     org_payload = {"name": world.organisation.name, "sector": "civil"}
     return [
         Row("core:dashboard", {}, "signed_in"),
+        Row("core:inbox_count", {}, "signed_in"),
         Row("core:about", {}, "public"),
         Row("core:healthz", {}, "public"),
         Row("core:set_language", {}, "public", method="post", data={"language": "en", "next": "/"}),

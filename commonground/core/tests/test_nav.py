@@ -54,3 +54,24 @@ def test_every_tab_a_person_may_open_is_reachable_from_its_section(world, rf):
         assert [s["key"] for s in sections if s["active"]] == ["overview"]
     audit_only_for_managers = reverse("partnerships:audit", kwargs={"slug": partnership.slug})
     assert audit_only_for_managers in shown
+
+
+@pytest.mark.parametrize("phase", ["prepare", "agree", "consolidate", "assess"])
+def test_the_overview_opens_on_the_phase_s_work(world, client_for, phase):
+    world.partnership.phase = phase
+    world.partnership.save()
+    page = client_for("manager").get(world.partnership.get_absolute_url()).content.decode()
+    folded = page.index('id="more-panels"')
+    focus = nav.PHASE_FOCUS[phase]
+    # The phase's panels come first, in the phase's order; the rest are folded away.
+    positions = []
+    for app in focus[1:]:
+        slot = f"/panels/{app}/"
+        if slot in page:
+            positions.append(page.index(slot))
+    assert positions == sorted(positions) and positions and max(positions) < folded
+    others = {p.app_label for p in nav._PANELS.values()} - set(focus)
+    for app in others:
+        slot = f"/panels/{app}/"
+        if slot in page:
+            assert page.index(slot) > folded, app
