@@ -12,6 +12,7 @@ from django.db import models
 
 from . import versions
 from .cache import page_cache
+from .i18n import Msg, render_default
 from .models import AuditEvent
 
 T = TypeVar("T")
@@ -40,14 +41,22 @@ def audit_record(
     *,
     actor: Any,
     verb: str,
-    summary: str,
+    summary: str | Msg,
     partnership: Any = None,
     target: models.Model | None = None,
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one row to the audit log, and mark the partnership (and the instance) as
-    changed: their data versions move when this transaction commits."""
+    changed: their data versions move when this transaction commits.
+
+    ``summary`` is a ``core.i18n.Msg`` (a message key and its values, shown to each
+    reader in their language; the text in the default language is stored beside it) or
+    a plain text (shown as it is)."""
+    key, params = "", {}
+    if isinstance(summary, Msg):
+        key, params = summary.key, summary.stored_params()
+        summary = render_default(summary)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
     event = AuditEvent.objects.create(
         partnership=partnership,
@@ -56,6 +65,8 @@ def audit_record(
         target_type=target._meta.label_lower if target is not None else "",
         target_id=str(target.pk) if target is not None else "",
         summary=summary[:500],
+        summary_key=key,
+        summary_params=params,
         before=_jsonable(before) if before is not None else None,
         after=_jsonable(after) if after is not None else None,
     )

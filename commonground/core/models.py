@@ -43,6 +43,11 @@ class AuditEvent(models.Model):
     target_type = models.CharField(_("record type"), max_length=80, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
     summary = models.CharField(_("summary"), max_length=500)
+    # The summary as a message key and its values (``core.i18n``), so each reader sees it
+    # in their own language; ``summary`` keeps the text in the default language (and is
+    # all that older rows have).
+    summary_key = models.TextField(_("summary key"), blank=True, default="")
+    summary_params = models.JSONField(_("summary values"), blank=True, default=dict)
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
@@ -59,6 +64,13 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.verb}: {self.summary}"
+
+    @property
+    def text(self) -> str:
+        """The summary in the active language (the stored text for rows without a key)."""
+        from .i18n import render
+
+        return render(self.summary_key, self.summary_params, self.summary)
 
 
 class DataVersion(models.Model):

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, TextField, Value
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, TruncDate
 from django.utils import timezone
 
+from commonground.core.i18n import render
 from commonground.core.models import AuditEvent
 from commonground.core.sql import union_all
 
@@ -92,6 +94,16 @@ class TimelineEntry:
     is_public: bool = False
 
 
+def _title(row: dict[str, Any]) -> str:
+    """A row's title; an audit event's in the active language (``core.i18n``)."""
+    if not row.get("t_key"):
+        return str(row["t_title"])
+    params = row.get("t_params") or {}
+    if isinstance(params, str):
+        params = json.loads(params)
+    return render(row["t_key"], params, row["t_title"])
+
+
 def _day_start(day: datetime.date) -> datetime.datetime:
     """Midnight at the start of ``day`` in the current time zone."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
@@ -145,7 +157,11 @@ def timeline(
             t_detail=columns["detail"],
             t_source=Value(columns["source"], output_field=CharField()),
             t_public=columns["public"],
-        ).values("t_date", "t_title", "t_detail", "t_source", "t_public")
+            # An audit event's summary as its message key and values (JSON as text), so
+            # it is read in the reader's language; empty for the other sources.
+            t_key=columns.get("key", Value("", output_field=TextField())),
+            t_params=columns.get("params", Value("", output_field=TextField())),
+        ).values("t_date", "t_title", "t_detail", "t_source", "t_public", "t_key", "t_params")
 
     ms = Milestone.objects.filter(partnership=partnership)
     if start:
@@ -182,6 +198,8 @@ def timeline(
                 date=TruncDate("created_at"),
                 title=F("summary"),
                 detail=Value("", output_field=TextField()),
+                key=F("summary_key"),
+                params=Cast("summary_params", TextField()),
                 source="log",
                 public=Value(False, output_field=BooleanField()),
             )
@@ -190,7 +208,7 @@ def timeline(
     entries = [
         TimelineEntry(
             _as_date(row["t_date"]),
-            row["t_title"],
+            _title(row),
             row["t_detail"] or "",
             row["t_source"],
             bool(row["t_public"]),

@@ -18,9 +18,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.accounts.models import Invitation, User, hash_secret
 from commonground.core.audit import audit_record
+from commonground.core.i18n import Msg
 
 from . import services as partnership_services
 from .models import MembershipStatus, Partnership, RoleKind
@@ -84,7 +86,9 @@ def invitation_create(
         partnership=partnership,
         verb="invitation.create",
         target=invitation,
-        summary=_("Invited %(email)s as %(role)s") % {"email": email, "role": RoleKind(kind).label},
+        summary=Msg(
+            gettext_noop("Invited %(email)s as %(role)s"), email=email, role=RoleKind(kind).label
+        ),
     )
     url = invitation_url(raw)
     with translation.override(language or translation.get_language()):
@@ -144,5 +148,5 @@ def invitation_accept(*, invitation: Invitation, user: User) -> None:
         partnership=partnership,
         verb="invitation.accept",
         target=invitation,
-        summary=_("%(person)s accepted the invitation") % {"person": user},
+        summary=Msg(gettext_noop("%(person)s accepted the invitation"), person=user),
     )

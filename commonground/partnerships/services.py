@@ -10,9 +10,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core import policy
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation
 
 from .models import Membership, MembershipStatus, Partnership, Role, RoleKind
@@ -74,7 +76,7 @@ def partnership_create(
         partnership=partnership,
         verb="partnership.create",
         target=partnership,
-        summary=_("Created the partnership “%(name)s”") % {"name": name},
+        summary=Msg(gettext_noop("Created the partnership “%(name)s”"), name=name),
         after=snapshot(partnership, PARTNERSHIP_FIELDS),
     )
     return partnership
@@ -98,8 +100,13 @@ def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) 
             partnership=partnership,
             verb="partnership.update",
             target=partnership,
-            summary=_("Edited the partnership: %(fields)s")
-            % {"fields": ", ".join(sorted(changed))},
+            summary=Msg(
+                gettext_noop("Edited the partnership: %(fields)s"),
+                fields=[
+                    getattr(Partnership._meta.get_field(f), "verbose_name", f)
+                    for f in sorted(changed)
+                ],
+            ),
             before={k: before[k] for k in changed},
             after=changed,
         )
@@ -130,8 +137,11 @@ def membership_set(
             partnership=partnership,
             verb="membership.set",
             target=membership,
-            summary=_("%(org)s is now “%(status)s”")
-            % {"org": organisation.name, "status": membership.get_status_display()},
+            summary=Msg(
+                gettext_noop("%(org)s is now “%(status)s”"),
+                org=organisation.name,
+                status=choice_label(membership, "status"),
+            ),
             before=before,
             after={"status": status},
         )
@@ -189,7 +199,9 @@ def role_assign(
         partnership=partnership,
         verb="role.assign",
         target=role,
-        summary=_("%(person)s became %(role)s") % {"person": user, "role": role.get_kind_display()},
+        summary=Msg(
+            gettext_noop("%(person)s became %(role)s"), person=user, role=choice_label(role, "kind")
+        ),
         after=snapshot(
             role, ["user", "kind", "organisation", "representative_kind", "is_signatory"]
         ),
@@ -247,8 +259,11 @@ def role_update(
         partnership=role.partnership,
         verb="role.update",
         target=role,
-        summary=_("%(person)s's role as %(role)s was changed")
-        % {"person": role.user, "role": role.get_kind_display()},
+        summary=Msg(
+            gettext_noop("%(person)s's role as %(role)s was changed"),
+            person=role.user,
+            role=choice_label(role, "kind"),
+        ),
         before=before,
         after=snapshot(role, ROLE_EDITABLE),
     )
@@ -278,8 +293,11 @@ def role_end(*, actor: Any, role: Role, on: datetime.date | None = None) -> Role
         partnership=role.partnership,
         verb="role.end",
         target=role,
-        summary=_("%(person)s is no longer %(role)s")
-        % {"person": role.user, "role": role.get_kind_display()},
+        summary=Msg(
+            gettext_noop("%(person)s is no longer %(role)s"),
+            person=role.user,
+            role=choice_label(role, "kind"),
+        ),
         after={"ended_on": role.ended_on},
     )
     return role
