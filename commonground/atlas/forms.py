@@ -129,8 +129,9 @@ class ActivityForm(forms.ModelForm):
             if lat is not None and lon is not None  # always so (partner_places)
         }
 
-    def place_fields(self) -> list[Any]:
-        return [self[name] for name in self.PLACE_FIELDS]
+    def typed_place_fields(self) -> list[Any]:
+        """The place fields after the choice of a partner's address (and the map picker)."""
+        return [self[name] for name in self.PLACE_FIELDS if name != "at_organisation"]
 
     def other_fields(self) -> list[Any]:
         return [f for f in self.visible_fields() if f.name not in self.PLACE_FIELDS]
