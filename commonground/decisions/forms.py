@@ -18,6 +18,7 @@ from .models import (
     GovernanceSettings,
     NotificationPreference,
     Proposal,
+    TieRule,
 )
 
 
@@ -102,6 +103,7 @@ class ProposalForm(forms.ModelForm):
             "domain",
             "method",
             "options_text",
+            "tie_rule",
             "closes_at",
             "quorum_percent",
             "spending_amount",
@@ -111,7 +113,6 @@ class ProposalForm(forms.ModelForm):
             "results_hidden",
             "anonymous",
         ]
-        widgets = {"details": forms.Textarea(attrs={"rows": 6})}
         help_texts = {
             "quorum_percent": _("Share of those eligible who must vote for the result to count."),
             "anonymous": _(
@@ -123,7 +124,14 @@ class ProposalForm(forms.ModelForm):
             ),
             "max_score": _("Score votes only."),
             "dots": _("Dot votes only."),
+            "tie_rule": _(
+                "Votes between options only (score, ranked choice, dot vote, time poll), and "
+                "shown to everyone before they vote. A runoff opens a new vote between the "
+                "tied options at once (if that ties too, the chair decides); the chair "
+                "chooses among them and gives a reason; a lot is drawn at the close."
+            ),
         }
+        widgets = {"details": forms.Textarea(attrs={"rows": 6}), "tie_rule": forms.RadioSelect}
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -133,6 +141,10 @@ class ProposalForm(forms.ModelForm):
         self.fields["working_group"].empty_label = _("The whole partnership")  # type: ignore[attr-defined]
         self.fields["domain"].queryset = DecisionDomain.objects.filter(partnership=partnership)  # type: ignore[attr-defined]
         self.fields["method"].choices = PROPOSAL_METHODS  # type: ignore[attr-defined]
+        # No empty choice: every vote between options has a rule (other methods ignore it).
+        self.fields["tie_rule"].choices = TieRule.choices  # type: ignore[attr-defined]
+        self.fields["tie_rule"].required = False
+        self.initial.setdefault("tie_rule", TieRule.RUNOFF)
         if not self.is_bound:
             self.initial.setdefault(
                 "quorum_percent", selectors.governance_for(partnership).default_quorum_percent
@@ -161,6 +173,23 @@ class ProposalForm(forms.ModelForm):
         if closes and closes <= timezone.now():
             self.add_error("closes_at", _("The closing time must be in the future."))
         return data
+
+
+class TieSettleForm(forms.Form):
+    """The chair's choice among the options tied for first place."""
+
+    option = forms.TypedChoiceField(
+        label=_("Chosen option"), coerce=int, choices=(), widget=forms.RadioSelect
+    )
+    reason = forms.CharField(
+        label=_("Reason"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Shown on the proposal and in the decision register with your name."),
+    )
+
+    def __init__(self, *args: Any, among: list[dict[str, Any]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["option"].choices = [(o["id"], o["label"]) for o in among]  # type: ignore[attr-defined]
 
 
 class OutcomeForm(forms.Form):

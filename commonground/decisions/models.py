@@ -55,6 +55,16 @@ class Outcome(models.TextChoices):
     BLOCKED = "blocked", _("Blocked")
     NO_QUORUM = "no_quorum", _("No quorum")
     CHOSEN = "chosen", _("Option chosen")
+    TIED = "tied", _("Tied")
+
+
+class TieRule(models.TextChoices):
+    """How a tie for first place between options is settled (chosen when the proposal
+    opens; see ``services.proposal_close`` and ``services.proposal_tie_settle``)."""
+
+    RUNOFF = "runoff", _("Runoff: a new vote between the tied options")
+    CHAIR = "chair", _("The chair decides, with a reason")
+    LOT = "lot", _("Drawn by lot")
 
 
 class Decision(TimeStampedModel):
@@ -262,6 +272,20 @@ class Proposal(TimeStampedModel):
     anonymous = models.BooleanField(_("anonymous votes"), default=False)
     eligibility = models.CharField(
         _("who votes"), max_length=20, choices=Eligibility.choices, default=Eligibility.PERSON
+    )
+    # Votes between options only (empty for yes/no and consent-style methods).
+    tie_rule = models.CharField(
+        _("if options tie for first place"), max_length=10, choices=TieRule.choices, blank=True
+    )
+    # The proposal whose tie this runoff settles.
+    runoff_of = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runoffs",
+        verbose_name=_("runoff of"),
+        editable=False,
     )
     proposer = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import secrets
 from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any
@@ -13,7 +14,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from commonground.core import anonymity
+from commonground.core import anonymity, policy
 from commonground.core.audit import audit_record, snapshot
 from commonground.partnerships.models import Role, WorkingGroup
 
@@ -31,6 +32,7 @@ from .models import (
     ProposalOption,
     ProposalStatus,
     SealedBallot,
+    TieRule,
     Vote,
 )
 from .notifications import notify
@@ -351,9 +353,13 @@ def proposal_create(
     anonymous: bool = False,
     spending_amount: Decimal | None = None,
     is_policy: bool = False,
+    tie_rule: str = "",
     notify_people: bool = True,
 ) -> Proposal:
-    """Open a proposal for votes. Major decisions are refused at working-group scope."""
+    """Open a proposal for votes. Major decisions are refused at working-group scope.
+
+    A vote between options settles a tie for first place by ``tie_rule`` (a runoff unless
+    another rule is given); other methods have no tie rule."""
     if not rules.can_propose_in(actor, partnership, working_group):
         raise PermissionDenied(_("Only members of the working group can propose there."))
     if closes_at <= timezone.now():
@@ -365,8 +371,10 @@ def proposal_create(
             raise ValidationError({"options": _("Give at least two options.")})
         if len({label.casefold() for label in labels}) != len(labels):
             raise ValidationError({"options": _("Each option must be different.")})
+        tie_rule = tie_rule or TieRule.RUNOFF
     else:
         labels = []
+        tie_rule = ""
     proposal = Proposal(
         partnership=partnership,
         working_group=working_group,
@@ -387,6 +395,7 @@ def proposal_create(
         eligibility=governance.eligibility,
         spending_amount=spending_amount,
         is_policy=is_policy,
+        tie_rule=tie_rule,
         proposer=actor,
     )
     proposal.full_clean(exclude=["proposer"])
@@ -406,7 +415,15 @@ def proposal_create(
         summary=_("Proposal opened: %(title)s") % {"title": title},
         after=snapshot(
             proposal,
-            ["title", "method", "working_group", "closes_at", "quorum_percent", "anonymous"],
+            [
+                "title",
+                "method",
+                "working_group",
+                "closes_at",
+                "quorum_percent",
+                "anonymous",
+                "tie_rule",
+            ],
         ),
     )
     if notify_people:
@@ -634,9 +651,12 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         raise ValidationError(_("This proposal is still open for votes."))
     if early and not rules.can_close(actor, locked):
         raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
+    planned_length = locked.closes_at - locked.created_at
     if locked.anonymous:
         _release_ballots(locked)
     result = compute_tally(locked)
+    if result["outcome"] == Outcome.TIED:
+        result["settlement"] = _settle_at_close(locked, result)
     locked.tally = result
     locked.outcome = result["outcome"]
     locked.status = ProposalStatus.CLOSED
@@ -650,7 +670,8 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         title=locked.title,
         method=locked.method,
         decided_on=timezone.localdate(now),
-        adopted=result["outcome"] in (Outcome.ADOPTED, Outcome.CHOSEN),
+        adopted=result["outcome"] in (Outcome.ADOPTED, Outcome.CHOSEN)
+        or bool(result.get("settlement", {}).get("chosen")),
         tally=result,
         working_group=locked.working_group,
         source_label=_("Proposal #%(n)s") % {"n": locked.pk},
@@ -666,8 +687,16 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         target=locked,
         summary=_("Proposal closed (%(outcome)s): %(title)s")
         % {"outcome": locked.get_outcome_display(), "title": locked.title},
-        after={"outcome": locked.outcome},
+        after={"outcome": locked.outcome, **_settlement_part(result)},
     )
+    settlement = result.get("settlement")
+    if settlement and settlement["rule"] == TieRule.RUNOFF:
+        runoff = _open_runoff(actor=actor, proposal=locked, length=planned_length)
+        settlement["runoff"] = runoff.pk
+        Proposal.objects.filter(pk=locked.pk).update(tally=result)
+        Decision.objects.filter(pk=decision.pk).update(tally=result)
+    elif settlement and settlement["rule"] == TieRule.CHAIR:
+        _ask_the_chair(locked)
     from commonground.accounts.models import User
 
     people = set().union(*selectors.electorate(locked).values())
@@ -680,6 +709,177 @@ def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Pr
         title=_("Outcome (%(outcome)s): %(title)s")
         % {"outcome": locked.get_outcome_display(), "title": locked.title},
         url=url,
+    )
+    return locked
+
+
+def _settlement_part(result: dict[str, Any]) -> dict[str, Any]:
+    return {"settlement": result["settlement"]} if "settlement" in result else {}
+
+
+def _settle_at_close(proposal: Proposal, result: dict[str, Any]) -> dict[str, Any]:
+    """How the tie in ``result`` goes on, by the proposal's tie rule: drawn by lot now,
+    left to the chair (``proposal_tie_settle``), or put to a runoff (opened by the close).
+
+    A proposal without a rule (made before there were rules) gets a runoff."""
+    among = [
+        {"id": oid, "label": label}
+        for oid, label in zip(result["tied"], result["tied_labels"], strict=True)
+    ]
+    rule = proposal.tie_rule or TieRule.RUNOFF
+    if rule == TieRule.LOT:
+        # The operating system's random source: no seed to record, repeat or predict.
+        return {
+            "rule": rule,
+            "among": among,
+            "chosen": secrets.choice(among),
+            "drawn_with": "secrets.choice",
+            "at": timezone.now().isoformat(),
+        }
+    if rule == TieRule.CHAIR:
+        return {"rule": rule, "among": among, "chosen": None}
+    return {"rule": TieRule.RUNOFF, "among": among, "runoff": None}
+
+
+RUNOFF_SHORTEST = datetime.timedelta(days=1)
+RUNOFF_LONGEST = datetime.timedelta(days=14)
+
+
+def _open_runoff(*, actor: Any, proposal: Proposal, length: datetime.timedelta) -> Proposal:
+    """A new vote between the tied options of ``proposal``, open as long as the first
+    one was meant to be (one day to two weeks), for the same electorate, with the same
+    settings. If it ties again, the chair decides."""
+    among = proposal.tally["settlement"]["among"]
+    runoff = Proposal.objects.create(
+        partnership=proposal.partnership,
+        working_group=proposal.working_group,
+        domain=proposal.domain,
+        title=proposal.title,
+        details=proposal.details,
+        method=proposal.method,
+        closes_at=timezone.now() + min(max(length, RUNOFF_SHORTEST), RUNOFF_LONGEST),
+        quorum_percent=proposal.quorum_percent,
+        max_score=proposal.max_score,
+        dots=proposal.dots,
+        results_hidden=proposal.results_hidden,
+        anonymous=proposal.anonymous,
+        eligibility=proposal.eligibility,
+        spending_amount=proposal.spending_amount,
+        is_policy=proposal.is_policy,
+        tie_rule=TieRule.CHAIR,
+        runoff_of=proposal,
+        proposer=proposal.proposer,
+    )
+    ProposalOption.objects.bulk_create(
+        [
+            ProposalOption(proposal=runoff, label=option["label"], position=i)
+            for i, option in enumerate(among)
+        ]
+    )
+    audit_record(
+        actor=actor,
+        partnership=proposal.partnership,
+        verb="proposal.runoff",
+        target=runoff,
+        summary=_("Runoff opened between the tied options of: %(title)s")
+        % {"title": proposal.title},
+        after={"runoff_of": proposal.pk, "options": [option["label"] for option in among]},
+    )
+    from commonground.accounts.models import User
+
+    notify(
+        users=User.objects.filter(pk__in=set().union(*selectors.electorate(runoff).values())),
+        partnership=proposal.partnership,
+        kind="proposal.new",
+        title=_("Runoff vote: %(title)s") % {"title": proposal.title},
+        url=runoff.get_absolute_url(),
+    )
+    return runoff
+
+
+def _chairs(partnership: Any) -> Any:
+    """The people who may settle a tie as chair: holders of ``decisions.manage``."""
+    from commonground.accounts.models import User
+
+    return User.objects.filter(
+        partnership_roles__partnership=partnership,
+        partnership_roles__kind__in=policy.roles_holding(rules.MANAGE),
+        partnership_roles__ended_on__isnull=True,
+    ).distinct()
+
+
+def _ask_the_chair(proposal: Proposal) -> None:
+    notify(
+        users=_chairs(proposal.partnership),
+        partnership=proposal.partnership,
+        kind="proposal.tie_chair",
+        title=_("A tie for you to settle: %(title)s") % {"title": proposal.title},
+        url=proposal.get_absolute_url(),
+    )
+
+
+@transaction.atomic
+def proposal_tie_settle(*, actor: Any, proposal: Proposal, option: int, reason: str) -> Proposal:
+    """The chair (a holder of ``decisions.manage``) chooses among the tied options of a
+    proposal whose tie rule leaves it to them, with a reason; the register says so."""
+    locked = (
+        Proposal.objects.select_for_update(of=("self",))
+        .select_related("partnership")
+        .get(pk=proposal.pk)
+    )
+    if not policy.has_capability(actor, locked.partnership, rules.MANAGE):
+        raise PermissionDenied(_("Only the chair or a manager of the partnership settles a tie."))
+    before = dict((locked.tally or {}).get("settlement") or {})
+    if locked.outcome != Outcome.TIED or before.get("rule") != TieRule.CHAIR:
+        raise ValidationError(_("This proposal has no tie for the chair to settle."))
+    if before.get("chosen"):
+        raise ValidationError(_("This tie is already settled."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Give the reason for the choice.")})
+    chosen = next((o for o in before["among"] if o["id"] == option), None)
+    if chosen is None:
+        raise ValidationError({"option": _("Choose one of the tied options.")})
+    now = timezone.now()
+    settlement = {
+        **before,
+        "chosen": chosen,
+        "by": actor.pk,
+        "by_name": actor.display_name,
+        "reason": reason,
+        "at": now.isoformat(),
+    }
+    locked.tally = {**locked.tally, "settlement": settlement}
+    locked.save(update_fields=["tally", "updated_at"])
+    if locked.decision_id:
+        decision = Decision.objects.select_for_update().get(pk=locked.decision_id)
+        decision.tally = {**decision.tally, "settlement": settlement}
+        decision.adopted = True
+        decision.decided_by = actor
+        decision.decided_on = timezone.localdate(now)
+        decision.save(update_fields=["tally", "adopted", "decided_by", "decided_on", "updated_at"])
+    audit_record(
+        actor=actor,
+        partnership=locked.partnership,
+        verb="proposal.tie_settle",
+        target=locked,
+        summary=_("Tie settled by the chair (%(option)s): %(title)s")
+        % {"option": chosen["label"], "title": locked.title},
+        before={"settlement": before},
+        after={"settlement": settlement},
+    )
+    from commonground.accounts.models import User
+
+    people = set().union(*selectors.electorate(locked).values())
+    if locked.proposer_id:
+        people.add(locked.proposer_id)
+    notify(
+        users=User.objects.filter(pk__in=people - {actor.pk}),
+        partnership=locked.partnership,
+        kind="proposal.outcome",
+        title=_("Tie settled by the chair (%(option)s): %(title)s")
+        % {"option": chosen["label"], "title": locked.title},
+        url=locked.get_absolute_url(),
     )
     return locked
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/vote/", views.vote, name="vote"),
     path("<int:pk>/close/", views.proposal_close, name="proposal_close"),
     path("<int:pk>/outcome/", views.proposal_outcome, name="proposal_outcome"),
+    path("<int:pk>/settle/", views.proposal_settle, name="proposal_settle"),
     path("register/", views.register, name="register"),
     path("register/delegated/", views.delegated_create, name="delegated_create"),
     path("groups/", views.group_list, name="groups"),

@@ -10,6 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import truncatewords
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -28,6 +30,7 @@ from .forms import (
     MemberAddForm,
     OutcomeForm,
     ProposalForm,
+    TieSettleForm,
     WorkingGroupForm,
 )
 from .models import (
@@ -281,6 +284,7 @@ def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
         "method",
         "n_voted",
         "outcome",
+        "runoff_of_id",
         "working_group_id",
         working_group_name=F("working_group__name"),
         proposer_name=selectors.person_name("proposer"),
@@ -424,6 +428,13 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
     current = my_vote.choices if (my_vote and isinstance(my_vote.choices, dict)) else {}
     for o in options:
         option_rows.append({"option": o, "current": current.get(str(o.pk), "")})
+    settlement = _settlement(proposal)
+    can_settle = bool(
+        settlement
+        and settlement["rule"] == "chair"
+        and not settlement.get("chosen")
+        and policy.has_capability(request.user, proposal.partnership, rules.MANAGE)
+    )
     return {
         "proposal": proposal,
         "options": options,
@@ -450,6 +461,28 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "voter_qs": querystring_without_page(request),
         "labels": labels,
         "outcome_form": OutcomeForm(initial={"statement": proposal.outcome_statement}),
+        "tied_text": get_text_list((result or {}).get("tied_labels") or [], _("and")),
+        "settlement": settlement,
+        "settle_form": TieSettleForm(among=settlement["among"]) if can_settle else None,
+    }
+
+
+def _settlement(proposal: Proposal) -> dict[str, Any] | None:
+    """How a closed proposal's tie goes on (``tally["settlement"]``), ready to show."""
+    if proposal.status != ProposalStatus.CLOSED:
+        return None
+    return settlement_display((proposal.tally or {}).get("settlement"))
+
+
+def settlement_display(settlement: dict[str, Any] | None) -> dict[str, Any] | None:
+    """A stored tie settlement with its time read and the tied options in words
+    ("A, B and C" in the reader's language)."""
+    if not settlement:
+        return None
+    return {
+        **settlement,
+        "at": parse_datetime(settlement["at"]) if settlement.get("at") else None,
+        "among_text": get_text_list([o["label"] for o in settlement.get("among", [])], _("and")),
     }
 
 
@@ -521,6 +554,30 @@ def proposal_close(request: HttpRequest, partnership: Any, pk: int) -> HttpRespo
 
 
 @require_POST
+@partnership_view(rules.MANAGE)
+def proposal_settle(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+    """The chair's choice among options tied for first place (tie rule "the chair decides")."""
+    proposal = get_object_or_404(
+        Proposal.objects.select_related("partnership"), pk=pk, partnership=partnership
+    )
+    settlement = (proposal.tally or {}).get("settlement") or {}
+    form = TieSettleForm(request.POST, among=settlement.get("among", []))
+    return post_action(
+        request,
+        lambda: services.proposal_tie_settle(
+            actor=request.user,
+            proposal=proposal,
+            option=form.cleaned_data["option"],
+            reason=form.cleaned_data["reason"],
+        ),
+        success_message=_("The tie is settled; the register shows your choice and reason."),
+        redirect_to=proposal,
+        form=form,
+        invalid_message=_("Choose one of the tied options and give your reason."),
+    )
+
+
+@require_POST
 @partnership_view(rules.VIEW)
 def proposal_outcome(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
@@ -577,6 +634,7 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
         row["statement_short"] = truncatewords(row["statement"], 40)
         counts = (row["tally"] or {}).get("counts")
         row["tally_counts"] = [(labels.get(k, ""), n) for k, n in counts.items()] if counts else []
+        row["settlement"] = settlement_display((row["tally"] or {}).get("settlement"))
     page.object_list = rows
     return render(
         request,

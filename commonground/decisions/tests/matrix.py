@@ -35,6 +35,23 @@ def rows(world: World) -> list[Row]:
             "pk": ProposalFactory(partnership=p, proposer=manager, status="closed").pk,
         }
 
+    def tie_for_the_chair() -> dict[str, Any]:
+        among = [{"id": 1, "label": "A"}, {"id": 2, "label": "B"}]
+        tied = ProposalFactory(
+            partnership=p,
+            proposer=manager,
+            method="ranked",
+            status="closed",
+            outcome="tied",
+            tie_rule="chair",
+            tally={
+                "tied": [1, 2],
+                "tied_labels": ["A", "B"],
+                "settlement": {"rule": "chair", "among": among, "chosen": None},
+            },
+        )
+        return {**slug, "pk": tied.pk}
+
     def fresh_domain() -> dict[str, Any]:
         return {
             **slug,
@@ -62,6 +79,15 @@ def rows(world: World) -> list[Row]:
             r.MANAGE,
             method="post",
             data={"statement": "Agreed."},
+        ),
+        # The chair settles a tie: holders of decisions.manage only (the proposer too
+        # needs it).
+        Row(
+            "decisions:proposal_settle",
+            tie_for_the_chair,
+            r.MANAGE,
+            method="post",
+            data={"option": 1, "reason": "Closer to the bus."},
         ),
         Row("decisions:register", slug, r.VIEW),
         Row("decisions:delegated_create", slug, r.PROPOSE),

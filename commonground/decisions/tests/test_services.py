@@ -320,11 +320,12 @@ def test_ranked_proposal_end_to_end(world, propose, wg_member):
     a, b, c = [o.pk for o in proposal.options.all()]
     services.vote_cast(actor=world.users["representative"], proposal=proposal, choices=[c, b])
     services.vote_cast(actor=world.users["manager"], proposal=proposal, choices=[b])
-    services.vote_cast(actor=wg_member, proposal=proposal, choices=[a, b])
+    services.vote_cast(actor=wg_member, proposal=proposal, choices=[b, a])
     closed = services.proposal_close(actor=world.users["manager"], proposal=proposal, early=True)
-    # Round 1: A 1, B 1, C 1 → C (listed last) out; its voter's next choice is B → B 2 of 3.
-    assert closed.tally["winner_label"] == "B" and len(closed.tally["rounds"]) == 2
+    # Round 1: A 0, B 2, C 1 → B has 2 of 3. (A 1, B 1, C 1 would be a tie: test_ties.py.)
+    assert closed.tally["winner_label"] == "B" and len(closed.tally["rounds"]) == 1
     assert closed.outcome == "chosen" and closed.decision.adopted
+    assert closed.tie_rule == "runoff" and "settlement" not in closed.tally
 
 
 def test_default_quorum_and_eligibility_come_from_settings(world, propose):
