@@ -23,6 +23,9 @@ CONTENT_DIR = Path(__file__).resolve().parent / "content"
 LANGS = ("en", "nb")
 PHASE_CODES = ("prepare", "identify", "agree", "consolidate", "assess")
 FILES = ("phases", "elements", "profile", "cycles", "spectrum", "glossary")
+# The method names fifteen design elements; each carries its own guiding questions.
+ELEMENT_COUNT = 15
+ELEMENT_QUESTIONS = (4, 8)  # fewest and most guiding questions one element may have
 
 
 class MethodContentError(ImproperlyConfigured):
@@ -335,6 +338,26 @@ def _phases(reader: _Reader, top: dict[str, Any]) -> tuple[Phase, ...]:
     return tuple(phases)
 
 
+def _element_questions(reader: _Reader, node: yaml.Node, code: str) -> tuple[Text, ...]:
+    """An element's guiding questions: within ELEMENT_QUESTIONS, each in both languages,
+    the Norwegian not a copy of the English, and no question asked twice."""
+    fewest, most = ELEMENT_QUESTIONS
+    nodes = reader.sequence(node, f"element '{code}' questions", min_len=fewest)
+    if len(nodes) > most:
+        raise reader.fail(
+            node, f"element '{code}' has {len(nodes)} questions, at most {most} are allowed"
+        )
+    out: list[Text] = []
+    for qnode in nodes:
+        text = reader.text(qnode, f"element '{code}' question")
+        if text.nb == text.en:
+            raise reader.fail(qnode, f"element '{code}' question is not translated: {text.en!r}")
+        if any(text.en == seen.en or text.nb == seen.nb for seen in out):
+            raise reader.fail(qnode, f"element '{code}' asks the same question twice")
+        out.append(text)
+    return tuple(out)
+
+
 def _elements(reader: _Reader, top: dict[str, Any]) -> tuple[Element, ...]:
     if "elements" not in top:
         raise reader.fail(None, "lacks the key 'elements'")
@@ -350,15 +373,14 @@ def _elements(reader: _Reader, top: dict[str, Any]) -> tuple[Element, ...]:
                 number=n,
                 title=reader.text(m["title"], f"element '{code}' title"),
                 why=reader.text(m["why"], f"element '{code}' why"),
-                questions=tuple(
-                    reader.text(q, f"element '{code}' question")
-                    for q in reader.sequence(m["questions"], f"element '{code}' questions")
-                ),
+                questions=_element_questions(reader, m["questions"], code),
             )
         )
     reader.unique(codes, "element")
-    if len(out) != 13:
-        raise reader.fail(top["elements"], f"there must be 13 design elements, found {len(out)}")
+    if len(out) != ELEMENT_COUNT:
+        raise reader.fail(
+            top["elements"], f"there must be {ELEMENT_COUNT} design elements, found {len(out)}"
+        )
     return tuple(out)
 
 

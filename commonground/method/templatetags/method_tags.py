@@ -12,3 +12,11 @@ register = template.Library()
 def markdown(text: str) -> SafeString:
     """Render a partnership's Markdown text as sanitised HTML."""
     return render_markdown(text)
+
+
+@register.simple_tag
+def element_count() -> int:
+    """How many design elements the method has (for "3 / 15" on an element's page)."""
+    from ..content import method
+
+    return len(method().elements)

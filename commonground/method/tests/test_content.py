@@ -15,7 +15,7 @@ def test_packaged_content_is_complete():
     content = load()
     assert [p.code for p in content.phases] == list(Phase.values)
     assert all(p.steps and p.items for p in content.phases)
-    assert len(content.elements) == 13
+    assert len(content.elements) == 15
     assert len(content.spectrum) == 7
     assert [s.code for s in content.trust_stages] == [
         "forming",
@@ -111,12 +111,12 @@ def test_missing_file_and_wrong_count(content_copy: Path):
         load(content_copy)
 
 
-def test_twelve_elements_is_refused(content_copy: Path):
+def test_fourteen_elements_is_refused(content_copy: Path):
     path = content_copy / "elements.yaml"
     text = path.read_text(encoding="utf-8")
-    head, _sep, _tail = text.partition("  - code: storytelling")
+    head, _sep, _tail = text.partition("  - code: patience_flexibility")
     path.write_text(head, encoding="utf-8")
-    with pytest.raises(MethodContentError, match="13 design elements, found 12"):
+    with pytest.raises(MethodContentError, match="15 design elements, found 14"):
         load(content_copy)
 
 
