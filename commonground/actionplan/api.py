@@ -11,6 +11,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 
 from . import rules, selectors, services
 from .models import Action, ActionStatus
@@ -83,14 +84,14 @@ def action_list(
 
 
 @router.post("/{slug}/", response={201: ActionOut}, url_name="actionplan_create")
-def action_create(request: HttpRequest, slug: str, payload: ActionIn):  # type: ignore[no-untyped-def]
+def action_create(request: AuthedRequest, slug: str, payload: ActionIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.EDIT)
     action = services.action_create(actor=request.user, partnership=partnership, **payload.dict())
     return 201, action
 
 
 @router.get("/{slug}/{pk}", response=ActionOut, url_name="actionplan_detail")
-def action_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def action_detail(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return get_object_or_404(
         selectors.with_related(Action.objects.all()), pk=pk, partnership=partnership
@@ -98,7 +99,7 @@ def action_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-
 
 
 @router.post("/{slug}/{pk}/status", response=ActionOut, url_name="actionplan_status")
-def action_status(request: HttpRequest, slug: str, pk: int, payload: StatusIn):  # type: ignore[no-untyped-def]
+def action_status(request: AuthedRequest, slug: str, pk: int, payload: StatusIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.EDIT)
     action = get_object_or_404(Action, pk=pk, partnership=partnership)
     return services.action_set_status(actor=request.user, action=action, status=payload.status)

@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -15,6 +15,9 @@ from commonground.core.audit import cached_while_unchanged
 from commonground.core.sql import capped_counts
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus, due_state_of
+
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
 # Every ordering ends on the (partnership, due_key, priority, id) or the
 # (partnership, status, due_key, priority, id) index where it can, so a page reads few rows.
@@ -80,7 +83,7 @@ def sorted_actions(qs: QuerySet[Action], sort: str | None) -> QuerySet[Action]:
     return qs.order_by(*order)
 
 
-def actions_of(partnership: Any, params: Any) -> QuerySet[Action]:
+def actions_of(partnership: Partnership, params: Any) -> QuerySet[Action]:
     qs = with_related(Action.objects.filter(partnership=partnership))
     return sorted_actions(filtered(qs, params), params.get("sort"))
 
@@ -120,7 +123,7 @@ LIST_ROW_FIELDS = (
 )
 
 
-def action_rows_query(partnership: Any, params: Any) -> tuple[QuerySet[Any], int]:
+def action_rows_query(partnership: Partnership, params: Any) -> tuple[QuerySet[Any], int]:
     """``actions_of`` reading only what a list row shows (see ``action_rows``), and how
     many actions match: counted without the rows' joins, which Django keeps in the
     count of a ``values_list`` query (at 50,000 actions, a page 50 times slower)."""
@@ -167,7 +170,7 @@ BOARD_CARD_FIELDS = (
 )
 
 
-def remembered_board(partnership: Any, params: Any) -> list[dict[str, Any]]:
+def remembered_board(partnership: Partnership, params: Any) -> list[dict[str, Any]]:
     """``board``, kept until the partnership's next change (every change to an action
     is one) or the next day (the cards show what is overdue), per set of filters."""
     filters = json.dumps(sorted(params.lists()))
@@ -179,7 +182,7 @@ def remembered_board(partnership: Any, params: Any) -> list[dict[str, Any]]:
     )
 
 
-def board(partnership: Any, params: Any, per_column: int = 12) -> list[dict[str, Any]]:
+def board(partnership: Partnership, params: Any, per_column: int = 12) -> list[dict[str, Any]]:
     """Actions grouped by status, each column capped.
 
     Each column reads only its first ``per_column`` rows through the
@@ -218,7 +221,7 @@ def board(partnership: Any, params: Any, per_column: int = 12) -> list[dict[str,
 SUMMARY_CAP = 1000
 
 
-def summary(partnership: Any) -> dict[str, int | str]:
+def summary(partnership: Partnership) -> dict[str, int | str]:
     """Open, overdue, due-soon and done counts, each read up to a cap through the status index
     (so the header costs the same for 500 or 50,000 actions); "1000+" above the cap.
 
@@ -230,7 +233,7 @@ def summary(partnership: Any) -> dict[str, int | str]:
     )
 
 
-def _summary(partnership: Any, today: datetime.date) -> dict[str, int | str]:
+def _summary(partnership: Partnership, today: datetime.date) -> dict[str, int | str]:
     mine = Action.objects.filter(partnership=partnership)
     counts = capped_counts(
         {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from commonground.core.audit import audit_record, snapshot
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionReminder, ActionStatus
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
 
 EDITABLE_FIELDS = [
     "title",
@@ -36,7 +40,7 @@ EDITABLE_FIELDS = [
 ]
 
 
-def _check(partnership: Any, fields: dict[str, Any]) -> None:
+def _check(partnership: Partnership, fields: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     title = (fields.get("title") or "").strip()
     if "title" in fields and not title:
@@ -66,7 +70,7 @@ def _check(partnership: Any, fields: dict[str, Any]) -> None:
 
 
 @transaction.atomic
-def action_create(*, actor: Any, partnership: Any, **fields: Any) -> Action:
+def action_create(*, actor: User, partnership: Partnership, **fields: Any) -> Action:
     fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS or k == "agenda_item"}
     _check(partnership, {"title": "", **fields})
     if fields.get("owner") is not None and fields.get("owner_organisation") is None:
@@ -87,7 +91,7 @@ def action_create(*, actor: Any, partnership: Any, **fields: Any) -> Action:
 
 
 @transaction.atomic
-def action_update(*, actor: Any, action: Action, **fields: Any) -> Action:
+def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
     fields = {k: v for k, v in fields.items() if k in EDITABLE_FIELDS}
     _check(action.partnership, fields)
     if fields.get("owner") is not None and not fields.get("owner_organisation"):
@@ -110,7 +114,7 @@ def action_update(*, actor: Any, action: Action, **fields: Any) -> Action:
 
 
 @transaction.atomic
-def action_set_status(*, actor: Any, action: Action, status: str) -> Action:
+def action_set_status(*, actor: User, action: Action, status: str) -> Action:
     if status not in ActionStatus.values:
         raise ValidationError({"status": _("Unknown status.")})
     before = action.status
@@ -137,11 +141,11 @@ def _stamp_completion(action: Action) -> None:
         action.completed_on = None
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _owner_org(partnership: Any, owner: Any) -> Any:
+def _owner_org(partnership: Partnership, owner: Any) -> Any:
     from commonground.partnerships.models import Role
 
     role = (

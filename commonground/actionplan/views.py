@@ -47,7 +47,7 @@ def _without(request: HttpRequest, *names: str) -> str:
     return params.urlencode()
 
 
-def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str, Any]:
+def _filter_context(request: AuthedRequest, partnership: Partnership) -> dict[str, Any]:
     return {
         # Every filter present (blank when not given), so the template never looks up a
         # missing key (a failed lookup costs a scan of the object's attributes).
@@ -65,7 +65,7 @@ def _filter_context(request: HttpRequest, partnership: Partnership) -> dict[str,
 
 
 @partnership_view(rules.VIEW)
-def action_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def action_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     rows, count = selectors.action_rows_query(partnership, request.GET)
     page = paginate(request, rows, count=count)
     page.object_list = selectors.action_rows(page.object_list)
@@ -95,7 +95,7 @@ def _status_options() -> dict[str, str]:
 
 
 @partnership_view(rules.VIEW)
-def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def action_board(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     columns = selectors.remembered_board(partnership, request.GET)
     # Each card's status menu is one of a few strings built once per page, not an
     # option loop per card.
@@ -111,7 +111,7 @@ def action_board(request: HttpRequest, partnership: Partnership) -> HttpResponse
 
 
 @partnership_view(rules.VIEW)
-def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def action_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = get_object_or_404(
         selectors.with_related(Action.objects.all()), pk=pk, partnership=partnership
     )
@@ -126,7 +126,7 @@ def action_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
     )
 
 
-def _save(request: HttpRequest, partnership: Partnership, action: Action | None) -> HttpResponse:
+def _save(request: AuthedRequest, partnership: Partnership, action: Action | None) -> HttpResponse:
     form = ActionForm(request.POST or None, instance=action, partnership=partnership)
     creating = action is None
 
@@ -156,19 +156,19 @@ def _save(request: HttpRequest, partnership: Partnership, action: Action | None)
 
 
 @partnership_view(rules.EDIT)
-def action_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def action_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return _save(request, partnership, None)
 
 
 @partnership_view(rules.EDIT)
-def action_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def action_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk, partnership=partnership)
     return _save(request, partnership, action)
 
 
 @require_POST
 @partnership_view(rules.EDIT)
-def action_status(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def action_status(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     action = get_object_or_404(Action, pk=pk, partnership=partnership)
     form = StatusForm(request.POST)
     if form.is_valid():
@@ -240,7 +240,7 @@ def _safe_cell(value: Any) -> Any:
 
 
 @partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
-def export_csv(request: HttpRequest, partnership: Partnership) -> StreamingHttpResponse:
+def export_csv(request: AuthedRequest, partnership: Partnership) -> StreamingHttpResponse:
     header, rows = _export_rows(partnership, request.GET)
 
     class _Line:
@@ -263,7 +263,7 @@ def export_csv(request: HttpRequest, partnership: Partnership) -> StreamingHttpR
 
 
 @partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
-def export_xlsx(request: HttpRequest, partnership: Partnership) -> FileResponse:
+def export_xlsx(request: AuthedRequest, partnership: Partnership) -> FileResponse:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font

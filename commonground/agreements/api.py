@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -88,13 +89,13 @@ def _out(agreement):  # type: ignore[no-untyped-def]
 
 @router.get("/{slug}/agreements", response=list[AgreementOut], url_name="agreement_list")
 @paginate(PageNumberPagination, page_size=50)
-def agreement_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def agreement_list(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return [_out(a) for a in selectors.agreements(partnership)]
 
 
 @router.get("/{slug}/agreements/{pk}", response=AgreementOut, url_name="agreement_detail")
-def agreement_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def agreement_detail(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return _out(selectors.agreement_detail(partnership, pk))
 
@@ -123,7 +124,7 @@ def agreement_ratifications(request: HttpRequest, slug: str, pk: int):  # type: 
     response={201: RatificationOut},
     url_name="agreement_ratify",
 )
-def agreement_ratify(request: HttpRequest, slug: str, pk: int, number: int, payload: RatifyIn):  # type: ignore[no-untyped-def]
+def agreement_ratify(request: AuthedRequest, slug: str, pk: int, number: int, payload: RatifyIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.SIGN)
     version = get_object_or_404(
         AgreementVersion, agreement__pk=pk, agreement__partnership=partnership, number=number

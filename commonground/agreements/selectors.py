@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Prefetch, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 
 from .models import Agreement, AgreementVersion, Compact, Ratification, SelfAssessment
+
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
 STATUS_LABELS = {
     "draft": _("Draft"),
@@ -78,7 +81,7 @@ def state(agreement: Agreement, today: datetime.date) -> State:
     )
 
 
-def agreements(partnership: Any) -> QuerySet[Agreement]:
+def agreements(partnership: Partnership) -> QuerySet[Agreement]:
     return (
         Agreement.objects.filter(partnership=partnership)
         .select_related("partnership")
@@ -87,7 +90,7 @@ def agreements(partnership: Any) -> QuerySet[Agreement]:
     )
 
 
-def agreement_detail(partnership: Any, pk: int) -> Agreement:
+def agreement_detail(partnership: Partnership, pk: int) -> Agreement:
     return get_object_or_404(agreements(partnership), pk=pk)
 
 
@@ -98,7 +101,7 @@ def version_of(agreement: Agreement, number: int) -> AgreementVersion:
     raise AgreementVersion.DoesNotExist
 
 
-def compacts(partnership: Any) -> QuerySet[Compact]:
+def compacts(partnership: Partnership) -> QuerySet[Compact]:
     return (
         Compact.objects.filter(partnership=partnership)
         .select_related("partnership")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +29,10 @@ from .models import (
     TerminationNotice,
 )
 
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
+
 ANSWER_FIELDS = [
     "funds_for_deliverables",
     "assets_committed",
@@ -39,7 +43,7 @@ ANSWER_FIELDS = [
 ]
 
 
-def _check_parties(partnership: Any, parties: list[Any]) -> None:
+def _check_parties(partnership: Partnership, parties: list[Any]) -> None:
     if len(parties) < 2:
         raise ValidationError({"parties": [_("An agreement needs at least two parties.")]})
     members = set(
@@ -76,7 +80,7 @@ def terminated_on(agreement: Agreement) -> datetime.date | None:
 
 def _new_version(
     *,
-    actor: Any,
+    actor: User,
     agreement: Agreement,
     number: int,
     title: str,
@@ -121,8 +125,8 @@ def _new_version(
 @transaction.atomic
 def agreement_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     form: str,
     parties: list[Any],
@@ -187,7 +191,7 @@ def _refuse_if_ended(agreement: Agreement) -> None:
 @transaction.atomic
 def agreement_edit(
     *,
-    actor: Any,
+    actor: User,
     agreement: Agreement,
     title: str,
     form: str,
@@ -271,7 +275,7 @@ def agreement_edit(
 
 
 @transaction.atomic
-def amendment_start(*, actor: Any, agreement: Agreement, note: str = "") -> AgreementVersion:
+def amendment_start(*, actor: User, agreement: Agreement, note: str = "") -> AgreementVersion:
     """Open a new version of a ratified agreement; it needs ratifying again by every party."""
     agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
     _refuse_if_ended(agreement)
@@ -311,7 +315,7 @@ def amendment_start(*, actor: Any, agreement: Agreement, note: str = "") -> Agre
 @transaction.atomic
 def ratify(
     *,
-    actor: Any,
+    actor: User,
     version: AgreementVersion,
     organisation: Any,
     expected_sha256: str | None = None,
@@ -388,7 +392,7 @@ def ratify(
 @transaction.atomic
 def termination_notice_give(
     *,
-    actor: Any,
+    actor: User,
     agreement: Agreement,
     organisation: Any,
     effective_on: datetime.date,
@@ -439,8 +443,8 @@ def termination_notice_give(
 @transaction.atomic
 def compact_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     introduction: str,
     principles: list[tuple[str, str]],
@@ -472,7 +476,7 @@ def compact_create(
 
 
 @transaction.atomic
-def compact_sign(*, actor: Any, compact: Compact, organisation: Any) -> CompactSignature:
+def compact_sign(*, actor: User, compact: Compact, organisation: Any) -> CompactSignature:
     role = rules.speaker_role(actor, compact.partnership, organisation)
     if role is None:
         raise ValidationError(
@@ -497,7 +501,7 @@ def compact_sign(*, actor: Any, compact: Compact, organisation: Any) -> CompactS
 @transaction.atomic
 def self_assess(
     *,
-    actor: Any,
+    actor: User,
     compact: Compact,
     organisation: Any,
     year: int,

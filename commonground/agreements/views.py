@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
@@ -51,7 +52,7 @@ def _speaker_orgs(request: HttpRequest, partnership: Partnership) -> Any:
 
 
 @partnership_view(rules.VIEW)
-def agreement_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def agreement_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, selectors.agreements(partnership))
     rows = [{"a": a, "state": selectors.state(a, today)} for a in page]
@@ -69,7 +70,7 @@ def agreement_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 
 @partnership_view(rules.DRAFT)
-def agreement_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def agreement_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = AgreementCreateForm(request.POST or None, partnership=partnership)
     done = handle_form(
         request,
@@ -141,7 +142,7 @@ def _detail_context(
 
 
 @partnership_view(rules.VIEW)
-def agreement_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def agreement_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     agreement = selectors.agreement_detail(partnership, pk)
     return render(
         request, "agreements/detail.html", _detail_context(request, partnership, agreement)
@@ -149,7 +150,7 @@ def agreement_detail(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 
 @partnership_view(rules.DRAFT)
-def agreement_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def agreement_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     agreement = selectors.agreement_detail(partnership, pk)
     st = selectors.state(agreement, timezone.localdate())
     latest = st.latest
@@ -202,7 +203,7 @@ def agreement_edit(request: HttpRequest, partnership: Partnership, pk: int) -> H
 
 @require_POST
 @partnership_view(rules.DRAFT)
-def agreement_amend(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def agreement_amend(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk, partnership=partnership)
     form = AmendForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
@@ -248,7 +249,7 @@ def version_detail(
 
 
 @partnership_view(rules.VIEW)
-def version_diff(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def version_diff(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     agreement = selectors.agreement_detail(partnership, pk)
     versions = list(agreement.versions.all())
     numbers = [v.number for v in versions]
@@ -282,7 +283,7 @@ def version_diff(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 @require_POST
 @partnership_view(rules.SIGN)
 def version_ratify(
-    request: HttpRequest, partnership: Partnership, pk: int, number: int
+    request: AuthedRequest, partnership: Partnership, pk: int, number: int
 ) -> HttpResponse:
     agreement, version = _version(partnership, pk, number)
     form = RatifyForm(
@@ -306,7 +307,7 @@ def version_ratify(
 
 @require_POST
 @partnership_view(rules.SIGN)
-def agreement_terminate(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def agreement_terminate(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     agreement = get_object_or_404(Agreement, pk=pk, partnership=partnership)
     form = TerminationForm(
         request.POST,
@@ -355,7 +356,7 @@ def version_docx(
 
 
 @partnership_view(rules.MANAGE_COMPACT)
-def compact_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def compact_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = CompactForm(request.POST or None)
     if request.method != "POST":
         form.initial["principles"] = "\n".join(
@@ -420,7 +421,7 @@ def _compact_context(
 
 
 @partnership_view(rules.VIEW)
-def compact_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def compact_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     compact = get_object_or_404(selectors.compacts(partnership), pk=pk)
     return render(
         request, "agreements/compact.html", _compact_context(request, partnership, compact)
@@ -429,7 +430,7 @@ def compact_detail(request: HttpRequest, partnership: Partnership, pk: int) -> H
 
 @require_POST
 @partnership_view(rules.SIGN)
-def compact_sign(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def compact_sign(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     compact = get_object_or_404(Compact, pk=pk, partnership=partnership)
     form = SignForm(
         request.POST,
@@ -449,7 +450,7 @@ def compact_sign(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 
 @require_POST
 @partnership_view(rules.SIGN)
-def compact_assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def compact_assess(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     compact = get_object_or_404(selectors.compacts(partnership), pk=pk)
     form = AssessForm(
         request.POST,

@@ -9,6 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router, Schema
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 
 from . import geo, rules, selectors
 
@@ -58,7 +59,7 @@ def activities_geojson(
 
 
 @router.get("/{slug}/overlaps", response=list[OverlapOut], url_name="atlas_overlaps")
-def overlaps(request: HttpRequest, slug: str, near_only: bool = True) -> list[dict[str, Any]]:
+def overlaps(request: AuthedRequest, slug: str, near_only: bool = True) -> list[dict[str, Any]]:
     """Ranked pairs of activities that could work together (top 100)."""
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return [

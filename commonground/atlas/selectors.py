@@ -6,7 +6,7 @@ import datetime
 import hashlib
 import math
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Avg,
@@ -41,6 +41,9 @@ from .models import (
     Theme,
     Tier,
 )
+
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
 FEATURE_CAP = 2000
 # More located activities than this in the requested box and the map gets grid
@@ -673,7 +676,7 @@ def alliance_overlaps(partnerships: Any, *, limit: int | None = None) -> Allianc
     )
 
 
-def suggestions_for(partnership: Any) -> QuerySet[ConversationSuggestion]:
+def suggestions_for(partnership: Partnership) -> QuerySet[ConversationSuggestion]:
     return ConversationSuggestion.objects.filter(partnership=partnership).select_related(
         "first", "second", "suggested_by"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,10 @@ from commonground.partnerships.models import MembershipStatus
 
 from . import geo
 from .models import Activity, ConversationSuggestion, Theme
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
 
 AUDITED = ["title", "status", "tier", "starts_on", "ends_on", "latitude", "longitude", "is_public"]
 
@@ -52,7 +56,7 @@ def _check_period(starts_on: datetime.date | None, ends_on: datetime.date | None
         raise ValidationError(_("The end date is before the start date."))
 
 
-def _check_orgs(partnership: Any, organisations: Any) -> list[Any]:
+def _check_orgs(partnership: Partnership, organisations: Any) -> list[Any]:
     orgs = list(organisations)
     if not orgs:
         raise ValidationError(_("Name at least one organisation."))
@@ -62,7 +66,7 @@ def _check_orgs(partnership: Any, organisations: Any) -> list[Any]:
     return orgs
 
 
-def partner_places(partnership: Any) -> QuerySet[Organisation]:
+def partner_places(partnership: Partnership) -> QuerySet[Organisation]:
     """The active member organisations of ``partnership`` whose place has coordinates: the
     addresses an activity may be put at (``at_organisation``)."""
     return Organisation.objects.filter(
@@ -74,7 +78,7 @@ def partner_places(partnership: Any) -> QuerySet[Organisation]:
 
 
 def _at_partner(
-    partnership: Any, at_organisation: Any, latitude: Any, longitude: Any, place_name: str
+    partnership: Partnership, at_organisation: Any, latitude: Any, longitude: Any, place_name: str
 ) -> tuple[Any, Any, str]:
     """The point and place name of an activity put at a member organisation's address.
 
@@ -107,7 +111,7 @@ def _at_partner(
     return org.latitude, org.longitude, place_name or org.place_name or org.name
 
 
-def _themes(partnership: Any, themes: Any, custom_themes: str) -> list[Theme]:
+def _themes(partnership: Partnership, themes: Any, custom_themes: str) -> list[Theme]:
     result = list(themes)
     for name in [n.strip() for n in (custom_themes or "").split(",") if n.strip()]:
         slug = slugify(name)[:60]
@@ -125,8 +129,8 @@ def _themes(partnership: Any, themes: Any, custom_themes: str) -> list[Theme]:
 @transaction.atomic
 def activity_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     organisations: Any,
     themes: Any = (),
@@ -176,7 +180,7 @@ def activity_create(
 @transaction.atomic
 def activity_update(
     *,
-    actor: Any,
+    actor: User,
     activity: Activity,
     organisations: Any,
     themes: Any = (),
@@ -221,7 +225,7 @@ def activity_update(
 
 @transaction.atomic
 def conversation_suggest(
-    *, actor: Any, partnership: Any, first: Activity, second: Activity, note: str = ""
+    *, actor: User, partnership: Partnership, first: Activity, second: Activity, note: str = ""
 ) -> ConversationSuggestion:
     if first.pk == second.pk:
         raise ValidationError(_("Pick two different activities."))
@@ -241,7 +245,7 @@ def conversation_suggest(
     return suggestion
 
 
-def _other_activity(partnership: Any, suggestion: ConversationSuggestion) -> Activity:
+def _other_activity(partnership: Partnership, suggestion: ConversationSuggestion) -> Activity:
     """The activity on the far side: the one outside this partnership, else the second."""
     if suggestion.first.partnership_id != partnership.pk:
         return suggestion.first
@@ -250,7 +254,7 @@ def _other_activity(partnership: Any, suggestion: ConversationSuggestion) -> Act
 
 @transaction.atomic
 def conversation_follow_up(
-    *, actor: Any, partnership: Any, suggestion: ConversationSuggestion
+    *, actor: User, partnership: Partnership, suggestion: ConversationSuggestion
 ) -> Any:
     """Turn a suggested conversation into work elsewhere.
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import flash_error, handle_form
@@ -50,7 +51,7 @@ NOT_ON_MAP_SHOWN = 50
 
 
 @partnership_view(rules.VIEW)
-def activity_map(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def activity_map(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     ctx = _map_context(
         request, [partnership], reverse("atlas:geojson", kwargs={"slug": partnership.slug})
     )
@@ -91,12 +92,12 @@ def _saved_message(request: HttpRequest, activity: Activity, saved: str) -> str:
 
 
 @partnership_view(rules.VIEW)
-def geojson(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def geojson(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return _geojson(request, [partnership])
 
 
 @partnership_view(rules.VIEW)
-def activity_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def activity_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     activity = get_object_or_404(
         Activity.objects.prefetch_related("organisations", "themes"),
         pk=pk,
@@ -122,7 +123,7 @@ def activity_detail(request: HttpRequest, partnership: Partnership, pk: int) -> 
 
 
 @partnership_view(rules.ADD)
-def activity_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def activity_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = ActivityForm(request.POST or None, partnership=partnership)
     done = handle_form(
         request,
@@ -148,7 +149,7 @@ def activity_create(request: HttpRequest, partnership: Partnership) -> HttpRespo
 
 
 @partnership_view(rules.ADD)
-def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def activity_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     activity = get_object_or_404(Activity, pk=pk, partnership=partnership)
     if not rules.can_edit_activity(request.user, activity):
         raise PermissionDenied(_("Only its organisations and the managers can edit this activity."))
@@ -175,7 +176,7 @@ def activity_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 
 @partnership_view(rules.VIEW)
-def overlaps(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def overlaps(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     near_only = request.GET.get("all") != "1"
     found = selectors.overlaps_for([partnership], near_only=near_only)
     return render(
@@ -195,7 +196,7 @@ def overlaps(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.SUGGEST)
-def suggest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def suggest(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = SuggestionForm(request.POST)
     if form.is_valid():
         first = get_object_or_404(Activity, pk=form.cleaned_data["first"], partnership=partnership)
@@ -221,7 +222,7 @@ def suggest(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.FOLLOW_UP)
-def suggestion_follow_up(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def suggestion_follow_up(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     from commonground.atlas.models import ConversationSuggestion
 
     suggestion = get_object_or_404(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from decimal import Decimal
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
 from commonground.partnerships.models import WorkingGroup
 
@@ -95,19 +95,19 @@ def _org(partnership, slug: str | None):  # type: ignore[no-untyped-def]
 
 @router.get("/{slug}/entries", response=list[ContributionOut], url_name="contribution_list")
 @paginate(PageNumberPagination, page_size=50)
-def contribution_list(request: HttpRequest, slug: str, kind: str = "", status: str = ""):  # type: ignore[no-untyped-def]
+def contribution_list(request: AuthedRequest, slug: str, kind: str = "", status: str = ""):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.ledger(partnership, kind=kind, status=status)
 
 
 @router.get("/{slug}/entries/{pk}", response=ContributionOut, url_name="contribution_detail")
-def contribution_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def contribution_detail(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.contribution_detail(partnership, pk)
 
 
 @router.post("/{slug}/entries", response={201: ContributionOut}, url_name="contribution_create")
-def contribution_create(request: HttpRequest, slug: str, payload: ContributionIn):  # type: ignore[no-untyped-def]
+def contribution_create(request: AuthedRequest, slug: str, payload: ContributionIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.RECORD)
     data = payload.dict()
     data["contributor"] = _org(partnership, data["contributor"])
@@ -122,7 +122,7 @@ def contribution_create(request: HttpRequest, slug: str, payload: ContributionIn
 @router.post(
     "/{slug}/entries/{pk}/status", response=ContributionOut, url_name="contribution_transition"
 )
-def contribution_transition(request: HttpRequest, slug: str, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
+def contribution_transition(request: AuthedRequest, slug: str, pk: int, payload: TransitionIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.RECORD)
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     return services.contribution_transition(
@@ -131,7 +131,7 @@ def contribution_transition(request: HttpRequest, slug: str, pk: int, payload: T
 
 
 @router.get("/{slug}/totals", response=list[TotalOut], url_name="contribution_totals")
-def contribution_totals(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def contribution_totals(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     t = selectors.totals(partnership)
     return [

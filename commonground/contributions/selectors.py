@@ -7,7 +7,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     BooleanField,
@@ -43,25 +43,28 @@ from .models import (
     Status,
 )
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
+
 CENT = Decimal("0.01")
 RATE_PLACES = Decimal("0.000001")  # ExchangeRate.rate has six decimal places
 KINDS = tuple(Kind.values)  # Kind.values builds a new list on every use
 
 
-def base_currency(partnership: Any) -> str:
+def base_currency(partnership: Partnership) -> str:
     found = LedgerSettings.objects.filter(partnership=partnership).values_list(
         "base_currency", flat=True
     )
     return found[0] if found else "NOK"
 
 
-def rates_for(partnership: Any) -> dict[str, Decimal]:
+def rates_for(partnership: Partnership) -> dict[str, Decimal]:
     return dict(
         ExchangeRate.objects.filter(partnership=partnership).values_list("currency", "rate")
     )
 
 
-def currency_context(partnership: Any) -> tuple[str, dict[str, Decimal]]:
+def currency_context(partnership: Partnership) -> tuple[str, dict[str, Decimal]]:
     """The reporting currency and the exchange rates, in one round trip."""
     rates_qs = (
         ExchangeRate.objects.filter(partnership=partnership)
@@ -105,7 +108,7 @@ def convert(
 
 
 def ledger(
-    partnership: Any, *, kind: str = "", status: str = "", contributor: Any = None
+    partnership: Partnership, *, kind: str = "", status: str = "", contributor: Any = None
 ) -> QuerySet:
     qs = Contribution.objects.filter(partnership=partnership).select_related(
         "contributor", "recipient_org", "recipient_group", "partnership"
@@ -119,7 +122,7 @@ def ledger(
     return qs.order_by("-pledged_on", "-id")
 
 
-def ledger_table(partnership: Any, **filters: Any) -> QuerySet:
+def ledger_table(partnership: Partnership, **filters: Any) -> QuerySet:
     """``ledger`` with only the columns the ledger page shows; its rows link through the
     page's own partnership, which is not joined."""
     return (
@@ -133,7 +136,7 @@ def ledger_table(partnership: Any, **filters: Any) -> QuerySet:
     )
 
 
-def contribution_detail(partnership: Any, pk: int) -> Contribution:
+def contribution_detail(partnership: Partnership, pk: int) -> Contribution:
     from django.shortcuts import get_object_or_404
 
     qs = Contribution.objects.select_related(
@@ -189,7 +192,7 @@ class Totals:
         ]
 
 
-def remembered_totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
+def remembered_totals(partnership: Partnership, *, include_pledged: bool = True) -> Totals:
     """``totals``, kept until the partnership's next change (a contribution, a transfer,
     an exchange rate) or five minutes."""
     return cached_while_unchanged(
@@ -200,7 +203,7 @@ def remembered_totals(partnership: Any, *, include_pledged: bool = True) -> Tota
     )
 
 
-def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
+def totals(partnership: Partnership, *, include_pledged: bool = True) -> Totals:
     """Per-partner totals by kind: money (funding) and valued in-kind, apart and together.
 
     Withdrawn contributions never count; pledges count unless ``include_pledged`` is False.
@@ -257,7 +260,7 @@ def totals(partnership: Any, *, include_pledged: bool = True) -> Totals:
     )
 
 
-def overdue(partnership: Any, today: datetime.date) -> QuerySet:
+def overdue(partnership: Partnership, today: datetime.date) -> QuerySet:
     return (
         Contribution.objects.filter(
             partnership=partnership, status__in=OPEN_STATUSES, due_on__lt=today
@@ -267,7 +270,7 @@ def overdue(partnership: Any, today: datetime.date) -> QuerySet:
     )
 
 
-def overdue_payments(partnership: Any, today: datetime.date) -> QuerySet:
+def overdue_payments(partnership: Partnership, today: datetime.date) -> QuerySet:
     return (
         PaymentScheduleEntry.objects.filter(
             contribution__partnership=partnership,
@@ -280,7 +283,7 @@ def overdue_payments(partnership: Any, today: datetime.date) -> QuerySet:
     )
 
 
-def timeline(partnership: Any, today: datetime.date) -> list[dict[str, Any]]:
+def timeline(partnership: Partnership, today: datetime.date) -> list[dict[str, Any]]:
     """Dated events of committed and scheduled contributions, oldest first."""
     events: list[dict[str, Any]] = []
     qs = (
@@ -332,7 +335,7 @@ def timeline(partnership: Any, today: datetime.date) -> list[dict[str, Any]]:
 
 
 def flows(
-    partnership: Any,
+    partnership: Partnership,
     *,
     kind: str = "",
     date_from: datetime.date | None = None,
@@ -423,7 +426,7 @@ def flows(
     return {"rows": rows, "chart": chart, "base": base}
 
 
-def balance(partnership: Any) -> list[dict[str, Any]]:
+def balance(partnership: Partnership) -> list[dict[str, Any]]:
     """Contribution against benefit per member organisation, to surface one-sided partnerships."""
     t = totals(partnership)
     given = {p.organisation_id: p for p in t.partners}
@@ -495,11 +498,11 @@ def balance(partnership: Any) -> list[dict[str, Any]]:
     return result
 
 
-def benefits(partnership: Any) -> QuerySet:
+def benefits(partnership: Partnership) -> QuerySet:
     return Benefit.objects.filter(partnership=partnership).select_related("organisation")
 
 
-def summary(partnership: Any, today: datetime.date) -> dict[str, Any]:
+def summary(partnership: Partnership, today: datetime.date) -> dict[str, Any]:
     counts = dict(
         Contribution.objects.filter(partnership=partnership)
         .values("status")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -26,6 +26,10 @@ from .models import (
     RecipientKind,
     Status,
 )
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
 
 CONTRIBUTION_FIELDS = [
     "kind",
@@ -59,7 +63,7 @@ STATUS_DATE_FIELD = {
 }
 
 
-def _member_ids(partnership: Any) -> set[int]:
+def _member_ids(partnership: Partnership) -> set[int]:
     return set(
         partnership.memberships.exclude(status=MembershipStatus.LEFT).values_list(
             "organisation_id", flat=True
@@ -67,7 +71,7 @@ def _member_ids(partnership: Any) -> set[int]:
     )
 
 
-def check_speaks_for(actor: Any, partnership: Any, organisation: Any) -> None:
+def check_speaks_for(actor: User, partnership: Partnership, organisation: Any) -> None:
     """Managers record for anyone; a representative records only for their own organisation."""
     from commonground.core import policy
 
@@ -106,7 +110,7 @@ def _as_decimal(value: Any, label: str) -> Decimal | None:
     return result
 
 
-def validate_contribution(partnership: Any, data: dict[str, Any]) -> dict[str, Any]:
+def validate_contribution(partnership: Partnership, data: dict[str, Any]) -> dict[str, Any]:
     """Check one contribution's fields; return them cleaned. Raises ValidationError."""
     errors: dict[str, list[str]] = {}
 
@@ -165,7 +169,7 @@ def validate_contribution(partnership: Any, data: dict[str, Any]) -> dict[str, A
 
 
 @transaction.atomic
-def contribution_create(*, actor: Any, partnership: Any, **data: Any) -> Contribution:
+def contribution_create(*, actor: User, partnership: Partnership, **data: Any) -> Contribution:
     clean = validate_contribution(partnership, data)
     check_speaks_for(actor, partnership, clean["contributor"])
     fields = {k: v for k, v in clean.items() if k in CONTRIBUTION_FIELDS}
@@ -191,7 +195,7 @@ def contribution_create(*, actor: Any, partnership: Any, **data: Any) -> Contrib
 
 
 @transaction.atomic
-def contribution_update(*, actor: Any, contribution: Contribution, **data: Any) -> Contribution:
+def contribution_update(*, actor: User, contribution: Contribution, **data: Any) -> Contribution:
     merged = {name: getattr(contribution, name) for name in CONTRIBUTION_FIELDS}
     merged.update(data)
     clean = validate_contribution(contribution.partnership, merged)
@@ -226,7 +230,7 @@ def contribution_update(*, actor: Any, contribution: Contribution, **data: Any) 
 
 @transaction.atomic
 def contribution_transition(
-    *, actor: Any, contribution: Contribution, to: str, on: datetime.date | None = None
+    *, actor: User, contribution: Contribution, to: str, on: datetime.date | None = None
 ) -> Contribution:
     """Move a contribution along pledged → committed → delivered, or withdraw it."""
     contribution = Contribution.objects.select_for_update().get(pk=contribution.pk)
@@ -261,7 +265,7 @@ def contribution_transition(
 @transaction.atomic
 def schedule_add(
     *,
-    actor: Any,
+    actor: User,
     contribution: Contribution,
     due_on: datetime.date,
     amount: Any,
@@ -288,7 +292,7 @@ def schedule_add(
 @transaction.atomic
 def transfer_add(
     *,
-    actor: Any,
+    actor: User,
     contribution: Contribution,
     from_org: Any,
     to_org: Any,
@@ -320,7 +324,7 @@ def transfer_add(
 
 @transaction.atomic
 def rate_set(
-    *, actor: Any, partnership: Any, currency: str, rate: Any, note: str = ""
+    *, actor: User, partnership: Partnership, currency: str, rate: Any, note: str = ""
 ) -> ExchangeRate:
     currency = (currency or "").upper()
     if currency not in CURRENCIES:
@@ -344,7 +348,7 @@ def rate_set(
 
 
 @transaction.atomic
-def base_currency_set(*, actor: Any, partnership: Any, currency: str) -> LedgerSettings:
+def base_currency_set(*, actor: User, partnership: Partnership, currency: str) -> LedgerSettings:
     currency = (currency or "").upper()
     if currency not in CURRENCIES:
         raise ValidationError(
@@ -366,8 +370,8 @@ def base_currency_set(*, actor: Any, partnership: Any, currency: str) -> LedgerS
 @transaction.atomic
 def benefit_record(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     organisation: Any,
     direction: str,
     description: str,

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import form_status, handle_form, post_action
@@ -35,7 +36,7 @@ from .models import Contribution, ExchangeRate, Kind, Status
 
 
 @partnership_view(rules.VIEW)
-def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def ledger(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = FilterForm(request.GET or None, partnership=partnership)
     filters: dict[str, Any] = {}
     if form.is_valid():
@@ -59,7 +60,7 @@ def ledger(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = selectors.contribution_detail(partnership, pk)
     can_record = policy.has_capability(request.user, partnership, rules.RECORD)
     return render(
@@ -70,7 +71,7 @@ def detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRespo
 
 
 def _detail_context(
-    request: HttpRequest,
+    request: AuthedRequest,
     partnership: Partnership,
     contribution: Contribution,
     can_record: bool,
@@ -93,7 +94,7 @@ def _detail_context(
 
 
 def _save_contribution(
-    request: HttpRequest, partnership: Partnership, instance: Contribution | None
+    request: AuthedRequest, partnership: Partnership, instance: Contribution | None
 ) -> HttpResponse:
     form = ContributionForm(request.POST or None, instance=instance, partnership=partnership)
     if instance is None and request.method != "POST":
@@ -115,19 +116,19 @@ def _save_contribution(
 
 
 @partnership_view(rules.RECORD)
-def create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return _save_contribution(request, partnership, None)
 
 
 @partnership_view(rules.RECORD)
-def edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     return _save_contribution(request, partnership, contribution)
 
 
 @require_POST
 @partnership_view(rules.RECORD)
-def transition(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def transition(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = TransitionForm(request.POST)
     if not form.is_valid():
@@ -146,7 +147,7 @@ def transition(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
 
 @require_POST
 @partnership_view(rules.RECORD)
-def schedule_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def schedule_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = ScheduleForm(request.POST)
     done = handle_form(
@@ -169,7 +170,7 @@ def schedule_add(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 
 @require_POST
 @partnership_view(rules.RECORD)
-def transfer_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def transfer_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = TransferForm(request.POST, partnership=partnership)
     done = handle_form(
@@ -191,7 +192,7 @@ def transfer_add(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 
 
 @partnership_view(rules.VIEW)
-def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def totals(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     confirmed_only = request.GET.get("confirmed") == "1"
     t = selectors.remembered_totals(partnership, include_pledged=not confirmed_only)
     return render(
@@ -208,7 +209,7 @@ def totals(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def rates(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def rates(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     rate_form = RateForm(request.POST if "rate" in request.POST else None)
     base_form = BaseCurrencyForm(
         request.POST if "base" in request.POST else None,
@@ -246,7 +247,7 @@ def rates(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def timeline(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def timeline(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     today = timezone.localdate()
     page = paginate(request, selectors.timeline(partnership, today), per_page=40)
     return render(
@@ -262,7 +263,7 @@ def timeline(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def flow(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def flow(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = FlowFilterForm(request.GET or None)
     params: dict[str, Any] = {}
     if form.is_valid():
@@ -280,7 +281,7 @@ def flow(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def balance(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def balance(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     page = paginate(request, selectors.benefits(partnership))
     can_record = policy.has_capability(request.user, partnership, rules.RECORD)
     return render(
@@ -297,7 +298,7 @@ def balance(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.RECORD)
-def benefit_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def benefit_add(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = BenefitForm(request.POST, partnership=partnership)
     done = handle_form(
         request,
@@ -322,7 +323,7 @@ def benefit_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
-def export_csv(request: HttpRequest, partnership: Partnership) -> StreamingHttpResponse:
+def export_csv(request: AuthedRequest, partnership: Partnership) -> StreamingHttpResponse:
     response = StreamingHttpResponse(
         exports.csv_lines(selectors.ledger(partnership)), content_type="text/csv; charset=utf-8"
     )
@@ -331,7 +332,7 @@ def export_csv(request: HttpRequest, partnership: Partnership) -> StreamingHttpR
 
 
 @partnership_view(rules.VIEW)  # type: ignore[arg-type]  # a streaming response
-def export_xlsx(request: HttpRequest, partnership: Partnership) -> FileResponse:
+def export_xlsx(request: AuthedRequest, partnership: Partnership) -> FileResponse:
     # Written to a temporary file (openpyxl zips it there) and streamed from it in blocks.
     out = tempfile.TemporaryFile()  # noqa: SIM115  # FileResponse closes it when sent
     try:
@@ -349,7 +350,7 @@ def export_xlsx(request: HttpRequest, partnership: Partnership) -> FileResponse:
 
 
 @partnership_view(rules.MANAGE)
-def import_csv(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def import_csv(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     report = None
     status = 200

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.partnerships.models import WorkingGroup
 
 from . import markup, rules, selectors, services
@@ -97,13 +97,13 @@ class PostIn(Schema):
 
 @router.get("/{slug}/threads", response=list[ThreadOut], url_name="conversations_threads")
 @paginate(PageNumberPagination, page_size=50)
-def thread_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def thread_list(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.threads_for(request.user, partnership)
 
 
 @router.post("/{slug}/threads", response={201: ThreadOut}, url_name="conversations_thread_create")
-def thread_create(request: HttpRequest, slug: str, payload: ThreadIn):  # type: ignore[no-untyped-def]
+def thread_create(request: AuthedRequest, slug: str, payload: ThreadIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.POST)
     group = (
         get_object_or_404(WorkingGroup, partnership=partnership, slug=payload.working_group)
@@ -123,7 +123,7 @@ def thread_create(request: HttpRequest, slug: str, payload: ThreadIn):  # type: 
 
 @router.get("/{slug}/threads/{pk}/posts", response=list[PostOut], url_name="conversations_posts")
 @paginate(PageNumberPagination, page_size=50)
-def post_list(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def post_list(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     thread = get_object_or_404(Thread, pk=pk, partnership=partnership)
     return _Rendered(selectors.posts_of(thread, request.user), request.user, partnership)
@@ -154,7 +154,7 @@ class _Rendered:
 @router.post(
     "/{slug}/threads/{pk}/posts", response={201: PostOut}, url_name="conversations_post_create"
 )
-def post_create(request: HttpRequest, slug: str, pk: int, payload: PostIn):  # type: ignore[no-untyped-def]
+def post_create(request: AuthedRequest, slug: str, pk: int, payload: PostIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.POST)
     thread = get_object_or_404(Thread, pk=pk, partnership=partnership)
     quote = Post.objects.filter(thread=thread, pk=payload.quote).first() if payload.quote else None
@@ -171,6 +171,6 @@ def post_create(request: HttpRequest, slug: str, pk: int, payload: PostIn):  # t
 
 @router.get("/{slug}/facts", response=list[PostOut], url_name="conversations_facts")
 @paginate(PageNumberPagination, page_size=50)
-def fact_list(request: HttpRequest, slug: str, agreed: bool = False):  # type: ignore[no-untyped-def]
+def fact_list(request: AuthedRequest, slug: str, agreed: bool = False):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.facts(partnership, agreed_only=agreed)

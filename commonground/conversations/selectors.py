@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from .models import Post, PostKind, Reaction, ReadState, Thread
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
-def threads_for(user: Any, partnership: Any, group: Any = None) -> QuerySet[Thread]:
+
+def threads_for(user: Any, partnership: Partnership, group: Any = None) -> QuerySet[Thread]:
     """Threads with post counts and the reader's unread count, computed in SQL."""
     # Nested inside the unread subquery: the thread is two levels out.
     last_read = ReadState.objects.filter(thread=OuterRef(OuterRef("pk")), user=user).values(
@@ -73,7 +76,7 @@ def sector_participation(thread: Thread) -> list[dict[str, Any]]:
     )
 
 
-def open_requests(partnership: Any) -> QuerySet[Post]:
+def open_requests(partnership: Partnership) -> QuerySet[Post]:
     return (
         Post.objects.filter(
             thread__partnership=partnership,
@@ -86,14 +89,14 @@ def open_requests(partnership: Any) -> QuerySet[Post]:
     )
 
 
-def facts(partnership: Any, agreed_only: bool = False) -> QuerySet[Post]:
+def facts(partnership: Partnership, agreed_only: bool = False) -> QuerySet[Post]:
     qs = Post.objects.filter(thread__partnership=partnership, kind=PostKind.FACT, is_hidden=False)
     if agreed_only:
         qs = qs.filter(fact_agreed_at__isnull=False)
     return qs.select_related("thread", "author").order_by("-created_at", "-id")
 
 
-def search(partnership: Any, q: str) -> dict[str, QuerySet]:
+def search(partnership: Partnership, q: str) -> dict[str, QuerySet]:
     q = q.strip()
     threads = Thread.objects.filter(partnership=partnership, title__icontains=q).select_related(
         "working_group"

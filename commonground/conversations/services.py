@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -34,10 +34,14 @@ from .models import (
     Thread,
 )
 
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
+
 MAX_BODY = 20000
 
 
-def _people(partnership: Any) -> Any:
+def _people(partnership: Partnership) -> Any:
     from commonground.accounts.models import User
 
     return User.objects.filter(
@@ -47,17 +51,17 @@ def _people(partnership: Any) -> Any:
     ).distinct()
 
 
-def ground_rules_text(partnership: Any) -> str:
+def ground_rules_text(partnership: Partnership) -> str:
     rules_row = GroundRules.objects.filter(partnership=partnership).first()
     return rules_row.text if rules_row else str(DEFAULT_GROUND_RULES)
 
 
-def has_accepted(user: Any, partnership: Any) -> bool:
+def has_accepted(user: Any, partnership: Partnership) -> bool:
     return GroundRulesAcceptance.objects.filter(partnership=partnership, user=user).exists()
 
 
 @transaction.atomic
-def ground_rules_save(*, actor: Any, partnership: Any, text: str) -> GroundRules:
+def ground_rules_save(*, actor: User, partnership: Partnership, text: str) -> GroundRules:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the ground rules.")})
@@ -83,7 +87,7 @@ def _check_body(body: str) -> str:
     return body
 
 
-def _mentioned(partnership: Any, body: str) -> list[Any]:
+def _mentioned(partnership: Partnership, body: str) -> list[Any]:
     """The people @mentioned; anyone outside the partnership is refused by name."""
     names = markup.mentions_in(body)
     if not names:
@@ -103,12 +107,12 @@ def _mentioned(partnership: Any, body: str) -> list[Any]:
     return found
 
 
-def _check_addressee(partnership: Any, addressee: Any) -> None:
+def _check_addressee(partnership: Partnership, addressee: Any) -> None:
     if addressee is not None and not _people(partnership).filter(pk=addressee.pk).exists():
         raise ValidationError({"addressee": _("A request must go to someone in this partnership.")})
 
 
-def _attach(actor: Any, post: Post, documents: Iterable[Any]) -> None:
+def _attach(actor: User, post: Post, documents: Iterable[Any]) -> None:
     from commonground.library.rules import visible_documents
 
     docs = list(documents)
@@ -124,7 +128,7 @@ def _attach(actor: Any, post: Post, documents: Iterable[Any]) -> None:
     Attachment.objects.bulk_create([Attachment(post=post, document=d) for d in docs])
 
 
-def _require_rules(actor: Any, partnership: Any, accept_rules: bool) -> None:
+def _require_rules(actor: User, partnership: Partnership, accept_rules: bool) -> None:
     if has_accepted(actor, partnership):
         return
     if not accept_rules:
@@ -139,7 +143,7 @@ def _state(user: Any, thread: Thread) -> ReadState:
     return state
 
 
-def _notify_new_post(actor: Any, post: Post, mentioned: list[Any]) -> None:
+def _notify_new_post(actor: User, post: Post, mentioned: list[Any]) -> None:
     thread = post.thread
     partnership = thread.partnership
     url = post.get_absolute_url()
@@ -178,7 +182,7 @@ def _notify_new_post(actor: Any, post: Post, mentioned: list[Any]) -> None:
 
 def _new_post(
     *,
-    actor: Any,
+    actor: User,
     thread: Thread,
     body: str,
     quote: Post | None = None,
@@ -210,8 +214,8 @@ def _new_post(
 @transaction.atomic
 def thread_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     body: str,
     working_group: Any = None,
@@ -254,7 +258,7 @@ def thread_create(
 @transaction.atomic
 def post_create(
     *,
-    actor: Any,
+    actor: User,
     thread: Thread,
     body: str,
     quote: Post | None = None,
@@ -287,7 +291,7 @@ def post_create(
 
 
 @transaction.atomic
-def post_edit(*, actor: Any, post: Post, body: str) -> Post:
+def post_edit(*, actor: User, post: Post, body: str) -> Post:
     if not rules.can_edit_post(actor, post):
         raise PermissionDenied(_("You can only edit your own posts."))
     if post.thread.is_closed:
@@ -315,7 +319,7 @@ def post_edit(*, actor: Any, post: Post, body: str) -> Post:
 
 
 @transaction.atomic
-def reaction_toggle(*, actor: Any, post: Post, kind: str) -> bool:
+def reaction_toggle(*, actor: User, post: Post, kind: str) -> bool:
     """Add the reaction, or take it back if already given. Returns True when added."""
     if kind not in ReactionKind.values:
         raise ValidationError(_("Unknown reaction."))
@@ -328,14 +332,14 @@ def reaction_toggle(*, actor: Any, post: Post, kind: str) -> bool:
     return True
 
 
-def _moderate(actor: Any, partnership: Any) -> None:
+def _moderate(actor: User, partnership: Partnership) -> None:
     if not rules.can_moderate(actor, partnership):
         raise PermissionDenied(_("Only facilitators and managers can moderate."))
 
 
 @transaction.atomic
 def thread_set(
-    *, actor: Any, thread: Thread, pinned: bool | None = None, closed: bool | None = None
+    *, actor: User, thread: Thread, pinned: bool | None = None, closed: bool | None = None
 ) -> Thread:
     _moderate(actor, thread.partnership)
     before = {"pinned": thread.is_pinned, "closed": thread.is_closed}
@@ -357,7 +361,7 @@ def thread_set(
 
 
 @transaction.atomic
-def thread_move(*, actor: Any, thread: Thread, working_group: Any) -> Thread:
+def thread_move(*, actor: User, thread: Thread, working_group: Any) -> Thread:
     _moderate(actor, thread.partnership)
     if working_group is not None and working_group.partnership_id != thread.partnership_id:
         raise ValidationError({"working_group": _("Move it to a group of this partnership.")})
@@ -377,7 +381,7 @@ def thread_move(*, actor: Any, thread: Thread, working_group: Any) -> Thread:
 
 
 @transaction.atomic
-def post_hide(*, actor: Any, post: Post, reason: str) -> Post:
+def post_hide(*, actor: User, post: Post, reason: str) -> Post:
     _moderate(actor, post.thread.partnership)
     reason = (reason or "").strip()
     if not reason:
@@ -397,7 +401,7 @@ def post_hide(*, actor: Any, post: Post, reason: str) -> Post:
 
 
 @transaction.atomic
-def post_unhide(*, actor: Any, post: Post) -> Post:
+def post_unhide(*, actor: User, post: Post) -> Post:
     _moderate(actor, post.thread.partnership)
     post.is_hidden = False
     post.save(update_fields=["is_hidden"])
@@ -412,7 +416,7 @@ def post_unhide(*, actor: Any, post: Post) -> Post:
 
 
 @transaction.atomic
-def post_report(*, actor: Any, post: Post, reason: str) -> Report:
+def post_report(*, actor: User, post: Post, reason: str) -> Report:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("Tell the facilitators what is wrong.")})
@@ -443,7 +447,7 @@ def post_report(*, actor: Any, post: Post, reason: str) -> Report:
 
 
 @transaction.atomic
-def post_mark(*, actor: Any, post: Post, kind: str) -> Post:
+def post_mark(*, actor: User, post: Post, kind: str) -> Post:
     if not rules.can_mark_kind(actor, post):
         raise PermissionDenied(_("Only the author or a facilitator can mark this post."))
     if kind not in PostKind.values:
@@ -469,7 +473,7 @@ def fact_line(post: Post, source_url: str) -> str:
 
 
 @transaction.atomic
-def fact_agree(*, actor: Any, post: Post, source_url: str = "") -> Post:
+def fact_agree(*, actor: User, post: Post, source_url: str = "") -> Post:
     """A facilitator agrees a fact: it is appended to the fact base as a new version."""
     from commonground.method import services as method_services
     from commonground.method.models import DesignElementRecord
@@ -513,7 +517,7 @@ def fact_agree(*, actor: Any, post: Post, source_url: str = "") -> Post:
 
 
 @transaction.atomic
-def request_answer(*, actor: Any, post: Post, answer_post: Post | None = None) -> Post:
+def request_answer(*, actor: User, post: Post, answer_post: Post | None = None) -> Post:
     if not post.is_request:
         raise ValidationError(_("This post is not a request."))
     if not rules.can_answer(actor, post):
@@ -532,7 +536,7 @@ def request_answer(*, actor: Any, post: Post, answer_post: Post | None = None) -
     return post
 
 
-def _link(actor: Any, post: Post, kind: str, obj: Any, title: str) -> PostLink:
+def _link(actor: User, post: Post, kind: str, obj: Any, title: str) -> PostLink:
     link = PostLink.objects.create(
         post=post, kind=kind, object_id=obj.pk, url=obj.get_absolute_url(), title=title[:200]
     )
@@ -555,7 +559,7 @@ def _details(post: Post) -> str:
 
 @transaction.atomic
 def post_to_proposal(
-    *, actor: Any, post: Post, title: str, method: str = "consent", days: int = 7
+    *, actor: User, post: Post, title: str, method: str = "consent", days: int = 7
 ) -> PostLink:
     if not title.strip():
         raise ValidationError({"title": _("Give it a title.")})
@@ -573,7 +577,7 @@ def post_to_proposal(
 
 
 @transaction.atomic
-def post_to_action(*, actor: Any, post: Post, title: str, owner: Any = None) -> PostLink:
+def post_to_action(*, actor: User, post: Post, title: str, owner: Any = None) -> PostLink:
     action = hooks.call(
         hooks.ACTION_CREATE,
         actor=actor,
@@ -587,7 +591,7 @@ def post_to_action(*, actor: Any, post: Post, title: str, owner: Any = None) -> 
 
 
 @transaction.atomic
-def post_to_agenda(*, actor: Any, post: Post, meeting: Any, title: str) -> PostLink:
+def post_to_agenda(*, actor: User, post: Post, meeting: Any, title: str) -> PostLink:
     from commonground.meetings import services as meetings
 
     if meeting.partnership_id != post.thread.partnership_id:
@@ -621,7 +625,7 @@ def mark_read(*, user: Any, thread: Thread, up_to: int) -> None:
 
 
 @transaction.atomic
-def follow_set(*, actor: Any, thread: Thread, follow: str) -> ReadState:
+def follow_set(*, actor: User, thread: Thread, follow: str) -> ReadState:
     if follow not in Follow.values:
         raise ValidationError(_("Unknown choice."))
     state = _state(actor, thread)

@@ -12,6 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import has_capability, partnership_view
 from commonground.core.views_helpers import apply_service_errors, handle_form
@@ -46,7 +47,7 @@ def _post(partnership: Any, pk: int) -> Post:
 
 
 @partnership_view(rules.VIEW)
-def thread_list(request: HttpRequest, partnership: Any) -> HttpResponse:
+def thread_list(request: AuthedRequest, partnership: Any) -> HttpResponse:
     group = None
     if request.GET.get("group"):
         group = get_object_or_404(WorkingGroup, partnership=partnership, slug=request.GET["group"])
@@ -77,7 +78,7 @@ def _post_form(request: HttpRequest, partnership: Any, cls: Any = PostForm, **kw
 
 
 @partnership_view(rules.POST)
-def thread_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+def thread_create(request: AuthedRequest, partnership: Any) -> HttpResponse:
     form = _post_form(request, partnership, ThreadForm)
     if request.GET.get("group") and not request.POST:
         form.initial["working_group"] = partnership.working_groups.filter(
@@ -182,7 +183,7 @@ def _thread_context(
 
 
 @partnership_view(rules.VIEW)
-def thread_detail(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def thread_detail(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     thread = _thread(partnership, pk)
     return render(
         request, "conversations/thread.html", _thread_context(request, partnership, thread)
@@ -190,7 +191,7 @@ def thread_detail(request: HttpRequest, partnership: Any, pk: int) -> HttpRespon
 
 
 @partnership_view(rules.POST)
-def reply(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def reply(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     thread = _thread(partnership, pk)
     if request.method != "POST":
         return redirect(thread.get_absolute_url())
@@ -220,7 +221,7 @@ def reply(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 
 @partnership_view(rules.POST)
-def post_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def post_edit(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     allowed = rules.can_edit_post(request.user, post)
     form = EditForm(request.POST or None, initial={"body": post.body})
@@ -242,7 +243,7 @@ def post_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def post_history(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def post_history(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     page = paginate(request, post.revisions.select_related("editor"))
     return render(
@@ -258,7 +259,7 @@ def _back(post: Post) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.VIEW)
-def react(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def react(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     try:
         services.reaction_toggle(actor=request.user, post=post, kind=request.POST.get("kind", ""))
@@ -269,7 +270,7 @@ def react(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.POST)
-def post_mark(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def post_mark(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     try:
         services.post_mark(actor=request.user, post=post, kind=request.POST.get("kind", ""))
@@ -280,7 +281,7 @@ def post_mark(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.MODERATE)
-def fact_agree(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def fact_agree(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     try:
         services.fact_agree(
@@ -297,7 +298,7 @@ def fact_agree(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.POST)
-def request_answer(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def request_answer(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     answer = None
     if request.POST.get("answer_post", "").isdigit():
@@ -312,7 +313,7 @@ def request_answer(request: HttpRequest, partnership: Any, pk: int) -> HttpRespo
 
 
 @partnership_view(rules.VIEW)
-def post_report(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def post_report(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     form = ReasonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -333,7 +334,7 @@ def post_report(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse
 
 
 @partnership_view(rules.MODERATE)
-def post_hide(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def post_hide(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     post = _post(partnership, pk)
     if request.method == "POST" and request.POST.get("unhide"):
         services.post_unhide(actor=request.user, post=post)
@@ -358,7 +359,7 @@ def post_hide(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.MODERATE)
-def thread_moderate(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def thread_moderate(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     thread = _thread(partnership, pk)
     action = request.POST.get("action", "")
     try:
@@ -383,7 +384,7 @@ def thread_moderate(request: HttpRequest, partnership: Any, pk: int) -> HttpResp
 
 @require_POST
 @partnership_view(rules.VIEW)
-def follow(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def follow(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     thread = _thread(partnership, pk)
     try:
         services.follow_set(
@@ -395,7 +396,7 @@ def follow(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 
 @partnership_view(rules.POST)
-def promote(request: HttpRequest, partnership: Any, pk: int, kind: str) -> HttpResponse:
+def promote(request: AuthedRequest, partnership: Any, pk: int, kind: str) -> HttpResponse:
     post = _post(partnership, pk)
     if kind not in LinkKind.values:
         from django.http import Http404
@@ -442,7 +443,7 @@ def promote(request: HttpRequest, partnership: Any, pk: int, kind: str) -> HttpR
 
 
 @partnership_view(rules.GROUND_RULES)
-def ground_rules(request: HttpRequest, partnership: Any) -> HttpResponse:
+def ground_rules(request: AuthedRequest, partnership: Any) -> HttpResponse:
     form = GroundRulesForm(
         request.POST or None, initial={"text": services.ground_rules_text(partnership)}
     )
@@ -458,7 +459,7 @@ def ground_rules(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def open_requests(request: HttpRequest, partnership: Any) -> HttpResponse:
+def open_requests(request: AuthedRequest, partnership: Any) -> HttpResponse:
     page = paginate(request, selectors.open_requests(partnership))
     return render(
         request, "conversations/requests.html", {"partnership": partnership, "page": page}
@@ -466,7 +467,7 @@ def open_requests(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def facts(request: HttpRequest, partnership: Any) -> HttpResponse:
+def facts(request: AuthedRequest, partnership: Any) -> HttpResponse:
     agreed = request.GET.get("agreed") == "1"
     page = paginate(request, selectors.facts(partnership, agreed_only=agreed))
     return render(
@@ -482,7 +483,7 @@ def facts(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def search(request: HttpRequest, partnership: Any) -> HttpResponse:
+def search(request: AuthedRequest, partnership: Any) -> HttpResponse:
     q = request.GET.get("q", "").strip()
     context: dict[str, Any] = {"partnership": partnership, "q": q}
     if len(q) >= 2:

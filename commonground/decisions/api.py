@@ -13,6 +13,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.partnerships.models import WorkingGroup
 
 from . import rules, selectors, services
@@ -103,14 +104,14 @@ class DecisionOut(Schema):
 
 @router.get("/{slug}/proposals", response=list[ProposalOut], url_name="proposal_list")
 @paginate(PageNumberPagination, page_size=50)
-def proposal_list(request: HttpRequest, slug: str, status: str = ""):  # type: ignore[no-untyped-def]
+def proposal_list(request: AuthedRequest, slug: str, status: str = ""):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     services.close_due_proposals(partnership=partnership)
     return selectors.proposals_for(partnership, status=status).prefetch_related("options")
 
 
 @router.post("/{slug}/proposals", response={201: ProposalOut}, url_name="proposal_create")
-def proposal_create(request: HttpRequest, slug: str, payload: ProposalIn):  # type: ignore[no-untyped-def]
+def proposal_create(request: AuthedRequest, slug: str, payload: ProposalIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.PROPOSE)
     data = payload.dict()
     group_slug = data.pop("working_group")
@@ -126,7 +127,7 @@ def proposal_create(request: HttpRequest, slug: str, payload: ProposalIn):  # ty
 
 
 @router.get("/{slug}/proposals/{pk}", response=ProposalOut, url_name="proposal_detail")
-def proposal_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def proposal_detail(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     proposal = get_object_or_404(
         Proposal.objects.select_related("partnership", "working_group"),
@@ -137,7 +138,7 @@ def proposal_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[n
 
 
 @router.post("/{slug}/proposals/{pk}/votes", response={201: VoteOut}, url_name="vote_cast")
-def vote_cast(request: HttpRequest, slug: str, pk: int, payload: VoteIn):  # type: ignore[no-untyped-def]
+def vote_cast(request: AuthedRequest, slug: str, pk: int, payload: VoteIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VOTE)
     proposal = get_object_or_404(
         Proposal.objects.select_related("partnership", "working_group"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Callable
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import (
@@ -37,8 +37,11 @@ from .models import (
     Vote,
 )
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
-def governance_for(partnership: Any) -> GovernanceSettings:
+
+def governance_for(partnership: Partnership) -> GovernanceSettings:
     """The partnership's settings (defaults when none were saved; not written)."""
     found = GovernanceSettings.objects.filter(partnership=partnership).first()
     return found or GovernanceSettings(partnership=partnership)
@@ -204,7 +207,7 @@ class ProposalList:
         return sorted(rows, key=key_of)
 
 
-def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> ProposalList:
+def proposals_for(partnership: Partnership, *, status: str = "", group: str = "") -> ProposalList:
     qs = Proposal.objects.filter(partnership=partnership)
     if group == "partnership":
         qs = qs.filter(working_group__isnull=True)
@@ -214,7 +217,7 @@ def proposals_for(partnership: Any, *, status: str = "", group: str = "") -> Pro
     return ProposalList(qs, statuses)
 
 
-def proposal_detail(partnership: Any, pk: int) -> Proposal | None:
+def proposal_detail(partnership: Partnership, pk: int) -> Proposal | None:
     """The proposal with what its page shows; its partnership is the one given (the
     page has read it already), its register entry is not read (the page needs only
     ``decision_id``), and its options only for a method that uses them."""
@@ -245,11 +248,12 @@ def votes_of(proposal: Proposal) -> QuerySet[Vote, dict[str, Any]]:
     fields = ["position", "reason", "organisation_id"]
     if proposal.uses_options:
         fields.append("choices")
-    return proposal.votes.order_by("voter_name", "id").values(
+    rows: QuerySet[Vote, dict[str, Any]] = proposal.votes.order_by("voter_name", "id").values(
         *fields,
         voter_label=person_name("voter"),
         organisation_name=F("organisation__name"),
     )
+    return rows
 
 
 def recount_votes(proposal: Proposal) -> tuple[int, dict[str, int]]:
@@ -297,7 +301,7 @@ def participant_names(proposal: Proposal) -> QuerySet[Participation, str]:
 
 
 def register_for(
-    partnership: Any, *, method: str = "", group: str = "", adopted: str = "", q: str = ""
+    partnership: Partnership, *, method: str = "", group: str = "", adopted: str = "", q: str = ""
 ) -> QuerySet[Decision]:
     qs = Decision.objects.filter(partnership=partnership).select_related(
         "working_group", "decided_by", "partnership"
@@ -315,7 +319,7 @@ def register_for(
     return qs.order_by("-decided_on", "-id")
 
 
-def groups_for(partnership: Any) -> QuerySet[WorkingGroup]:
+def groups_for(partnership: Partnership) -> QuerySet[WorkingGroup]:
     return (
         WorkingGroup.objects.filter(partnership=partnership)
         .select_related("lead")
@@ -329,7 +333,7 @@ def groups_for(partnership: Any) -> QuerySet[WorkingGroup]:
     )
 
 
-def group_detail(partnership: Any, slug: str) -> WorkingGroup | None:
+def group_detail(partnership: Partnership, slug: str) -> WorkingGroup | None:
     return (
         WorkingGroup.objects.filter(partnership=partnership, slug=slug)
         .select_related("lead", "partnership")
@@ -341,13 +345,13 @@ def group_detail(partnership: Any, slug: str) -> WorkingGroup | None:
     )
 
 
-def domains_for(partnership: Any) -> QuerySet[DecisionDomain]:
+def domains_for(partnership: Partnership) -> QuerySet[DecisionDomain]:
     return DecisionDomain.objects.filter(partnership=partnership).select_related(
         "working_group", "person"
     )
 
 
-def partnership_people(partnership: Any) -> QuerySet[User]:
+def partnership_people(partnership: Partnership) -> QuerySet[User]:
     """People with an active role: those who can join a working group or hold a domain."""
     return (
         User.objects.filter(
@@ -360,7 +364,7 @@ def partnership_people(partnership: Any) -> QuerySet[User]:
 
 
 def timeline_decisions(
-    partnership: Any,
+    partnership: Partnership,
     start: datetime.date | None,
     end: datetime.date | None,
     limit: int | None,

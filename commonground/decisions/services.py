@@ -6,7 +6,7 @@ import datetime
 import secrets
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -37,12 +37,16 @@ from .models import (
 )
 from .notifications import notify
 
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
+
 
 @transaction.atomic
 def decision_record(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User | None,
+    partnership: Partnership,
     title: str,
     method: str,
     decided_on: datetime.date,
@@ -92,7 +96,9 @@ GOVERNANCE_FIELDS = [
 
 
 @transaction.atomic
-def governance_update(*, actor: Any, partnership: Any, **changes: Any) -> GovernanceSettings:
+def governance_update(
+    *, actor: User, partnership: Partnership, **changes: Any
+) -> GovernanceSettings:
     settings_obj, _created = GovernanceSettings.objects.select_for_update().get_or_create(
         partnership=partnership
     )
@@ -118,7 +124,7 @@ def governance_update(*, actor: Any, partnership: Any, **changes: Any) -> Govern
 DOMAIN_FIELDS = ["name", "kind", "description", "working_group", "person", "spending_limit"]
 
 
-def _check_domain(partnership: Any, data: dict[str, Any]) -> None:
+def _check_domain(partnership: Partnership, data: dict[str, Any]) -> None:
     group, person = data.get("working_group"), data.get("person")
     if group is not None and group.partnership_id != partnership.pk:
         raise ValidationError(_("That working group belongs to another partnership."))
@@ -147,7 +153,7 @@ def _check_domain(partnership: Any, data: dict[str, Any]) -> None:
 
 @transaction.atomic
 def domain_save(
-    *, actor: Any, partnership: Any, domain: DecisionDomain | None = None, **data: Any
+    *, actor: User, partnership: Partnership, domain: DecisionDomain | None = None, **data: Any
 ) -> DecisionDomain:
     """Create a decision domain or change one."""
     _check_domain(partnership, data)
@@ -176,7 +182,7 @@ def domain_save(
 
 
 @transaction.atomic
-def domain_delete(*, actor: Any, domain: DecisionDomain) -> None:
+def domain_delete(*, actor: User, domain: DecisionDomain) -> None:
     audit_record(
         actor=actor,
         partnership=domain.partnership,
@@ -193,11 +199,11 @@ def domain_delete(*, actor: Any, domain: DecisionDomain) -> None:
 GROUP_FIELDS = ["name", "remit", "lead", "is_active"]
 
 
-def _has_role(partnership: Any, user: Any) -> bool:
+def _has_role(partnership: Partnership, user: Any) -> bool:
     return Role.objects.filter(partnership=partnership, user=user, ended_on__isnull=True).exists()
 
 
-def _unique_group_slug(partnership: Any, name: str, exclude_pk: int | None = None) -> str:
+def _unique_group_slug(partnership: Partnership, name: str, exclude_pk: int | None = None) -> str:
     root = slugify(name)[:70] or "group"
     slug, n = root, 2
     qs = WorkingGroup.objects.filter(partnership=partnership)
@@ -211,7 +217,7 @@ def _unique_group_slug(partnership: Any, name: str, exclude_pk: int | None = Non
 
 @transaction.atomic
 def working_group_save(
-    *, actor: Any, partnership: Any, group: WorkingGroup | None = None, **data: Any
+    *, actor: User, partnership: Partnership, group: WorkingGroup | None = None, **data: Any
 ) -> WorkingGroup:
     """Create a working group or edit its name, remit, lead and status.
 
@@ -246,7 +252,7 @@ def working_group_save(
 
 
 @transaction.atomic
-def working_group_member_add(*, actor: Any, group: WorkingGroup, user: Any) -> None:
+def working_group_member_add(*, actor: User, group: WorkingGroup, user: Any) -> None:
     if not _has_role(group.partnership, user):
         raise ValidationError(_("%(person)s has no role in this partnership.") % {"person": user})
     if group.members.filter(pk=user.pk).exists():
@@ -263,7 +269,7 @@ def working_group_member_add(*, actor: Any, group: WorkingGroup, user: Any) -> N
 
 
 @transaction.atomic
-def working_group_member_remove(*, actor: Any, group: WorkingGroup, user: Any) -> None:
+def working_group_member_remove(*, actor: User, group: WorkingGroup, user: Any) -> None:
     if group.lead_id == user.pk:
         raise ValidationError(_("Choose another lead before removing the current lead."))
     if not group.members.filter(pk=user.pk).exists():
@@ -337,8 +343,8 @@ def _check_scope(proposal: Proposal) -> None:
 @transaction.atomic
 def proposal_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     method: str,
     closes_at: datetime.datetime,
@@ -502,7 +508,7 @@ def _clean_ballot(proposal: Proposal, position: str, choices: Any) -> tuple[str,
 @transaction.atomic
 def vote_cast(
     *,
-    actor: Any,
+    actor: User,
     proposal: Proposal,
     position: str = "",
     choices: Any = None,
@@ -634,7 +640,7 @@ def _release_ballots(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_close(*, actor: Any, proposal: Proposal, early: bool = False) -> Proposal:
+def proposal_close(*, actor: User | None, proposal: Proposal, early: bool = False) -> Proposal:
     """Close the vote, write the tally and enter the result in the register.
 
     ``actor`` is None when the scheduler closes a proposal on time. Closing
@@ -885,7 +891,7 @@ def proposal_tie_settle(*, actor: Any, proposal: Proposal, option: int, reason: 
 
 
 @transaction.atomic
-def proposal_record_outcome(*, actor: Any, proposal: Proposal, statement: str) -> Proposal:
+def proposal_record_outcome(*, actor: User, proposal: Proposal, statement: str) -> Proposal:
     """The proposer (or a manager) writes what was decided, in words."""
     statement = (statement or "").strip()
     if proposal.status != ProposalStatus.CLOSED:
@@ -922,7 +928,7 @@ def close_if_due(proposal: Proposal) -> Proposal:
         return proposal
 
 
-def close_due_proposals(*, partnership: Any = None) -> int:
+def close_due_proposals(*, partnership: Partnership | None = None) -> int:
     """Close every proposal whose closing time has passed. Returns how many."""
     due = Proposal.objects.filter(status=ProposalStatus.OPEN, closes_at__lte=timezone.now())
     if partnership is not None:
@@ -975,7 +981,7 @@ def send_closing_soon() -> int:
 @transaction.atomic
 def delegated_decision_record(
     *,
-    actor: Any,
+    actor: User,
     domain: DecisionDomain,
     title: str,
     decided_on: datetime.date,

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.accounts.models import User
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import flash_error, handle_form, post_action
@@ -78,7 +79,7 @@ def _add_displays(rows: list[dict[str, Any]], model: Any, *fields: str) -> list[
 
 
 @partnership_view(rules.VIEW)
-def group_list(request: HttpRequest, partnership: Any) -> HttpResponse:
+def group_list(request: AuthedRequest, partnership: Any) -> HttpResponse:
     page = paginate(request, selectors.groups_for(partnership))
     return render(
         request,
@@ -91,7 +92,7 @@ def group_list(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def group_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+def group_create(request: AuthedRequest, partnership: Any) -> HttpResponse:
     form = WorkingGroupForm(request.POST or None, partnership=partnership)
     done = handle_form(
         request,
@@ -110,7 +111,7 @@ def group_create(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def group_edit(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+def group_edit(request: AuthedRequest, partnership: Any, group: str) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     form = WorkingGroupForm(request.POST or None, instance=obj, partnership=partnership)
     done = handle_form(
@@ -130,7 +131,7 @@ def group_edit(request: HttpRequest, partnership: Any, group: str) -> HttpRespon
 
 
 @partnership_view(rules.VIEW)
-def group_detail(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+def group_detail(request: AuthedRequest, partnership: Any, group: str) -> HttpResponse:
     obj = selectors.group_detail(partnership, group)
     if obj is None:
         raise Http404
@@ -155,7 +156,7 @@ def group_detail(request: HttpRequest, partnership: Any, group: str) -> HttpResp
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def group_member_add(request: HttpRequest, partnership: Any, group: str) -> HttpResponse:
+def group_member_add(request: AuthedRequest, partnership: Any, group: str) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     form = MemberAddForm(request.POST, partnership=partnership, group=obj)
     return post_action(
@@ -175,7 +176,7 @@ def group_member_add(request: HttpRequest, partnership: Any, group: str) -> Http
 @require_POST
 @partnership_view(rules.MANAGE)
 def group_member_remove(
-    request: HttpRequest, partnership: Any, group: str, user: int
+    request: AuthedRequest, partnership: Any, group: str, user: int
 ) -> HttpResponse:
     obj = get_object_or_404(WorkingGroup, partnership=partnership, slug=group)
     person = get_object_or_404(User, pk=user)
@@ -193,7 +194,7 @@ def group_member_remove(
 
 
 @partnership_view(rules.VIEW)
-def authority(request: HttpRequest, partnership: Any) -> HttpResponse:
+def authority(request: AuthedRequest, partnership: Any) -> HttpResponse:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     return render(
         request,
@@ -207,7 +208,7 @@ def authority(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def governance_edit(request: HttpRequest, partnership: Any) -> HttpResponse:
+def governance_edit(request: AuthedRequest, partnership: Any) -> HttpResponse:
     form = GovernanceForm(request.POST or None, instance=selectors.governance_for(partnership))
     done = handle_form(
         request,
@@ -224,7 +225,7 @@ def governance_edit(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 def _domain_form(
-    request: HttpRequest, partnership: Any, domain: DecisionDomain | None
+    request: AuthedRequest, partnership: Any, domain: DecisionDomain | None
 ) -> HttpResponse:
     form = DomainForm(request.POST or None, instance=domain, partnership=partnership)
     done = handle_form(
@@ -242,19 +243,19 @@ def _domain_form(
 
 
 @partnership_view(rules.MANAGE)
-def domain_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+def domain_create(request: AuthedRequest, partnership: Any) -> HttpResponse:
     return _domain_form(request, partnership, None)
 
 
 @partnership_view(rules.MANAGE)
-def domain_edit(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def domain_edit(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     domain = get_object_or_404(DecisionDomain, pk=pk, partnership=partnership)
     return _domain_form(request, partnership, domain)
 
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def domain_delete(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def domain_delete(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     domain = get_object_or_404(DecisionDomain, pk=pk, partnership=partnership)
     services.domain_delete(actor=request.user, domain=domain)
     messages.success(request, _("Decision domain removed."))
@@ -274,7 +275,7 @@ def _group_choices(partnership: Any) -> list[tuple[str, str]]:
 
 
 @partnership_view(rules.VIEW)
-def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
+def proposal_list(request: AuthedRequest, partnership: Any) -> HttpResponse:
     services.close_due_proposals(partnership=partnership)
     status = request.GET.get("status", "")
     group = request.GET.get("group", "")
@@ -308,7 +309,7 @@ def proposal_list(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.PROPOSE)
-def proposal_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+def proposal_create(request: AuthedRequest, partnership: Any) -> HttpResponse:
     initial = {}
     group_slug = request.GET.get("group")
     if group_slug:
@@ -501,7 +502,7 @@ def _summarise(
 
 
 @partnership_view(rules.VIEW)
-def proposal_detail(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def proposal_detail(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     proposal = selectors.proposal_detail(partnership, pk)
     if proposal is None:
         raise Http404
@@ -514,7 +515,7 @@ def proposal_detail(request: HttpRequest, partnership: Any, pk: int) -> HttpResp
 
 @require_POST
 @partnership_view(rules.VOTE)
-def vote(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def vote(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.select_related("partnership", "working_group"),
         pk=pk,
@@ -541,7 +542,7 @@ def vote(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.VIEW)
-def proposal_close(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def proposal_close(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     proposal = get_object_or_404(Proposal, pk=pk, partnership=partnership)
     if not rules.can_close(request.user, proposal):
         raise PermissionDenied(_("Only the proposer or a manager can close a proposal early."))
@@ -579,7 +580,7 @@ def proposal_settle(request: HttpRequest, partnership: Any, pk: int) -> HttpResp
 
 @require_POST
 @partnership_view(rules.VIEW)
-def proposal_outcome(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def proposal_outcome(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     proposal = get_object_or_404(
         Proposal.objects.select_related("partnership"), pk=pk, partnership=partnership
     )
@@ -602,7 +603,7 @@ def proposal_outcome(request: HttpRequest, partnership: Any, pk: int) -> HttpRes
 
 
 @partnership_view(rules.VIEW)
-def register(request: HttpRequest, partnership: Any) -> HttpResponse:
+def register(request: AuthedRequest, partnership: Any) -> HttpResponse:
     services.close_due_proposals(partnership=partnership)
     filters = {
         "method": request.GET.get("method", ""),
@@ -651,7 +652,7 @@ def register(request: HttpRequest, partnership: Any) -> HttpResponse:
 
 
 @partnership_view(rules.PROPOSE)
-def delegated_create(request: HttpRequest, partnership: Any) -> HttpResponse:
+def delegated_create(request: AuthedRequest, partnership: Any) -> HttpResponse:
     """Record a decision taken under delegated authority (domain holders only)."""
     domains = rules.domains_decidable_by(
         request.user, DecisionDomain.objects.filter(partnership=partnership)

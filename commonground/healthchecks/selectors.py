@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
@@ -30,6 +30,9 @@ from commonground.core.audit import cached_while_unchanged
 from commonground.organisations.models import Sector
 
 from .models import Answer, BreakdownCell, Invitation, ItemKind, Round, RoundItem, RoundStatus
+
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
 MIN_RESPONSES = 5
 SCALE = (1, 2, 3, 4, 5)
@@ -280,7 +283,7 @@ def round_results(round: Round, *, with_previous: bool = True) -> RoundResults:
     )
 
 
-def rounds_for(partnership: Any, *, include_unpublished: bool) -> QuerySet[Round]:
+def rounds_for(partnership: Partnership, *, include_unpublished: bool) -> QuerySet[Round]:
     qs = Round.objects.filter(partnership=partnership).select_related("working_group")
     if not include_unpublished:
         qs = qs.filter(status=RoundStatus.PUBLISHED)
@@ -299,7 +302,7 @@ def count_of(qs: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def trend(partnership: Any, working_group: Any = None) -> dict[str, Any]:
+def trend(partnership: Partnership, working_group: Any = None) -> dict[str, Any]:
     """Means per item key over the published rounds of one scope, oldest first."""
     rounds = list(
         Round.objects.filter(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -35,6 +35,9 @@ from .models import (
     SurveyItem,
 )
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
+
 TEXT_MAX = 3000
 
 
@@ -49,7 +52,7 @@ def answer_url(raw_token: str) -> str:
 
 
 @transaction.atomic
-def items_ensure_default(*, actor: Any, partnership: Any) -> int:
+def items_ensure_default(*, actor: User, partnership: Partnership) -> int:
     """Give a partnership the default questions if it has none yet. Returns how many were added."""
     if SurveyItem.objects.filter(partnership=partnership).exists():
         return 0
@@ -76,7 +79,9 @@ def items_ensure_default(*, actor: Any, partnership: Any) -> int:
 
 
 @transaction.atomic
-def item_create(*, actor: Any, partnership: Any, text: str, section: str, kind: str) -> SurveyItem:
+def item_create(
+    *, actor: User, partnership: Partnership, text: str, section: str, kind: str
+) -> SurveyItem:
     text = text.strip()
     if not text:
         raise ValidationError({"text": _("Write the question.")})
@@ -105,7 +110,7 @@ def item_create(*, actor: Any, partnership: Any, text: str, section: str, kind: 
 
 @transaction.atomic
 def item_reword(
-    *, actor: Any, item: SurveyItem, text: str, position: int | None = None
+    *, actor: User, item: SurveyItem, text: str, position: int | None = None
 ) -> SurveyItem:
     """Change the wording; the key (and so the trend) stays the same."""
     text = text.strip()
@@ -129,7 +134,7 @@ def item_reword(
 
 
 @transaction.atomic
-def item_set_active(*, actor: Any, item: SurveyItem, active: bool) -> SurveyItem:
+def item_set_active(*, actor: User, item: SurveyItem, active: bool) -> SurveyItem:
     item.is_active = active
     item.save(update_fields=["is_active", "updated_at"])
     audit_record(
@@ -146,7 +151,7 @@ def item_set_active(*, actor: Any, item: SurveyItem, active: bool) -> SurveyItem
 # --- rounds -----------------------------------------------------------------------------
 
 
-def recipients(partnership: Any, working_group: Any = None) -> list[User]:
+def recipients(partnership: Partnership, working_group: Any = None) -> list[User]:
     """Every person with an active role (or every member of the working group)."""
     if working_group is not None:
         people = working_group.members.filter(is_active=True)
@@ -188,8 +193,8 @@ def _new_token() -> str:
 @transaction.atomic
 def round_open(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     title: str,
     period: str,
     closes_on: datetime.date,
@@ -263,7 +268,7 @@ def round_open(
 
 
 @transaction.atomic
-def round_remind(*, actor: Any, round: Round) -> int:
+def round_remind(*, actor: User, round: Round) -> int:
     """Email a fresh link to everyone who has not answered. Says nothing about who did."""
     if round.status != RoundStatus.OPEN:
         raise ValidationError(_("This round is no longer open."))
@@ -337,7 +342,7 @@ def breakdown_cells(round_id: int, groups: dict[int, dict[str, list[int]]]) -> l
 
 
 @transaction.atomic
-def round_close(*, actor: Any, round: Round) -> Round:
+def round_close(*, actor: User, round: Round) -> Round:
     """Close the round: from now on no answer is taken, and its results exist.
 
     Results appear once, here, and only if enough people answered: while the round is
@@ -361,7 +366,7 @@ def round_close(*, actor: Any, round: Round) -> Round:
 
 
 @transaction.atomic
-def round_publish(*, actor: Any, round: Round) -> Round:
+def round_publish(*, actor: User, round: Round) -> Round:
     if round.status == RoundStatus.PUBLISHED:
         raise ValidationError(_("The results are already published."))
     if round.status == RoundStatus.OPEN:

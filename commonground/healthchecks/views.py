@@ -16,6 +16,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import apply_service_errors
@@ -28,7 +29,7 @@ from .models import Round, SurveyItem
 
 
 @partnership_view(rules.VIEW)
-def round_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def round_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     page = paginate(request, selectors.rounds_for(partnership, include_unpublished=True))
     return render(
@@ -44,7 +45,7 @@ def round_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def round_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def round_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = RoundForm(request.POST or None, partnership=partnership)
     if request.method == "POST" and form.is_valid():
         try:
@@ -74,7 +75,7 @@ def _round(partnership: Partnership, pk: int) -> Round:
 
 
 @partnership_view(rules.VIEW)
-def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def round_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     rnd = _round(partnership, pk)
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     results = selectors.settled_results(rnd) if rules.can_see_results(request.user, rnd) else None
@@ -118,7 +119,7 @@ def round_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 
 
 @partnership_view(rules.MANAGE)
-def round_rate(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def round_rate(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     rnd = _round(partnership, pk)
     return render(
         request,
@@ -130,7 +131,7 @@ def round_rate(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
 @require_POST
 @partnership_view(rules.MANAGE)
 def round_action(
-    request: HttpRequest, partnership: Partnership, pk: int, action: str
+    request: AuthedRequest, partnership: Partnership, pk: int, action: str
 ) -> HttpResponse:
     rnd = _round(partnership, pk)
     try:
@@ -169,7 +170,7 @@ def _cell(text: str) -> str:
 
 
 @partnership_view(rules.VIEW)
-def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def round_export_csv(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     results = _visible_results(request, partnership, pk)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
@@ -235,7 +236,7 @@ def round_export_csv(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 
 @partnership_view(rules.VIEW)
-def round_report_pdf(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def round_report_pdf(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     from commonground.core.pdf import render_pdf
 
     results = _visible_results(request, partnership, pk)
@@ -258,7 +259,7 @@ def round_report_pdf(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 
 @partnership_view(rules.MANAGE)
-def item_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def item_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     if request.method == "POST" and request.POST.get("defaults"):
         services.items_ensure_default(actor=request.user, partnership=partnership)
         return redirect("healthchecks:item_list", slug=partnership.slug)
@@ -281,7 +282,7 @@ def item_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def item_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def item_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     item = get_object_or_404(SurveyItem, pk=pk, partnership=partnership)
     form = ItemRewordForm(request.POST or None, instance=item)
     if request.method == "POST":

@@ -23,7 +23,7 @@ REPORT = register("library.report", _("generate the partnership report"), ALL_RO
 
 
 def user_org_ids(user: Any, partnership: Any) -> list[int]:
-    from commonground.atlas.rules import user_org_ids as ids
+    from commonground.partnerships.roles import user_org_ids as ids
 
     return sorted(ids(user, partnership))
 

@@ -6,7 +6,7 @@ import datetime
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django.db.models import BooleanField, CharField, Count, F, Q, QuerySet, TextField, Value
 from django.db.models.functions import Cast, TruncDate
@@ -18,6 +18,9 @@ from commonground.core.sql import union_all
 
 from . import rules
 from .models import CaseStudy, Document, DownloadLog, Milestone
+
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
 # Audit verbs that mark a step in the partnership's story (the rest is day-to-day detail).
 MILESTONE_VERBS = (
@@ -33,7 +36,9 @@ MILESTONE_VERBS = (
 )
 
 
-def documents_for(user: Any, partnership: Any, q: str = "", access: str = "") -> QuerySet[Document]:
+def documents_for(
+    user: Any, partnership: Partnership, q: str = "", access: str = ""
+) -> QuerySet[Document]:
     qs = (
         rules.visible_documents(user, partnership)
         .select_related("owner_organisation", "working_group", "created_by")
@@ -53,7 +58,7 @@ def documents_for(user: Any, partnership: Any, q: str = "", access: str = "") ->
 
 
 def documents_table(
-    user: Any, partnership: Any, q: str = "", access: str = ""
+    user: Any, partnership: Partnership, q: str = "", access: str = ""
 ) -> QuerySet[Document]:
     """``documents_for`` with only the columns the data room's table shows."""
     return (
@@ -115,7 +120,7 @@ def _as_date(value: Any) -> datetime.date:
         return value.date()
     if isinstance(value, str):
         return datetime.date.fromisoformat(value[:10])
-    return value
+    return cast(datetime.date, value)
 
 
 # Other apps' internal records on the timeline (the decision register), registered in
@@ -135,7 +140,7 @@ def register_timeline_source(source: TimelineSource) -> None:
 
 
 def timeline(
-    partnership: Any,
+    partnership: Partnership,
     *,
     start: datetime.date | None = None,
     end: datetime.date | None = None,
@@ -151,7 +156,7 @@ def timeline(
 
     def shaped(qs: QuerySet[Any], **columns: Any) -> QuerySet[Any]:
         # The same columns, in the same order and types, for every source.
-        return qs.annotate(
+        rows: QuerySet[Any] = qs.annotate(
             t_date=columns["date"],
             t_title=columns["title"],
             t_detail=columns["detail"],
@@ -162,6 +167,7 @@ def timeline(
             t_key=columns.get("key", Value("", output_field=TextField())),
             t_params=columns.get("params", Value("", output_field=TextField())),
         ).values("t_date", "t_title", "t_detail", "t_source", "t_public", "t_key", "t_params")
+        return rows
 
     ms = Milestone.objects.filter(partnership=partnership)
     if start:

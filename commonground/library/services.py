@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -24,12 +24,18 @@ from .models import (
     Milestone,
 )
 
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
+
 log = logging.getLogger("commonground.library")
 
 DOC_AUDITED = ["title", "access_level", "status", "confidentiality", "end_rule", "is_public"]
 
 
-def _check_access(partnership: Any, access_level: str, working_group: Any, orgs: list[Any]) -> None:
+def _check_access(
+    partnership: Partnership, access_level: str, working_group: Any, orgs: list[Any]
+) -> None:
     if access_level == AccessLevel.WORKING_GROUP:
         if working_group is None:
             raise ValidationError(_("Choose the working group that may open it."))
@@ -43,7 +49,7 @@ def _check_access(partnership: Any, access_level: str, working_group: Any, orgs:
 
 
 def _store_version(
-    *, actor: Any, document: Document, upload: Any, checked: uploads.CheckedUpload, note: str
+    *, actor: User, document: Document, upload: Any, checked: uploads.CheckedUpload, note: str
 ) -> DocumentVersion:
     last = document.versions.order_by("-number").values_list("number", flat=True).first() or 0
     version = DocumentVersion(
@@ -70,8 +76,8 @@ def _store_version(
 @transaction.atomic
 def document_upload(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     upload: Any,
     title: str,
     owner_organisation: Any,
@@ -121,7 +127,7 @@ def document_upload(
 
 @transaction.atomic
 def document_add_version(
-    *, actor: Any, document: Document, upload: Any, note: str = ""
+    *, actor: User, document: Document, upload: Any, note: str = ""
 ) -> DocumentVersion:
     if document.status != DocumentStatus.ACTIVE:
         raise ValidationError(_("This document is no longer in use; no new versions."))
@@ -145,7 +151,7 @@ def document_add_version(
 @transaction.atomic
 def document_update(
     *,
-    actor: Any,
+    actor: User,
     document: Document,
     access_level: str,
     working_group: Any = None,
@@ -174,7 +180,7 @@ def document_update(
     return document
 
 
-def download_record(*, actor: Any, version: DocumentVersion) -> DownloadLog:
+def download_record(*, actor: User, version: DocumentVersion) -> DownloadLog:
     """Log one download (who, when). Not an audit event: the data room keeps its own log."""
     return DownloadLog.objects.create(
         document_id=version.document_id,
@@ -187,7 +193,7 @@ def download_record(*, actor: Any, version: DocumentVersion) -> DownloadLog:
 
 
 @transaction.atomic
-def retention_apply(*, actor: Any, partnership: Any) -> dict[str, int]:
+def retention_apply(*, actor: User | None, partnership: Partnership) -> dict[str, int]:
     """Apply each item's end-of-partnership rule. Only for ended partnerships; idempotent.
 
     * return: only the owner organisation (and the managers) can still open it;
@@ -235,7 +241,7 @@ def retention_apply(*, actor: Any, partnership: Any) -> dict[str, int]:
 
 
 @transaction.atomic
-def case_create(*, actor: Any, partnership: Any, **fields: Any) -> CaseStudy:
+def case_create(*, actor: User, partnership: Partnership, **fields: Any) -> CaseStudy:
     case = CaseStudy(partnership=partnership, created_by=actor, **fields)
     case.full_clean()
     case.save()
@@ -250,7 +256,7 @@ def case_create(*, actor: Any, partnership: Any, **fields: Any) -> CaseStudy:
 
 
 @transaction.atomic
-def case_update(*, actor: Any, case: CaseStudy, **fields: Any) -> CaseStudy:
+def case_update(*, actor: User, case: CaseStudy, **fields: Any) -> CaseStudy:
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
@@ -266,7 +272,7 @@ def case_update(*, actor: Any, case: CaseStudy, **fields: Any) -> CaseStudy:
 
 
 @transaction.atomic
-def milestone_create(*, actor: Any, partnership: Any, **fields: Any) -> Milestone:
+def milestone_create(*, actor: User, partnership: Partnership, **fields: Any) -> Milestone:
     milestone = Milestone(partnership=partnership, created_by=actor, **fields)
     milestone.full_clean()
     milestone.save()

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import handle_form
@@ -38,7 +39,7 @@ from .models import CaseStudy, Document, DocumentVersion
 
 
 @partnership_view(rules.VIEW)
-def documents(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def documents(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = DocumentSearchForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     qs = selectors.documents_table(
@@ -83,7 +84,7 @@ def _doc_kwargs(form: Any) -> dict[str, Any]:
 
 
 @partnership_view(rules.UPLOAD)
-def document_upload(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def document_upload(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     own = rules.user_org_ids(request.user, partnership)
     form = UploadForm(
         request.POST or None,
@@ -134,7 +135,7 @@ def _document_or_404(user: Any, partnership: Partnership, pk: int) -> Document:
 
 
 @partnership_view(rules.VIEW)
-def document_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def document_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     document = _document_or_404(request.user, partnership, pk)
     can_change = rules.can_change(request.user, document)
     return render(
@@ -151,7 +152,7 @@ def document_detail(request: HttpRequest, partnership: Partnership, pk: int) -> 
 
 
 @partnership_view(rules.UPLOAD)
-def document_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def document_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     document = _document_or_404(request.user, partnership, pk)
     if not rules.can_change(request.user, document):
         raise PermissionDenied(_("Only the uploader and the managers can change this document."))
@@ -179,7 +180,7 @@ def document_edit(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @require_POST
 @partnership_view(rules.UPLOAD)
-def version_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def version_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     document = _document_or_404(request.user, partnership, pk)
     if not rules.can_change(request.user, document):
         raise PermissionDenied(_("Only the uploader and the managers can add a version."))
@@ -212,7 +213,9 @@ def version_add(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 @partnership_view(rules.VIEW)
-def download(request: HttpRequest, partnership: Partnership, pk: int, version: int) -> HttpResponse:
+def download(
+    request: AuthedRequest, partnership: Partnership, pk: int, version: int
+) -> HttpResponse:
     """Stream a file: only to people who may open the document, always as an attachment."""
     document = _document_or_404(request.user, partnership, pk)
     ver = get_object_or_404(DocumentVersion, document=document, number=version)
@@ -251,7 +254,7 @@ def _case_list(request: HttpRequest, queryset: Any, template: str, extra: dict[s
 
 
 @partnership_view(rules.VIEW)
-def cases(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def cases(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return _case_list(
         request,
         rules.readable_cases(request.user, partnership),
@@ -261,7 +264,7 @@ def cases(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def case_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def case_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     case = get_object_or_404(
         rules.readable_cases(request.user, partnership).select_related("partnership"), pk=pk
     )
@@ -277,7 +280,7 @@ def case_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 @partnership_view(rules.WRITE)
-def case_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def case_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = CaseForm(request.POST or None, initial={"source": request.GET.get("source", "")})
     if request.method == "POST" and form.is_valid():
         case = services.case_create(
@@ -291,7 +294,7 @@ def case_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.WRITE)
-def case_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def case_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     case = get_object_or_404(CaseStudy, pk=pk, partnership=partnership)
     if not rules.can_edit_case(request.user, case):
         raise PermissionDenied(_("Only the author and the managers can edit this entry."))
@@ -330,7 +333,7 @@ def shared_case(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def timeline(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def timeline(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     can_add = policy.has_capability(request.user, partnership, rules.MILESTONES)
     return render(
         request,
@@ -345,7 +348,7 @@ def timeline(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.MILESTONES)
-def milestone_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def milestone_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = MilestoneForm(request.POST)
     if form.is_valid():
         services.milestone_create(actor=request.user, partnership=partnership, **form.cleaned_data)
@@ -372,7 +375,7 @@ def _report_params(request: HttpRequest, partnership: Partnership) -> tuple[Any,
 
 
 @partnership_view(rules.REPORT)
-def report(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def report(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form, params = _report_params(request, partnership)
     return render(
         request,
@@ -388,7 +391,7 @@ def report(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.REPORT)
-def report_pdf(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def report_pdf(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form, params = _report_params(request, partnership)
     if params is None:
         return HttpResponse(" ".join(str(e) for e in form.errors.values()), status=400)

@@ -15,6 +15,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 
 from . import rules, selectors, services
 from .models import AgendaItem, ItemStatus, Meeting, MotionResult
@@ -99,19 +100,19 @@ class MinutesOut(Schema):
 
 @router.get("/{slug}/", response=list[MeetingOut], url_name="meeting_list")
 @paginate(PageNumberPagination, page_size=50)
-def meeting_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def meeting_list(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.meetings_of(partnership).order_by("-starts_at", "-id")
 
 
 @router.get("/{slug}/{pk}", response=MeetingOut, url_name="meeting_detail")
-def meeting_detail(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def meeting_detail(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.meeting_for_page(partnership, pk)
 
 
 @router.get("/{slug}/{pk}/minutes", response=MinutesOut, url_name="meeting_minutes")
-def meeting_minutes(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def meeting_minutes(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     meeting = selectors.meeting_for_page(partnership, pk)
     attendance = selectors.attendees(meeting)
@@ -198,7 +199,7 @@ def _person(partnership_id: int, pk: int | None, field: str) -> Any:
     response={201: MotionOut},
     url_name="meeting_motion_create",
 )
-def motion_create(request: HttpRequest, slug: str, pk: int, item_pk: int, payload: MotionIn):  # type: ignore[no-untyped-def]
+def motion_create(request: AuthedRequest, slug: str, pk: int, item_pk: int, payload: MotionIn):  # type: ignore[no-untyped-def]
     item = _item_for(request, slug, pk, item_pk, rules.RECORD)
     pid = item.meeting.partnership_id
     motion = services.motion_record(
@@ -218,7 +219,7 @@ def motion_create(request: HttpRequest, slug: str, pk: int, item_pk: int, payloa
 @router.post(
     "/{slug}/{pk}/items/{item_pk}/tasks", response={201: TaskOut}, url_name="meeting_task_create"
 )
-def task_create(request: HttpRequest, slug: str, pk: int, item_pk: int, payload: TaskIn):  # type: ignore[no-untyped-def]
+def task_create(request: AuthedRequest, slug: str, pk: int, item_pk: int, payload: TaskIn):  # type: ignore[no-untyped-def]
     item = _item_for(request, slug, pk, item_pk, rules.RECORD)
     action = services.task_record(
         actor=request.user,

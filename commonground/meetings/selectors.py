@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth import get_user_model
 from django.db.models import (
@@ -35,6 +35,9 @@ from .models import (
     Motion,
 )
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
+
 
 def count_of(qs: QuerySet[Any]) -> Coalesce:
     """``COUNT(*)`` of a correlated queryset, as an annotation (0 when empty)."""
@@ -42,7 +45,7 @@ def count_of(qs: QuerySet[Any]) -> Coalesce:
     return Coalesce(Subquery(counted[:1], output_field=IntegerField()), 0)
 
 
-def meetings_of(partnership: Any) -> QuerySet[Meeting]:
+def meetings_of(partnership: Partnership) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(partnership=partnership)
         # not the partnership (the caller has it) nor the chair (no list shows them)
@@ -60,7 +63,7 @@ def meetings_of(partnership: Any) -> QuerySet[Meeting]:
     )
 
 
-def meeting_for_page(partnership: Any, pk: int) -> Meeting:
+def meeting_for_page(partnership: Partnership, pk: int) -> Meeting:
     from django.shortcuts import get_object_or_404
 
     from commonground.actionplan.models import Action
@@ -99,7 +102,9 @@ def meeting_for_page(partnership: Any, pk: int) -> Meeting:
     return meeting
 
 
-def meeting_page(partnership: Any, pk: int) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
+def meeting_page(
+    partnership: Partnership, pk: int
+) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
     """The meeting with its agenda, its attendees and its quorum, as its page shows
     them: kept until the partnership's next change (every change to a meeting, its
     agenda, minutes or attendance is one), or five minutes."""
@@ -110,7 +115,9 @@ def meeting_page(partnership: Any, pk: int) -> tuple[Meeting, list[Attendee], di
     return meeting, people, counted
 
 
-def _meeting_page(partnership: Any, pk: int) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
+def _meeting_page(
+    partnership: Partnership, pk: int
+) -> tuple[Meeting, list[Attendee], dict[str, Any]]:
     meeting = meeting_for_page(partnership, pk)
     people = attendees(meeting)
     return meeting, people, quorum(meeting, people)
@@ -149,7 +156,7 @@ def attendees(meeting: Meeting) -> list[Attendee]:
     ]
 
 
-def quorum_fraction(partnership: Any) -> Decimal:
+def quorum_fraction(partnership: Partnership) -> Decimal:
     setting = MeetingSettings.objects.filter(partnership=partnership).first()
     return setting.quorum_fraction if setting else Decimal("0.50")
 
@@ -210,7 +217,7 @@ def roster(meeting: Meeting) -> list[Any]:
     return list(User.objects.filter(pk__in=ids).order_by("display_name", "email"))
 
 
-def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
+def attendance_trend(partnership: Partnership, limit: int = 12) -> dict[str, Any]:
     """Present counts of the last meetings of the whole partnership, oldest first;
     kept until the partnership's next change (recording attendance is one), or five
     minutes (a meeting with planned absences joins the trend when it starts)."""
@@ -219,7 +226,7 @@ def attendance_trend(partnership: Any, limit: int = 12) -> dict[str, Any]:
     )
 
 
-def _attendance_trend(partnership: Any, limit: int) -> dict[str, Any]:
+def _attendance_trend(partnership: Partnership, limit: int) -> dict[str, Any]:
     """Walks the partnership's meetings newest first along the index and stops at
     ``limit`` meetings with recorded attendance; each is counted by an index lookup."""
     recorded = Attendance.objects.filter(meeting=OuterRef("pk"))
@@ -258,7 +265,7 @@ def attendance_falling(counts: list[int]) -> bool:
     return average > 0 and counts[-1] < 0.8 * average
 
 
-def next_meetings(partnership: Any, limit: int = 3) -> QuerySet[Meeting]:
+def next_meetings(partnership: Partnership, limit: int = 3) -> QuerySet[Meeting]:
     return (
         Meeting.objects.filter(partnership=partnership, ends_at__gte=timezone.now())
         .select_related("working_group", "partnership")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -31,6 +31,10 @@ from .models import (
     MotionResult,
 )
 
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
+
 STANDARD_ITEMS = [(key, title, kind) for key, (title, kind) in STANDARD.items()]
 
 MEETING_FIELDS = [
@@ -45,11 +49,11 @@ MEETING_FIELDS = [
 ]
 
 
-def _user(actor: Any) -> Any:
+def _user(actor: User) -> Any:
     return actor if getattr(actor, "is_authenticated", False) else None
 
 
-def _check_meeting(partnership: Any, fields: dict[str, Any]) -> None:
+def _check_meeting(partnership: Partnership, fields: dict[str, Any]) -> None:
     errors: dict[str, str] = {}
     if not (fields.get("title") or "").strip():
         errors["title"] = _("Give the meeting a title.")
@@ -70,7 +74,7 @@ def _check_meeting(partnership: Any, fields: dict[str, Any]) -> None:
 
 @transaction.atomic
 def meeting_create(
-    *, actor: Any, partnership: Any, with_standard_agenda: bool = True, **fields: Any
+    *, actor: User, partnership: Partnership, with_standard_agenda: bool = True, **fields: Any
 ) -> Meeting:
     fields = {k: v for k, v in fields.items() if k in MEETING_FIELDS}
     _check_meeting(partnership, fields)
@@ -98,7 +102,7 @@ def meeting_create(
 
 
 @transaction.atomic
-def meeting_update(*, actor: Any, meeting: Meeting, **fields: Any) -> Meeting:
+def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     fields = {k: v for k, v in fields.items() if k in MEETING_FIELDS}
     merged = {**snapshot(meeting, MEETING_FIELDS), **fields}
     merged["working_group"] = fields.get("working_group", meeting.working_group)
@@ -152,7 +156,7 @@ def _agenda_open(meeting: Meeting) -> None:
 @transaction.atomic
 def item_add(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     title: str,
     item_type: str = ItemType.DISCUSSION,
@@ -185,7 +189,7 @@ def item_add(
 @transaction.atomic
 def item_propose(
     *,
-    actor: Any,
+    actor: User,
     meeting: Meeting,
     title: str,
     item_type: str = ItemType.DISCUSSION,
@@ -217,7 +221,7 @@ def item_propose(
 
 
 @transaction.atomic
-def item_decide(*, actor: Any, item: AgendaItem, accept: bool) -> AgendaItem:
+def item_decide(*, actor: User, item: AgendaItem, accept: bool) -> AgendaItem:
     """Accept a proposed item onto the agenda (before the tasks item) or defer it."""
     meeting = item.meeting
     _agenda_open(meeting)
@@ -246,7 +250,7 @@ def item_decide(*, actor: Any, item: AgendaItem, accept: bool) -> AgendaItem:
 
 
 @transaction.atomic
-def item_move(*, actor: Any, item: AgendaItem, direction: str) -> AgendaItem:
+def item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
     """Swap an accepted item with its neighbour above ("up") or below ("down")."""
     meeting = item.meeting
     _agenda_open(meeting)
@@ -275,7 +279,7 @@ def item_move(*, actor: Any, item: AgendaItem, direction: str) -> AgendaItem:
 
 
 @transaction.atomic
-def item_notes_set(*, actor: Any, item: AgendaItem, notes: str) -> AgendaItem:
+def item_notes_set(*, actor: User, item: AgendaItem, notes: str) -> AgendaItem:
     _minutes_editable(item.meeting)
     before = item.notes
     item.notes = notes
@@ -313,7 +317,7 @@ def _org_for(meeting: Meeting, user: Any) -> Any:
 
 
 @transaction.atomic
-def attendance_set(*, actor: Any, meeting: Meeting, marks: Mapping[Any, str]) -> list[Attendance]:
+def attendance_set(*, actor: User, meeting: Meeting, marks: Mapping[Any, str]) -> list[Attendance]:
     """Record attendance: ``marks`` maps a person to a status ("" removes the mark)."""
     _minutes_editable(meeting)
     from commonground.partnerships.models import Role
@@ -350,7 +354,7 @@ def attendance_set(*, actor: Any, meeting: Meeting, marks: Mapping[Any, str]) ->
 
 
 @transaction.atomic
-def settings_set(*, actor: Any, partnership: Any, quorum_fraction: Any) -> MeetingSettings:
+def settings_set(*, actor: User, partnership: Partnership, quorum_fraction: Any) -> MeetingSettings:
     from decimal import Decimal
 
     value = Decimal(str(quorum_fraction))
@@ -386,7 +390,7 @@ def _minutes_editable(meeting: Meeting) -> None:
 @transaction.atomic
 def motion_record(
     *,
-    actor: Any,
+    actor: User,
     item: AgendaItem,
     text: str,
     proposed_by: Any,
@@ -488,7 +492,7 @@ def motion_record(
 @transaction.atomic
 def task_record(
     *,
-    actor: Any,
+    actor: User,
     item: AgendaItem,
     title: str,
     owner: Any = None,
@@ -515,7 +519,7 @@ def task_record(
 
 
 @transaction.atomic
-def minutes_circulate(*, actor: Any, meeting: Meeting) -> Meeting:
+def minutes_circulate(*, actor: User, meeting: Meeting) -> Meeting:
     if not meeting.has_happened:
         raise ValidationError(
             _("This meeting has not happened yet; there are no minutes to circulate.")
@@ -537,7 +541,7 @@ def minutes_circulate(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def minutes_reopen(*, actor: Any, meeting: Meeting) -> Meeting:
+def minutes_reopen(*, actor: User, meeting: Meeting) -> Meeting:
     """Take circulated minutes back to draft for a correction."""
     if meeting.minutes_status != MinutesStatus.CIRCULATED:
         raise ValidationError(_("Only circulated minutes can go back to draft."))
@@ -554,7 +558,7 @@ def minutes_reopen(*, actor: Any, meeting: Meeting) -> Meeting:
 
 
 @transaction.atomic
-def minutes_approve(*, actor: Any, meeting: Meeting, at_meeting: Meeting) -> Meeting:
+def minutes_approve(*, actor: User, meeting: Meeting, at_meeting: Meeting) -> Meeting:
     """Approve circulated minutes at a later meeting of the same body."""
     if not meeting.has_happened:
         raise ValidationError(
@@ -591,7 +595,7 @@ def minutes_approve(*, actor: Any, meeting: Meeting, at_meeting: Meeting) -> Mee
 
 @transaction.atomic
 def assessment_submit(
-    *, actor: Any, meeting: Meeting, usefulness: int, run: int, comment: str = ""
+    *, actor: User, meeting: Meeting, usefulness: int, run: int, comment: str = ""
 ) -> Assessment:
     if not meeting.has_happened:
         raise ValidationError(_("A meeting is assessed once it has taken place."))
@@ -622,7 +626,7 @@ def assessment_submit(
 
 
 @transaction.atomic
-def feed_token_reset(*, actor: Any) -> str:
+def feed_token_reset(*, actor: User) -> str:
     """Give the person a new calendar feed secret; the old feed URLs stop working."""
     from commonground.accounts.models import hash_secret
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
@@ -48,7 +49,7 @@ from .models import (
 
 
 @partnership_view(rules.VIEW)
-def meeting_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def meeting_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     now = timezone.now()
     base = selectors.meetings_of(partnership)
     upcoming = list(base.filter(ends_at__gte=now).order_by("starts_at", "id")[:20])
@@ -73,7 +74,7 @@ def meeting_list(request: HttpRequest, partnership: Partnership) -> HttpResponse
 
 
 @partnership_view(rules.MANAGE)
-def meeting_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def meeting_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = MeetingForm(request.POST or None, partnership=partnership)
     done = handle_form(
         request,
@@ -89,7 +90,7 @@ def meeting_create(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 
 @partnership_view(rules.MANAGE)
-def meeting_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def meeting_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting, pk=pk, partnership=partnership)
     form = MeetingForm(request.POST or None, instance=meeting, partnership=partnership)
 
@@ -169,7 +170,7 @@ def _assessment_summary(assessments: list[Any]) -> dict[str, Any] | None:
 
 
 @partnership_view(rules.VIEW)
-def meeting_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def meeting_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     return _detail(request, partnership, pk)
 
 
@@ -196,7 +197,7 @@ def _item(meeting: Meeting, item_pk: int) -> AgendaItem:
 
 @require_POST
 @partnership_view(rules.VIEW)
-def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def item_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     _require_chair(request, meeting)
     form = ItemForm(request.POST)
@@ -214,7 +215,7 @@ def item_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
 
 @require_POST
 @partnership_view(rules.PROPOSE_ITEM)
-def item_propose(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def item_propose(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     form = ItemForm(request.POST)
     done = handle_form(
@@ -232,7 +233,7 @@ def item_propose(request: HttpRequest, partnership: Partnership, pk: int) -> Htt
 @require_POST
 @partnership_view(rules.VIEW)
 def item_decide(
-    request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
+    request: AuthedRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     _require_chair(request, meeting)
@@ -252,7 +253,7 @@ def item_decide(
 @require_POST
 @partnership_view(rules.VIEW)
 def item_move(
-    request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
+    request: AuthedRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     _require_chair(request, meeting)
@@ -291,7 +292,7 @@ def _item_page(
 
 @partnership_view(rules.RECORD)
 def item_notes(
-    request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
+    request: AuthedRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     item = _item(meeting, item_pk)
@@ -313,7 +314,7 @@ def item_notes(
 @require_POST
 @partnership_view(rules.RECORD)
 def motion_add(
-    request: HttpRequest, partnership: Partnership, pk: int, item_pk: int
+    request: AuthedRequest, partnership: Partnership, pk: int, item_pk: int
 ) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     item = _item(meeting, item_pk)
@@ -347,7 +348,9 @@ def motion_add(
 
 @require_POST
 @partnership_view(rules.RECORD)
-def task_add(request: HttpRequest, partnership: Partnership, pk: int, item_pk: int) -> HttpResponse:
+def task_add(
+    request: AuthedRequest, partnership: Partnership, pk: int, item_pk: int
+) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     item = _item(meeting, item_pk)
     form = TaskForm(request.POST, partnership=partnership)
@@ -366,7 +369,7 @@ def task_add(request: HttpRequest, partnership: Partnership, pk: int, item_pk: i
 
 
 @partnership_view(rules.RECORD)
-def attendance(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def attendance(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     people = selectors.roster(meeting)
     current = {a.user_id: a.status for a in meeting.attendance.all()}
@@ -390,7 +393,7 @@ def attendance(request: HttpRequest, partnership: Partnership, pk: int) -> HttpR
 
 @require_POST
 @partnership_view(rules.RECORD)
-def minutes_state(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def minutes_state(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     step = request.POST.get("step")
     try:
@@ -421,7 +424,7 @@ def minutes_state(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @require_POST
 @partnership_view(rules.PROPOSE_ITEM)
-def assess(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def assess(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     form = AssessmentForm(request.POST)
     if form.is_valid():
@@ -459,19 +462,19 @@ def _print_context(partnership: Partnership, pk: int) -> dict[str, Any]:
 
 
 @partnership_view(rules.VIEW)
-def agenda_pdf(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def agenda_pdf(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ctx = _print_context(partnership, pk)
     return _pdf(request, "meetings/print/agenda.html", ctx, f"agenda-{pk}.pdf")
 
 
 @partnership_view(rules.VIEW)
-def minutes_pdf(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def minutes_pdf(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ctx = _print_context(partnership, pk)
     return _pdf(request, "meetings/print/minutes.html", ctx, f"minutes-{pk}.pdf")
 
 
 @partnership_view(rules.VIEW)
-def meeting_ics(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def meeting_ics(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = get_object_or_404(
         Meeting.objects.select_related("partnership", "working_group").prefetch_related("items"),
         pk=pk,
@@ -486,7 +489,7 @@ def meeting_ics(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 @partnership_view(rules.VIEW)
-def calendar_feed_page(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def calendar_feed_page(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     raw = None
     if request.method == "POST":
         raw = services.feed_token_reset(actor=request.user)
@@ -507,7 +510,7 @@ def calendar_feed_page(request: HttpRequest, partnership: Partnership) -> HttpRe
 
 
 @partnership_view(rules.SETTINGS)
-def settings_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def settings_edit(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     instance = MeetingSettings.objects.filter(partnership=partnership).first() or MeetingSettings(
         partnership=partnership
     )

@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404
 from ninja import Router, Schema
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 
 from . import rules, selectors, services
 from .content import method
@@ -111,7 +112,7 @@ def _element_out(code: str, record: DesignElementRecord | None) -> dict:
 
 
 @router.get("/{slug}/progress", response=ProgressOut, url_name="method_progress")
-def progress(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def progress(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     rows = selectors.progress(partnership)
     return {
@@ -139,7 +140,7 @@ def progress(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
 
 
 @router.post("/{slug}/progress/ticks", response={200: dict}, url_name="method_tick")
-def tick(request: HttpRequest, slug: str, payload: TickIn):  # type: ignore[no-untyped-def]
+def tick(request: AuthedRequest, slug: str, payload: TickIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.WORK)
     services.tick_set(
         actor=request.user, partnership=partnership, item_key=payload.item, ticked=payload.ticked
@@ -148,14 +149,14 @@ def tick(request: HttpRequest, slug: str, payload: TickIn):  # type: ignore[no-u
 
 
 @router.get("/{slug}/elements", response=list[ElementOut], url_name="method_elements")
-def elements(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def elements(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     records = selectors.element_records(partnership)
     return [_element_out(e.code, records.get(e.code)) for e in method().elements]
 
 
 @router.get("/{slug}/elements/{code}", response=ElementDetailOut, url_name="method_element")
-def element(request: HttpRequest, slug: str, code: str):  # type: ignore[no-untyped-def]
+def element(request: AuthedRequest, slug: str, code: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     if method().element(code) is None:
         raise Http404
@@ -183,7 +184,7 @@ def element(request: HttpRequest, slug: str, code: str):  # type: ignore[no-unty
     response={200: ElementOut, 409: ConflictOut},
     url_name="method_element_save",
 )
-def element_save(request: HttpRequest, slug: str, code: str, payload: ElementIn):  # type: ignore[no-untyped-def]
+def element_save(request: AuthedRequest, slug: str, code: str, payload: ElementIn):  # type: ignore[no-untyped-def]
     """Save a new version. ``base_version`` must be the version you read; if someone saved
     since, the answer is 409 with the current text, and nothing is written."""
     partnership = policy.partnership_or_404(request.user, slug, rules.EDIT_ELEMENTS)
@@ -201,7 +202,7 @@ def element_save(request: HttpRequest, slug: str, code: str, payload: ElementIn)
 
 
 @router.get("/{slug}/profile", response=ProfileOut, url_name="method_profile")
-def profile(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def profile(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     data = selectors.profile(partnership)
     items = [

@@ -9,7 +9,7 @@ only here, by ``_set_phase``.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -36,6 +36,9 @@ from .models import (
     StepNote,
     TrustStageEntry,
 )
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
 
 
 class StaleElementError(ValidationError):
@@ -99,7 +102,7 @@ def phase_lock_reason(
 
 
 def _log_move(
-    *, actor: Any, partnership: Partnership, kind: str, from_phase: str, to_phase: str, reason: str
+    *, actor: User, partnership: Partnership, kind: str, from_phase: str, to_phase: str, reason: str
 ) -> PhaseMove:
     return PhaseMove.objects.create(
         partnership=partnership,
@@ -114,7 +117,7 @@ def _log_move(
 
 @transaction.atomic
 def phase_complete(
-    *, actor: Any, partnership: Partnership, note: str = "", expected: str | None = None
+    *, actor: User, partnership: Partnership, note: str = "", expected: str | None = None
 ) -> PhaseMove:
     """Complete the current phase and move on to the next (the last phase stays current).
 
@@ -167,7 +170,7 @@ def phase_complete(
 
 @transaction.atomic
 def phase_reopen(
-    *, actor: Any, partnership: Partnership, phase: str, reason: str = ""
+    *, actor: User, partnership: Partnership, phase: str, reason: str = ""
 ) -> PhaseMove:
     """Reopen a completed phase to revisit its work; the current phase does not change."""
     _check_phase(phase)
@@ -200,7 +203,7 @@ def phase_reopen(
 
 @transaction.atomic
 def phase_send_back(
-    *, actor: Any, partnership: Partnership, to_phase: str, reason: str
+    *, actor: User, partnership: Partnership, to_phase: str, reason: str
 ) -> PhaseMove:
     """Send the partnership back to an earlier phase (a dead end ahead); a reason is required."""
     content = method()
@@ -247,7 +250,7 @@ def phase_send_back(
 
 @transaction.atomic
 def tick_set(
-    *, actor: Any, partnership: Partnership, item_key: str, ticked: bool
+    *, actor: User, partnership: Partnership, item_key: str, ticked: bool
 ) -> ChecklistTick | None:
     """Tick or untick one checklist item; refused on phases that are closed or not started."""
     item = method().item(item_key)
@@ -293,7 +296,7 @@ def tick_set(
 
 
 @transaction.atomic
-def step_note_save(*, actor: Any, partnership: Partnership, step_key: str, text: str) -> StepNote:
+def step_note_save(*, actor: User, partnership: Partnership, step_key: str, text: str) -> StepNote:
     step = method().step(step_key)
     if step is None:
         raise ValidationError(_("Unknown step."))
@@ -318,7 +321,7 @@ def step_note_save(*, actor: Any, partnership: Partnership, step_key: str, text:
 @transaction.atomic
 def review_record(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     phase: str,
     need_still_there: str,
@@ -360,7 +363,7 @@ ELEMENT_FIELDS = ("text", "status", "agreed_by", "agreed_on", "revisit_on")
 @transaction.atomic
 def element_save(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     element: str,
     base_version: int,
@@ -440,7 +443,7 @@ def element_save(
 
 @transaction.atomic
 def profile_save(
-    *, actor: Any, partnership: Partnership, choices: dict[str, tuple[str, str]]
+    *, actor: User, partnership: Partnership, choices: dict[str, tuple[str, str]]
 ) -> list[ProfileChoice]:
     """Save the chosen type (and a note) for several traits and factors at once."""
     content = method()
@@ -478,7 +481,7 @@ def profile_save(
 
 @transaction.atomic
 def trust_stage_record(
-    *, actor: Any, partnership: Partnership, stage: str, on: datetime.date, note: str = ""
+    *, actor: User, partnership: Partnership, stage: str, on: datetime.date, note: str = ""
 ) -> TrustStageEntry:
     if method().trust_stage(stage) is None:
         raise ValidationError({"stage": _("Unknown trust stage.")})
@@ -508,7 +511,7 @@ PROBLEM_FIELDS = ("title", "observation", "interpretation", "solution", "learnin
 
 @transaction.atomic
 def problem_cycle_save(
-    *, actor: Any, partnership: Partnership, cycle: ProblemCycle | None = None, **fields: Any
+    *, actor: User, partnership: Partnership, cycle: ProblemCycle | None = None, **fields: Any
 ) -> ProblemCycle:
     unknown = set(fields) - set(PROBLEM_FIELDS)
     if unknown:
@@ -543,7 +546,7 @@ def problem_cycle_save(
 
 @transaction.atomic
 def spectrum_rate(
-    *, actor: Any, partnership: Partnership, ratings: dict[str, tuple[int, int]]
+    *, actor: User, partnership: Partnership, ratings: dict[str, tuple[int, int]]
 ) -> list[SpectrumRating]:
     """Save one person's ratings (now, aim) for the dimensions given."""
     content = method()
@@ -575,7 +578,7 @@ def spectrum_rate(
 
 
 @transaction.atomic
-def glossary_seed(*, actor: Any, partnership: Partnership, lang: str) -> int:
+def glossary_seed(*, actor: User, partnership: Partnership, lang: str) -> int:
     """Copy the default glossary (in ``lang``) into the partnership; existing terms are kept."""
     have = {t.lower() for t in partnership.glossary_terms.values_list("preferred", flat=True)}
     new = [
@@ -602,7 +605,7 @@ def glossary_seed(*, actor: Any, partnership: Partnership, lang: str) -> int:
 @transaction.atomic
 def glossary_term_save(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     preferred: str,
     definition: str,
@@ -635,7 +638,7 @@ def glossary_term_save(
 
 
 @transaction.atomic
-def glossary_term_delete(*, actor: Any, term: GlossaryTerm) -> None:
+def glossary_term_delete(*, actor: User, term: GlossaryTerm) -> None:
     partnership = term.partnership
     name = term.preferred
     pk = term.pk

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.htmx import render_page
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
@@ -90,13 +91,13 @@ def _lifecycle_context(request: HttpRequest, partnership: Partnership, **forms: 
 
 
 @partnership_view(rules.VIEW)
-def lifecycle(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def lifecycle(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "method/lifecycle.html", _lifecycle_context(request, partnership))
 
 
 @require_POST
 @partnership_view(rules.MOVE_PHASE)
-def phase_complete(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def phase_complete(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = PhaseCompleteForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Reload the page and try again: the form was incomplete."))
@@ -123,7 +124,7 @@ def phase_complete(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 @require_POST
 @partnership_view(rules.MOVE_PHASE)
-def phase_reopen(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def phase_reopen(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     completed = [
         r["phase"].code for r in selectors.progress(partnership) if r["status"] == "completed"
     ]
@@ -143,7 +144,7 @@ def phase_reopen(request: HttpRequest, partnership: Partnership) -> HttpResponse
 
 @require_POST
 @partnership_view(rules.MOVE_PHASE)
-def phase_send_back(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def phase_send_back(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     content = method()
     earlier = [p.code for p in content.phases[: content.phase_index(partnership.phase)]]
     form = PhaseSendBackForm(request.POST, earlier=earlier)
@@ -177,14 +178,14 @@ def _phase_context(request: HttpRequest, partnership: Partnership, phase: Phase)
 
 
 @partnership_view(rules.VIEW)
-def phase_view(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
+def phase_view(request: AuthedRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     return render(request, "method/phase.html", _phase_context(request, partnership, ph))
 
 
 @require_POST
 @partnership_view(rules.WORK)
-def tick(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
+def tick(request: AuthedRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = TickForm(request.POST)
     if not form.is_valid() or not form.cleaned_data["item"].startswith(f"{ph.code}."):
@@ -218,7 +219,7 @@ def tick(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResp
 
 @require_POST
 @partnership_view(rules.WORK)
-def step_note(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
+def step_note(request: AuthedRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = StepNoteForm(request.POST)
     back = reverse("method:phase", kwargs={"slug": partnership.slug, "phase": ph.code})
@@ -239,7 +240,7 @@ def step_note(request: HttpRequest, partnership: Partnership, phase: str) -> Htt
 
 
 @partnership_view(rules.REVIEW)
-def review(request: HttpRequest, partnership: Partnership, phase: str) -> HttpResponse:
+def review(request: AuthedRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = ReviewForm(request.POST or None)
     done = handle_form(
@@ -265,7 +266,7 @@ def review(request: HttpRequest, partnership: Partnership, phase: str) -> HttpRe
 
 
 @partnership_view(rules.VIEW)
-def element_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def element_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     rows = selectors.elements_overview(partnership)
     today = timezone.localdate()
     return render(
@@ -287,7 +288,7 @@ def _element_or_404(code: str) -> Any:
 
 
 @partnership_view(rules.VIEW)
-def element_detail(request: HttpRequest, partnership: Partnership, code: str) -> HttpResponse:
+def element_detail(request: AuthedRequest, partnership: Partnership, code: str) -> HttpResponse:
     element = _element_or_404(code)
     record = DesignElementRecord.objects.filter(partnership=partnership, element=code).first()
     versions = selectors.element_versions(record)[:50] if record else []
@@ -305,7 +306,7 @@ def element_detail(request: HttpRequest, partnership: Partnership, code: str) ->
 
 
 @partnership_view(rules.EDIT_ELEMENTS)
-def element_edit(request: HttpRequest, partnership: Partnership, code: str) -> HttpResponse:
+def element_edit(request: AuthedRequest, partnership: Partnership, code: str) -> HttpResponse:
     element = _element_or_404(code)
     record = DesignElementRecord.objects.filter(partnership=partnership, element=code).first()
     conflict = None
@@ -363,7 +364,7 @@ def element_edit(request: HttpRequest, partnership: Partnership, code: str) -> H
 
 
 @partnership_view(rules.VIEW)
-def element_history(request: HttpRequest, partnership: Partnership, code: str) -> HttpResponse:
+def element_history(request: AuthedRequest, partnership: Partnership, code: str) -> HttpResponse:
     element = _element_or_404(code)
     record = get_object_or_404(DesignElementRecord, partnership=partnership, element=code)
     versions = list(selectors.element_versions(record))
@@ -412,12 +413,12 @@ def _profile_context(request: HttpRequest, partnership: Partnership, **extra: An
 
 
 @partnership_view(rules.VIEW)
-def profile(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def profile(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "method/profile.html", _profile_context(request, partnership))
 
 
 @partnership_view(rules.WORK)
-def profile_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def profile_edit(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     initial = {c["dim"].code: c["record"] for c in _all_profile_rows(partnership)}
     form = ProfileForm(request.POST or None, initial_choices=initial)
     done = handle_form(
@@ -446,7 +447,7 @@ def _all_profile_rows(partnership: Partnership) -> list[dict]:
 
 @require_POST
 @partnership_view(rules.WORK)
-def trust_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def trust_add(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = TrustStageForm(request.POST)
     done = handle_form(
         request,
@@ -468,7 +469,7 @@ def trust_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def problem_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def problem_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     can_work = _can(request, partnership, rules.WORK)
     return render(
         request,
@@ -483,7 +484,7 @@ def problem_list(request: HttpRequest, partnership: Partnership) -> HttpResponse
 
 @partnership_view(rules.WORK)
 def problem_edit(
-    request: HttpRequest, partnership: Partnership, pk: int | None = None
+    request: AuthedRequest, partnership: Partnership, pk: int | None = None
 ) -> HttpResponse:
     cycle = get_object_or_404(ProblemCycle, pk=pk, partnership=partnership) if pk else None
     form = ProblemCycleForm(
@@ -517,7 +518,7 @@ def problem_edit(
 
 
 @partnership_view(rules.VIEW)
-def spectrum(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def spectrum(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     summary = selectors.spectrum_summary(partnership)
     chart = {
         "dimensions": [str(r["dim"].title) for r in summary],
@@ -543,7 +544,7 @@ def spectrum(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.RATE)
-def spectrum_rate(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def spectrum_rate(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = SpectrumForm(request.POST or None, mine=selectors.my_ratings(partnership, request.user))
     done = handle_form(
         request,
@@ -568,7 +569,7 @@ def spectrum_rate(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 
 @partnership_view(rules.VIEW)
-def glossary(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def glossary(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     terms = partnership.glossary_terms.select_related("updated_by").order_by("preferred", "id")
     can_edit = _can(request, partnership, rules.GLOSSARY)
     return render_page(
@@ -586,7 +587,7 @@ def glossary(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.GLOSSARY)
-def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def glossary_seed(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     n = services.glossary_seed(
         actor=request.user, partnership=partnership, lang=get_language() or "en"
     )
@@ -598,7 +599,7 @@ def glossary_seed(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 @partnership_view(rules.GLOSSARY)
 def glossary_edit(
-    request: HttpRequest, partnership: Partnership, pk: int | None = None
+    request: AuthedRequest, partnership: Partnership, pk: int | None = None
 ) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm, pk=pk, partnership=partnership) if pk else None
     form = GlossaryTermForm(request.POST or None, instance=term)
@@ -623,7 +624,7 @@ def glossary_edit(
 
 @require_POST
 @partnership_view(rules.GLOSSARY)
-def glossary_delete(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def glossary_delete(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm, pk=pk, partnership=partnership)
     services.glossary_term_delete(actor=request.user, term=term)
     messages.success(request, _("Glossary term removed."))
@@ -646,12 +647,12 @@ def _charter_context(partnership: Partnership) -> dict:
 
 
 @partnership_view(rules.VIEW)
-def charter(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def charter(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "method/charter.html", _charter_context(partnership))
 
 
 @partnership_view(rules.VIEW)
-def charter_pdf(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def charter_pdf(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     from commonground.core.pdf import render_pdf
 
     html = render_to_string(

@@ -3,12 +3,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 
 from . import rules, services
 from .models import Organisation, OrgType, Sector, Size
@@ -44,12 +44,12 @@ class OrganisationIn(Schema):
 
 @router.get("/", response=list[OrganisationOut], url_name="organisation_list")
 @paginate(PageNumberPagination, page_size=50)
-def organisation_list(request: HttpRequest, q: str = "", sector: str = "", tag: str = ""):  # type: ignore[no-untyped-def]
+def organisation_list(request: AuthedRequest, q: str = "", sector: str = "", tag: str = ""):  # type: ignore[no-untyped-def]
     return organisation_search(text=q, sector=sector, tag=tag)
 
 
 @router.post("/", response={201: OrganisationOut}, url_name="organisation_create")
-def organisation_create(request: HttpRequest, payload: OrganisationIn):  # type: ignore[no-untyped-def]
+def organisation_create(request: AuthedRequest, payload: OrganisationIn):  # type: ignore[no-untyped-def]
     data = payload.dict()
     data["size"] = data["size"] or ""
     organisation = Organisation(**data)
@@ -58,12 +58,12 @@ def organisation_create(request: HttpRequest, payload: OrganisationIn):  # type:
 
 
 @router.get("/{slug}", response=OrganisationOut, url_name="organisation_detail")
-def organisation_detail(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def organisation_detail(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     return get_object_or_404(Organisation, slug=slug)
 
 
 @router.patch("/{slug}", response=OrganisationOut, url_name="organisation_update")
-def organisation_update(request: HttpRequest, slug: str, payload: OrganisationIn):  # type: ignore[no-untyped-def]
+def organisation_update(request: AuthedRequest, slug: str, payload: OrganisationIn):  # type: ignore[no-untyped-def]
     organisation = get_object_or_404(Organisation, slug=slug)
     if not rules.can_edit(request.user, organisation):
         raise PermissionDenied("Only people from this organisation, or who added it, may edit it.")

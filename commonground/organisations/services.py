@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
@@ -11,6 +11,9 @@ from django.utils.translation import gettext as _
 from commonground.core.audit import audit_record, snapshot
 
 from .models import Organisation
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
 
 FIELDS = [
     "name",
@@ -46,7 +49,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def organisation_save(
-    *, actor: Any, organisation: Organisation, offers: Any = None, needs: Any = None
+    *, actor: User | None, organisation: Organisation, offers: Any = None, needs: Any = None
 ) -> Organisation:
     """Create or update a directory entry (from a validated form's unsaved instance)."""
     creating = organisation.pk is None

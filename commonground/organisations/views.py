@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core import hooks
 from commonground.core.htmx import render_page
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 
 from . import picker, rules, services
@@ -76,7 +77,7 @@ def organisation_detail(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def organisation_create(request: HttpRequest) -> HttpResponse:
+def organisation_create(request: AuthedRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         organisation = services.organisation_save(
@@ -90,7 +91,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
     return render(request, "organisations/organisation_form.html", {"form": form})
 
 
-def organisation_edit(request: HttpRequest, slug: str) -> HttpResponse:
+def organisation_edit(request: AuthedRequest, slug: str) -> HttpResponse:
     organisation = get_object_or_404(Organisation, slug=slug)
     if not rules.can_edit(request.user, organisation):
         raise PermissionDenied(

@@ -2,13 +2,13 @@ from __future__ import annotations
 
 import datetime
 
-from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -72,31 +72,31 @@ class MembershipIn(Schema):
 
 @router.get("/", response=list[PartnershipOut], url_name="partnership_list")
 @paginate(PageNumberPagination, page_size=50)
-def partnership_list(request: HttpRequest):  # type: ignore[no-untyped-def]
+def partnership_list(request: AuthedRequest):  # type: ignore[no-untyped-def]
     return policy.partnerships_with(request.user, rules.VIEW).order_by("name", "id")
 
 
 @router.get("/{slug}", response=PartnershipOut, url_name="partnership_detail")
-def partnership_detail(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def partnership_detail(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     return policy.partnership_or_404(request.user, slug, rules.VIEW)
 
 
 @router.get("/{slug}/members", response=list[MemberOut], url_name="partnership_members")
 @paginate(PageNumberPagination, page_size=100)
-def partnership_members(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def partnership_members(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.members_of(partnership)
 
 
 @router.get("/{slug}/roles", response=list[RoleOut], url_name="partnership_roles")
 @paginate(PageNumberPagination, page_size=100)
-def partnership_roles(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def partnership_roles(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.active_roles(partnership)
 
 
 @router.post("/{slug}/members", response={201: MemberOut}, url_name="partnership_member_set")
-def partnership_member_set(request: HttpRequest, slug: str, payload: MembershipIn):  # type: ignore[no-untyped-def]
+def partnership_member_set(request: AuthedRequest, slug: str, payload: MembershipIn):  # type: ignore[no-untyped-def]
     partnership: Partnership = policy.partnership_or_404(request.user, slug, rules.MANAGE)
     organisation = get_object_or_404(Organisation, slug=payload.organisation)
     membership = services.membership_set(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -18,6 +18,9 @@ from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation
 
 from .models import Membership, MembershipStatus, Partnership, Role, RoleKind
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
 
 PARTNERSHIP_FIELDS = [
     "name",
@@ -48,7 +51,7 @@ def unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def partnership_create(
-    *, actor: Any, name: str, purpose: str, organisation: Organisation | None = None, **fields: Any
+    *, actor: User, name: str, purpose: str, organisation: Organisation | None = None, **fields: Any
 ) -> Partnership:
     """A convener starts a partnership; they become its convener (and their organisation its first member)."""
     partnership = Partnership(name=name, purpose=purpose, created_by=actor, **fields)
@@ -83,7 +86,7 @@ def partnership_create(
 
 
 @transaction.atomic
-def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) -> Partnership:
+def partnership_update(*, actor: User, partnership: Partnership, **changes: Any) -> Partnership:
     # Read "before" from the database: a bound ModelForm has already changed the instance.
     before = snapshot(Partnership.objects.get(pk=partnership.pk), PARTNERSHIP_FIELDS)
     for key, value in changes.items():
@@ -115,7 +118,7 @@ def partnership_update(*, actor: Any, partnership: Partnership, **changes: Any) 
 
 @transaction.atomic
 def membership_set(
-    *, actor: Any, partnership: Partnership, organisation: Organisation, status: str
+    *, actor: User, partnership: Partnership, organisation: Organisation, status: str
 ) -> Membership:
     """Add an organisation to the partnership or change its membership status."""
     if status not in MembershipStatus.values:
@@ -151,7 +154,7 @@ def membership_set(
 @transaction.atomic
 def role_assign(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     user: Any,
     kind: str,
@@ -215,7 +218,7 @@ ROLE_EDITABLE = ["organisation", "representative_kind", "is_signatory", "title"]
 @transaction.atomic
 def role_update(
     *,
-    actor: Any,
+    actor: User,
     role: Role,
     organisation: Organisation | None,
     representative_kind: str = "",
@@ -271,7 +274,7 @@ def role_update(
 
 
 @transaction.atomic
-def role_end(*, actor: Any, role: Role, on: datetime.date | None = None) -> Role:
+def role_end(*, actor: User, role: Role, on: datetime.date | None = None) -> Role:
     """End a role. The last convener or manager cannot leave the partnership leaderless."""
     if role.ended_on is not None:
         raise ValidationError(_("This role has already ended."))

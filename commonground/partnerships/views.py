@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.models import AuditEvent
 from commonground.core.nav import panel_by_key, panel_title, panels_for
 from commonground.core.pagination import paginate
@@ -41,7 +42,7 @@ def partnership_list(request: HttpRequest) -> HttpResponse:
     return render(request, "partnerships/partnership_list.html", {"page": page, "mine": mine})
 
 
-def partnership_create(request: HttpRequest) -> HttpResponse:
+def partnership_create(request: AuthedRequest) -> HttpResponse:
     form = PartnershipForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k not in ("name", "purpose")}
@@ -89,7 +90,7 @@ partnership_home.capability = rules.VIEW  # type: ignore[attr-defined]
 
 
 @partnership_view(rules.MANAGE)
-def partnership_edit(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def partnership_edit(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = PartnershipForm(request.POST or None, instance=partnership)
     if request.method == "POST" and form.is_valid():
         services.partnership_update(
@@ -183,13 +184,13 @@ def _membership_form(
 
 
 @partnership_view(rules.VIEW)
-def member_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def member_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     return render(request, "partnerships/members.html", members_context(request, partnership))
 
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def membership_set(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def membership_set(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = MembershipForm(request.POST)
     if form.is_valid():
         services.membership_set(actor=request.user, partnership=partnership, **form.cleaned_data)
@@ -205,7 +206,7 @@ def membership_set(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def role_assign(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = RoleForm(request.POST, partnership=partnership)
     done = handle_form(
         request,
@@ -226,7 +227,7 @@ def role_assign(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def role_end(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     role = get_object_or_404(Role, pk=pk, partnership=partnership, ended_on__isnull=True)
     return post_action(
         request,
@@ -237,7 +238,7 @@ def role_end(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRes
 
 
 @partnership_view(rules.MANAGE)
-def role_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def role_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     role = get_object_or_404(
         Role.objects.select_related("user", "organisation"),
         pk=pk,
@@ -271,7 +272,7 @@ def role_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpRe
 
 
 @partnership_view(rules.INVITE)
-def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def invite(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     initial = {"organisation": request.GET.get("organisation", "")[:200]}
     form = InvitationForm(request.POST or None, initial=initial)
     return_choices_to(form, request.path)
@@ -315,7 +316,7 @@ def invite(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW_AUDIT)
-def audit_log(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def audit_log(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     page = paginate(
         request, AuditEvent.objects.filter(partnership=partnership).select_related("actor"), 50
     )
@@ -323,7 +324,7 @@ def audit_log(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def home_panel(request: HttpRequest, partnership: Partnership, key: str) -> HttpResponse:
+def home_panel(request: AuthedRequest, partnership: Partnership, key: str) -> HttpResponse:
     """One home panel: the fragment for htmx, or a page of its own without JavaScript."""
     panel = panel_by_key(key)
     if panel is None:

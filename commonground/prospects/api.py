@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -117,7 +118,7 @@ class RecommendationOut(Schema):
 
 @router.get("/directory", response=list[OrganisationOut], url_name="prospects_directory")
 @paginate(PageNumberPagination, page_size=50)
-def directory(request: HttpRequest, filters: Query[DirectoryFilters]):  # type: ignore[no-untyped-def]
+def directory(request: AuthedRequest, filters: Query[DirectoryFilters]):  # type: ignore[no-untyped-def]
     has_place = None not in (filters.lat, filters.lon, filters.radius_km)
     q = selectors.DirectoryQuery(
         text=filters.q,
@@ -138,7 +139,7 @@ def directory(request: HttpRequest, filters: Query[DirectoryFilters]):  # type: 
 
 @router.get("/{slug}/pipeline", response=list[ProspectOut], url_name="prospects_pipeline")
 @paginate(PageNumberPagination, page_size=100)
-def pipeline(request: HttpRequest, slug: str, stage: str = ""):  # type: ignore[no-untyped-def]
+def pipeline(request: AuthedRequest, slug: str, stage: str = ""):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     if stage and stage not in Stage.values:
         raise ValidationError({"stage": f"unknown stage: {stage}"})
@@ -146,7 +147,7 @@ def pipeline(request: HttpRequest, slug: str, stage: str = ""):  # type: ignore[
 
 
 @router.post("/{slug}/pipeline", response={201: ProspectOut}, url_name="prospects_create")
-def prospect_create(request: HttpRequest, slug: str, payload: ProspectIn):  # type: ignore[no-untyped-def]
+def prospect_create(request: AuthedRequest, slug: str, payload: ProspectIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.MANAGE)
     organisation = get_object_or_404(Organisation, slug=payload.organisation)
     prospect = services.prospect_create(
@@ -160,7 +161,7 @@ def prospect_create(request: HttpRequest, slug: str, payload: ProspectIn):  # ty
 
 
 @router.post("/{slug}/pipeline/{pk}/stage", response=ProspectOut, url_name="prospects_move")
-def prospect_move(request: HttpRequest, slug: str, pk: int, payload: StageIn):  # type: ignore[no-untyped-def]
+def prospect_move(request: AuthedRequest, slug: str, pk: int, payload: StageIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.MANAGE)
     prospect = get_object_or_404(Prospect, pk=pk, partnership=partnership)
     return services.prospect_move(actor=request.user, prospect=prospect, stage=payload.stage)
@@ -183,7 +184,7 @@ def _best_first(row: dict[str, Any]) -> tuple[Decimal, str]:
 
 @router.get("/{slug}/scorecards", response=list[ScoreSummaryOut], url_name="prospects_scorecards")
 @paginate(PageNumberPagination, page_size=100)
-def scorecards(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def scorecards(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     """Every scored prospect, best weighted mean first."""
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     prospects = list(selectors.prospects_of(partnership).filter(scores__isnull=False).distinct())
@@ -206,7 +207,7 @@ def scorecards(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
 
 
 @router.get("/{slug}/scorecards/{pk}", response=ScorecardOut, url_name="prospects_scorecard")
-def scorecard(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
+def scorecard(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     prospect = get_object_or_404(
         Prospect.objects.select_related("organisation", "partnership"),
@@ -239,7 +240,7 @@ def scorecard(request: HttpRequest, slug: str, pk: int):  # type: ignore[no-unty
 
 
 @router.get("/{slug}/gaps", response=GapsOut, url_name="prospects_gaps")
-def gaps(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def gaps(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     analysis = selectors.gap_analysis(partnership)
     return {

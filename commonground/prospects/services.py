@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -28,6 +28,9 @@ from .models import (
     SelfAssessment,
     Stage,
 )
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
 
 RESEARCH_FIELDS = [
     "why_approach",
@@ -79,7 +82,7 @@ def _prospect_summary(prospect: Prospect) -> dict[str, Any]:
 
 
 @transaction.atomic
-def criteria_seed(*, actor: Any, partnership: Partnership) -> list[Criterion]:
+def criteria_seed(*, actor: User, partnership: Partnership) -> list[Criterion]:
     """Give the partnership the default scorecard, if it has no criteria yet."""
     existing = list(Criterion.objects.filter(partnership=partnership))
     if existing:
@@ -101,7 +104,7 @@ def criteria_seed(*, actor: Any, partnership: Partnership) -> list[Criterion]:
 
 @transaction.atomic
 def prospect_create(
-    *, actor: Any, partnership: Partnership, organisation: Organisation, **research: Any
+    *, actor: User, partnership: Partnership, organisation: Organisation, **research: Any
 ) -> Prospect:
     """Put an organisation in the pipeline. The same organisation cannot be added twice."""
     unknown = set(research) - set(RESEARCH_FIELDS) - {"owner"}
@@ -132,7 +135,7 @@ def prospect_create(
 
 
 @transaction.atomic
-def prospect_update(*, actor: Any, prospect: Prospect, **changes: Any) -> Prospect:
+def prospect_update(*, actor: User, prospect: Prospect, **changes: Any) -> Prospect:
     """Edit the research record."""
     fields = [*RESEARCH_FIELDS, "owner"]
     before = snapshot(prospect, fields)
@@ -157,7 +160,7 @@ def prospect_update(*, actor: Any, prospect: Prospect, **changes: Any) -> Prospe
 
 
 @transaction.atomic
-def prospect_move(*, actor: Any, prospect: Prospect, stage: str) -> Prospect:
+def prospect_move(*, actor: User, prospect: Prospect, stage: str) -> Prospect:
     """Move a prospect to another stage. "Joined" makes it an active member, once."""
     if stage not in Stage.values:
         raise ValidationError(_("Unknown stage: %(stage)s.") % {"stage": stage})
@@ -193,7 +196,7 @@ def prospect_move(*, actor: Any, prospect: Prospect, stage: str) -> Prospect:
 @transaction.atomic
 def contact_log(
     *,
-    actor: Any,
+    actor: User,
     prospect: Prospect,
     kind: str,
     happened_on: datetime.date,
@@ -232,12 +235,12 @@ def _check_score(value: Any) -> int:
         raise ValidationError(
             _("Scores go from 1 to 5; %(value)s is not allowed.") % {"value": value}
         )
-    return value
+    return int(value)
 
 
 @transaction.atomic
 def scores_save(
-    *, actor: Any, prospect: Prospect, scores: dict[int, tuple[int | None, str]]
+    *, actor: User, prospect: Prospect, scores: dict[int, tuple[int | None, str]]
 ) -> int:
     """Save one assessor's scores: {criterion id: (1–5 or None to clear, note)}."""
     criteria = {
@@ -284,7 +287,7 @@ def scores_save(
 
 @transaction.atomic
 def criteria_update(
-    *, actor: Any, partnership: Partnership, weights: dict[int, int]
+    *, actor: User, partnership: Partnership, weights: dict[int, int]
 ) -> list[Criterion]:
     criteria = {c.pk: c for c in Criterion.objects.filter(partnership=partnership, pk__in=weights)}
     if set(weights) - set(criteria):
@@ -311,7 +314,7 @@ def criteria_update(
 
 @transaction.atomic
 def criterion_add(
-    *, actor: Any, partnership: Partnership, group: str, label: str, weight: int
+    *, actor: User, partnership: Partnership, group: str, label: str, weight: int
 ) -> Criterion:
     if group not in CriterionGroup.values:
         raise ValidationError(_("Unknown criterion group."))
@@ -344,7 +347,12 @@ def criterion_add(
 
 @transaction.atomic
 def need_set(
-    *, actor: Any, partnership: Partnership, category: str, description: str = "", priority: int = 2
+    *,
+    actor: User,
+    partnership: Partnership,
+    category: str,
+    description: str = "",
+    priority: int = 2,
 ) -> Need:
     """Record (or update) what the partnership needs in one resource category."""
     if category not in ResourceCategory.values:
@@ -367,7 +375,7 @@ def need_set(
 
 
 @transaction.atomic
-def need_remove(*, actor: Any, need: Need) -> None:
+def need_remove(*, actor: User, need: Need) -> None:
     label = need.get_category_display()
     partnership = need.partnership
     need.delete()
@@ -382,7 +390,7 @@ def need_remove(*, actor: Any, need: Need) -> None:
 @transaction.atomic
 def self_assessment_record(
     *,
-    actor: Any,
+    actor: User,
     partnership: Partnership,
     kind: str,
     scores: list[int],

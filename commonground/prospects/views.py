@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.core import policy
 from commonground.core.htmx import render_page
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import flash_error, form_status, handle_form
@@ -88,7 +89,7 @@ def directory(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def board(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     columns, truncated = selectors.board(partnership)
     # A card's stage menu differs only in the stage selected: each of the few menus is
     # written once, not an option loop per card.
@@ -118,7 +119,7 @@ def board(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def prospect_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def prospect_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     stage = request.GET.get("stage", "")
     if stage not in Stage.values:
         stage = ""
@@ -141,7 +142,7 @@ def prospect_list(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 
 @partnership_view(rules.MANAGE)
-def prospect_add(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def prospect_add(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     initial = {"organisation": request.GET.get("organisation", "")[:200]}
     form = ProspectAddForm(request.POST or None, initial=initial)
     return_choices_to(form, request.path)
@@ -213,13 +214,13 @@ def _detail(
 
 
 @partnership_view(rules.VIEW)
-def prospect_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def prospect_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     return _detail(request, partnership, _prospect(partnership, pk))
 
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def prospect_research(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def prospect_research(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     form = ResearchForm(request.POST, instance=prospect)
     if form.is_valid():
@@ -235,7 +236,7 @@ def prospect_research(request: HttpRequest, partnership: Partnership, pk: int) -
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def prospect_move(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def prospect_move(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     form = StageForm(request.POST)
     if not form.is_valid():
@@ -268,7 +269,7 @@ def prospect_move(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def contact_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def contact_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     form = ContactLogForm(request.POST)
     done = handle_form(
@@ -286,7 +287,7 @@ def contact_add(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 @partnership_view(rules.VIEW)
-def prospect_outreach(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def prospect_outreach(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     ctx = outreach.outreach_context(partnership, prospect, request.user)
     suggested = outreach.default_variant(ctx, prospect)
@@ -309,7 +310,7 @@ def prospect_outreach(request: HttpRequest, partnership: Partnership, pk: int) -
 
 
 @partnership_view(rules.SCORE)
-def prospect_score(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def prospect_score(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     criteria = list(selectors.criteria_of(partnership))
     mine = {
@@ -339,7 +340,7 @@ def prospect_score(request: HttpRequest, partnership: Partnership, pk: int) -> H
 
 
 @partnership_view(rules.VIEW)
-def scorecards(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def scorecards(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     # Scored prospects of one partnership are few; rank them all, then paginate.
     scored = selectors.scored_prospects(partnership)
     summaries = selectors.score_summaries([p["pk"] for p in scored])
@@ -360,7 +361,7 @@ def scorecards(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.MANAGE)
-def criteria(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def criteria(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     items = list(selectors.criteria_of(partnership))
     weights_form = WeightsForm(
         request.POST if request.POST.get("action") == "weights" else None, criteria=items
@@ -425,7 +426,7 @@ def gaps(
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def need_set(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def need_set(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = NeedForm(request.POST)
     if form.is_valid():
         try:
@@ -440,7 +441,7 @@ def need_set(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def need_remove(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def need_remove(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     need = get_object_or_404(Need, pk=pk, partnership=partnership)
     services.need_remove(actor=request.user, need=need)
     messages.success(request, _("Need removed."))
@@ -448,7 +449,7 @@ def need_remove(request: HttpRequest, partnership: Partnership, pk: int) -> Http
 
 
 @partnership_view(rules.VIEW)
-def recommendations(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def recommendations(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     analysis = selectors.gap_analysis(partnership)
     page = paginate(request, selectors.recommendations(partnership, analysis))
     return render(
@@ -467,7 +468,7 @@ def recommendations(request: HttpRequest, partnership: Partnership) -> HttpRespo
 
 
 @partnership_view(rules.SELF_ASSESS)
-def self_assessment(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def self_assessment(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = SelfAssessmentForm(request.POST or None)
     done = handle_form(
         request,

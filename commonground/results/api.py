@@ -12,6 +12,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 
 from . import rules, selectors, services
 from .models import Indicator, Measurement
@@ -99,7 +100,7 @@ class ReviewOut(Schema):
 
 @router.get("/{slug}/indicators", response=list[IndicatorOut], url_name="results_indicators")
 @paginate(PageNumberPagination, page_size=50)
-def indicator_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def indicator_list(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.indicators_for(partnership)
 
@@ -121,7 +122,7 @@ def measurement_list(request: HttpRequest, slug: str, pk: int):  # type: ignore[
     response={201: MeasurementOut},
     url_name="results_measurement_create",
 )
-def measurement_create(request: HttpRequest, slug: str, pk: int, payload: MeasurementIn):  # type: ignore[no-untyped-def]
+def measurement_create(request: AuthedRequest, slug: str, pk: int, payload: MeasurementIn):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.RECORD)
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     m = services.measurement_record(actor=request.user, indicator=ind, **payload.dict())
@@ -130,6 +131,6 @@ def measurement_create(request: HttpRequest, slug: str, pk: int, payload: Measur
 
 @router.get("/{slug}/reviews", response=list[ReviewOut], url_name="results_reviews")
 @paginate(PageNumberPagination, page_size=50)
-def review_list(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def review_list(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return selectors.reviews_for(partnership).prefetch_related("target_revisions")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import (
     Count,
@@ -26,8 +26,11 @@ from commonground.core.audit import cached_while_unchanged
 from . import progress as rule
 from .models import Indicator, Measurement, Review, TargetRevision
 
+if TYPE_CHECKING:
+    from commonground.partnerships.models import Partnership
 
-def indicators_for(partnership: Any) -> QuerySet[Indicator]:
+
+def indicators_for(partnership: Partnership) -> QuerySet[Indicator]:
     latest = Measurement.objects.filter(indicator=OuterRef("pk")).order_by("-measured_on", "-id")
     return (
         Indicator.objects.filter(partnership=partnership)
@@ -116,7 +119,9 @@ def with_progress(indicators: Any) -> list[Indicator]:
     return items
 
 
-def status_counts(partnership: Any, indicators: list[Indicator] | None = None) -> dict[str, int]:
+def status_counts(
+    partnership: Partnership, indicators: list[Indicator] | None = None
+) -> dict[str, int]:
     counts: dict[str, int] = {}
     if indicators is None:
         indicators = with_progress(indicators_for(partnership))
@@ -244,7 +249,7 @@ def chart_data(
     }
 
 
-def reviews_for(partnership: Any) -> QuerySet[Review]:
+def reviews_for(partnership: Partnership) -> QuerySet[Review]:
     return (
         Review.objects.filter(partnership=partnership)
         .select_related("working_group", "created_by", "partnership")
@@ -263,7 +268,7 @@ class ScheduleInfo:
 
 
 def review_schedule_for(
-    partnership: Any,
+    partnership: Partnership,
     today: datetime.date | None = None,
     indicators: list[Indicator] | None = None,
 ) -> ScheduleInfo:
@@ -289,7 +294,7 @@ def review_schedule_for(
     return ScheduleInfo(start, end, schedule, due, upcoming[0] if upcoming else None)
 
 
-def revisions_for(partnership: Any) -> QuerySet[TargetRevision]:
+def revisions_for(partnership: Partnership) -> QuerySet[TargetRevision]:
     return TargetRevision.objects.filter(indicator__partnership=partnership).select_related(
         "indicator", "review"
     )

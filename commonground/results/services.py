@@ -7,7 +7,7 @@ import datetime
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,6 +17,10 @@ from django.utils.translation import gettext as _
 from commonground.core.audit import audit_record, snapshot
 
 from .models import Direction, Indicator, Kind, Measurement, Review, TargetRevision
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
 
 INDICATOR_FIELDS = [
     "name",
@@ -73,7 +77,7 @@ def _check_indicator(ind: Indicator) -> None:
 
 
 @transaction.atomic
-def indicator_create(*, actor: Any, partnership: Any, **data: Any) -> Indicator:
+def indicator_create(*, actor: User, partnership: Partnership, **data: Any) -> Indicator:
     ind = Indicator(partnership=partnership, created_by=actor, **data)
     _check_indicator(ind)
     ind.save()
@@ -89,7 +93,7 @@ def indicator_create(*, actor: Any, partnership: Any, **data: Any) -> Indicator:
 
 
 @transaction.atomic
-def indicator_update(*, actor: Any, indicator: Indicator, **data: Any) -> Indicator:
+def indicator_update(*, actor: User, indicator: Indicator, **data: Any) -> Indicator:
     before = snapshot(indicator, INDICATOR_FIELDS)
     if (
         "target_value" in data
@@ -164,7 +168,7 @@ def _check_measurement(
 @transaction.atomic
 def measurement_record(
     *,
-    actor: Any,
+    actor: User,
     indicator: Indicator,
     measured_on: datetime.date,
     value: Decimal | None = None,
@@ -239,7 +243,7 @@ class ImportResult:
         return len(self.errors) + sum(1 for r in self.rows if r.errors)
 
 
-def measurements_parse_csv(*, partnership: Any, text: str) -> ImportResult:
+def measurements_parse_csv(*, partnership: Partnership, text: str) -> ImportResult:
     """Check every row of a CSV without saving anything (the dry run).
 
     Columns: ``indicator`` (its number or exact name), ``date`` (YYYY-MM-DD),
@@ -302,7 +306,9 @@ def measurements_parse_csv(*, partnership: Any, text: str) -> ImportResult:
 
 
 @transaction.atomic
-def measurements_import_csv(*, actor: Any, partnership: Any, text: str) -> list[Measurement]:
+def measurements_import_csv(
+    *, actor: User, partnership: Partnership, text: str
+) -> list[Measurement]:
     """Save every row, or nothing: the file must pass the dry run first."""
     result = measurements_parse_csv(partnership=partnership, text=text)
     if not result.is_clean:
@@ -338,7 +344,7 @@ def measurements_import_csv(*, actor: Any, partnership: Any, text: str) -> list[
 @transaction.atomic
 def target_revise(
     *,
-    actor: Any,
+    actor: User,
     indicator: Indicator,
     new_target_value: Decimal | None,
     new_target_date: datetime.date | None = None,
@@ -401,8 +407,8 @@ REVIEW_FIELDS = [
 @transaction.atomic
 def review_record(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User,
+    partnership: Partnership,
     held_on: datetime.date,
     title: str,
     indicators: list[Indicator] | None = None,
@@ -457,7 +463,7 @@ def review_record(
 
 @transaction.atomic
 def review_actions_create(
-    *, actor: Any, review: Review, titles: list[str], owner: Any = None, due_on: Any = None
+    *, actor: User, review: Review, titles: list[str], owner: Any = None, due_on: Any = None
 ) -> list[Any]:
     """Turn a review's decided changes into actions in the action plan, linked to the review."""
     from commonground.actionplan import services as actionplan

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from commonground.actionplan.rules import EDIT as ACTION_EDIT
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import apply_service_errors, flash_error, handle_form
@@ -30,7 +31,7 @@ from .progress import STATUS_LABELS
 
 
 @partnership_view(rules.VIEW)
-def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def indicator_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     groups = list(WorkingGroup.objects.filter(partnership=partnership).order_by("name"))
     group = request.GET.get("group", "")
     qs = selectors.indicators_for(partnership)
@@ -59,7 +60,7 @@ def indicator_list(request: HttpRequest, partnership: Partnership) -> HttpRespon
 
 
 @partnership_view(rules.MANAGE)
-def indicator_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def indicator_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = IndicatorForm(request.POST or None, partnership=partnership)
     done = handle_form(
         request,
@@ -78,7 +79,7 @@ def indicator_create(request: HttpRequest, partnership: Partnership) -> HttpResp
 
 
 @partnership_view(rules.MANAGE)
-def indicator_edit(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def indicator_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = IndicatorForm(request.POST or None, instance=ind, partnership=partnership)
     done = handle_form(
@@ -164,7 +165,7 @@ def _detail_context(
 
 
 @partnership_view(rules.VIEW)
-def indicator_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def indicator_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = _indicator(partnership, pk)
     return render(
         request, "results/indicator_detail.html", _detail_context(request, partnership, ind)
@@ -173,7 +174,7 @@ def indicator_detail(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 @require_POST
 @partnership_view(rules.RECORD)
-def measurement_add(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def measurement_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = MeasurementForm(request.POST, request.FILES, indicator=ind)
     done = handle_form(
@@ -196,7 +197,7 @@ def measurement_add(request: HttpRequest, partnership: Partnership, pk: int) -> 
 
 
 @partnership_view(rules.VIEW)
-def measurement_file(request: HttpRequest, partnership: Partnership, pk: int) -> Any:
+def measurement_file(request: AuthedRequest, partnership: Partnership, pk: int) -> Any:
     m = get_object_or_404(Measurement, pk=pk, indicator__partnership=partnership)
     if not m.source_file:
         raise Http404
@@ -205,7 +206,7 @@ def measurement_file(request: HttpRequest, partnership: Partnership, pk: int) ->
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def target_revise(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def target_revise(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = TargetRevisionForm(request.POST, partnership=partnership)
     done = handle_form(
@@ -226,7 +227,7 @@ def target_revise(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 
 @partnership_view(rules.RECORD)
-def measurement_import(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def measurement_import(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = CsvImportForm(request.POST or None, request.FILES or None)
     result = None
     if request.method == "POST" and form.is_valid():
@@ -251,7 +252,7 @@ def measurement_import(request: HttpRequest, partnership: Partnership) -> HttpRe
 
 
 @partnership_view(rules.VIEW)
-def review_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def review_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     page = paginate(request, selectors.reviews_for(partnership))
     return render(
         request,
@@ -268,7 +269,7 @@ REVISION_LINES = 2
 
 
 @partnership_view(rules.MANAGE)
-def review_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def review_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form = ReviewForm(data, partnership=partnership)
     lines = [
@@ -308,7 +309,7 @@ def review_create(request: HttpRequest, partnership: Partnership) -> HttpRespons
 
 
 @partnership_view(rules.VIEW)
-def review_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def review_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     review = get_object_or_404(
         Review.objects.select_related("working_group", "created_by"), pk=pk, partnership=partnership
     )
@@ -327,7 +328,7 @@ def review_detail(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @require_POST
 @partnership_view(ACTION_EDIT)
-def review_actions(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def review_actions(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     """Create action-plan actions from a review's decided changes, one per line."""
     import datetime
 

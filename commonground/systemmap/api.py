@@ -10,6 +10,7 @@ from ninja.pagination import paginate
 
 from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
+from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
 
 from . import rules, selectors, services
@@ -108,7 +109,7 @@ def _network(partnerships: list[Any], q: NetworkQuery) -> dict[str, Any]:
 
 
 @router.get("/network", response=NetworkOut, url_name="systemmap_network_all")
-def network_all(request: HttpRequest, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
+def network_all(request: AuthedRequest, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
     """The map across the partnerships the caller may see: the first PARTNERSHIP_LIMIT by
     name (of those whose name contains ``partnership``, if given)."""
     partnerships, total = selectors.partnerships_to_map(request.user, q.partnership[:200])
@@ -120,7 +121,7 @@ def network_all(request: HttpRequest, q: Query[NetworkQuery]):  # type: ignore[n
 
 
 @router.get("/{slug}/network", response=NetworkOut, url_name="systemmap_network")
-def network(request: HttpRequest, slug: str, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
+def network(request: AuthedRequest, slug: str, q: Query[NetworkQuery]):  # type: ignore[no-untyped-def]
     """Nodes and edges of one partnership's map (only what the caller may see)."""
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     return _network([partnership], q)
@@ -203,7 +204,7 @@ class SummaryOut(Schema):
 
 
 @router.get("/{slug}/survey-summary", response=SummaryOut, url_name="systemmap_survey_summary")
-def survey_summary(request: HttpRequest, slug: str):  # type: ignore[no-untyped-def]
+def survey_summary(request: AuthedRequest, slug: str):  # type: ignore[no-untyped-def]
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     summary = selectors.survey_summary(list(partnership.surveys.values_list("pk", flat=True)))
     summary["by_type"] = [{**t, "label": str(t["label"])} for t in summary["by_type"]]
@@ -230,7 +231,7 @@ class PrepVersionOut(Schema):
 
 @router.get("/{slug}/preparation", response=list[PrepVersionOut], url_name="systemmap_preparation")
 @paginate(PageNumberPagination, page_size=100)
-def preparation(request: HttpRequest, slug: str, tool: str = ""):  # type: ignore[no-untyped-def]
+def preparation(request: AuthedRequest, slug: str, tool: str = ""):  # type: ignore[no-untyped-def]
     """Every saved version of the preparation tools, newest first (filter with ?tool=)."""
     partnership = policy.partnership_or_404(request.user, slug, rules.VIEW)
     qs = partnership.prep_tool_versions.select_related("created_by").order_by("tool", "-version")
@@ -286,7 +287,7 @@ def relationship_list(request: HttpRequest, slug: str):  # type: ignore[no-untyp
     response={201: RelationshipOut},
     url_name="systemmap_relationship_create",
 )
-def relationship_create(request: HttpRequest, slug: str, payload: RelationshipIn):  # type: ignore[no-untyped-def]
+def relationship_create(request: AuthedRequest, slug: str, payload: RelationshipIn):  # type: ignore[no-untyped-def]
     """Record a relationship; a link to itself, an unknown type or reversed dates answer 400."""
     partnership = policy.partnership_or_404(request.user, slug, rules.EDIT)
     rel = services.relationship_create(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -35,6 +35,10 @@ from .models import (
     SurveyReferral,
     SurveyResponse,
 )
+
+if TYPE_CHECKING:
+    from commonground.accounts.models import User
+    from commonground.partnerships.models import Partnership
 
 REL_FIELDS = ["source", "target", "kind", "started_on", "ended_on", "confidence", "evidence"]
 
@@ -69,8 +73,8 @@ def validate_relationship(
 @transaction.atomic
 def relationship_create(
     *,
-    actor: Any,
-    partnership: Any,
+    actor: User | None,
+    partnership: Partnership,
     source: Organisation,
     target: Organisation,
     kind: str,
@@ -115,7 +119,7 @@ def relationship_create(
 
 
 @transaction.atomic
-def relationship_delete(*, actor: Any, relationship: Relationship) -> None:
+def relationship_delete(*, actor: User, relationship: Relationship) -> None:
     before = snapshot(relationship, REL_FIELDS)
     summary = _("Removed: %(rel)s") % {"rel": str(relationship)}
     partnership = relationship.partnership
@@ -134,7 +138,7 @@ def relationship_delete(*, actor: Any, relationship: Relationship) -> None:
 
 @transaction.atomic
 def survey_create(
-    *, actor: Any, partnership: Any, title: str, area: str = "", introduction: str = ""
+    *, actor: User, partnership: Partnership, title: str, area: str = "", introduction: str = ""
 ) -> Survey:
     if not title.strip():
         raise ValidationError({"title": _("Give the survey a title.")})
@@ -156,7 +160,7 @@ def survey_create(
 
 
 @transaction.atomic
-def survey_set_open(*, actor: Any, survey: Survey, is_open: bool) -> Survey:
+def survey_set_open(*, actor: User, survey: Survey, is_open: bool) -> Survey:
     survey.is_open = is_open
     survey.save(update_fields=["is_open", "updated_at"])
     audit_record(
@@ -173,7 +177,7 @@ def survey_set_open(*, actor: Any, survey: Survey, is_open: bool) -> Survey:
 @transaction.atomic
 def survey_invite(
     *,
-    actor: Any,
+    actor: User,
     survey: Survey,
     contact_name: str,
     organisation: Organisation | None = None,
@@ -449,7 +453,7 @@ def clean_prep_content(tool: str, content: dict[str, Any]) -> dict[str, Any]:
 
 @transaction.atomic
 def prep_tool_save(
-    *, actor: Any, partnership: Any, tool: str, content: dict[str, Any], note: str = ""
+    *, actor: User, partnership: Partnership, tool: str, content: dict[str, Any], note: str = ""
 ) -> PrepToolVersion:
     """Save a new version of a preparation tool; earlier versions stay as history."""
     if tool not in PrepTool.values:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from commonground.core import policy
+from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import form_status, handle_form
@@ -148,7 +149,7 @@ def _network_context(request: HttpRequest, partnerships: list[Partnership]) -> d
 
 
 @partnership_view(rules.VIEW)
-def network(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def network(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     ctx = _network_context(request, [partnership])
     ctx["can_edit"] = policy.has_capability(request.user, partnership, rules.EDIT)
     ctx["scope_title"] = _("System map")
@@ -172,7 +173,7 @@ def global_network(request: HttpRequest) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def relationship_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def relationship_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     page = paginate(request, selectors.relationships_of(partnership))
     return render(
         request,
@@ -186,7 +187,7 @@ def relationship_list(request: HttpRequest, partnership: Partnership) -> HttpRes
 
 
 @partnership_view(rules.EDIT)
-def relationship_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def relationship_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = RelationshipForm(request.POST or None)
     done = handle_form(
         request,
@@ -205,7 +206,7 @@ def relationship_create(request: HttpRequest, partnership: Partnership) -> HttpR
 
 @require_POST
 @partnership_view(rules.EDIT)
-def relationship_delete(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def relationship_delete(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     rel = get_object_or_404(Relationship, pk=pk, partnership=partnership)
     services.relationship_delete(actor=request.user, relationship=rel)
     messages.success(request, _("Relationship removed."))
@@ -216,7 +217,7 @@ def relationship_delete(request: HttpRequest, partnership: Partnership, pk: int)
 
 
 @partnership_view(rules.VIEW)
-def survey_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def survey_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     surveys = selectors.surveys_of(partnership)
     page = paginate(request, surveys)
     return render(
@@ -231,7 +232,7 @@ def survey_list(request: HttpRequest, partnership: Partnership) -> HttpResponse:
 
 
 @partnership_view(rules.SURVEY)
-def survey_create(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def survey_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = SurveyForm(request.POST or None)
     done = handle_form(
         request,
@@ -275,14 +276,14 @@ def _survey_detail(
 
 
 @partnership_view(rules.VIEW)
-def survey_detail(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def survey_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
     return _survey_detail(request, partnership, survey)
 
 
 @require_POST
 @partnership_view(rules.SURVEY)
-def survey_invite(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def survey_invite(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
     form = SurveyInvitationForm(request.POST)
     if form.is_valid():
@@ -301,7 +302,7 @@ def survey_invite(request: HttpRequest, partnership: Partnership, pk: int) -> Ht
 
 @require_POST
 @partnership_view(rules.SURVEY)
-def survey_toggle(request: HttpRequest, partnership: Partnership, pk: int) -> HttpResponse:
+def survey_toggle(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     survey = get_object_or_404(Survey, pk=pk, partnership=partnership)
     services.survey_set_open(actor=request.user, survey=survey, is_open=not survey.is_open)
     messages.success(request, _("Survey opened.") if survey.is_open else _("Survey closed."))
@@ -383,7 +384,7 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @partnership_view(rules.VIEW)
-def prepare(request: HttpRequest, partnership: Partnership) -> HttpResponse:
+def prepare(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     current = selectors.prep_current(partnership)
     ratings = list(
         partnership.prep_tool_versions.filter(tool=PrepTool.SELF_RATING)
@@ -430,7 +431,7 @@ def _initial(tool: str, content: dict[str, Any]) -> dict[str, Any]:
 
 
 @partnership_view(rules.VIEW)
-def prepare_tool(request: HttpRequest, partnership: Partnership, tool: str) -> HttpResponse:
+def prepare_tool(request: AuthedRequest, partnership: Partnership, tool: str) -> HttpResponse:
     if tool not in PrepTool.values:
         raise Http404
     can_prepare = policy.has_capability(request.user, partnership, rules.PREPARE)
