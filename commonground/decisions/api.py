@@ -39,6 +39,8 @@ class ProposalOut(Schema):
     anonymous: bool
     results_hidden: bool
     eligibility: str
+    tie_rule: str
+    runoff_of: int | None
     outcome: str
     outcome_statement: str
     options: list[OptionOut]
@@ -47,6 +49,10 @@ class ProposalOut(Schema):
     @staticmethod
     def resolve_working_group(obj: Proposal) -> str | None:
         return obj.working_group.slug if obj.working_group else None
+
+    @staticmethod
+    def resolve_runoff_of(obj: Proposal) -> int | None:
+        return obj.runoff_of_id
 
     @staticmethod
     def resolve_options(obj: Proposal) -> list[dict[str, Any]]:
@@ -71,6 +77,7 @@ class ProposalIn(Schema):
     anonymous: bool = False
     spending_amount: Decimal | None = None
     is_policy: bool = False
+    tie_rule: str = ""  # runoff (the default between options), chair or lot
 
 
 class VoteIn(Schema):

@@ -464,7 +464,9 @@ def _detail_context(request: HttpRequest, proposal: Proposal) -> dict[str, Any]:
         "outcome_form": OutcomeForm(initial={"statement": proposal.outcome_statement}),
         "tied_text": get_text_list((result or {}).get("tied_labels") or [], _("and")),
         "settlement": settlement,
-        "settle_form": TieSettleForm(among=settlement["among"]) if can_settle else None,
+        "settle_form": TieSettleForm(among=settlement["among"])
+        if settlement and can_settle
+        else None,
     }
 
 
@@ -556,7 +558,7 @@ def proposal_close(request: AuthedRequest, partnership: Any, pk: int) -> HttpRes
 
 @require_POST
 @partnership_view(rules.MANAGE)
-def proposal_settle(request: HttpRequest, partnership: Any, pk: int) -> HttpResponse:
+def proposal_settle(request: AuthedRequest, partnership: Any, pk: int) -> HttpResponse:
     """The chair's choice among options tied for first place (tie rule "the chair decides")."""
     proposal = get_object_or_404(
         Proposal.objects.select_related("partnership"), pk=pk, partnership=partnership

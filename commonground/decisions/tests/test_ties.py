@@ -268,3 +268,36 @@ def test_the_migration_gives_open_votes_between_options_a_runoff(world):
         proposal.refresh_from_db()
     assert open_ranked.tie_rule == "runoff"
     assert closed_ranked.tie_rule == "" and open_consent.tie_rule == ""
+
+
+def test_the_api_takes_and_shows_the_tie_rule_and_the_runoff_link(
+    world, wg_member, propose, client_for
+):
+    import datetime
+    import json
+
+    from django.utils import timezone
+
+    client = client_for("representative")
+    url = f"/api/decisions/{world.partnership.slug}/proposals"
+    payload = {
+        "title": "Pick a colour",
+        "method": "dot",
+        "closes_at": (timezone.now() + datetime.timedelta(days=2)).isoformat(),
+        "options": ["Red", "Blue"],
+        "tie_rule": "lot",
+    }
+    created = client.post(url, json.dumps(payload), content_type="application/json")
+    assert created.status_code == 201, created.content
+    assert created.json()["tie_rule"] == "lot" and created.json()["runoff_of"] is None
+    refused = client.post(
+        url, json.dumps({**payload, "tie_rule": "coin"}), content_type="application/json"
+    )
+    assert refused.status_code == 400
+
+    closed = _tied_vote(world, wg_member, propose)
+    runoff = Proposal.objects.get(runoff_of=closed)
+    shown = client.get(f"{url}/{runoff.pk}").json()
+    assert shown["runoff_of"] == closed.pk and shown["tie_rule"] == "chair"
+    first = client.get(f"{url}/{closed.pk}").json()
+    assert first["outcome"] == "tied" and first["tally"]["settlement"]["runoff"] == runoff.pk
