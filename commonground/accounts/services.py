@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record
+from commonground.core.i18n import Msg
 
 from .models import ApiToken, Invitation, User, hash_secret
 
@@ -31,7 +33,10 @@ def api_token_create(*, user: User, name: str) -> tuple[ApiToken, str]:
         user=user, name=name, prefix=raw[3:9], token_hash=hash_secret(raw)
     )
     audit_record(
-        actor=user, verb="api_token.create", target=token, summary=f"API token “{name}” created"
+        actor=user,
+        verb="api_token.create",
+        target=token,
+        summary=Msg(gettext_noop("API token “%(name)s” created"), name=name),
     )
     return token, raw
 
@@ -46,7 +51,7 @@ def api_token_revoke(*, user: User, token: ApiToken) -> None:
         actor=user,
         verb="api_token.revoke",
         target=token,
-        summary=f"API token “{token.name}” revoked",
+        summary=Msg(gettext_noop("API token “%(name)s” revoked"), name=token.name),
     )
 
 

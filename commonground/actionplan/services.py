@@ -13,8 +13,10 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionReminder, ActionStatus
 
@@ -47,7 +49,7 @@ def _check(partnership: Partnership, fields: dict[str, Any]) -> None:
         errors["title"] = _("Give the action a title.")
     priority = fields.get("priority")
     if priority is not None and not 1 <= int(priority) <= 5:
-        errors["priority"] = _("Priority goes from 1 (highest) to 5 (lowest).")
+        errors["priority"] = _("Priority goes from 1 (low) to 5 (high).")
     start, due = fields.get("start_on"), fields.get("due_on")
     if start and due and due < start:
         errors["due_on"] = _("The due date cannot be before the start date.")
@@ -84,7 +86,7 @@ def action_create(*, actor: User, partnership: Partnership, **fields: Any) -> Ac
         partnership=partnership,
         verb="action.create",
         target=action,
-        summary=_("Action added: %(title)s") % {"title": action.title},
+        summary=Msg(gettext_noop("Action added: %(title)s"), title=action.title),
         after=snapshot(action, ["title", "owner", "due_on", "status", "priority"]),
     )
     return action
@@ -106,7 +108,7 @@ def action_update(*, actor: User, action: Action, **fields: Any) -> Action:
         partnership=action.partnership,
         verb="action.update",
         target=action,
-        summary=_("Action updated: %(title)s") % {"title": action.title},
+        summary=Msg(gettext_noop("Action updated: %(title)s"), title=action.title),
         before=before,
         after=snapshot(action, list(fields)),
     )
@@ -126,8 +128,11 @@ def action_set_status(*, actor: User, action: Action, status: str) -> Action:
         partnership=action.partnership,
         verb="action.status",
         target=action,
-        summary=_("Action %(title)s: %(status)s")
-        % {"title": action.title, "status": action.get_status_display()},
+        summary=Msg(
+            gettext_noop("Action %(title)s: %(status)s"),
+            title=action.title,
+            status=choice_label(action, "status"),
+        ),
         before={"status": before},
         after={"status": status},
     )

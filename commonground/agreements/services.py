@@ -10,8 +10,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record
+from commonground.core.i18n import Msg
 from commonground.partnerships.models import MembershipStatus
 
 from . import rules, texts
@@ -171,7 +173,7 @@ def agreement_create(
         partnership=partnership,
         verb="agreement.create",
         target=agreement,
-        summary=_("Agreement drafted: %(title)s") % {"title": agreement.title},
+        summary=Msg(gettext_noop("Agreement drafted: %(title)s"), title=agreement.title),
         after={"form": form, "parties": [p.pk for p in parties]},
     )
     return agreement
@@ -267,8 +269,11 @@ def agreement_edit(
         partnership=agreement.partnership,
         verb="agreement.edit",
         target=agreement,
-        summary=_("%(title)s: version %(n)s drafted")
-        % {"title": agreement.title, "n": version.number},
+        summary=Msg(
+            gettext_noop("%(title)s: version %(n)s drafted"),
+            title=agreement.title,
+            n=version.number,
+        ),
         after={"version": version.number, "sha256": version.sha256},
     )
     return version
@@ -306,8 +311,11 @@ def amendment_start(*, actor: User, agreement: Agreement, note: str = "") -> Agr
         partnership=agreement.partnership,
         verb="agreement.amend",
         target=agreement,
-        summary=_("%(title)s: amendment started as version %(n)s")
-        % {"title": agreement.title, "n": version.number},
+        summary=Msg(
+            gettext_noop("%(title)s: amendment started as version %(n)s"),
+            title=agreement.title,
+            n=version.number,
+        ),
     )
     return version
 
@@ -378,8 +386,12 @@ def ratify(
         partnership=agreement.partnership,
         verb="agreement.ratify",
         target=agreement,
-        summary=_("%(org)s ratified %(title)s version %(n)s")
-        % {"org": organisation, "title": agreement.title, "n": version.number},
+        summary=Msg(
+            gettext_noop("%(org)s ratified %(title)s version %(n)s"),
+            org=organisation,
+            title=agreement.title,
+            n=version.number,
+        ),
         after={
             "version": version.number,
             "sha256": version.sha256,
@@ -431,8 +443,12 @@ def termination_notice_give(
         partnership=agreement.partnership,
         verb="agreement.terminate",
         target=agreement,
-        summary=_("%(org)s gave notice to end %(title)s from %(date)s")
-        % {"org": organisation, "title": agreement.title, "date": effective_on},
+        summary=Msg(
+            gettext_noop("%(org)s gave notice to end %(title)s from %(date)s"),
+            org=organisation,
+            title=agreement.title,
+            date=effective_on,
+        ),
     )
     return notice
 
@@ -470,7 +486,7 @@ def compact_create(
         partnership=partnership,
         verb="compact.create",
         target=compact,
-        summary=_("Members' compact adopted: %(title)s") % {"title": compact.title},
+        summary=Msg(gettext_noop("Members' compact adopted: %(title)s"), title=compact.title),
     )
     return compact
 
@@ -493,7 +509,9 @@ def compact_sign(*, actor: User, compact: Compact, organisation: Any) -> Compact
         partnership=compact.partnership,
         verb="compact.sign",
         target=compact,
-        summary=_("%(org)s signed %(title)s") % {"org": organisation, "title": compact.title},
+        summary=Msg(
+            gettext_noop("%(org)s signed %(title)s"), org=organisation, title=compact.title
+        ),
     )
     return signature
 
@@ -538,8 +556,12 @@ def self_assess(
         partnership=compact.partnership,
         verb="compact.assess",
         target=compact,
-        summary=_("%(org)s assessed %(title)s for %(year)s")
-        % {"org": organisation, "title": compact.title, "year": year},
+        summary=Msg(
+            gettext_noop("%(org)s assessed %(title)s for %(year)s"),
+            org=organisation,
+            title=compact.title,
+            year=year,
+        ),
         after={str(k): v for k, v in scores.items()},
     )
     return result

@@ -10,9 +10,11 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core import hooks
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg
 from commonground.organisations.models import Organisation
 from commonground.partnerships.models import MembershipStatus
 
@@ -169,7 +171,7 @@ def activity_create(
     audit_record(
         actor=actor,
         verb="atlas.activity_create",
-        summary=_("Activity added to the map: %(title)s") % {"title": title},
+        summary=Msg(gettext_noop("Activity added to the map: %(title)s"), title=title),
         partnership=partnership,
         target=activity,
         after=snapshot(activity, AUDITED),
@@ -214,7 +216,7 @@ def activity_update(
     audit_record(
         actor=actor,
         verb="atlas.activity_update",
-        summary=_("Activity changed: %(title)s") % {"title": activity.title},
+        summary=Msg(gettext_noop("Activity changed: %(title)s"), title=activity.title),
         partnership=activity.partnership,
         target=activity,
         before=before,
@@ -237,8 +239,11 @@ def conversation_suggest(
     audit_record(
         actor=actor,
         verb="atlas.conversation_suggest",
-        summary=_("Conversation suggested between %(a)s and %(b)s")
-        % {"a": first.title, "b": second.title},
+        summary=Msg(
+            gettext_noop("Conversation suggested between %(a)s and %(b)s"),
+            a=first.title,
+            b=second.title,
+        ),
         partnership=partnership,
         target=suggestion,
     )
@@ -329,8 +334,11 @@ def conversation_follow_up(
     audit_record(
         actor=actor,
         verb="atlas.conversation_follow_up",
-        summary=_("Conversation between %(a)s and %(b)s followed up")
-        % {"a": suggestion.first.title, "b": suggestion.second.title},
+        summary=Msg(
+            gettext_noop("Conversation between %(a)s and %(b)s followed up"),
+            a=suggestion.first.title,
+            b=suggestion.second.title,
+        ),
         partnership=partnership,
         target=suggestion,
     )

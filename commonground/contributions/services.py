@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg
 from commonground.partnerships.models import MembershipStatus, Role, WorkingGroup
 
 from .models import (
@@ -188,7 +190,7 @@ def contribution_create(*, actor: User, partnership: Partnership, **data: Any) -
         partnership=partnership,
         verb="contribution.create",
         target=contribution,
-        summary=_("Contribution recorded: %(title)s") % {"title": contribution.title},
+        summary=Msg(gettext_noop("Contribution recorded: %(title)s"), title=contribution.title),
         after=snapshot(contribution, ["kind", "contributor", "amount", "currency", "status"]),
     )
     return contribution
@@ -221,7 +223,7 @@ def contribution_update(*, actor: User, contribution: Contribution, **data: Any)
         partnership=contribution.partnership,
         verb="contribution.update",
         target=contribution,
-        summary=_("Contribution changed: %(title)s") % {"title": contribution.title},
+        summary=Msg(gettext_noop("Contribution changed: %(title)s"), title=contribution.title),
         before=before,
         after=snapshot(contribution, ["title", "amount", "currency", "due_on"]),
     )
@@ -254,8 +256,10 @@ def contribution_transition(
         partnership=contribution.partnership,
         verb="contribution.transition",
         target=contribution,
-        summary=_("%(title)s: %(from)s → %(to)s")
-        % {"title": contribution.title, "from": before, "to": to},
+        summary=Msg(
+            gettext_noop("%(title)s: %(from)s → %(to)s"),
+            {"title": contribution.title, "from": Status(before).label, "to": Status(to).label},
+        ),
         before={"status": before},
         after={"status": to, "on": on},
     )
@@ -283,8 +287,12 @@ def schedule_add(
         partnership=contribution.partnership,
         verb="contribution.schedule_add",
         target=contribution,
-        summary=_("Payment of %(amount)s %(currency)s scheduled for %(date)s")
-        % {"amount": value, "currency": contribution.currency, "date": due_on},
+        summary=Msg(
+            gettext_noop("Payment of %(amount)s %(currency)s scheduled for %(date)s"),
+            amount=value,
+            currency=contribution.currency,
+            date=due_on,
+        ),
     )
     return entry
 
@@ -316,8 +324,10 @@ def transfer_add(
         partnership=contribution.partnership,
         verb="contribution.transfer_add",
         target=contribution,
-        summary=_("Ownership of %(title)s: %(from)s → %(to)s on %(date)s")
-        % {"title": contribution.title, "from": from_org, "to": to_org, "date": transfer_on},
+        summary=Msg(
+            gettext_noop("Ownership of %(title)s: %(from)s → %(to)s on %(date)s"),
+            {"title": contribution.title, "from": from_org, "to": to_org, "date": transfer_on},
+        ),
     )
     return transfer
 
@@ -342,7 +352,9 @@ def rate_set(
         partnership=partnership,
         verb="contribution.rate_set",
         target=obj,
-        summary=_("Exchange rate set: 1 %(code)s = %(rate)s") % {"code": currency, "rate": value},
+        summary=Msg(
+            gettext_noop("Exchange rate set: 1 %(code)s = %(rate)s"), code=currency, rate=value
+        ),
     )
     return obj
 
@@ -362,7 +374,7 @@ def base_currency_set(*, actor: User, partnership: Partnership, currency: str) -
         partnership=partnership,
         verb="contribution.base_currency_set",
         target=obj,
-        summary=_("Reporting currency set to %(code)s") % {"code": currency},
+        summary=Msg(gettext_noop("Reporting currency set to %(code)s"), code=currency),
     )
     return obj
 
@@ -410,7 +422,10 @@ def benefit_record(
         partnership=partnership,
         verb="contribution.benefit_record",
         target=benefit,
-        summary=_("Benefit recorded for %(org)s: %(text)s")
-        % {"org": organisation, "text": description},
+        summary=Msg(
+            gettext_noop("Benefit recorded for %(org)s: %(text)s"),
+            org=organisation,
+            text=description,
+        ),
     )
     return benefit

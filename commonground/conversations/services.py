@@ -10,9 +10,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core import hooks, policy
 from commonground.core.audit import audit_record
+from commonground.core.i18n import Msg, choice_label
 from commonground.decisions.notifications import notify
 
 from . import markup, rules
@@ -73,7 +75,7 @@ def ground_rules_save(*, actor: User, partnership: Partnership, text: str) -> Gr
         partnership=partnership,
         verb="conversations.ground_rules",
         target=row,
-        summary=_("Ground rules updated"),
+        summary=Msg(gettext_noop("Ground rules updated")),
     )
     return row
 
@@ -153,8 +155,11 @@ def _notify_new_post(actor: User, post: Post, mentioned: list[Any]) -> None:
             users=[p for p in mentioned if p.pk in mentioned_ids],
             partnership=partnership,
             kind="conversations.mention",
-            title=_("%(who)s mentioned you in “%(thread)s”")
-            % {"who": actor, "thread": thread.title},
+            title=Msg(
+                gettext_noop("%(who)s mentioned you in “%(thread)s”"),
+                who=actor,
+                thread=thread.title,
+            ),
             url=url,
         )
     if post.addressee_id and post.addressee_id != actor.pk:
@@ -162,8 +167,11 @@ def _notify_new_post(actor: User, post: Post, mentioned: list[Any]) -> None:
             users=[post.addressee],
             partnership=partnership,
             kind="conversations.request",
-            title=_("%(who)s asked you something in “%(thread)s”")
-            % {"who": actor, "thread": thread.title},
+            title=Msg(
+                gettext_noop("%(who)s asked you something in “%(thread)s”"),
+                who=actor,
+                thread=thread.title,
+            ),
             url=url,
         )
     from commonground.accounts.models import User
@@ -175,7 +183,7 @@ def _notify_new_post(actor: User, post: Post, mentioned: list[Any]) -> None:
         users=followers,
         partnership=partnership,
         kind="conversations.reply",
-        title=_("New reply in “%(thread)s”") % {"thread": thread.title},
+        title=Msg(gettext_noop("New reply in “%(thread)s”"), thread=thread.title),
         url=url,
     )
 
@@ -250,7 +258,7 @@ def thread_create(
         partnership=partnership,
         verb="conversations.thread_create",
         target=thread,
-        summary=_("Thread started: %(title)s") % {"title": title},
+        summary=Msg(gettext_noop("Thread started: %(title)s"), title=title),
     )
     return thread
 
@@ -285,7 +293,7 @@ def post_create(
         partnership=thread.partnership,
         verb="conversations.post_create",
         target=post,
-        summary=_("Reply in “%(thread)s”") % {"thread": thread.title},
+        summary=Msg(gettext_noop("Reply in “%(thread)s”"), thread=thread.title),
     )
     return post
 
@@ -313,7 +321,7 @@ def post_edit(*, actor: User, post: Post, body: str) -> Post:
         partnership=post.thread.partnership,
         verb="conversations.post_edit",
         target=post,
-        summary=_("Post edited in “%(thread)s”") % {"thread": post.thread.title},
+        summary=Msg(gettext_noop("Post edited in “%(thread)s”"), thread=post.thread.title),
     )
     return post
 
@@ -353,7 +361,7 @@ def thread_set(
         partnership=thread.partnership,
         verb="conversations.thread_moderate",
         target=thread,
-        summary=_("Thread moderated: %(title)s") % {"title": thread.title},
+        summary=Msg(gettext_noop("Thread moderated: %(title)s"), title=thread.title),
         before=before,
         after={"pinned": thread.is_pinned, "closed": thread.is_closed},
     )
@@ -373,7 +381,7 @@ def thread_move(*, actor: User, thread: Thread, working_group: Any) -> Thread:
         partnership=thread.partnership,
         verb="conversations.thread_move",
         target=thread,
-        summary=_("Thread moved: %(title)s") % {"title": thread.title},
+        summary=Msg(gettext_noop("Thread moved: %(title)s"), title=thread.title),
         before=before,
         after={"working_group": thread.working_group_id},
     )
@@ -395,7 +403,7 @@ def post_hide(*, actor: User, post: Post, reason: str) -> Post:
         partnership=post.thread.partnership,
         verb="conversations.post_hide",
         target=post,
-        summary=_("Post hidden: %(reason)s") % {"reason": reason},
+        summary=Msg(gettext_noop("Post hidden: %(reason)s"), reason=reason),
     )
     return post
 
@@ -410,7 +418,7 @@ def post_unhide(*, actor: User, post: Post) -> Post:
         partnership=post.thread.partnership,
         verb="conversations.post_unhide",
         target=post,
-        summary=_("Post shown again"),
+        summary=Msg(gettext_noop("Post shown again")),
     )
     return post
 
@@ -433,7 +441,7 @@ def post_report(*, actor: User, post: Post, reason: str) -> Report:
         users=facilitators,
         partnership=partnership,
         kind="conversations.report",
-        title=_("A post was reported in “%(thread)s”") % {"thread": post.thread.title},
+        title=Msg(gettext_noop("A post was reported in “%(thread)s”"), thread=post.thread.title),
         url=post.get_absolute_url(),
     )
     audit_record(
@@ -441,7 +449,7 @@ def post_report(*, actor: User, post: Post, reason: str) -> Report:
         partnership=partnership,
         verb="conversations.post_report",
         target=post,
-        summary=_("Post reported"),
+        summary=Msg(gettext_noop("Post reported")),
     )
     return report
 
@@ -461,7 +469,7 @@ def post_mark(*, actor: User, post: Post, kind: str) -> Post:
         partnership=post.thread.partnership,
         verb="conversations.post_mark",
         target=post,
-        summary=_("Post marked as %(kind)s") % {"kind": post.get_kind_display()},
+        summary=Msg(gettext_noop("Post marked as %(kind)s"), kind=choice_label(post, "kind")),
     )
     return post
 
@@ -511,7 +519,7 @@ def fact_agree(*, actor: User, post: Post, source_url: str = "") -> Post:
         partnership=partnership,
         verb="conversations.fact_agree",
         target=post,
-        summary=_("Fact agreed and added to the fact base"),
+        summary=Msg(gettext_noop("Fact agreed and added to the fact base")),
     )
     return post
 
@@ -531,7 +539,7 @@ def request_answer(*, actor: User, post: Post, answer_post: Post | None = None) 
         partnership=post.thread.partnership,
         verb="conversations.request_answer",
         target=post,
-        summary=_("Request marked answered"),
+        summary=Msg(gettext_noop("Request marked answered")),
     )
     return post
 
@@ -545,7 +553,9 @@ def _link(actor: User, post: Post, kind: str, obj: Any, title: str) -> PostLink:
         partnership=post.thread.partnership,
         verb=f"conversations.to_{kind}",
         target=post,
-        summary=_("Post became %(kind)s #%(id)s") % {"kind": link.get_kind_display(), "id": obj.pk},
+        summary=Msg(
+            gettext_noop("Post became %(kind)s #%(id)s"), kind=choice_label(link, "kind"), id=obj.pk
+        ),
     )
     return link
 
@@ -611,7 +621,9 @@ def post_to_agenda(*, actor: User, post: Post, meeting: Any, title: str) -> Post
         partnership=post.thread.partnership,
         verb="conversations.to_agenda_item",
         target=post,
-        summary=_("Post proposed for the agenda of %(meeting)s") % {"meeting": meeting.title},
+        summary=Msg(
+            gettext_noop("Post proposed for the agenda of %(meeting)s"), meeting=meeting.title
+        ),
     )
     return link
 

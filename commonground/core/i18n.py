@@ -29,7 +29,7 @@ from django.utils import formats, translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
-__all__ = ["Msg", "Term", "choice_label", "lower", "render", "render_default"]
+__all__ = ["Msg", "Term", "choice_label", "lower", "msgid", "render", "render_default"]
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class Msg:
         return render(self.key, self.stored_params())
 
 
-def _msgid(promise: Promise) -> str:
+def msgid(promise: Promise) -> str:
     """The untranslated text of a lazy translation (its message key)."""
     with translation.override(None):
         return str(promise)
@@ -77,7 +77,7 @@ def choice_label(instance: models.Model, field_name: str) -> Any:
 def lower(label: Any) -> Term | str:
     """A label shown in lower case, in whatever language it is read."""
     if isinstance(label, Promise):
-        return Term(_msgid(label), lower=True)
+        return Term(msgid(label), lower=True)
     return str(label).lower()
 
 
@@ -87,7 +87,7 @@ def _store(value: Any) -> Any:
     if isinstance(value, Term):
         return {"$t": value.msgid, **({"lower": True} if value.lower else {})}
     if isinstance(value, Promise):
-        return {"$t": _msgid(value)}
+        return {"$t": msgid(value)}
     if isinstance(value, bool) or value is None:
         return "" if value is None else str(value)
     if isinstance(value, int | float):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from commonground.core.i18n import Msg
 from commonground.core.inbox import inbox_for
 
 from .models import Notification, NotificationFrequency, NotificationPreference
@@ -35,10 +36,19 @@ def frequency_of(user: Any) -> str:
     return pref.frequency if pref else NotificationFrequency.DAILY
 
 
+def _title_for(user: Any, title: str | Msg) -> str:
+    """A ``Msg`` title in the person's own language (notifications are per person)."""
+    if not isinstance(title, Msg):
+        return title
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        return str(title)
+
+
 def notify(
-    *, users: Iterable[Any], partnership: Any, kind: str, title: str, url: str = ""
+    *, users: Iterable[Any], partnership: Any, kind: str, title: str | Msg, url: str = ""
 ) -> list[Notification]:
-    """Tell ``users`` about something; returns the stored notifications."""
+    """Tell ``users`` about something; returns the stored notifications. A ``Msg`` title
+    is written in each person's language."""
     people = {u.pk: u for u in users if u is not None and getattr(u, "is_active", True)}
     if not people:
         return []
@@ -49,11 +59,11 @@ def notify(
                 user_id=pk,
                 partnership=partnership,
                 kind=kind,
-                title=title[:300],
+                title=_title_for(user, title)[:300],
                 url=url[:300],
                 created_at=now,
             )
-            for pk in people
+            for pk, user in people.items()
         ]
     )
     immediate = set(

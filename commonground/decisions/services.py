@@ -13,9 +13,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core import anonymity, policy
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 from commonground.partnerships.models import Role, WorkingGroup
 
 from . import rules, selectors, tally
@@ -78,7 +80,7 @@ def decision_record(
         partnership=partnership,
         verb="decision.record",
         target=decision,
-        summary=_("Decision recorded: %(title)s") % {"title": title},
+        summary=Msg(gettext_noop("Decision recorded: %(title)s"), title=title),
         after={"method": method, "adopted": adopted, "tally": tally or {}},
     )
     return decision
@@ -114,7 +116,7 @@ def governance_update(
         partnership=partnership,
         verb="governance.update",
         target=settings_obj,
-        summary=_("Changed the governance settings"),
+        summary=Msg(gettext_noop("Changed the governance settings")),
         before=before,
         after=snapshot(settings_obj, GOVERNANCE_FIELDS),
     )
@@ -174,7 +176,7 @@ def domain_save(
         partnership=partnership,
         verb="domain.create" if created else "domain.update",
         target=domain,
-        summary=_("Decision domain “%(name)s” saved") % {"name": domain.name},
+        summary=Msg(gettext_noop("Decision domain “%(name)s” saved"), name=domain.name),
         before=before,
         after=snapshot(domain, DOMAIN_FIELDS),
     )
@@ -188,7 +190,7 @@ def domain_delete(*, actor: User, domain: DecisionDomain) -> None:
         partnership=domain.partnership,
         verb="domain.delete",
         target=domain,
-        summary=_("Decision domain “%(name)s” removed") % {"name": domain.name},
+        summary=Msg(gettext_noop("Decision domain “%(name)s” removed"), name=domain.name),
         before=snapshot(domain, DOMAIN_FIELDS),
     )
     domain.delete()
@@ -244,7 +246,7 @@ def working_group_save(
         partnership=partnership,
         verb="working_group.create" if created else "working_group.update",
         target=group,
-        summary=_("Working group “%(name)s” saved") % {"name": group.name},
+        summary=Msg(gettext_noop("Working group “%(name)s” saved"), name=group.name),
         before=before,
         after=snapshot(group, GROUP_FIELDS),
     )
@@ -263,7 +265,7 @@ def working_group_member_add(*, actor: User, group: WorkingGroup, user: Any) -> 
         partnership=group.partnership,
         verb="working_group.member_add",
         target=group,
-        summary=_("%(person)s joined %(group)s") % {"person": user, "group": group.name},
+        summary=Msg(gettext_noop("%(person)s joined %(group)s"), person=user, group=group.name),
         after={"user": user.pk},
     )
 
@@ -280,7 +282,7 @@ def working_group_member_remove(*, actor: User, group: WorkingGroup, user: Any) 
         partnership=group.partnership,
         verb="working_group.member_remove",
         target=group,
-        summary=_("%(person)s left %(group)s") % {"person": user, "group": group.name},
+        summary=Msg(gettext_noop("%(person)s left %(group)s"), person=user, group=group.name),
         before={"user": user.pk},
     )
 
@@ -418,7 +420,7 @@ def proposal_create(
         partnership=partnership,
         verb="proposal.create",
         target=proposal,
-        summary=_("Proposal opened: %(title)s") % {"title": title},
+        summary=Msg(gettext_noop("Proposal opened: %(title)s"), title=title),
         after=snapshot(
             proposal,
             [
@@ -440,7 +442,7 @@ def proposal_create(
             users=User.objects.filter(pk__in=people),
             partnership=partnership,
             kind="proposal.new",
-            title=_("New proposal: %(title)s") % {"title": title},
+            title=Msg(gettext_noop("New proposal: %(title)s"), title=title),
             url=proposal.get_absolute_url(),
         )
     return proposal
@@ -579,8 +581,12 @@ def vote_cast(
         partnership=locked.partnership,
         verb="vote.change" if before else "vote.cast",
         target=locked,
-        summary=(_("Changed their vote on: %(title)s") if before else _("Voted on: %(title)s"))
-        % {"title": locked.title},
+        summary=Msg(
+            gettext_noop("Changed their vote on: %(title)s")
+            if before
+            else gettext_noop("Voted on: %(title)s"),
+            title=locked.title,
+        ),
         before=before,
         after={"position": position, "choices": cleaned},
     )
@@ -691,8 +697,11 @@ def proposal_close(*, actor: User | None, proposal: Proposal, early: bool = Fals
         partnership=locked.partnership,
         verb="proposal.close",
         target=locked,
-        summary=_("Proposal closed (%(outcome)s): %(title)s")
-        % {"outcome": locked.get_outcome_display(), "title": locked.title},
+        summary=Msg(
+            gettext_noop("Proposal closed (%(outcome)s): %(title)s"),
+            outcome=choice_label(locked, "outcome"),
+            title=locked.title,
+        ),
         after={"outcome": locked.outcome, **_settlement_part(result)},
     )
     settlement = result.get("settlement")
@@ -712,8 +721,11 @@ def proposal_close(*, actor: User | None, proposal: Proposal, early: bool = Fals
         users=User.objects.filter(pk__in=people),
         partnership=locked.partnership,
         kind="proposal.outcome",
-        title=_("Outcome (%(outcome)s): %(title)s")
-        % {"outcome": locked.get_outcome_display(), "title": locked.title},
+        title=Msg(
+            gettext_noop("Outcome (%(outcome)s): %(title)s"),
+            outcome=choice_label(locked, "outcome"),
+            title=locked.title,
+        ),
         url=url,
     )
     return locked
@@ -787,8 +799,10 @@ def _open_runoff(*, actor: Any, proposal: Proposal, length: datetime.timedelta) 
         partnership=proposal.partnership,
         verb="proposal.runoff",
         target=runoff,
-        summary=_("Runoff opened between the tied options of: %(title)s")
-        % {"title": proposal.title},
+        summary=Msg(
+            gettext_noop("Runoff opened between the tied options of: %(title)s"),
+            title=proposal.title,
+        ),
         after={"runoff_of": proposal.pk, "options": [option["label"] for option in among]},
     )
     from commonground.accounts.models import User
@@ -797,7 +811,7 @@ def _open_runoff(*, actor: Any, proposal: Proposal, length: datetime.timedelta) 
         users=User.objects.filter(pk__in=set().union(*selectors.electorate(runoff).values())),
         partnership=proposal.partnership,
         kind="proposal.new",
-        title=_("Runoff vote: %(title)s") % {"title": proposal.title},
+        title=Msg(gettext_noop("Runoff vote: %(title)s"), title=proposal.title),
         url=runoff.get_absolute_url(),
     )
     return runoff
@@ -819,7 +833,7 @@ def _ask_the_chair(proposal: Proposal) -> None:
         users=_chairs(proposal.partnership),
         partnership=proposal.partnership,
         kind="proposal.tie_chair",
-        title=_("A tie for you to settle: %(title)s") % {"title": proposal.title},
+        title=Msg(gettext_noop("A tie for you to settle: %(title)s"), title=proposal.title),
         url=proposal.get_absolute_url(),
     )
 
@@ -869,8 +883,11 @@ def proposal_tie_settle(*, actor: Any, proposal: Proposal, option: int, reason: 
         partnership=locked.partnership,
         verb="proposal.tie_settle",
         target=locked,
-        summary=_("Tie settled by the chair (%(option)s): %(title)s")
-        % {"option": chosen["label"], "title": locked.title},
+        summary=Msg(
+            gettext_noop("Tie settled by the chair (%(option)s): %(title)s"),
+            option=chosen["label"],
+            title=locked.title,
+        ),
         before={"settlement": before},
         after={"settlement": settlement},
     )
@@ -883,8 +900,11 @@ def proposal_tie_settle(*, actor: Any, proposal: Proposal, option: int, reason: 
         users=User.objects.filter(pk__in=people - {actor.pk}),
         partnership=locked.partnership,
         kind="proposal.outcome",
-        title=_("Tie settled by the chair (%(option)s): %(title)s")
-        % {"option": chosen["label"], "title": locked.title},
+        title=Msg(
+            gettext_noop("Tie settled by the chair (%(option)s): %(title)s"),
+            option=chosen["label"],
+            title=locked.title,
+        ),
         url=locked.get_absolute_url(),
     )
     return locked
@@ -910,7 +930,7 @@ def proposal_record_outcome(*, actor: User, proposal: Proposal, statement: str) 
         partnership=proposal.partnership,
         verb="proposal.outcome",
         target=proposal,
-        summary=_("Outcome statement recorded: %(title)s") % {"title": proposal.title},
+        summary=Msg(gettext_noop("Outcome statement recorded: %(title)s"), title=proposal.title),
         before=before,
         after={"statement": statement},
     )
@@ -971,7 +991,7 @@ def send_closing_soon() -> int:
                 users=User.objects.filter(pk__in=people),
                 partnership=proposal.partnership,
                 kind="proposal.closing_soon",
-                title=_("Closing soon: %(title)s") % {"title": proposal.title},
+                title=Msg(gettext_noop("Closing soon: %(title)s"), title=proposal.title),
                 url=proposal.get_absolute_url(),
             )
             sent += 1

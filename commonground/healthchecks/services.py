@@ -15,10 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.accounts.models import User, hash_secret
 from commonground.core import anonymity
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg
 
 from . import selectors
 from .defaults import DEFAULT_ITEMS
@@ -73,7 +75,7 @@ def items_ensure_default(*, actor: User, partnership: Partnership) -> int:
         actor=actor,
         partnership=partnership,
         verb="healthcheck.items_default",
-        summary=_("Default health-check questions added"),
+        summary=Msg(gettext_noop("Default health-check questions added")),
     )
     return len(items)
 
@@ -103,7 +105,7 @@ def item_create(
         partnership=partnership,
         verb="healthcheck.item_create",
         target=item,
-        summary=_("Health-check question added: %(text)s") % {"text": text},
+        summary=Msg(gettext_noop("Health-check question added: %(text)s"), text=text),
     )
     return item
 
@@ -126,7 +128,7 @@ def item_reword(
         partnership=item.partnership,
         verb="healthcheck.item_reword",
         target=item,
-        summary=_("Health-check question reworded (%(key)s)") % {"key": item.key},
+        summary=Msg(gettext_noop("Health-check question reworded (%(key)s)"), key=item.key),
         before=before,
         after=snapshot(item, ["text", "position"]),
     )
@@ -142,8 +144,12 @@ def item_set_active(*, actor: User, item: SurveyItem, active: bool) -> SurveyIte
         partnership=item.partnership,
         verb="healthcheck.item_active" if active else "healthcheck.item_remove",
         target=item,
-        summary=(_("Question back in use: %(key)s") if active else _("Question removed: %(key)s"))
-        % {"key": item.key},
+        summary=Msg(
+            gettext_noop("Question back in use: %(key)s")
+            if active
+            else gettext_noop("Question removed: %(key)s"),
+            key=item.key,
+        ),
     )
     return item
 
@@ -261,8 +267,11 @@ def round_open(
         partnership=partnership,
         verb="healthcheck.round_open",
         target=round,
-        summary=_("Health-check round opened: %(title)s (%(n)s invited)")
-        % {"title": round.title, "n": len(people)},
+        summary=Msg(
+            gettext_noop("Health-check round opened: %(title)s (%(n)s invited)"),
+            title=round.title,
+            n=len(people),
+        ),
     )
     return round, tokens
 
@@ -285,7 +294,9 @@ def round_remind(*, actor: User, round: Round) -> int:
         partnership=round.partnership,
         verb="healthcheck.round_remind",
         target=round,
-        summary=_("Reminder sent to %(n)s people who have not answered yet") % {"n": len(pending)},
+        summary=Msg(
+            gettext_noop("Reminder sent to %(n)s people who have not answered yet"), n=len(pending)
+        ),
     )
     return len(pending)
 
@@ -360,7 +371,7 @@ def round_close(*, actor: User, round: Round) -> Round:
         partnership=round.partnership,
         verb="healthcheck.round_close",
         target=round,
-        summary=_("Health-check round closed: %(title)s") % {"title": round.title},
+        summary=Msg(gettext_noop("Health-check round closed: %(title)s"), title=round.title),
     )
     return round
 
@@ -379,7 +390,7 @@ def round_publish(*, actor: User, round: Round) -> Round:
         partnership=round.partnership,
         verb="healthcheck.round_publish",
         target=round,
-        summary=_("Health-check results published: %(title)s") % {"title": round.title},
+        summary=Msg(gettext_noop("Health-check results published: %(title)s"), title=round.title),
     )
     return round
 

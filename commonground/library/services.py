@@ -9,8 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 
 from . import uploads
 from .models import (
@@ -117,7 +119,7 @@ def document_upload(
     audit_record(
         actor=actor,
         verb="library.document_upload",
-        summary=_("Document added to the data room: %(title)s") % {"title": title},
+        summary=Msg(gettext_noop("Document added to the data room: %(title)s"), title=title),
         partnership=partnership,
         target=document,
         after={**snapshot(document, DOC_AUDITED), "file": version.original_name},
@@ -139,8 +141,9 @@ def document_add_version(
     audit_record(
         actor=actor,
         verb="library.version_add",
-        summary=_("New version %(n)s of %(title)s")
-        % {"n": version.number, "title": document.title},
+        summary=Msg(
+            gettext_noop("New version %(n)s of %(title)s"), n=version.number, title=document.title
+        ),
         partnership=document.partnership,
         target=document,
         after={"version": version.number, "file": version.original_name},
@@ -171,7 +174,7 @@ def document_update(
     audit_record(
         actor=actor,
         verb="library.document_update",
-        summary=_("Document protocol changed: %(title)s") % {"title": document.title},
+        summary=Msg(gettext_noop("Document protocol changed: %(title)s"), title=document.title),
         partnership=document.partnership,
         target=document,
         before=before,
@@ -226,8 +229,11 @@ def retention_apply(*, actor: User | None, partnership: Partnership) -> dict[str
         audit_record(
             actor=actor,
             verb="library.retention_apply",
-            summary=_("End-of-partnership rule applied to %(title)s: %(rule)s")
-            % {"title": document.title, "rule": document.get_end_rule_display()},
+            summary=Msg(
+                gettext_noop("End-of-partnership rule applied to %(title)s: %(rule)s"),
+                title=document.title,
+                rule=choice_label(document, "end_rule"),
+            ),
             partnership=partnership,
             target=document,
             before=before,
@@ -248,7 +254,7 @@ def case_create(*, actor: User, partnership: Partnership, **fields: Any) -> Case
     audit_record(
         actor=actor,
         verb="library.case_create",
-        summary=_("Added to the knowledge library: %(title)s") % {"title": case.title},
+        summary=Msg(gettext_noop("Added to the knowledge library: %(title)s"), title=case.title),
         partnership=partnership,
         target=case,
     )
@@ -264,7 +270,7 @@ def case_update(*, actor: User, case: CaseStudy, **fields: Any) -> CaseStudy:
     audit_record(
         actor=actor,
         verb="library.case_update",
-        summary=_("Knowledge library entry changed: %(title)s") % {"title": case.title},
+        summary=Msg(gettext_noop("Knowledge library entry changed: %(title)s"), title=case.title),
         partnership=case.partnership,
         target=case,
     )
@@ -279,7 +285,7 @@ def milestone_create(*, actor: User, partnership: Partnership, **fields: Any) ->
     audit_record(
         actor=actor,
         verb="library.milestone_create",
-        summary=_("Milestone recorded: %(title)s") % {"title": milestone.title},
+        summary=Msg(gettext_noop("Milestone recorded: %(title)s"), title=milestone.title),
         partnership=partnership,
         target=milestone,
     )

@@ -11,8 +11,10 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 
 from .models import STANDARD_ITEMS as STANDARD
 from .models import (
@@ -95,7 +97,7 @@ def meeting_create(
         partnership=partnership,
         verb="meeting.create",
         target=meeting,
-        summary=_("Meeting planned: %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Meeting planned: %(title)s"), title=meeting.title),
         after=snapshot(meeting, ["title", "starts_at", "ends_at", "mode", "place"]),
     )
     return meeting
@@ -112,13 +114,17 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     before = snapshot(meeting, list(fields))
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if meeting.series_id:
+        # One meeting of a series edited on its own: an exception to the series from now
+        # on (its own entry in the calendar; ending the series keeps it).
+        meeting.series_exception = True
     meeting.save()
     audit_record(
         actor=actor,
         partnership=meeting.partnership,
         verb="meeting.update",
         target=meeting,
-        summary=_("Meeting changed: %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Meeting changed: %(title)s"), title=meeting.title),
         before=before,
         after=snapshot(meeting, list(fields)),
     )
@@ -180,8 +186,11 @@ def item_add(
         partnership=meeting.partnership,
         verb="agenda.add",
         target=item,
-        summary=_("Agenda item added to %(meeting)s: %(title)s")
-        % {"meeting": meeting.title, "title": item.title},
+        summary=Msg(
+            gettext_noop("Agenda item added to %(meeting)s: %(title)s"),
+            meeting=meeting.title,
+            title=item.title,
+        ),
     )
     return item
 
@@ -214,8 +223,11 @@ def item_propose(
         partnership=meeting.partnership,
         verb="agenda.propose",
         target=item,
-        summary=_("Agenda item proposed for %(meeting)s: %(title)s")
-        % {"meeting": meeting.title, "title": item.title},
+        summary=Msg(
+            gettext_noop("Agenda item proposed for %(meeting)s: %(title)s"),
+            meeting=meeting.title,
+            title=item.title,
+        ),
     )
     return item
 
@@ -239,10 +251,12 @@ def item_decide(*, actor: User, item: AgendaItem, accept: bool) -> AgendaItem:
         partnership=meeting.partnership,
         verb="agenda.accept" if accept else "agenda.defer",
         target=item,
-        summary=(
-            _("Agenda item accepted: %(title)s") if accept else _("Agenda item deferred: %(title)s")
-        )
-        % {"title": item.title},
+        summary=Msg(
+            gettext_noop("Agenda item accepted: %(title)s")
+            if accept
+            else gettext_noop("Agenda item deferred: %(title)s"),
+            title=item.title,
+        ),
         before={"status": before},
         after={"status": item.status},
     )
@@ -272,8 +286,12 @@ def item_move(*, actor: User, item: AgendaItem, direction: str) -> AgendaItem:
         partnership=meeting.partnership,
         verb="agenda.move",
         target=a,
-        summary=_("Agenda item moved %(direction)s: %(title)s")
-        % {"direction": direction, "title": a.title},
+        summary=Msg(
+            gettext_noop("Agenda item moved up: %(title)s")
+            if direction == "up"
+            else gettext_noop("Agenda item moved down: %(title)s"),
+            title=a.title,
+        ),
     )
     return a
 
@@ -289,7 +307,7 @@ def item_notes_set(*, actor: User, item: AgendaItem, notes: str) -> AgendaItem:
         partnership=item.meeting.partnership,
         verb="minutes.notes",
         target=item,
-        summary=_("Minutes noted for %(title)s") % {"title": item.title},
+        summary=Msg(gettext_noop("Minutes noted for %(title)s"), title=item.title),
         before={"notes": before},
         after={"notes": notes},
     )
@@ -347,7 +365,7 @@ def attendance_set(*, actor: User, meeting: Meeting, marks: Mapping[Any, str]) -
         partnership=meeting.partnership,
         verb="meeting.attendance",
         target=meeting,
-        summary=_("Attendance recorded for %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Attendance recorded for %(title)s"), title=meeting.title),
         after={str(u.pk): s for u, s in marks.items()},
     )
     return changed
@@ -369,7 +387,7 @@ def settings_set(*, actor: User, partnership: Partnership, quorum_fraction: Any)
         partnership=partnership,
         verb="meetings.settings",
         target=obj,
-        summary=_("Meeting quorum set to %(q)s") % {"q": value},
+        summary=Msg(gettext_noop("Meeting quorum set to %(q)s"), q=value),
         before={"quorum_fraction": before},
         after={"quorum_fraction": value},
     )
@@ -482,8 +500,11 @@ def motion_record(
         partnership=meeting.partnership,
         verb="minutes.motion",
         target=motion,
-        summary=_("Motion minuted (%(result)s): %(text)s")
-        % {"result": motion.get_result_display(), "text": motion.text[:200]},
+        summary=Msg(
+            gettext_noop("Motion minuted (%(result)s): %(text)s"),
+            result=choice_label(motion, "result"),
+            text=motion.text[:200],
+        ),
         after={"result": result, "for": votes_for, "against": votes_against},
     )
     return motion
@@ -533,7 +554,7 @@ def minutes_circulate(*, actor: User, meeting: Meeting) -> Meeting:
         partnership=meeting.partnership,
         verb="minutes.circulate",
         target=meeting,
-        summary=_("Minutes circulated: %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Minutes circulated: %(title)s"), title=meeting.title),
         before={"minutes_status": MinutesStatus.DRAFT},
         after={"minutes_status": MinutesStatus.CIRCULATED},
     )
@@ -552,7 +573,7 @@ def minutes_reopen(*, actor: User, meeting: Meeting) -> Meeting:
         partnership=meeting.partnership,
         verb="minutes.reopen",
         target=meeting,
-        summary=_("Minutes back to draft: %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Minutes back to draft: %(title)s"), title=meeting.title),
     )
     return meeting
 
@@ -582,8 +603,11 @@ def minutes_approve(*, actor: User, meeting: Meeting, at_meeting: Meeting) -> Me
         partnership=meeting.partnership,
         verb="minutes.approve",
         target=meeting,
-        summary=_("Minutes of %(title)s approved at %(at)s")
-        % {"title": meeting.title, "at": at_meeting.title},
+        summary=Msg(
+            gettext_noop("Minutes of %(title)s approved at %(at)s"),
+            title=meeting.title,
+            at=at_meeting.title,
+        ),
         before={"minutes_status": MinutesStatus.CIRCULATED},
         after={"minutes_status": MinutesStatus.APPROVED, "at": at_meeting.pk},
     )
@@ -616,7 +640,7 @@ def assessment_submit(
         partnership=meeting.partnership,
         verb="meeting.assess",
         target=assessment,
-        summary=_("Meeting assessed: %(title)s") % {"title": meeting.title},
+        summary=Msg(gettext_noop("Meeting assessed: %(title)s"), title=meeting.title),
         after={"usefulness": usefulness, "run": run},
     )
     return assessment
@@ -637,6 +661,6 @@ def feed_token_reset(*, actor: User) -> str:
     audit_record(
         actor=actor,
         verb="meetings.feed_token",
-        summary=_("Calendar feed link renewed"),
+        summary=Msg(gettext_noop("Calendar feed link renewed")),
     )
     return raw

@@ -15,10 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop, ngettext
 
 from commonground.core.audit import audit_record
+from commonground.core.evidence import is_bound
+from commonground.core.i18n import Msg
 from commonground.partnerships.models import Partnership
 
+from . import selectors
 from .content import method
 from .models import (
     ChecklistTick,
@@ -140,6 +144,20 @@ def phase_complete(
         )
     if current in completed_phases(partnership):
         raise ValidationError(_("This phase is already completed."))
+    unmet = selectors.unmet_steps(partnership, content.phase(current))
+    if unmet and not note.strip():
+        raise ValidationError(
+            {
+                "note": ngettext(
+                    "%(n)s checklist item is not done yet (%(items)s). To go on anyway, "
+                    "give the reason in the note: it is kept with the phase.",
+                    "%(n)s checklist items are not done yet (%(items)s). To go on anyway, "
+                    "give the reason in the note: it is kept with the phase.",
+                    len(unmet),
+                )
+                % {"n": len(unmet), "items": "; ".join(str(r["item"].text) for r in unmet)}
+            }
+        )
     index = content.phase_index(current)
     nxt = content.phases[index + 1].code if index + 1 < len(content.phases) else current
     PhaseState.objects.update_or_create(
@@ -161,7 +179,7 @@ def phase_complete(
         partnership=partnership,
         verb="method.phase_complete",
         target=move,
-        summary=_("Completed the phase “%(phase)s”") % {"phase": _phase_title(current)},
+        summary=Msg(gettext_noop("Completed the phase “%(phase)s”"), phase=_phase_title(current)),
         before={"phase": current},
         after={"phase": nxt},
     )
@@ -195,7 +213,7 @@ def phase_reopen(
         partnership=partnership,
         verb="method.phase_reopen",
         target=move,
-        summary=_("Reopened the phase “%(phase)s”") % {"phase": _phase_title(phase)},
+        summary=Msg(gettext_noop("Reopened the phase “%(phase)s”"), phase=_phase_title(phase)),
         after={"phase": phase, "reason": reason.strip()},
     )
     return move
@@ -237,8 +255,11 @@ def phase_send_back(
         partnership=partnership,
         verb="method.phase_send_back",
         target=move,
-        summary=_("Sent the partnership back to “%(phase)s”: %(reason)s")
-        % {"phase": _phase_title(to_phase), "reason": reason},
+        summary=Msg(
+            gettext_noop("Sent the partnership back to “%(phase)s”: %(reason)s"),
+            phase=_phase_title(to_phase),
+            reason=reason,
+        ),
         before={"phase": current},
         after={"phase": to_phase, "reason": reason},
     )
@@ -256,6 +277,10 @@ def tick_set(
     item = method().item(item_key)
     if item is None:
         raise ValidationError(_("Unknown checklist item."))
+    if is_bound(item_key):
+        raise ValidationError(
+            _("This step ticks itself from the partnership’s records; it cannot be ticked by hand.")
+        )
     phase = item_key.split(".", 1)[0]
     locked = phase_lock_reason(partnership, phase)
     if locked:
@@ -278,7 +303,7 @@ def tick_set(
             partnership=partnership,
             verb="method.tick",
             target=tick,
-            summary=_("Ticked “%(item)s”") % {"item": item.text},
+            summary=Msg(gettext_noop("Ticked “%(item)s”"), item=item.text),
             after={"item": item_key},
         )
         return tick
@@ -288,7 +313,7 @@ def tick_set(
             actor=actor,
             partnership=partnership,
             verb="method.untick",
-            summary=_("Unticked “%(item)s”") % {"item": item.text},
+            summary=Msg(gettext_noop("Unticked “%(item)s”"), item=item.text),
             before={"item": item_key},
         )
         return None
@@ -313,7 +338,7 @@ def step_note_save(*, actor: User, partnership: Partnership, step_key: str, text
         partnership=partnership,
         verb="method.step_note",
         target=note,
-        summary=_("Updated the notes on “%(step)s”") % {"step": step.title},
+        summary=Msg(gettext_noop("Updated the notes on “%(step)s”"), step=step.title),
     )
     return note
 
@@ -350,7 +375,9 @@ def review_record(
         partnership=partnership,
         verb="method.review",
         target=review,
-        summary=_("Recorded the milestone review of “%(phase)s”") % {"phase": _phase_title(phase)},
+        summary=Msg(
+            gettext_noop("Recorded the milestone review of “%(phase)s”"), phase=_phase_title(phase)
+        ),
     )
     return review
 
@@ -430,8 +457,11 @@ def element_save(
         partnership=partnership,
         verb="method.element_save",
         target=record,
-        summary=_("Saved version %(n)s of “%(element)s”")
-        % {"n": record.version, "element": method().element(element).title},  # type: ignore[union-attr]
+        summary=Msg(
+            gettext_noop("Saved version %(n)s of “%(element)s”"),
+            n=record.version,
+            element=method().element(element).title,  # type: ignore[union-attr]
+        ),
         before={k: v for k, v in old.items() if k != "text"},
         after={k: v for k, v in new.items() if k != "text"},
     )
@@ -473,7 +503,7 @@ def profile_save(
         actor=actor,
         partnership=partnership,
         verb="method.profile_save",
-        summary=_("Updated the structure profile"),
+        summary=Msg(gettext_noop("Updated the structure profile")),
         after={code: choice for code, (choice, _n) in choices.items()},
     )
     return saved
@@ -500,8 +530,10 @@ def trust_stage_record(
         partnership=partnership,
         verb="method.trust_stage",
         target=entry,
-        summary=_("Recorded the trust stage “%(stage)s”")
-        % {"stage": method().trust_stage(stage).title},  # type: ignore[union-attr]
+        summary=Msg(
+            gettext_noop("Recorded the trust stage “%(stage)s”"),
+            stage=method().trust_stage(stage).title,  # type: ignore[union-attr]
+        ),
     )
     return entry
 
@@ -536,10 +568,12 @@ def problem_cycle_save(
         partnership=partnership,
         verb="method.problem_cycle_create" if created else "method.problem_cycle_update",
         target=cycle,
-        summary=(
-            _("Logged the problem “%(title)s”") if created else _("Updated the problem “%(title)s”")
-        )
-        % {"title": cycle.title},
+        summary=Msg(
+            gettext_noop("Logged the problem “%(title)s”")
+            if created
+            else gettext_noop("Updated the problem “%(title)s”"),
+            title=cycle.title,
+        ),
     )
     return cycle
 
@@ -569,7 +603,7 @@ def spectrum_rate(
         actor=actor,
         partnership=partnership,
         verb="method.spectrum_rate",
-        summary=_("Rated the relationship spectrum"),
+        summary=Msg(gettext_noop("Rated the relationship spectrum")),
     )
     return saved
 
@@ -597,7 +631,7 @@ def glossary_seed(*, actor: User, partnership: Partnership, lang: str) -> int:
         actor=actor,
         partnership=partnership,
         verb="method.glossary_seed",
-        summary=_("Added %(n)s default glossary terms") % {"n": len(new)},
+        summary=Msg(gettext_noop("Added %(n)s default glossary terms"), n=len(new)),
     )
     return len(new)
 
@@ -632,7 +666,7 @@ def glossary_term_save(
         partnership=partnership,
         verb="method.glossary_add" if created else "method.glossary_edit",
         target=term,
-        summary=_("Saved the glossary term “%(term)s”") % {"term": term.preferred},
+        summary=Msg(gettext_noop("Saved the glossary term “%(term)s”"), term=term.preferred),
     )
     return term
 
@@ -647,6 +681,6 @@ def glossary_term_delete(*, actor: User, term: GlossaryTerm) -> None:
         actor=actor,
         partnership=partnership,
         verb="method.glossary_delete",
-        summary=_("Removed the glossary term “%(term)s”") % {"term": name},
+        summary=Msg(gettext_noop("Removed the glossary term “%(term)s”"), term=name),
         before={"id": pk, "preferred": name},
     )

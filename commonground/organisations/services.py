@@ -6,9 +6,10 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.text import slugify
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg
 
 from .models import Organisation
 
@@ -68,8 +69,12 @@ def organisation_save(
         actor=actor,
         verb="organisation.create" if creating else "organisation.update",
         target=organisation,
-        summary=(_("Added %(name)s to the directory") if creating else _("Edited %(name)s"))
-        % {"name": organisation.name},
+        summary=Msg(
+            gettext_noop("Added %(name)s to the directory")
+            if creating
+            else gettext_noop("Edited %(name)s"),
+            name=organisation.name,
+        ),
         before=before,
         after=snapshot(organisation, FIELDS),
     )

@@ -223,7 +223,7 @@ def scorecard(request: AuthedRequest, slug: str, pk: int):  # type: ignore[no-un
         "assessors": card.assessors,
         "criteria": [
             {
-                "criterion": r.criterion.label,
+                "criterion": r.criterion.text,
                 "group": r.criterion.group,
                 "weight": r.criterion.weight,
                 "mean": r.mean,

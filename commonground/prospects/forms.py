@@ -149,7 +149,7 @@ class ScoreForm(forms.Form):
         for c in criteria:
             value, note = initial_scores.get(c.pk, (None, ""))
             self.fields[f"score_{c.pk}"] = forms.TypedChoiceField(
-                label=c.label,
+                label=c.text,
                 choices=SCORE_CHOICES,
                 coerce=int,
                 empty_value=None,
@@ -157,7 +157,7 @@ class ScoreForm(forms.Form):
                 initial=str(value) if value else "",
             )
             self.fields[f"note_{c.pk}"] = forms.CharField(
-                label=_("Note on “%(criterion)s”") % {"criterion": c.label},
+                label=_("Note on “%(criterion)s”") % {"criterion": c.text},
                 required=False,
                 max_length=300,
                 initial=note,
@@ -185,7 +185,7 @@ class WeightsForm(forms.Form):
         self.criteria = criteria
         for c in criteria:
             self.fields[f"weight_{c.pk}"] = forms.IntegerField(
-                label=c.label, min_value=0, max_value=10, initial=c.weight
+                label=c.text, min_value=0, max_value=10, initial=c.weight
             )
 
     def rows(self) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core.models import TimeStampedModel
@@ -129,6 +130,9 @@ class Criterion(TimeStampedModel):
     )
     group = models.CharField(_("group"), max_length=20, choices=CriterionGroup.choices)
     label = models.CharField(_("criterion"), max_length=200)
+    # A default criterion's message key, so it reads in each reader's language; blank for
+    # criteria people typed (``label`` is then what they typed).
+    label_key = models.CharField(_("criterion key"), max_length=200, blank=True, default="")
     weight = models.PositiveSmallIntegerField(
         _("weight"), default=1, help_text=_("0 (ignored) to 10.")
     )
@@ -148,7 +152,12 @@ class Criterion(TimeStampedModel):
         verbose_name_plural = _("criteria")
 
     def __str__(self) -> str:
-        return self.label
+        return self.text
+
+    @property
+    def text(self) -> str:
+        """The criterion in the active language (as typed, for criteria people added)."""
+        return gettext(self.label_key) if self.label_key else self.label
 
 
 class Score(TimeStampedModel):

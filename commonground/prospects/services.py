@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label, lower, msgid
 from commonground.organisations.models import Organisation, ResourceCategory
 from commonground.partnerships.models import MembershipStatus, Partnership
 from commonground.partnerships.services import membership_set
@@ -89,7 +90,14 @@ def criteria_seed(*, actor: User, partnership: Partnership) -> list[Criterion]:
         return existing
     created = Criterion.objects.bulk_create(
         [
-            Criterion(partnership=partnership, group=group, label=str(label), weight=w, position=i)
+            Criterion(
+                partnership=partnership,
+                group=group,
+                label=str(label),
+                label_key=msgid(label),
+                weight=w,
+                position=i,
+            )
             for i, (group, label, w) in enumerate(DEFAULT_CRITERIA, start=1)
         ]
     )
@@ -97,7 +105,7 @@ def criteria_seed(*, actor: User, partnership: Partnership) -> list[Criterion]:
         actor=actor,
         partnership=partnership,
         verb="prospects.criteria_seed",
-        summary=_("Added the default assessment criteria"),
+        summary=Msg(gettext_noop("Added the default assessment criteria")),
     )
     return created
 
@@ -128,7 +136,7 @@ def prospect_create(
         partnership=partnership,
         verb="prospect.create",
         target=prospect,
-        summary=_("Added %(org)s to the prospect pipeline") % {"org": organisation.name},
+        summary=Msg(gettext_noop("Added %(org)s to the prospect pipeline"), org=organisation.name),
         after=_prospect_summary(prospect),
     )
     return prospect
@@ -152,7 +160,9 @@ def prospect_update(*, actor: User, prospect: Prospect, **changes: Any) -> Prosp
             partnership=prospect.partnership,
             verb="prospect.update",
             target=prospect,
-            summary=_("Updated the research on %(org)s") % {"org": prospect.organisation.name},
+            summary=Msg(
+                gettext_noop("Updated the research on %(org)s"), org=prospect.organisation.name
+            ),
             before={k: before[k] for k in changed},
             after=changed,
         )
@@ -178,8 +188,11 @@ def prospect_move(*, actor: User, prospect: Prospect, stage: str) -> Prospect:
         partnership=prospect.partnership,
         verb="prospect.move",
         target=prospect,
-        summary=_("%(org)s moved to “%(stage)s”")
-        % {"org": prospect.organisation.name, "stage": prospect.get_stage_display()},
+        summary=Msg(
+            gettext_noop("%(org)s moved to “%(stage)s”"),
+            org=prospect.organisation.name,
+            stage=choice_label(prospect, "stage"),
+        ),
         before={"stage": before},
         after={"stage": stage},
     )
@@ -224,8 +237,11 @@ def contact_log(
         partnership=prospect.partnership,
         verb="prospect.contact",
         target=entry,
-        summary=_("Logged a %(kind)s with %(org)s")
-        % {"kind": entry.get_kind_display().lower(), "org": prospect.organisation.name},
+        summary=Msg(
+            gettext_noop("Logged a %(kind)s with %(org)s"),
+            kind=lower(choice_label(entry, "kind")),
+            org=prospect.organisation.name,
+        ),
     )
     return entry
 
@@ -279,8 +295,11 @@ def scores_save(
             partnership=prospect.partnership,
             verb="prospect.score",
             target=prospect,
-            summary=_("Scored %(org)s on %(n)s criteria")
-            % {"org": prospect.organisation.name, "n": changed},
+            summary=Msg(
+                gettext_noop("Scored %(org)s on %(n)s criteria"),
+                org=prospect.organisation.name,
+                n=changed,
+            ),
         )
     return changed
 
@@ -306,7 +325,7 @@ def criteria_update(
             actor=actor,
             partnership=partnership,
             verb="prospects.criteria_update",
-            summary=_("Changed the weight of %(n)s criteria") % {"n": len(changes)},
+            summary=Msg(gettext_noop("Changed the weight of %(n)s criteria"), n=len(changes)),
             after=changes,
         )
     return list(criteria.values())
@@ -340,7 +359,7 @@ def criterion_add(
         partnership=partnership,
         verb="prospects.criterion_add",
         target=criterion,
-        summary=_("Added the criterion “%(label)s”") % {"label": label},
+        summary=Msg(gettext_noop("Added the criterion “%(label)s”"), label=label),
     )
     return criterion
 
@@ -367,8 +386,12 @@ def need_set(
         partnership=partnership,
         verb="prospects.need_set",
         target=need,
-        summary=(_("Added the need “%(need)s”") if created else _("Updated the need “%(need)s”"))
-        % {"need": need.get_category_display()},
+        summary=Msg(
+            gettext_noop("Added the need “%(need)s”")
+            if created
+            else gettext_noop("Updated the need “%(need)s”"),
+            need=choice_label(need, "category"),
+        ),
         after={"category": category, "priority": priority, "description": description},
     )
     return need
@@ -383,7 +406,7 @@ def need_remove(*, actor: User, need: Need) -> None:
         actor=actor,
         partnership=partnership,
         verb="prospects.need_remove",
-        summary=_("Removed the need “%(need)s”") % {"need": label},
+        summary=Msg(gettext_noop("Removed the need “%(need)s”"), need=label),
     )
 
 
@@ -426,6 +449,8 @@ def self_assessment_record(
         partnership=partnership,
         verb="prospects.self_assessment",
         target=record,
-        summary=_("Recorded a self-assessment: %(kind)s") % {"kind": record.get_kind_display()},
+        summary=Msg(
+            gettext_noop("Recorded a self-assessment: %(kind)s"), kind=choice_label(record, "kind")
+        ),
     )
     return record

@@ -13,8 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg
 
 from .models import Direction, Indicator, Kind, Measurement, Review, TargetRevision
 
@@ -86,7 +88,7 @@ def indicator_create(*, actor: User, partnership: Partnership, **data: Any) -> I
         partnership=partnership,
         verb="indicator.create",
         target=ind,
-        summary=_("Indicator defined: %(name)s") % {"name": ind.name},
+        summary=Msg(gettext_noop("Indicator defined: %(name)s"), name=ind.name),
         after=snapshot(ind, INDICATOR_FIELDS),
     )
     return ind
@@ -116,7 +118,7 @@ def indicator_update(*, actor: User, indicator: Indicator, **data: Any) -> Indic
         partnership=indicator.partnership,
         verb="indicator.update",
         target=indicator,
-        summary=_("Indicator changed: %(name)s") % {"name": indicator.name},
+        summary=Msg(gettext_noop("Indicator changed: %(name)s"), name=indicator.name),
         before=before,
         after=snapshot(indicator, INDICATOR_FIELDS),
     )
@@ -203,8 +205,11 @@ def measurement_record(
         partnership=indicator.partnership,
         verb="measurement.record",
         target=m,
-        summary=_("Measurement for %(name)s on %(date)s")
-        % {"name": indicator.name, "date": measured_on.isoformat()},
+        summary=Msg(
+            gettext_noop("Measurement for %(name)s on %(date)s"),
+            name=indicator.name,
+            date=measured_on,
+        ),
         after=snapshot(m, ["measured_on", "value", "rating", "note"]),
     )
     return m
@@ -333,7 +338,7 @@ def measurements_import_csv(
         actor=actor,
         partnership=partnership,
         verb="measurement.import",
-        summary=_("Imported %(n)s measurements from CSV") % {"n": len(saved)},
+        summary=Msg(gettext_noop("Imported %(n)s measurements from CSV"), n=len(saved)),
     )
     return saved
 
@@ -380,12 +385,12 @@ def target_revise(
         partnership=indicator.partnership,
         verb="indicator.target_revise",
         target=indicator,
-        summary=_("Target of %(name)s revised from %(old)s to %(new)s")
-        % {
-            "name": indicator.name,
-            "old": revision.old_target_value,
-            "new": revision.new_target_value,
-        },
+        summary=Msg(
+            gettext_noop("Target of %(name)s revised from %(old)s to %(new)s"),
+            name=indicator.name,
+            old=revision.old_target_value,
+            new=revision.new_target_value,
+        ),
         before={"target_value": revision.old_target_value, "target_date": revision.old_target_date},
         after={"target_value": new_target_value, "target_date": new_date, "reason": reason},
     )
@@ -453,7 +458,7 @@ def review_record(
         partnership=partnership,
         verb="review.record",
         target=review,
-        summary=_("Review recorded: %(title)s") % {"title": review.title},
+        summary=Msg(gettext_noop("Review recorded: %(title)s"), title=review.title),
         after=snapshot(review, REVIEW_FIELDS),
     )
     for rev in revisions or []:
@@ -493,7 +498,10 @@ def review_actions_create(
         partnership=review.partnership,
         verb="results.review_actions",
         target=review,
-        summary=_("%(n)s actions created from the review %(review)s")
-        % {"n": len(created), "review": review.title},
+        summary=Msg(
+            gettext_noop("%(n)s actions created from the review %(review)s"),
+            n=len(created),
+            review=review.title,
+        ),
     )
     return created

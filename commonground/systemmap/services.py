@@ -13,9 +13,11 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from commonground.accounts.models import hash_secret
 from commonground.core.audit import audit_record, snapshot
+from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation, OrgType, Sector
 from commonground.organisations.services import organisation_save
 
@@ -111,8 +113,12 @@ def relationship_create(
         verb="systemmap.relationship_create",
         partnership=partnership,
         target=rel,
-        summary=_("Recorded: %(source)s %(kind)s %(target)s")
-        % {"source": source.name, "kind": rel.get_kind_display(), "target": target.name},
+        summary=Msg(
+            gettext_noop("Recorded: %(source)s %(kind)s %(target)s"),
+            source=source.name,
+            kind=choice_label(rel, "kind"),
+            target=target.name,
+        ),
         after=snapshot(rel, REL_FIELDS),
     )
     return rel
@@ -121,7 +127,16 @@ def relationship_create(
 @transaction.atomic
 def relationship_delete(*, actor: User, relationship: Relationship) -> None:
     before = snapshot(relationship, REL_FIELDS)
-    summary = _("Removed: %(rel)s") % {"rel": str(relationship)}
+    summary = Msg(
+        gettext_noop("Removed: %(rel)s"),
+        # Not a catalogue entry: only its values are translated when read.
+        rel=Msg(
+            "%(source)s %(kind)s %(target)s",
+            source=relationship.source,
+            kind=choice_label(relationship, "kind"),
+            target=relationship.target,
+        ),
+    )
     partnership = relationship.partnership
     relationship.delete()
     audit_record(
@@ -154,7 +169,9 @@ def survey_create(
         verb="systemmap.survey_create",
         partnership=partnership,
         target=survey,
-        summary=_("Started the system-mapping survey “%(title)s”") % {"title": survey.title},
+        summary=Msg(
+            gettext_noop("Started the system-mapping survey “%(title)s”"), title=survey.title
+        ),
     )
     return survey
 
@@ -168,8 +185,10 @@ def survey_set_open(*, actor: User, survey: Survey, is_open: bool) -> Survey:
         verb="systemmap.survey_open" if is_open else "systemmap.survey_close",
         partnership=survey.partnership,
         target=survey,
-        summary=(_("Opened “%(title)s”") if is_open else _("Closed “%(title)s”"))
-        % {"title": survey.title},
+        summary=Msg(
+            gettext_noop("Opened “%(title)s”") if is_open else gettext_noop("Closed “%(title)s”"),
+            title=survey.title,
+        ),
     )
     return survey
 
@@ -207,8 +226,11 @@ def survey_invite(
         verb="systemmap.survey_invite",
         partnership=survey.partnership,
         target=invitation,
-        summary=_("Sent the survey to %(who)s (%(org)s)")
-        % {"who": invitation.contact_name, "org": invitation.display_name},
+        summary=Msg(
+            gettext_noop("Sent the survey to %(who)s (%(org)s)"),
+            who=invitation.contact_name,
+            org=invitation.display_name,
+        ),
     )
     return invitation, raw
 
@@ -399,7 +421,7 @@ def survey_submit(*, raw_token: str, answers: SurveyAnswers) -> SurveyResponse:
         verb="systemmap.survey_answer",
         partnership=partnership,
         target=response,
-        summary=_("%(org)s answered the system-mapping survey") % {"org": org.name},
+        summary=Msg(gettext_noop("%(org)s answered the system-mapping survey"), org=org.name),
     )
     return response
 
@@ -478,8 +500,11 @@ def prep_tool_save(
         verb="systemmap.prep_tool_save",
         partnership=partnership,
         target=version,
-        summary=_("Saved %(tool)s, version %(n)s")
-        % {"tool": version.get_tool_display(), "n": version.version},
+        summary=Msg(
+            gettext_noop("Saved %(tool)s, version %(n)s"),
+            tool=choice_label(version, "tool"),
+            n=version.version,
+        ),
         after=cleaned,
     )
     return version

@@ -105,3 +105,25 @@ def test_open_refuses_links_to_other_sites(world, client_for):
     )
     response = client_for("manager").post(f"/decisions/notifications/{n.pk}/open/")
     assert response["Location"] == "/decisions/notifications/"
+
+
+def test_a_generated_title_is_written_in_each_persons_language(world):
+    from django.utils import translation
+    from django.utils.translation import gettext_noop as key  # no new msgid here
+
+    from commonground.core.i18n import Msg
+
+    norwegian = UserFactory(email="nb@example.org", language="nb")
+    english = UserFactory(email="en@example.org", language="en")
+    with translation.override("en"):  # the actor's page is in English
+        notify(
+            users=[norwegian, english],
+            partnership=world.partnership,
+            kind="proposal.new",
+            title=Msg(key("New proposal: %(title)s"), title="A second hub"),
+        )
+    titles = dict(Notification.objects.values_list("user__email", "title"))
+    assert titles == {
+        "nb@example.org": "Nytt forslag: A second hub",
+        "en@example.org": "New proposal: A second hub",
+    }
