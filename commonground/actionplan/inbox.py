@@ -29,6 +29,7 @@ def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
         Item(
             title=a.title,
             partnership=a.partnership.name,
+            partnership_id=a.partnership_id,
             url=a.get_absolute_url(),
             action=_("Update"),
             due=a.due_on,

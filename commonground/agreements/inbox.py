@@ -64,6 +64,7 @@ def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
         Item(
             title=_("%(title)s, version %(n)s") % {"title": v.title, "n": v.number},
             partnership=v.agreement.partnership.name,
+            partnership_id=v.agreement.partnership_id,
             url=v.agreement.get_absolute_url(),
             action=_("Read and ratify"),
         )

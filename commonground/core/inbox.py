@@ -21,10 +21,10 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.cache import cache as django_cache
 from django.utils import timezone
 
 from commonground.core import versions
+from commonground.core.cache import page_cache
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -45,6 +45,7 @@ class Item:
     due: datetime.date | datetime.datetime | None = None
     overdue: bool = False
     detail: str | Promise = ""
+    partnership_id: int | None = None
 
 
 @dataclass
@@ -95,8 +96,8 @@ def navigation_count(user: Any) -> int:
     if not getattr(user, "is_authenticated", False):
         return 0
     key = f"inbox-count:{user.pk}:{versions.read(versions.INSTANCE)}"
-    count = django_cache.get(key)
+    count = page_cache().get(key)
     if count is None:
         count = waiting_count(inbox_for(user))
-        django_cache.set(key, count, COUNT_SECONDS)
+        page_cache().set(key, count, COUNT_SECONDS)
     return int(count)

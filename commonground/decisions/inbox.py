@@ -92,6 +92,7 @@ def _votes(user: Any, now: datetime.datetime, limit: int) -> Section:
         Item(
             title=p.title,
             partnership=p.partnership.name,
+            partnership_id=p.partnership_id,
             url=p.get_absolute_url(),
             action=_("Vote"),
             due=p.closes_at,
@@ -118,6 +119,7 @@ def _mentions(user: Any, limit: int) -> Section:
         Item(
             title=n.title,
             partnership=n.partnership.name if n.partnership else "",
+            partnership_id=n.partnership_id,
             url=n.url,
             action=_("Open"),
             due=None,

@@ -28,6 +28,7 @@ def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
         Item(
             title=str(inv.round),
             partnership=inv.round.partnership.name,
+            partnership_id=inv.round.partnership_id,
             url=reverse("healthchecks_global:answer"),
             action=_("Answer"),
             due=inv.round.closes_on,

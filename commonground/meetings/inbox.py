@@ -41,6 +41,7 @@ def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
         Item(
             title=m.title,
             partnership=m.partnership.name,
+            partnership_id=m.partnership_id,
             url=m.get_absolute_url(),
             action=_("Agenda"),
             due=m.starts_at,

@@ -12,7 +12,7 @@ class MethodConfig(AppConfig):
 
         from . import rules
         from .content import load_content
-        from .panels import what_next, what_next_panel
+        from .panels import what_next, what_next_panel, yours_panel
 
         # Fails loudly (file and line) if a content file is malformed.
         load_content()
@@ -25,7 +25,10 @@ class MethodConfig(AppConfig):
             template="method/panel_what_next.html",
             context=what_next_panel,
             eager=True,
-            capability=rules.VIEW,
+            # The partnership's own next steps are for those who steer it; everyone
+            # else sees their own next steps (the panel below).
+            capability=rules.MOVE_PHASE,
             shared=True,
             shared_context=what_next,
         )
+        register_panel(order=6, template="method/panel_yours.html", context=yours_panel)

@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from commonground.core import policy
+from commonground.core.inbox import inbox_for
 
 from . import rules, selectors
 from .content import method
@@ -21,6 +22,7 @@ def what_next(partnership: Any) -> dict[str, Any]:
     ]
     not_agreed = selectors.elements_not_agreed(partnership)
     return {
+        "in_practice": selectors.elements_in_practice(partnership)[:4],
         "phase": phase,
         "steps": steps[:3],
         "more_steps": max(len(steps) - 3, 0),
@@ -32,6 +34,22 @@ def what_next(partnership: Any) -> dict[str, Any]:
 
 
 def what_next_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
-    if not policy.has_capability(request.user, partnership, rules.VIEW):
+    if not policy.has_capability(request.user, partnership, rules.MOVE_PHASE):
         return None
     return what_next(partnership)
+
+
+def yours_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
+    """What waits for this person in this partnership (their votes, tasks, signatures,
+    survey, meetings): the same as My work, for one partnership. Those who steer the
+    partnership see its next steps instead."""
+    if not policy.has_capability(request.user, partnership, rules.VIEW) or policy.has_capability(
+        request.user, partnership, rules.MOVE_PHASE
+    ):
+        return None
+    sections = []
+    for section in inbox_for(request.user):
+        items = [i for i in section.items if i.partnership_id == partnership.pk]
+        if items:
+            sections.append({"section": section, "items": items})
+    return {"sections": sections, "phase": method().phase(partnership.phase)}

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import Avg, Count, Max, Min, Q, QuerySet
 
+from commonground.core.evidence import Evidence, evidence_for
 from commonground.partnerships.models import Partnership, Role, RoleKind
 
 from .content import Phase, method
@@ -53,19 +54,46 @@ def _status(partnership: Partnership, phase: Phase, completed: dict[str, Any]) -
     return "future"
 
 
+def _item_rows(
+    items: list[Any], tick_map: dict[str, ChecklistTick], evidence: dict[str, Evidence | None]
+) -> list[dict[str, Any]]:
+    """Each item with how it is done: a bound item by its evidence (never by a tick),
+    any other by a person's tick."""
+    rows = []
+    for item in items:
+        if item.key in evidence:
+            found = evidence[item.key]
+            rows.append(
+                {
+                    "item": item,
+                    "bound": True,
+                    "evidence": found,
+                    "tick": None,
+                    "done": found is not None and found.met,
+                }
+            )
+        else:
+            tick = tick_map.get(item.key)
+            rows.append(
+                {"item": item, "bound": False, "evidence": None, "tick": tick, "done": bool(tick)}
+            )
+    return rows
+
+
 def progress(partnership: Partnership) -> list[dict[str, Any]]:
-    """Every phase with its status and how many checklist items are ticked."""
+    """Every phase with its status and how many checklist items are done (ticked by
+    hand, or shown by the records for the items bound to evidence)."""
     completed = phase_states(partnership)
-    counts = dict(
-        ChecklistTick.objects.filter(partnership=partnership)
-        .values_list("phase")
-        .annotate(n=Count("id"))
-        .values_list("phase", "n")
+    tick_map = ticks(partnership)
+    phases = method().phases
+    evidence = evidence_for(
+        partnership, [i.key for phase in phases for step in phase.steps for i in step.checklist]
     )
     rows = []
-    for phase in method().phases:
-        total = len(phase.items)
-        done = counts.get(phase.code, 0)
+    for phase in phases:
+        items = _item_rows(list(phase.items), tick_map, evidence)
+        total = len(items)
+        done = sum(1 for r in items if r["done"])
         rows.append(
             {
                 "phase": phase,
@@ -80,22 +108,34 @@ def progress(partnership: Partnership) -> list[dict[str, Any]]:
 
 
 def phase_detail(partnership: Partnership, phase: Phase) -> list[dict[str, Any]]:
-    """The phase's steps, each with its items (tick or None) and the step note."""
+    """The phase's steps, each with its items (done by tick or by evidence) and the
+    step note."""
     tick_map = ticks(partnership, phase.code)
+    evidence = evidence_for(partnership, [i.key for step in phase.steps for i in step.checklist])
     notes = {
         n.step_key: n
         for n in StepNote.objects.filter(
             partnership=partnership, step_key__startswith=f"{phase.code}."
         ).select_related("updated_by")
     }
+    out = []
+    for step in phase.steps:
+        items = _item_rows(list(step.checklist), tick_map, evidence)
+        out.append(
+            {
+                "step": step,
+                "items": items,
+                "note": notes.get(step.key),
+                "done": sum(1 for r in items if r["done"]),
+            }
+        )
+    return out
+
+
+def unmet_steps(partnership: Partnership, phase: Phase) -> list[dict[str, Any]]:
+    """The phase's checklist items not done yet (by tick or evidence)."""
     return [
-        {
-            "step": step,
-            "items": [{"item": i, "tick": tick_map.get(i.key)} for i in step.checklist],
-            "note": notes.get(step.key),
-            "done": sum(1 for i in step.checklist if i.key in tick_map),
-        }
-        for step in phase.steps
+        row for step in phase_detail(partnership, phase) for row in step["items"] if not row["done"]
     ]
 
 
@@ -150,12 +190,37 @@ def element_versions(record: DesignElementRecord) -> QuerySet[DesignElementVersi
 
 
 def elements_not_agreed(partnership: Partnership) -> list[Any]:
+    """Design elements neither agreed on paper nor shown by the records."""
+    return [row["element"] for row in _elements_state(partnership) if row["state"] == "open"]
+
+
+def elements_in_practice(partnership: Partnership) -> list[dict[str, Any]]:
+    """Elements not agreed on paper whose records show them in practice (with the
+    evidence): guidance may suggest writing them down, never call them missing."""
+    return [row for row in _elements_state(partnership) if row["state"] == "practice"]
+
+
+def _elements_state(partnership: Partnership) -> list[dict[str, Any]]:
     agreed = set(
         DesignElementRecord.objects.filter(
             partnership=partnership, status=ElementStatus.AGREED
         ).values_list("element", flat=True)
     )
-    return [e for e in method().elements if e.code not in agreed]
+    elements = method().elements
+    evidence = evidence_for(
+        partnership, [f"element:{e.code}" for e in elements if e.code not in agreed]
+    )
+    rows = []
+    for e in elements:
+        found = evidence.get(f"element:{e.code}")
+        if e.code in agreed:
+            state = "agreed"
+        elif found is not None and found.met:
+            state = "practice"
+        else:
+            state = "open"
+        rows.append({"element": e, "state": state, "evidence": found})
+    return rows
 
 
 def elements_to_revisit(partnership: Partnership, within_days: int = 30) -> list[dict[str, Any]]:

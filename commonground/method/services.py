@@ -15,12 +15,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from commonground.core.audit import audit_record
+from commonground.core.evidence import is_bound
 from commonground.core.i18n import Msg
 from commonground.partnerships.models import Partnership
 
+from . import selectors
 from .content import method
 from .models import (
     ChecklistTick,
@@ -142,6 +144,20 @@ def phase_complete(
         )
     if current in completed_phases(partnership):
         raise ValidationError(_("This phase is already completed."))
+    unmet = selectors.unmet_steps(partnership, content.phase(current))
+    if unmet and not note.strip():
+        raise ValidationError(
+            {
+                "note": ngettext(
+                    "%(n)s checklist item is not done yet (%(items)s). To go on anyway, "
+                    "give the reason in the note: it is kept with the phase.",
+                    "%(n)s checklist items are not done yet (%(items)s). To go on anyway, "
+                    "give the reason in the note: it is kept with the phase.",
+                    len(unmet),
+                )
+                % {"n": len(unmet), "items": "; ".join(str(r["item"].text) for r in unmet)}
+            }
+        )
     index = content.phase_index(current)
     nxt = content.phases[index + 1].code if index + 1 < len(content.phases) else current
     PhaseState.objects.update_or_create(
@@ -265,6 +281,10 @@ def tick_set(
     locked = phase_lock_reason(partnership, phase)
     if locked:
         raise ValidationError(locked)
+    if is_bound(item_key):
+        raise ValidationError(
+            _("This step ticks itself from the partnership’s records; it cannot be ticked by hand.")
+        )
     existing = ChecklistTick.objects.filter(partnership=partnership, item_key=item_key).first()
     if ticked and existing is None:
         try:

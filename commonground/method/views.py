@@ -21,7 +21,6 @@ from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
     apply_service_errors,
-    flash_error,
     form_status,
     handle_form,
     post_action,
@@ -84,6 +83,9 @@ def _lifecycle_context(request: HttpRequest, partnership: Partnership, **forms: 
         "has_completed": bool(completed),
         "has_earlier": bool(earlier),
         "current_completed": partnership.phase in completed,
+        "unmet": selectors.unmet_steps(partnership, content.phase(partnership.phase))
+        if can_move and partnership.phase not in completed
+        else [],
         "moves": selectors.phase_moves(partnership)[:20],
         "due_reviews": selectors.due_reviews(partnership),
         "reviews": selectors.reviews(partnership)[:10],
@@ -111,7 +113,13 @@ def phase_complete(request: AuthedRequest, partnership: Partnership) -> HttpResp
                 expected=form.cleaned_data["phase"],
             )
         except ValidationError as exc:
-            flash_error(request, exc)
+            apply_service_errors(form, exc)
+            return render(
+                request,
+                "method/lifecycle.html",
+                _lifecycle_context(request, partnership, complete_form=form),
+                status=400,
+            )
         else:
             messages.success(
                 request,

@@ -19,7 +19,7 @@ def rows(world: World) -> list[Row]:
         # Deleting is destructive: each request gets a term of its own.
         return {**slug, "pk": GlossaryTermFactory(partnership=p).pk}
 
-    item = "prepare.trigger.trigger-written"
+    item = "prepare.trigger.trigger-shared"
     element_payload = {"base_version": 0, "text": "We aim for less waste.", "status": "draft"}
     return [
         Row("method_global:guide", {}, "public"),
@@ -40,7 +40,7 @@ def rows(world: World) -> list[Row]:
             data={"step": "prepare.trigger", "text": "x"},
         ),
         # Phase moves with incomplete input: the permission answer comes first, nothing moves.
-        Row("method:phase_complete", slug, m.MOVE_PHASE, method="post", data={"note": ""}),
+        Row("method:phase_complete", slug, m.MOVE_PHASE, method="post", data={"note": "Moving on"}),
         Row("method:phase_reopen", slug, m.MOVE_PHASE, method="post", data={}),
         Row("method:phase_send_back", slug, m.MOVE_PHASE, method="post", data={}),
         Row("method:review", {**slug, "phase": "prepare"}, m.REVIEW),

@@ -45,16 +45,16 @@ def test_complete_moves_forward_and_logs(world):
 def test_last_phase_stays_current_when_completed(world):
     p, manager = world.partnership, world.user("manager")
     for _ in range(5):
-        services.phase_complete(actor=manager, partnership=p)
+        services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
     assert fresh(p).phase == "assess"
     with pytest.raises(ValidationError, match="already completed"):
-        services.phase_complete(actor=manager, partnership=p)
+        services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
 
 
 def test_send_back_needs_reason_and_an_earlier_phase(world):
     p, manager = world.partnership, world.user("manager")
-    services.phase_complete(actor=manager, partnership=p)
-    services.phase_complete(actor=manager, partnership=p)
+    services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
+    services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
     assert fresh(p).phase == "agree"
     with pytest.raises(ValidationError) as exc:
         services.phase_send_back(actor=manager, partnership=p, to_phase="identify", reason="  ")
@@ -82,7 +82,7 @@ def test_reopen_only_completed_phases(world):
     p, manager = world.partnership, world.user("manager")
     with pytest.raises(ValidationError, match="Only a completed phase"):
         services.phase_reopen(actor=manager, partnership=p, phase="prepare")
-    services.phase_complete(actor=manager, partnership=p)
+    services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
     services.phase_reopen(
         actor=manager, partnership=p, phase="prepare", reason="Objectives changed"
     )
@@ -99,17 +99,17 @@ def test_checklist_is_locked_on_completed_and_future_phases(world):
     p, rep = world.partnership, world.user("representative")
     with pytest.raises(ValidationError, match="has not started yet"):
         services.tick_set(
-            actor=rep, partnership=p, item_key="agree.ratify.ratify-signed", ticked=True
+            actor=rep, partnership=p, item_key="agree.ratify.ratify-terms", ticked=True
         )
     services.tick_set(
-        actor=rep, partnership=p, item_key="prepare.trigger.trigger-written", ticked=True
+        actor=rep, partnership=p, item_key="prepare.trigger.trigger-shared", ticked=True
     )
     tick = ChecklistTick.objects.get()
     assert tick.ticked_by == rep and tick.phase == "prepare"
-    services.phase_complete(actor=world.user("manager"), partnership=p)
+    services.phase_complete(actor=world.user("manager"), partnership=p, note="Agreed to move on")
     with pytest.raises(ValidationError, match=r"is completed.*reopen"):
         services.tick_set(
-            actor=rep, partnership=p, item_key="prepare.trigger.trigger-written", ticked=False
+            actor=rep, partnership=p, item_key="prepare.trigger.trigger-shared", ticked=False
         )
     with pytest.raises(ValidationError, match="Unknown checklist item"):
         services.tick_set(actor=rep, partnership=p, item_key="prepare.nope.nope", ticked=True)
@@ -117,7 +117,7 @@ def test_checklist_is_locked_on_completed_and_future_phases(world):
 
 def test_untick_and_double_tick(world):
     p, rep = world.partnership, world.user("representative")
-    key = "prepare.trigger.trigger-written"
+    key = "prepare.trigger.trigger-shared"
     services.tick_set(actor=rep, partnership=p, item_key=key, ticked=True)
     services.tick_set(actor=rep, partnership=p, item_key=key, ticked=True)
     assert ChecklistTick.objects.count() == 1
@@ -130,7 +130,7 @@ def test_untick_and_double_tick(world):
 
 def test_send_back_page_without_reason_keeps_input(world, client_for, url):
     p = world.partnership
-    services.phase_complete(actor=world.user("manager"), partnership=p)
+    services.phase_complete(actor=world.user("manager"), partnership=p, note="Agreed to move on")
     response = client_for("manager").post(
         url("phase_send_back"), {"to_phase": "prepare", "reason": ""}
     )
@@ -145,12 +145,14 @@ def test_send_back_page_without_reason_keeps_input(world, client_for, url):
 
 
 def test_complete_page_redirects_to_review(world, client_for, url):
-    response = client_for("manager").post(url("phase_complete"), {"note": "", "phase": "prepare"})
+    response = client_for("manager").post(
+        url("phase_complete"), {"note": "Agreed to move on", "phase": "prepare"}
+    )
     assert response.status_code == 302
     assert response["Location"] == url("review", phase="prepare")
     # A second click on the same (now stale) page does not complete "identify".
     response = client_for("manager").post(
-        url("phase_complete"), {"note": "", "phase": "prepare"}, follow=True
+        url("phase_complete"), {"note": "Agreed to move on", "phase": "prepare"}, follow=True
     )
     assert "has moved to" in response.content.decode()
     assert fresh(world.partnership).phase == "identify"
@@ -162,11 +164,13 @@ def test_complete_page_redirects_to_review(world, client_for, url):
 
 
 def test_tick_on_completed_phase_is_refused_with_message(world, client_for, url):
-    services.phase_complete(actor=world.user("manager"), partnership=world.partnership)
+    services.phase_complete(
+        actor=world.user("manager"), partnership=world.partnership, note="Agreed to move on"
+    )
     client = client_for("representative")
     response = client.post(
         url("tick", phase="prepare"),
-        {"item": "prepare.trigger.trigger-written", "ticked": "on"},
+        {"item": "prepare.trigger.trigger-shared", "ticked": "on"},
         follow=True,
     )
     assert "is completed, so its checklist is closed" in response.content.decode()
@@ -176,18 +180,18 @@ def test_tick_on_completed_phase_is_refused_with_message(world, client_for, url)
 def test_tick_with_htmx_returns_the_item(world, client_for, url):
     response = client_for("representative").post(
         url("tick", phase="prepare"),
-        {"item": "prepare.trigger.trigger-written", "ticked": "on"},
+        {"item": "prepare.trigger.trigger-shared", "ticked": "on"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200
     body = response.content.decode()
-    assert body.strip().startswith('<li id="item-prepare.trigger.trigger-written"')
+    assert body.strip().startswith('<li id="item-prepare.trigger.trigger-shared"')
     assert "ticked by Rita Rep" in body
 
 
 def test_observer_cannot_tick_and_is_told_why(world, client_for, url):
     response = client_for("observer").post(
-        url("tick", phase="prepare"), {"item": "prepare.trigger.trigger-written", "ticked": "on"}
+        url("tick", phase="prepare"), {"item": "prepare.trigger.trigger-shared", "ticked": "on"}
     )
     assert response.status_code == 403
     assert "tick checklists" in response.content.decode()
@@ -199,7 +203,7 @@ def test_observer_cannot_tick_and_is_told_why(world, client_for, url):
 def test_htmx_tick_on_locked_phase_shows_the_reason_in_place(world, client_for, url):
     response = client_for("representative").post(
         url("tick", phase="agree"),
-        {"item": "agree.ratify.ratify-signed", "ticked": "on"},
+        {"item": "agree.ratify.ratify-terms", "ticked": "on"},
         HTTP_HX_REQUEST="true",
     )
     assert response.status_code == 200

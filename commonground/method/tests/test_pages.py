@@ -15,12 +15,12 @@ def filled(world):
     p = world.partnership
     manager = world.user("manager")
     services.tick_set(
-        actor=manager, partnership=p, item_key="prepare.trigger.trigger-written", ticked=True
+        actor=manager, partnership=p, item_key="prepare.trigger.trigger-shared", ticked=True
     )
     services.step_note_save(
         actor=manager, partnership=p, step_key="prepare.trigger", text="Landfill contract lost."
     )
-    services.phase_complete(actor=manager, partnership=p)
+    services.phase_complete(actor=manager, partnership=p, note="Agreed to move on")
     services.review_record(
         actor=manager,
         partnership=p,
@@ -109,7 +109,7 @@ def test_charter_pdf(filled, client_for, url):
 
 
 def test_home_shows_what_next_panel(filled, client_for, world):
-    response = client_for("representative").get(world.partnership.get_absolute_url())
+    response = client_for("manager").get(world.partnership.get_absolute_url())
     body = response.content.decode()
     assert "What next" in body
     # The current phase is "identify": its first step links to the phase page.
@@ -138,6 +138,6 @@ def test_panel_lists_agreements_to_revisit(filled, client_for, world):
 
     filled.revisit_on = timezone.localdate() + datetime.timedelta(days=7)
     filled.save()
-    body = client_for("observer").get(world.partnership.get_absolute_url()).content.decode()
+    body = client_for("manager").get(world.partnership.get_absolute_url()).content.decode()
     assert "Agreements to revisit" in body
     assert "Shared vision of success" in body

@@ -1,0 +1,44 @@
+"""Evidence from the contributions ledger: what each member brings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import ngettext
+
+from commonground.core.evidence import Evidence
+from commonground.partnerships.models import Membership, MembershipStatus
+
+from .models import Contribution
+
+
+def each_member_contributes(p: Any) -> Evidence | None:
+    members = set(
+        Membership.objects.filter(partnership=p, status=MembershipStatus.ACTIVE).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    giving = set(
+        Contribution.objects.filter(partnership=p, contributor_id__in=members)
+        .values_list("contributor_id", flat=True)
+        .distinct()
+    )
+    if not giving:
+        return None
+    return Evidence(
+        ngettext(
+            "%(n)s of %(total)s member organisation has recorded a contribution",
+            "%(n)s of %(total)s member organisations have recorded a contribution",
+            len(members),
+        )
+        % {"n": len(giving), "total": len(members)},
+        reverse("contributions:ledger", kwargs={"slug": p.slug}),
+        met=giving == members,
+    )
+
+
+EVIDENCE = {
+    "agree.negotiate.negotiate-resources": each_member_contributes,
+    "element:mutual_understanding": each_member_contributes,
+}
