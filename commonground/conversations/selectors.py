@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from .models import Post, PostKind, Reaction, ReadState, Thread
+from .models import Attachment, Post, PostKind, Reaction, ReadState, Thread
 
 if TYPE_CHECKING:
     from commonground.partnerships.models import Partnership
@@ -42,6 +42,17 @@ def threads_for(user: Any, partnership: Partnership, group: Any = None) -> Query
 
 
 def posts_of(thread: Thread, user: Any) -> QuerySet[Post]:
+    """The thread's posts. Attachments are only those documents the reader may open:
+    a post does not reveal the title of a restricted document to everyone in the thread."""
+    from commonground.library.models import Document
+    from commonground.library.rules import documents_visible_to
+
+    visible = documents_visible_to(
+        user, Document.objects.filter(partnership_id=thread.partnership_id)
+    )
+    attachments = Attachment.objects.filter(document__in=visible.values("pk")).select_related(
+        "document"
+    )
     return (
         Post.objects.filter(thread=thread)
         .select_related(
@@ -49,7 +60,7 @@ def posts_of(thread: Thread, user: Any) -> QuerySet[Post]:
         )
         .prefetch_related(
             "links",
-            "attachments__document",
+            Prefetch("attachments", queryset=attachments),
             Prefetch("reactions", queryset=Reaction.objects.only("post_id", "user_id", "kind")),
         )
         .annotate(revision_count=Count("revisions", distinct=True))

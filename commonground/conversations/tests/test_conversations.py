@@ -495,3 +495,33 @@ def test_home_panel_lists_unread_threads_and_requests(world, client_for):
     )
     body = home_with_panels(client_for("representative"), world.partnership)
     assert "Panel thread" in body and "1 open request to you" in body
+
+
+def test_an_attachment_readers_may_not_open_is_not_shown_to_them(world, client_for):
+    """A manager attaches a managers-only document: other readers of the thread see
+    neither its title nor a link to it; the manager does."""
+    from commonground.library.tests.factories import make_document
+
+    thread = _thread(world)
+    secret = make_document(
+        world.partnership,
+        world.organisation,
+        actor=world.user("manager"),
+        access_level="managers",
+        title="Budget negotiation position",
+    )
+    open_doc = make_document(world.partnership, world.organisation, title="Shared sheet")
+    services.post_create(
+        actor=world.user("manager"),
+        thread=thread,
+        body="Both files",
+        kind="fact",
+        attachments=[secret, open_doc],
+    )
+    for role in ("representative", "observer"):
+        page = client_for(role).get(thread.get_absolute_url()).content.decode()
+        assert "Shared sheet" in page
+        assert "Budget negotiation position" not in page
+        assert f"/documents/{secret.pk}/" not in page
+    manager_page = client_for("manager").get(thread.get_absolute_url()).content.decode()
+    assert "Budget negotiation position" in manager_page
