@@ -5,24 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, counted
 
 from .models import Action
 
 
 def meeting_actions(p: Any) -> Evidence | None:
-    n = Action.objects.filter(partnership=p, meeting__isnull=False).count()
-    if not n:
-        return None
-    return Evidence(
-        ngettext(
+    return counted(
+        Action.objects.filter(partnership=p, meeting__isnull=False).count(),
+        ngettext_lazy(
             "%(n)s action from a meeting is in the action plan",
             "%(n)s actions from meetings are in the action plan",
-            n,
-        )
-        % {"n": n},
+            "n",
+        ),
         reverse("actionplan:list", kwargs={"slug": p.slug}),
     )
 

@@ -100,7 +100,8 @@ def _detail_context(
         ended_on__isnull=True,
         organisation_id__in=party_ids,
     ).select_related("user"):
-        signatories.setdefault(role.organisation_id, []).append(role.user)
+        if role.organisation_id is not None:
+            signatories.setdefault(role.organisation_id, []).append(role.user)
     advice_result = advice.recommend(agreement, party_ids)
     in_force_parties = {p.pk for p in st.in_force.parties.all()} if st.in_force else set()
     can_terminate_for = [o for o in my_orgs if o.pk in in_force_parties]

@@ -54,6 +54,14 @@ def checks() -> dict[str, Check]:
     return found
 
 
+def counted(n: int, message: Any, url: str) -> Evidence | None:
+    """Evidence that ``n`` records exist (None when there are none). ``message`` is an
+    ``ngettext_lazy(singular, plural, "n")`` sentence: it takes its form from ``n``."""
+    if not n:
+        return None
+    return Evidence(message % {"n": n}, url)
+
+
 def is_bound(key: str) -> bool:
     return key in checks()
 

@@ -5,24 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, counted
 
 from .models import DecisionDomain
 
 
 def decision_domains(p: Any) -> Evidence | None:
-    n = DecisionDomain.objects.filter(partnership=p).count()
-    if not n:
-        return None
-    return Evidence(
-        ngettext(
+    return counted(
+        DecisionDomain.objects.filter(partnership=p).count(),
+        ngettext_lazy(
             "%(n)s decision domain says who decides what",
             "%(n)s decision domains say who decides what",
-            n,
-        )
-        % {"n": n},
+            "n",
+        ),
         reverse("decisions:authority", kwargs={"slug": p.slug}),
     )
 

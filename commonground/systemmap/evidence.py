@@ -5,24 +5,21 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, counted
 
 from .models import Relationship
 
 
 def system_mapped(p: Any) -> Evidence | None:
-    n = Relationship.objects.filter(partnership=p).count()
-    if not n:
-        return None
-    return Evidence(
-        ngettext(
+    return counted(
+        Relationship.objects.filter(partnership=p).count(),
+        ngettext_lazy(
             "%(n)s relationship is on the system map",
             "%(n)s relationships are on the system map",
-            n,
-        )
-        % {"n": n},
+            "n",
+        ),
         reverse("systemmap:network", kwargs={"slug": p.slug}),
     )
 

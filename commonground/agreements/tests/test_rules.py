@@ -53,7 +53,7 @@ def test_may_sign_for_instance_and_queryset_forms_agree(world):
         Organisation.objects.all(),
     )
 
-    nobody = {k: set() for k in everyone(world)}
+    nobody: dict[str, set[object]] = {k: set() for k in everyone(world)}
     assert signs == nobody | {"representative": {first}, "sponsor": {second}}
     assert speaks == nobody | {"representative": {first}, "sponsor": {second}}
 

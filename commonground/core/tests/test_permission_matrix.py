@@ -64,10 +64,10 @@ def expected(row: Row, role: str, world: World) -> str:
     if role == "outsider":
         return "hide"
     assert role in ROLE_KINDS, role
-    holders = CAPABILITY_HOLDERS[row.access]
+    holders = set(CAPABILITY_HOLDERS[row.access])
     if row.only is not None:
         assert row.only <= holders, f"{row.name}: {sorted(row.only - holders)} lack {row.access}"
-        holders = row.only
+        holders = set(row.only)
     return "allow" if role in holders else "forbid"
 
 
