@@ -33,7 +33,6 @@ class ActionForm(forms.ModelForm):
             "enablers": forms.Textarea(attrs={"rows": 2}),
             "start_on": forms.DateInput(attrs={"type": "date"}),
             "due_on": forms.DateInput(attrs={"type": "date"}),
-            "priority": forms.Select(choices=[(i, str(i)) for i in range(1, 6)]),
         }
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:

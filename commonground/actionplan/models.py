@@ -31,6 +31,21 @@ class ActionStatus(models.TextChoices):
 OPEN_STATUSES = (ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.BLOCKED)
 
 
+class Priority(models.IntegerChoices):
+    """The implementation plan's own scale: 1 = low … 5 = high (until migration 0005 the
+    product stored 1 as the highest; that migration turned every value round)."""
+
+    LOW = 1, _("1 · low")
+    FAIRLY_LOW = 2, _("2 · fairly low")
+    MEDIUM = 3, _("3 · medium")
+    FAIRLY_HIGH = 4, _("4 · fairly high")
+    HIGH = 5, _("5 · high")
+
+
+# Highest first, as the filter menus list them.
+PRIORITIES_HIGHEST_FIRST = sorted(Priority.choices, reverse=True)
+
+
 class Action(TimeStampedModel):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="actions"
@@ -67,8 +82,9 @@ class Action(TimeStampedModel):
         verbose_name=_("working group"),
     )
     priority = models.PositiveSmallIntegerField(
-        _("priority (1 = highest)"),
-        default=3,
+        _("priority (1 = low, 5 = high)"),
+        choices=Priority.choices,
+        default=Priority.MEDIUM,
         validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
     start_on = models.DateField(_("start"), null=True, blank=True)
@@ -128,14 +144,15 @@ class Action(TimeStampedModel):
     )
 
     class Meta:
-        ordering = ["due_key", "priority", "id"]
+        # Within a due date the highest priority first (5 = high).
+        ordering = ["due_key", "-priority", "id"]
         indexes = [
             models.Index(
-                fields=["partnership", "status", "due_key", "priority", "id"],
+                fields=["partnership", "status", "due_key", "-priority", "id"],
                 name="action_status_due_idx",
             ),
             models.Index(
-                fields=["partnership", "due_key", "priority", "id"], name="action_due_idx"
+                fields=["partnership", "due_key", "-priority", "id"], name="action_due_idx"
             ),
             models.Index(fields=["owner", "status"]),
         ]
@@ -143,7 +160,7 @@ class Action(TimeStampedModel):
             models.CheckConstraint(
                 condition=Q(priority__gte=1, priority__lte=5),
                 name="action_priority_1_to_5",
-                violation_error_message=_("Priority goes from 1 (highest) to 5 (lowest)."),
+                violation_error_message=_("Priority goes from 1 (low) to 5 (high)."),
             ),
             models.CheckConstraint(
                 condition=Q(start_on__isnull=True)

@@ -14,18 +14,20 @@ from django.utils import timezone
 from commonground.core.audit import cached_while_unchanged
 from commonground.core.sql import capped_counts
 
-from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus, due_state_of
+from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionStatus, Priority, due_state_of
 
 if TYPE_CHECKING:
     from commonground.partnerships.models import Partnership
 
-# Every ordering ends on the (partnership, due_key, priority, id) or the
-# (partnership, status, due_key, priority, id) index where it can, so a page reads few rows.
+# Every ordering ends on the (partnership, due_key, -priority, id) or the
+# (partnership, status, due_key, -priority, id) index where it can, so a page reads few rows.
+# Priority runs 1 = low … 5 = high; wherever it orders, the highest comes first ("priority"),
+# and "-priority" turns that round (lowest first).
 SORTS = {
-    "due": ["due_key", "priority", "id"],
-    "-due": ["-due_key", "-priority", "-id"],
-    "priority": ["priority", "due_key", "id"],
-    "-priority": ["-priority", "due_key", "id"],
+    "due": ["due_key", "-priority", "id"],
+    "-due": ["-due_key", "-priority", "id"],
+    "priority": ["-priority", "due_key", "id"],
+    "-priority": ["priority", "due_key", "id"],
     "title": ["title", "id"],
     "status": ["status_order", "due_key", "id"],
     "owner": ["owner__display_name", "due_key", "id"],
@@ -108,6 +110,9 @@ class ActionRow:
     def get_status_display(self) -> str:
         return self.status_label
 
+    def get_priority_display(self) -> str:
+        return str(Priority(self.priority).label)
+
 
 LIST_ROW_FIELDS = (
     "id",
@@ -186,7 +191,7 @@ def board(partnership: Partnership, params: Any, per_column: int = 12) -> list[d
     """Actions grouped by status, each column capped.
 
     Each column reads only its first ``per_column`` rows through the
-    (partnership, status, due_key, priority, id) index: one statement selects, per
+    (partnership, status, due_key, -priority, id) index: one statement selects, per
     status, the earliest-due actions (a sliced subquery each), and one statement
     counts every column up to a cap. The board therefore costs the
     same at 500 or 50,000 actions.

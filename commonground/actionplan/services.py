@@ -49,7 +49,7 @@ def _check(partnership: Partnership, fields: dict[str, Any]) -> None:
         errors["title"] = _("Give the action a title.")
     priority = fields.get("priority")
     if priority is not None and not 1 <= int(priority) <= 5:
-        errors["priority"] = _("Priority goes from 1 (highest) to 5 (lowest).")
+        errors["priority"] = _("Priority goes from 1 (low) to 5 (high).")
     start, due = fields.get("start_on"), fields.get("due_on")
     if start and due and due < start:
         errors["due_on"] = _("The due date cannot be before the start date.")

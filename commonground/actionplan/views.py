@@ -25,12 +25,13 @@ from commonground.partnerships.roles import people_choices
 
 from . import rules, selectors, services
 from .forms import ActionForm, StatusForm
-from .models import OPEN_STATUSES, Action, ActionStatus
+from .models import OPEN_STATUSES, PRIORITIES_HIGHEST_FIRST, Action, ActionStatus
 
 SORT_CHOICES = [
     ("due", gettext_lazy("Due date")),
     ("-due", gettext_lazy("Due date, latest first")),
-    ("priority", gettext_lazy("Priority")),
+    ("priority", gettext_lazy("Priority, highest first")),
+    ("-priority", gettext_lazy("Priority, lowest first")),
     ("status", gettext_lazy("Status")),
     ("owner", gettext_lazy("Owner")),
     ("title", gettext_lazy("Title")),
@@ -55,7 +56,7 @@ def _filter_context(request: AuthedRequest, partnership: Partnership) -> dict[st
         "people": people_choices(partnership),
         "groups": list(partnership.working_groups.order_by("name", "id").values_list("pk", "name")),
         "statuses": ActionStatus.choices,
-        "priorities": [(n, n) for n in range(1, 6)],
+        "priorities": [(n, str(label)) for n, label in PRIORITIES_HIGHEST_FIRST],
         "sorts": [(k, str(v)) for k, v in SORT_CHOICES],
         "qs": querystring_without_page(request),
         "qs_nosort": _without(request, "page", "sort"),
@@ -195,7 +196,7 @@ def _export_rows(partnership: Partnership, params: Any) -> tuple[list[str], Iter
     header = [
         _("Title"),
         _("Status"),
-        _("Priority"),
+        _("Priority (1 = low, 5 = high)"),
         _("Owner"),
         _("Organisation"),
         _("Working group"),

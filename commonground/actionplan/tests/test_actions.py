@@ -131,7 +131,7 @@ def test_list_filters_and_sorts(world, client_for):
         title="Later",
         owner=rep,
         due_on=today + datetime.timedelta(days=40),
-        priority=1,
+        priority=5,
     )
     ActionFactory(partnership=world.partnership, title="Finished", status="done")
     ActionFactory(partnership=world.other_partnership, title="Not ours")
