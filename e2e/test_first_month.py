@@ -5,6 +5,7 @@ partner's inbox, use the workspace on a phone, and put an activity on (or not on
 
 from __future__ import annotations
 
+import datetime
 import re
 
 from playwright.sync_api import Page, expect
@@ -183,27 +184,47 @@ def test_a_new_convener_takes_a_partnership_from_start_to_a_ratified_mou(new_con
         convener.get_by_role("heading", level=1, name="Open the repair points on Saturdays?")
     ).to_be_visible()
 
+    convener.locator(".subnav").get_by_role("link", name="Action plan").click()
+    convener.get_by_role("link", name="Add an action").click()
+    convener.fill("#id_title", "List the tools each repair point lends")
+    convener.select_option("#id_owner", label="Signe Byggmo")
+    due = datetime.date.today() + datetime.timedelta(days=10)
+    convener.fill("#id_due_on", due.isoformat())
+    convener.get_by_role("button", name="Save").click()
+    expect(
+        convener.get_by_role("heading", level=1, name="List the tools each repair point lends")
+    ).to_be_visible()
+
     signe.goto("/")
     inbox = signe.locator("section.inbox")
+    expect(inbox.get_by_role("heading", level=2)).to_have_text("2 things wait for you")
     vote = inbox.locator("#inbox-votes")
     expect(vote).to_contain_text("Open the repair points on Saturdays?")
     expect(vote).to_contain_text("Fjordvik Repair Network")
+    expect(vote).to_contain_text("closes")
+    action = inbox.locator("#inbox-actions")
+    expect(action).to_contain_text("List the tools each repair point lends")
+    expect(action).to_contain_text(f"due {due.day} {due:%b} {due.year}")
     count = signe.locator(".topnav #nav-count")
-    expect(count).to_have_text(re.compile(r"^[1-9]\d*"))
-    waiting = int(re.match(r"\d+", count.inner_text()).group())
-    expect(inbox.get_by_role("heading", level=2)).to_contain_text(f"{waiting} thing")
+    expect(count).to_have_text(re.compile(r"^2\b"))
     screenshot(signe, "first-month-my-work-desktop")
     assert not axe_violations(signe)
 
-    # One click from the inbox to the ballot; once cast, the vote leaves the inbox.
+    # One click from the inbox to the ballot; once cast, the vote leaves the inbox and the
+    # count goes down.
     vote.get_by_role("link", name="Open the repair points on Saturdays?").first.click()
     signe.get_by_label("Yes", exact=True).check()
     signe.get_by_role("button", name=re.compile("vote", re.I)).click()
     expect(signe.get_by_text(re.compile("Your vote", re.I)).first).to_be_visible()
     signe.goto("/")
-    expect(signe.locator("section.inbox")).not_to_contain_text(
-        "Open the repair points on Saturdays?"
-    )
+    expect(inbox.get_by_role("heading", level=2)).to_have_text("1 thing waits for you")
+    expect(inbox).not_to_contain_text("Open the repair points on Saturdays?")
+    expect(count).to_have_text(re.compile(r"^1\b"))
+
+    # On a phone the count rides on the Menu button.
+    phone = new_context(width=390, height=844).new_page()
+    sign_in(phone, "signe@byggevarebanken.example", NEW_PASSWORD)
+    expect(phone.locator(".menu-toggle")).to_contain_text(re.compile(r"Menu\s*1"))
 
 
 def test_choosing_an_organisation_without_javascript(new_context):
@@ -353,3 +374,54 @@ def test_the_map_does_not_claim_an_activity_without_a_place(new_context):
     expect(page.locator("main")).to_contain_text("Grünerløkka")  # Gjenbruksnettverket's place
     page.goto(f"{P}/atlas/")
     expect(page.locator("#not-on-map li", has_text="Repair advice by telephone")).to_have_count(0)
+
+
+def test_a_ranked_choice_tie_is_reported_as_a_tie_and_settled_by_the_chair(new_context):
+    manager = new_context().new_page()
+    sign_in(manager, "tor@fjordvik.example")
+    manager.goto(f"{P}/decisions/new/")
+    manager.fill("#id_title", "Where should the tool library open first?")
+    manager.select_option("#id_method", "ranked")
+    manager.fill("#id_options_text", "Tøyen\nSagene")
+    manager.get_by_label("The chair decides, with a reason").check()
+    manager.fill("#id_quorum_percent", "0")
+    manager.get_by_role("button", name="Open for votes").click()
+    expect(
+        manager.get_by_role("heading", level=1, name="Where should the tool library open first?")
+    ).to_be_visible()
+    expect(manager.locator("main")).to_contain_text("The chair decides, with a reason")
+    url = manager.url
+
+    # Two partners, two first choices: the options are level, never won by list order.
+    for email, first, second in (
+        ("amina@fjordvik.example", "Tøyen", "Sagene"),
+        ("lars@fjordvik.example", "Sagene", "Tøyen"),
+    ):
+        voter = new_context().new_page()
+        sign_in(voter, email)
+        voter.goto(url)
+        voter.select_option("#rank_1", label=first)
+        voter.select_option("#rank_2", label=second)
+        voter.get_by_role("button", name="Cast my vote").click()
+        expect(voter.get_by_role("heading", name="Change your vote")).to_be_visible()
+
+    manager.goto(url)
+    manager.get_by_role("button", name="Close the vote now").click()
+    main = manager.locator("main")
+    expect(main).to_contain_text("Tied for first place: Tøyen and Sagene. No option won the vote.")
+    expect(main).to_contain_text("The vote ended tied between Tøyen and Sagene.")
+    expect(main).to_contain_text("The chair decides among Tøyen and Sagene, and gives a reason.")
+    expect(main.locator(".badge--ok", has_text=re.compile("^(wins|chosen)$"))).to_have_count(0)
+    screenshot(manager, "first-month-ranked-tie-desktop")
+
+    settle = manager.locator("form.tie-settle")
+    settle.get_by_label("Sagene").check()
+    settle.get_by_label("Reason").fill("Sagene has the workshop space ready in March.")
+    settle.get_by_role("button", name="Settle the tie").click()
+    expect(main).to_contain_text("Settled by the chair (Tor Haugen): Sagene.")
+    expect(main).to_contain_text("Because: Sagene has the workshop space ready in March.")
+    expect(manager.locator("form.tie-settle")).to_have_count(0)
+    manager.goto(f"{P}/decisions/register/")
+    expect(
+        manager.locator("tr", has_text="Where should the tool library open first?")
+    ).to_contain_text("Sagene")
