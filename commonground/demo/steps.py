@@ -622,7 +622,7 @@ def decisions(ctx: DemoContext, data: Data) -> None:
 
 
 def meetings(ctx: DemoContext, data: Data) -> None:
-    from commonground.meetings import services
+    from commonground.meetings import series, services
     from commonground.meetings.models import AttendanceStatus, MeetingMode
 
     p, pe = ctx.partnership, ctx.people
@@ -705,20 +705,30 @@ def meetings(ctx: DemoContext, data: Data) -> None:
         item_type=prop["type"],
         **pick(prop, "title", "description"),
     )
-    wgm = data["working_group_meeting"]
-    for wg in p.working_groups.all()[:1]:
-        day = ctx.days_ahead(wgm["in_days"])
-        services.meeting_create(
+    for spec in data["series"]:
+        day = ctx.days_ahead(spec["in_days"])
+        first = at(day, spec["hours"]["start"])
+        recurring = series.series_create(
             actor=organiser,
             partnership=p,
-            working_group=wg,
-            title=f"{wg.name}{wgm['title_after_group_name']}",
-            mode=wgm["mode"],
-            starts_at=at(day, wgm["hours"]["start"]),
-            ends_at=at(day, wgm["hours"]["end"]),
-            online_url=wgm["online_url"],
-            chair=wg.lead,
+            working_group=p.working_groups.get(slug=spec["working_group"]),
+            starts_at=first,
+            duration=at(day, spec["hours"]["end"]) - first,
+            chair=pe[spec["chair"]],
+            **pick(spec, "title", "frequency", "interval", "mode", "place", "online_url"),
         )
+        planned = list(recurring.meetings.order_by("starts_at"))
+        if "moved" in spec:
+            moved = planned[spec["moved"]["number"] - 1]
+            day = timezone.localdate(moved.starts_at)
+            services.meeting_update(
+                actor=organiser,
+                meeting=moved,
+                starts_at=at(day, spec["moved"]["hours"]["start"]),
+                ends_at=at(day, spec["moved"]["hours"]["end"]),
+            )
+        if "cancelled" in spec:
+            series.occurrence_cancel(actor=organiser, meeting=planned[spec["cancelled"] - 1])
     ctx.extra["meetings"] = made
 
 

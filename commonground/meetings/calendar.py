@@ -11,7 +11,7 @@ from django.conf import settings
 from django.utils import timezone
 from icalendar import Calendar, Event, vText
 
-from .models import Meeting, MeetingMode
+from .models import Frequency, Meeting, MeetingMode, MeetingSeries
 
 PRODID = "-//Common Ground//Meetings//EN"
 
@@ -31,9 +31,19 @@ def _uid(meeting: Meeting) -> str:
     return f"meeting-{meeting.pk}@commonground"
 
 
-def _event(meeting: Meeting, base_url: str) -> Event:
+def _series_uid(series: MeetingSeries) -> str:
+    return f"meeting-series-{series.pk}@commonground"
+
+
+def _event(meeting: Meeting, base_url: str, occurrence_of: MeetingSeries | None = None) -> Event:
     event = Event()
-    event.add("uid", _uid(meeting))
+    if occurrence_of is not None and meeting.occurrence_start:
+        # One changed occurrence of a series: the series' event, overridden for the
+        # occurrence its rule gave (RECURRENCE-ID in the series' time zone).
+        event.add("uid", _series_uid(occurrence_of))
+        event.add("recurrence-id", timezone.localtime(meeting.occurrence_start, _zone()))
+    else:
+        event.add("uid", _uid(meeting))
     event.add("dtstamp", timezone.now())
     event.add("dtstart", meeting.starts_at)
     event.add("dtend", meeting.ends_at)
@@ -60,6 +70,93 @@ def _event(meeting: Meeting, base_url: str) -> Event:
     if meeting.updated_at:
         event.add("last-modified", meeting.updated_at)
     return event
+
+
+def _zone() -> datetime.tzinfo:
+    return timezone.get_default_timezone()
+
+
+def is_changed(meeting: Meeting) -> bool:
+    """Whether an occurrence of a series differs from what its series' event says: edited
+    on its own, or moved from the start the rule gave it."""
+    return meeting.series_exception or meeting.starts_at != meeting.occurrence_start
+
+
+def series_events(series: MeetingSeries, meetings: Iterable[Meeting], base_url: str) -> list[Event]:
+    """A series as one VEVENT with its RRULE (in the site's time zone, so the meetings keep
+    their time of day across summer time), EXDATE for occurrences without a meeting
+    (cancelled, or kept apart when the series ended), and a VEVENT with RECURRENCE-ID for
+    each occurrence changed on its own. ``meetings`` are the series' meetings."""
+    from .series import cancelled_occurrences, occurrences
+
+    meetings = list(meetings)
+    finite = series.count is not None or series.until is not None or series.is_ended
+    last = None
+    if finite:
+        for last in occurrences(series):  # noqa: B007  # the last one is wanted
+            pass
+        if last is None:
+            return []
+    zone = _zone()
+    start = timezone.localtime(series.starts_at, zone)
+    master = Event()
+    master.add("uid", _series_uid(series))
+    master.add("dtstamp", timezone.now())
+    master.add("dtstart", start)
+    master.add("dtend", start + series.duration)
+    rule: dict[str, Any] = {
+        "freq": "MONTHLY" if series.frequency == Frequency.MONTHLY else "WEEKLY",
+        "interval": series.interval,
+    }
+    if last is not None:
+        # UNTIL in UTC, as RFC 5545 asks when DTSTART has a time zone.
+        rule["until"] = last.astimezone(datetime.UTC)
+    master.add("rrule", rule)
+    kept = {m.occurrence_start for m in meetings if m.occurrence_start}
+    gone = cancelled_occurrences(series, kept)
+    if gone:
+        master.add("exdate", [timezone.localtime(d, zone) for d in gone])
+    title = series.title
+    if series.working_group_id:
+        title = f"{title} ({series.working_group})"
+    master.add("summary", text(title))
+    location = series.online_url if series.mode == MeetingMode.ONLINE else series.place
+    if location:
+        master.add("location", text(location))
+    url = base_url + series.get_absolute_url()
+    master.add("url", url)
+    lines = [series.partnership.name, series.cadence_label]
+    if series.online_url:
+        lines.append(series.online_url)
+    lines.extend(["", url])
+    master.add("description", text("\n".join(lines)))
+    if series.updated_at:
+        master.add("last-modified", series.updated_at)
+    events = [master]
+    for meeting in meetings:
+        if meeting.occurrence_start and is_changed(meeting):
+            events.append(_event(meeting, base_url, occurrence_of=series))
+    return events
+
+
+def _timezones(events: list[Event]) -> list[Any]:
+    """The VTIMEZONE components the events' local times need."""
+    cal = Calendar()
+    for event in events:
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return list(cal.timezones)
+
+
+def series_ics(series: MeetingSeries, meetings: Iterable[Meeting], base: str) -> bytes:
+    """A series on its own, for a calendar app to import."""
+    cal = _calendar(series.title)
+    cal.add("method", "PUBLISH")
+    events = series_events(series, meetings, base)
+    for event in events:
+        cal.add_component(event)
+    cal.add_missing_timezones()
+    return cal.to_ical()
 
 
 def _calendar(name: str) -> Calendar:
@@ -97,14 +194,29 @@ def meeting_ics(meeting: Meeting, base: str) -> bytes:
 END = b"END:VCALENDAR\r\n"
 
 
-def feed_chunks(name: str, meetings: Iterable[Meeting], base: str) -> Iterator[bytes]:
+def feed_chunks(
+    name: str,
+    meetings: Iterable[Meeting],
+    base: str,
+    series: Iterable[tuple[MeetingSeries, list[Meeting]]] = (),
+) -> Iterator[bytes]:
     """A partnership's feed piece by piece (for a streaming response): the calendar's own
-    lines, one VEVENT per meeting as it is read, then the closing line."""
+    lines, one VEVENT per meeting outside a series as it is read, each series as its
+    recurring event with its changed occurrences (and the time zone they are in), then
+    the closing line."""
     cal = _calendar(name)
     _refresh_hint(cal)
     yield cal.to_ical().removesuffix(END)
     for meeting in meetings:
         yield _event(meeting, base).to_ical()
+    recurring: list[Event] = []
+    for one, its_meetings in series:
+        recurring.extend(series_events(one, its_meetings, base))
+    for event in recurring:
+        yield event.to_ical()
+    if recurring:
+        for zone in _timezones(recurring):
+            yield zone.to_ical()
     yield END
 
 

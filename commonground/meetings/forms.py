@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django import forms
@@ -8,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from commonground.partnerships.roles import people as partnership_people
 
-from .models import Assessment, ItemType, Meeting, MeetingSettings, Motion
+from .models import Assessment, ItemType, Meeting, MeetingSeries, MeetingSettings, Motion
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -39,6 +40,54 @@ class MeetingForm(forms.ModelForm):
         self.fields["chair"].queryset = partnership_people(partnership)  # type: ignore[attr-defined]
         for name in ("starts_at", "ends_at"):
             self.fields[name].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+
+
+class SeriesForm(forms.ModelForm):
+    """A meeting series: the cadence, the first meeting, an optional end, the defaults."""
+
+    length = forms.IntegerField(
+        label=_("Length of each meeting (minutes)"), min_value=15, max_value=24 * 60, initial=120
+    )
+
+    class Meta:
+        model = MeetingSeries
+        fields = [
+            "title",
+            "working_group",
+            "interval",
+            "frequency",
+            "starts_at",
+            "until",
+            "count",
+            "mode",
+            "place",
+            "online_url",
+            "chair",
+        ]
+        labels = {"interval": _("Every"), "frequency": _("Weeks or months")}
+        widgets = {"starts_at": DateTimeInput(), "until": forms.DateInput(attrs={"type": "date"})}
+
+    def __init__(self, *args: Any, partnership: Any, suggested: dict[str, Any], **kwargs: Any):
+        kwargs.setdefault(
+            "initial", {"frequency": suggested["frequency"], "interval": suggested["interval"]}
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["working_group"].queryset = partnership.working_groups.filter(is_active=True)  # type: ignore[attr-defined]
+        self.fields["chair"].queryset = partnership_people(partnership)  # type: ignore[attr-defined]
+        self.fields["starts_at"].input_formats = ["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"]  # type: ignore[attr-defined]
+        self.fields["starts_at"].help_text = _(
+            "The later meetings keep its weekday and time (every n weeks) or its day of the "
+            "month (every n months)."
+        )
+        self.order_fields(
+            ["title", "working_group", "interval", "frequency", "starts_at", "length"]
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("length"):
+            data["duration"] = datetime.timedelta(minutes=data.pop("length"))
+        return data
 
 
 class ItemForm(forms.Form):

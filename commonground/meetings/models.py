@@ -54,9 +54,127 @@ class MinutesStatus(models.TextChoices):
     APPROVED = "approved", _("Approved")
 
 
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", _("weeks")
+    MONTHLY = "monthly", _("months")
+
+
+class MeetingSeries(TimeStampedModel):
+    """Meetings that recur at a cadence: every ``interval`` weeks or months from the first
+    one (same weekday and time of day, or same day of the month; a month without that
+    day is skipped, as iCalendar's RRULE does). The series holds the defaults its meetings
+    are planned with; each occurrence is an ordinary :class:`Meeting` pointing back here.
+
+    Occurrences are planned ahead for ``HORIZON_MONTHS`` (``series.series_extend``,
+    run daily by ``manage.py extend_meeting_series``)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="meeting_series"
+    )
+    working_group = models.ForeignKey(
+        "partnerships.WorkingGroup",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meeting_series",
+        verbose_name=_("working group"),
+        help_text=_("Leave empty for meetings of the whole partnership."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    frequency = models.CharField(
+        _("repeat every"), max_length=10, choices=Frequency.choices, default=Frequency.WEEKLY
+    )
+    interval = models.PositiveSmallIntegerField(
+        _("interval"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("For example 2 with weeks: every second week."),
+    )
+    starts_at = models.DateTimeField(_("first meeting starts"))
+    duration = models.DurationField(_("length"), help_text=_("For example 2:00 for two hours."))
+    until = models.DateField(
+        _("last date"), null=True, blank=True, help_text=_("Leave empty to go on until ended.")
+    )
+    count = models.PositiveSmallIntegerField(
+        _("number of meetings"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(500)],
+        help_text=_("Leave empty for no fixed number."),
+    )
+    mode = models.CharField(
+        _("format"), max_length=12, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    online_url = models.URLField(_("online meeting link"), blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("chair"),
+    )
+    # Occurrences are planned up to here; later ones by ``series_extend``. An occurrence
+    # before it with no meeting was cancelled (EXDATE in the calendar).
+    planned_until = models.DateTimeField(null=True, blank=True)
+    ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(interval__gte=1, interval__lte=12),
+                name="meetingseries_interval_1_to_12",
+                violation_error_message=_("The interval goes from 1 to 12."),
+            ),
+        ]
+        verbose_name = _("meeting series")
+        verbose_name_plural = _("meeting series")
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "meetings:series_detail", kwargs={"slug": self.partnership.slug, "series_pk": self.pk}
+        )
+
+    @property
+    def cadence_label(self) -> str:
+        """ "every 2 weeks", "every month"."""
+        n = self.interval
+        if self.frequency == Frequency.MONTHLY:
+            return ngettext("every month", "every %(n)s months", n) % {"n": n}
+        return ngettext("every week", "every %(n)s weeks", n) % {"n": n}
+
+    @property
+    def is_ended(self) -> bool:
+        return self.ended_at is not None
+
+
 class Meeting(TimeStampedModel):
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="meetings"
+    )
+    series = models.ForeignKey(
+        MeetingSeries,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("series"),
+    )
+    # The start the series' rule gave this occurrence (iCalendar's RECURRENCE-ID); it stays
+    # when the meeting itself is moved.
+    occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
+    series_exception = models.BooleanField(
+        _("changed from its series"),
+        default=False,
+        help_text=_("Set when this one meeting of a series is edited on its own."),
     )
     working_group = models.ForeignKey(
         "partnerships.WorkingGroup",
@@ -105,13 +223,17 @@ class Meeting(TimeStampedModel):
             # time in the index; upcoming ones are the short range of (partnership, ends_at).
             models.Index(fields=["partnership", "starts_at", "ends_at"], name="meeting_by_start"),
             models.Index(fields=["partnership", "ends_at"], name="meeting_by_end"),
+            models.Index(fields=["series", "starts_at"], name="meeting_by_series"),
         ]
         constraints = [
+            models.UniqueConstraint(
+                fields=["series", "occurrence_start"], name="meeting_one_per_occurrence"
+            ),
             models.CheckConstraint(
                 condition=Q(ends_at__gt=models.F("starts_at")),
                 name="meeting_ends_after_start",
                 violation_error_message=_("The meeting must end after it starts."),
-            )
+            ),
         ]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")

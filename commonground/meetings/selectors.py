@@ -69,7 +69,7 @@ def meeting_for_page(partnership: Partnership, pk: int) -> Meeting:
     from commonground.actionplan.models import Action
 
     qs = Meeting.objects.select_related(
-        "working_group", "chair", "minutes_approved_at"
+        "working_group", "chair", "minutes_approved_at", "series"
     ).prefetch_related(
         Prefetch(
             "items",

@@ -114,6 +114,10 @@ def meeting_update(*, actor: User, meeting: Meeting, **fields: Any) -> Meeting:
     before = snapshot(meeting, list(fields))
     for name, value in fields.items():
         setattr(meeting, name, value)
+    if meeting.series_id:
+        # One meeting of a series edited on its own: an exception to the series from now
+        # on (its own entry in the calendar; ending the series keeps it).
+        meeting.series_exception = True
     meeting.save()
     audit_record(
         actor=actor,

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -26,7 +27,7 @@ from commonground.core.views_helpers import (
 )
 from commonground.partnerships.models import Partnership
 
-from . import calendar, rules, selectors, services
+from . import calendar, rules, selectors, series, services
 from .forms import (
     ApproveForm,
     AssessmentForm,
@@ -34,6 +35,7 @@ from .forms import (
     MeetingForm,
     MotionForm,
     NotesForm,
+    SeriesForm,
     SettingsForm,
     TaskForm,
 )
@@ -43,6 +45,7 @@ from .models import (
     CalendarFeedToken,
     ItemStatus,
     Meeting,
+    MeetingSeries,
     MeetingSettings,
     MinutesStatus,
 )
@@ -67,6 +70,7 @@ def meeting_list(request: AuthedRequest, partnership: Partnership) -> HttpRespon
             "upcoming": upcoming,
             "page": page,
             "trend": trend,
+            "series_list": series.series_of(partnership),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
             "can_settings": policy.has_capability(request.user, partnership, rules.SETTINGS),
         },
@@ -119,6 +123,12 @@ def _detail(
         "record": policy.has_capability(user, partnership, rules.RECORD),
         "propose": policy.has_capability(user, partnership, rules.PROPOSE_ITEM),
     }
+    # Cancelling one meeting of a series belongs to those who plan meetings, not the chair.
+    can["cancel"] = bool(
+        meeting.series_id
+        and meeting.is_upcoming
+        and policy.has_capability(user, partnership, rules.MANAGE)
+    )
     items = list(meeting.items.all())
     agenda = [i for i in items if i.status == ItemStatus.ACCEPTED]
     proposed = [i for i in items if i.status == ItemStatus.PROPOSED]
@@ -533,18 +543,142 @@ def settings_edit(request: AuthedRequest, partnership: Partnership) -> HttpRespo
     )
 
 
+# --- meeting series ---------------------------------------------------------------------
+
+
+def _series(partnership: Partnership, series_pk: int) -> MeetingSeries:
+    found = get_object_or_404(
+        MeetingSeries.objects.select_related("working_group", "chair"),
+        pk=series_pk,
+        partnership=partnership,
+    )
+    found.partnership = partnership
+    return found
+
+
+@partnership_view(rules.MANAGE)
+def series_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
+    suggested = series.suggested_cadence(partnership)
+    form = SeriesForm(request.POST or None, partnership=partnership, suggested=suggested)
+    done = handle_form(
+        request,
+        form,
+        lambda data: series.series_create(actor=request.user, partnership=partnership, **data),
+        success_message=lambda made: (
+            _("Series planned: %(n)s meetings up to %(date)s.")
+            % {
+                "n": made.meetings.count(),
+                "date": date_format(timezone.localtime(made.planned_until), "DATE_FORMAT"),
+            }
+        ),
+    )
+    if done:
+        return done
+    advice = [
+        {"text": series.CADENCE_ADVICE[key], "current": key == suggested["key"]}
+        for key in ("forming", "later", "group")
+    ]
+    return render(
+        request,
+        "meetings/series_form.html",
+        {"form": form, "advice": advice, "horizon_months": series.HORIZON_MONTHS},
+        status=400 if form.errors else 200,
+    )
+
+
+@partnership_view(rules.VIEW)
+def series_detail(request: AuthedRequest, partnership: Partnership, series_pk: int) -> HttpResponse:
+    one = _series(partnership, series_pk)
+    meetings = list(
+        Meeting.objects.filter(series=one).select_related("working_group").order_by("starts_at")
+    )
+    now = timezone.now()
+    gone = series.cancelled_occurrences(one, {m.occurrence_start for m in meetings})  # type: ignore[misc]
+    return render(
+        request,
+        "meetings/series_detail.html",
+        {
+            "series": one,
+            "upcoming": [m for m in meetings if m.ends_at >= now],
+            "past": [m for m in meetings if m.ends_at < now][::-1],
+            "cancelled": gone,
+            "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+            "horizon_months": series.HORIZON_MONTHS,
+        },
+    )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def series_end(request: AuthedRequest, partnership: Partnership, series_pk: int) -> HttpResponse:
+    one = _series(partnership, series_pk)
+    try:
+        counts = series.series_end(actor=request.user, series=one)
+    except ValidationError as exc:
+        flash_error(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Series ended: %(removed)s coming meetings with nothing on them removed, "
+                "%(kept)s kept as meetings of their own."
+            )
+            % counts,
+        )
+    return redirect(one)
+
+
+@partnership_view(rules.VIEW)
+def series_ics(request: AuthedRequest, partnership: Partnership, series_pk: int) -> HttpResponse:
+    one = _series(partnership, series_pk)
+    meetings = (
+        Meeting.objects.filter(series=one).select_related("working_group").prefetch_related("items")
+    )
+    response = HttpResponse(
+        calendar.series_ics(one, meetings, calendar.base_url(request)),
+        content_type="text/calendar; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-series-{one.pk}.ics"'
+    return response
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def occurrence_cancel(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(
+        Meeting.objects.select_related("series"), pk=pk, partnership=partnership
+    )
+    meeting.partnership = partnership
+    of = meeting.series
+    if of is not None:
+        of.partnership = partnership
+    return post_action(
+        request,
+        lambda: series.occurrence_cancel(actor=request.user, meeting=meeting),
+        success_message=_("This meeting of the series is cancelled; the series goes on."),
+        # to the series once the meeting is gone, else back to the meeting
+        redirect_to=lambda: of if meeting.pk is None else meeting,
+    )
+
+
 # --- the calendar feed (no session: the secret in the URL stands in for sign-in) --------
 
 
 def feed_body(partnership: Partnership, base: str) -> Iterator[bytes]:
-    """A partnership's calendar feed, meetings read 500 at a time (items prefetched per batch)."""
+    """A partnership's calendar feed, meetings read 500 at a time (items prefetched per
+    batch); each series once, with its meetings (see ``calendar.series_events``)."""
     meetings = (
-        Meeting.objects.filter(partnership=partnership)
+        Meeting.objects.filter(partnership=partnership, series__isnull=True)
         .select_related("partnership", "working_group")
         .prefetch_related("items")
         .order_by("starts_at")
     )
-    return calendar.feed_chunks(partnership.name, meetings.iterator(chunk_size=500), base)
+    return calendar.feed_chunks(
+        partnership.name,
+        meetings.iterator(chunk_size=500),
+        base,
+        series=series.series_with_meetings(partnership),
+    )
 
 
 @login_not_required

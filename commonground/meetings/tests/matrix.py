@@ -26,6 +26,23 @@ def rows(world: World) -> list[Row]:
     item = AgendaItemFactory(meeting=past, title="Matrix item", status="accepted")
     proposed = AgendaItemFactory(meeting=upcoming, title="Proposed item", status="proposed")
     CalendarFeedToken.objects.create(user=world.users["manager"], token_hash=hash_secret("feed-ok"))
+    from commonground.meetings import series as series_mod
+
+    recurring = series_mod.series_create(
+        actor=world.users["manager"],
+        partnership=p,
+        title="Matrix series",
+        frequency="monthly",
+        interval=3,
+        starts_at=timezone.now() + datetime.timedelta(days=3),
+        duration=datetime.timedelta(hours=2),
+        mode="in_person",
+        place="Town hall",
+    )
+    occurrence = recurring.meetings.order_by("starts_at").first()
+    # Something on it, so cancelling it is refused after the permission check (it stays).
+    AgendaItemFactory(meeting=occurrence, title="Matrix proposal", status="proposed")
+    on_series = {**slug, "series_pk": recurring.pk}
     one = {**slug, "pk": past.pk}
     on_item = {**one, "item_pk": item.pk}
     up = {**slug, "pk": upcoming.pk}
@@ -35,6 +52,17 @@ def rows(world: World) -> list[Row]:
         Row("meetings:create", slug, m.MANAGE),
         Row("meetings:settings", slug, m.SETTINGS),
         Row("meetings:calendar", slug, m.VIEW),
+        Row("meetings:series_create", slug, m.MANAGE),
+        Row("meetings:series_detail", on_series, m.VIEW),
+        Row("meetings:series_ics", on_series, m.VIEW),
+        Row(
+            "meetings:occurrence_cancel",
+            {**slug, "pk": occurrence.pk},
+            m.MANAGE,
+            method="post",
+        ),
+        # The first holder ends it; the others are told it has ended (a redirect either way).
+        Row("meetings:series_end", on_series, m.MANAGE, method="post"),
         Row("meetings:detail", one, m.VIEW),
         Row("meetings:edit", one, m.MANAGE),
         Row("meetings:item_add", one, m.MANAGE, method="post", data=item_data),
