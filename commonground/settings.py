@@ -14,6 +14,7 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 from commonground.codeversion import code_version
+from commonground.core.deploy import caches_from_url, storage_from_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("COMMONGROUND_VAR_DIR", BASE_DIR / "var"))
@@ -86,6 +87,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "commonground.core.textinput.ControlCharactersMiddleware",
+    # First: every log line of the request carries its id; metrics time the whole request.
+    "commonground.core.observability.RequestIdMiddleware",
+    "commonground.core.observability.MetricsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -179,25 +183,17 @@ else:
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# Caches: both in the database, shared by every app process (no per-process state).
-# "default" holds security counters only (allauth's sign-in throttle reads the
-# default cache): its own table, and it never evicts a live entry, so no amount of
-# page caching can wipe a counter (core.cache.SecurityCache; MAX_ENTRIES only says
-# when expired entries are swept). "pages" holds derived page parts
-# (core.cache.page_cache); its keys carry the code version, so parts rendered by
-# older code are never served after a deploy.
-CACHES = {
-    "default": {
-        "BACKEND": "commonground.core.cache.SecurityCache",
-        "LOCATION": "commonground_security_cache",
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-    "pages": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
-        "LOCATION": "commonground_cache",
-        "KEY_PREFIX": code_version(),
-    },
-}
+# Caches: "default" holds security counters only (allauth's sign-in throttle reads
+# the default cache) and never loses a live entry; "pages" holds derived page parts
+# (core.cache.page_cache), its keys carrying the code version, so parts rendered by
+# older code are never served after a deploy. Without CACHE_URL both live in the
+# database, shared by every app process (core.cache.SecurityCache never culls a live
+# counter); CACHE_URL=redis://... puts both in Redis (Django's RedisCache), and
+# SECURITY_CACHE_URL may put the counters on a Redis of their own, which must never
+# evict (core.deploy, core.ops; docs/operations.md "Shared cache").
+CACHES = caches_from_url(
+    os.environ.get("CACHE_URL", ""), os.environ.get("SECURITY_CACHE_URL", ""), code_version()
+)
 
 # --- Accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -282,6 +278,7 @@ SITE_URL = os.environ.get("COMMONGROUND_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
+
 FORMAT_MODULE_PATH = ["commonground.formats"]
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -303,10 +300,15 @@ COMMONGROUND_UPLOAD_MAX_BYTES = int(
 )
 
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+# STORAGE_URL=s3://bucket?endpoint_url=... keeps uploads in S3-compatible object
+# storage (private objects, signed short-lived URLs only; core.deploy); local disk
+# under MEDIA_ROOT by default. Downloads are served only after the permission check
+# (core.storage.download_response): streamed, or with downloads=redirect a signed URL.
+_DEFAULT_STORAGE, COMMONGROUND_DOWNLOADS = storage_from_url(os.environ.get("STORAGE_URL", ""))
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -324,11 +326,29 @@ COMMONGROUND_TILE_URL = os.environ.get(
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "commonground.core.observability.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {"()": "commonground.core.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_id"],
+        }
+    },
+# Logs: readable lines in development, one JSON object per line in production
+# (COMMONGROUND_LOG_FORMAT=plain|json overrides); every line carries the request id
+# (core.observability: X-Request-ID honoured when well formed, returned on responses).
+LOG_FORMAT = os.environ.get("COMMONGROUND_LOG_FORMAT", "json" if PRODUCTION else "plain")
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "commonground.security": {"level": "INFO"},
     },
 }
+
+# Prometheus metrics at /metrics, only for a scraper sending this bearer token
+# (404 to anyone else, and to everyone when unset); core.observability.
+COMMONGROUND_METRICS_TOKEN = os.environ.get("COMMONGROUND_METRICS_TOKEN", "")

@@ -8,7 +8,8 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import textinput, versions
+        from . import ops, textinput, versions
 
         versions.connect_signals()
+        ops.register_checks()
         textinput.connect_signals()

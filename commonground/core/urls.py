@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import observability, views
 
 app_name = "core"
 
@@ -10,4 +10,6 @@ urlpatterns = [
     path("me/waiting/", views.inbox_count, name="inbox_count"),
     path("language/", views.set_language, name="set_language"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
+    path("metrics", observability.metrics, name="metrics"),
 ]

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -19,6 +19,7 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
+from commonground.core.storage import download_response
 from commonground.core.views_helpers import handle_form
 from commonground.partnerships.models import Partnership
 
@@ -221,21 +222,13 @@ def download(
     ver = get_object_or_404(DocumentVersion, document=document, number=version)
     if not ver.file:
         raise Http404
-    try:
-        handle = ver.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    services.download_record(actor=request.user, version=ver)
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=ver.original_name,
-        content_type=ver.content_type or "application/octet-stream",
+    # The check above comes first: a streamed file or a signed URL (object storage
+    # with downloads=redirect) is only ever made for a person who may read it.
+    response = download_response(
+        ver.file, filename=ver.original_name, content_type=ver.content_type
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response  # type: ignore[return-value]
+    services.download_record(actor=request.user, version=ver)
+    return response
 
 
 # --- knowledge library ---------------------------------------------------------------------

@@ -32,6 +32,9 @@ def rows(world: World) -> list[Row]:
         Row("core:inbox_count", {}, "signed_in"),
         Row("core:about", {}, "public"),
         Row("core:healthz", {}, "public"),
+        Row("core:readyz", {}, "public"),
+        # Only a scraper with COMMONGROUND_METRICS_TOKEN sees it (core.observability).
+        Row("core:metrics", {}, "public_404"),
         Row("core:set_language", {}, "public", method="post", data={"language": "en", "next": "/"}),
         # allauth: sign-in flows are public; account management needs a session.
         Row("account_login", {}, "public"),
