@@ -85,11 +85,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "django.middleware.security.SecurityMiddleware",
-    "commonground.core.textinput.ControlCharactersMiddleware",
     # First: every log line of the request carries its id; metrics time the whole request.
     "commonground.core.observability.RequestIdMiddleware",
     "commonground.core.observability.MetricsMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "commonground.core.textinput.ControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -278,7 +278,6 @@ SITE_URL = os.environ.get("COMMONGROUND_SITE_URL", "http://127.0.0.1:8000")
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"
-
 FORMAT_MODULE_PATH = ["commonground.formats"]
 LANGUAGES = [("en", _("English")), ("nb", _("Norwegian Bokmål"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -299,16 +298,16 @@ COMMONGROUND_UPLOAD_MAX_BYTES = int(
     os.environ.get("COMMONGROUND_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 )
 
-STORAGES = {
-    "default": _DEFAULT_STORAGE,
-    "staticfiles": {
-        "BACKEND": (
-            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
 # STORAGE_URL=s3://bucket?endpoint_url=... keeps uploads in S3-compatible object
 # storage (private objects, signed short-lived URLs only; core.deploy); local disk
 # under MEDIA_ROOT by default. Downloads are served only after the permission check
 # (core.storage.download_response): streamed, or with downloads=redirect a signed URL.
 _DEFAULT_STORAGE, COMMONGROUND_DOWNLOADS = storage_from_url(os.environ.get("STORAGE_URL", ""))
+STORAGES = {
+    "default": _DEFAULT_STORAGE,
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
             if PRODUCTION
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -323,6 +322,10 @@ COMMONGROUND_TILE_URL = os.environ.get(
     "COMMONGROUND_TILE_URL", "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 )
 
+# Logs: readable lines in development, one JSON object per line in production
+# (COMMONGROUND_LOG_FORMAT=plain|json overrides); every line carries the request id
+# (core.observability: X-Request-ID honoured when well formed, returned on responses).
+LOG_FORMAT = os.environ.get("COMMONGROUND_LOG_FORMAT", "json" if PRODUCTION else "plain")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -338,10 +341,6 @@ LOGGING = {
             "filters": ["request_id"],
         }
     },
-# Logs: readable lines in development, one JSON object per line in production
-# (COMMONGROUND_LOG_FORMAT=plain|json overrides); every line carries the request id
-# (core.observability: X-Request-ID honoured when well formed, returned on responses).
-LOG_FORMAT = os.environ.get("COMMONGROUND_LOG_FORMAT", "json" if PRODUCTION else "plain")
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
