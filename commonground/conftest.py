@@ -21,6 +21,14 @@ def _media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _tasks_at_commit(settings):
+    # Tasks run in the test process when the transaction commits (the same task code a
+    # worker runs); core/tests/test_tasks.py runs them through the database backend's
+    # worker instead.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
 @pytest.fixture
 def world(db) -> World:
     return build_world()

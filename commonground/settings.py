@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "ninja",
+    "django_tasks",
+    "django_tasks_db",
     *COMMONGROUND_APPS,
     "commonground.demo",
 ]
@@ -275,6 +277,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Common Ground <noreply@localhost>")
 SITE_URL = os.environ.get("COMMONGROUND_SITE_URL", "http://127.0.0.1:8000")
+
+# Background work (email, periodic jobs) is queued in the database and run by
+# `manage.py db_worker` (docs/operations.md, "Background work"); no broker needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- Internationalisation -------------------------------------------------
 LANGUAGE_CODE = "en"

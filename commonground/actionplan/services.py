@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from commonground.core.audit import audit_record, snapshot
 from commonground.core.i18n import Msg, choice_label
+from commonground.core.mail import queue_email
 
 from .models import DUE_SOON_DAYS, OPEN_STATUSES, Action, ActionReminder, ActionStatus
 
@@ -224,6 +224,6 @@ def reminders_send(*, today: datetime.date | None = None) -> int:
                     "link": str(settings.SITE_URL).rstrip("/") + reverse("actionplan_global:mine"),
                 },
             )
-        send_mail(subject, body, None, [owner.email])
+        queue_email(to=owner.email, subject=subject, body=body, kind="action_reminder")
         sent += 1
     return sent

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -111,3 +112,65 @@ class PendingScrub(models.Model):
 
     def __str__(self) -> str:
         return self.table
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("waiting to be sent")
+    SENDING = "sending", _("being sent")
+    SENT = "sent", _("sent")
+    RETRYING = "retrying", _("failed, will be tried again")
+    FAILED = "failed", _("failed, no more tries")
+
+
+class Delivery(models.Model):
+    """One email on its way out (``core.mail``): written in the transaction that causes
+    it and sent by the ``send_email`` task in a worker, which records each attempt.
+    A failed attempt is tried again with a growing wait, up to ``mail.MAX_ATTEMPTS``;
+    managers see failures and can send them again. The body is kept only until the
+    message is sent (it may hold a one-use link)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="deliveries",
+        verbose_name=_("partnership"),
+    )
+    to = models.EmailField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=500)
+    body = models.TextField(_("body"), blank=True)
+    kind = models.CharField(_("kind"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    next_try_at = models.DateTimeField(_("next try"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["status", "next_try_at"])]
+        verbose_name = _("email delivery")
+        verbose_name_plural = _("email deliveries")
+
+    def __str__(self) -> str:
+        return f"{self.kind} to {self.to}: {self.status}"
+
+
+class ScheduledRun(models.Model):
+    """When the scheduler (``core.scheduler``) last enqueued each periodic job; claimed
+    with a conditional update, so schedulers on several hosts enqueue a job once."""
+
+    name = models.CharField(_("job"), max_length=80, primary_key=True)
+    last_run_at = models.DateTimeField(_("last run"))
+
+    class Meta:
+        verbose_name = _("scheduled run")
+        verbose_name_plural = _("scheduled runs")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.last_run_at:%Y-%m-%d %H:%M}"

@@ -13,7 +13,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from commonground.core.i18n import Msg
 from commonground.core.inbox import inbox_for
+from commonground.core.mail import queue_email
 
 from .models import Notification, NotificationFrequency, NotificationPreference
 
@@ -115,7 +115,14 @@ def _send(
                 "preferences": absolute("/decisions/notifications/preferences/"),
             },
         )
-        send_mail(str(subject), body, None, [user.email])
+        one = {n.partnership_id for n in notifications}
+        queue_email(
+            to=user.email,
+            subject=str(subject),
+            body=body,
+            kind="digest" if with_inbox else "notification",
+            partnership=notifications[0].partnership if len(one) == 1 else None,
+        )
 
 
 def send_immediate(ids: list[int]) -> int:

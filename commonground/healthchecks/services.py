@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -21,6 +20,7 @@ from commonground.accounts.models import User, hash_secret
 from commonground.core import anonymity
 from commonground.core.audit import audit_record, snapshot
 from commonground.core.i18n import Msg
+from commonground.core.mail import queue_email
 
 from . import selectors
 from .defaults import DEFAULT_ITEMS
@@ -188,8 +188,9 @@ def _send(round: Round, user: User, raw: str, *, reminder: bool) -> None:
             "reminder": reminder,
         },
     )
-    email = user.email
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    queue_email(
+        to=user.email, subject=subject, body=body, kind="healthcheck", partnership=round.partnership
+    )
 
 
 def _new_token() -> str:

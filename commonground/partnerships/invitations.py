@@ -12,7 +12,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -23,6 +22,7 @@ from django.utils.translation import gettext_noop
 from commonground.accounts.models import Invitation, User, hash_secret
 from commonground.core.audit import audit_record
 from commonground.core.i18n import Msg
+from commonground.core.mail import queue_email
 
 from . import services as partnership_services
 from .models import MembershipStatus, Partnership, RoleKind
@@ -99,7 +99,7 @@ def invitation_create(
             "accounts/email/invitation.txt",
             {"partnership": partnership, "invitation": invitation, "url": url, "inviter": actor},
         )
-    transaction.on_commit(lambda: send_mail(subject, body, None, [email]))
+    queue_email(to=email, subject=subject, body=body, kind="invitation", partnership=partnership)
     return invitation, raw
 
 

@@ -83,7 +83,7 @@ def test_overdue_and_due_soon():
 
 
 @time_machine.travel(datetime.datetime(2026, 3, 10, 6, 0, tzinfo=datetime.UTC), tick=False)
-def test_reminders_once_a_day_per_owner(world):
+def test_reminders_once_a_day_per_owner(world, django_capture_on_commit_callbacks):
     rep = world.users["representative"]
     manager = world.users["manager"]
     _create(world, title="Late one", due_on=TODAY - datetime.timedelta(days=2))
@@ -91,7 +91,8 @@ def test_reminders_once_a_day_per_owner(world):
     _create(world, title="Far one", due_on=TODAY + datetime.timedelta(days=30))
     _create(world, title="Done one", due_on=TODAY - datetime.timedelta(days=2), status="done")
     _create(world, title="Manager's", owner=manager, due_on=TODAY)
-    call_command("send_action_reminders", stdout=io.StringIO())
+    with django_capture_on_commit_callbacks(execute=True):  # the emails are queued at commit
+        call_command("send_action_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 2
     rep_mail = next(m for m in mail.outbox if m.to == [rep.email])
     assert "Late one" in rep_mail.body and "Soon one" in rep_mail.body
@@ -103,7 +104,10 @@ def test_reminders_once_a_day_per_owner(world):
     assert len(mail.outbox) == 2
     assert ActionReminder.objects.count() == 2
     # The next day, another reminder.
-    with time_machine.travel(datetime.datetime(2026, 3, 11, 6, 0, tzinfo=datetime.UTC), tick=False):
+    with (
+        time_machine.travel(datetime.datetime(2026, 3, 11, 6, 0, tzinfo=datetime.UTC), tick=False),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
         call_command("send_action_reminders", stdout=io.StringIO())
     assert len(mail.outbox) == 4
 

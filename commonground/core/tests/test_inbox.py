@@ -164,7 +164,7 @@ def test_inbox_queries_do_not_grow_with_partnerships_or_items(world):
     assert small == large
 
 
-def test_the_digest_carries_the_inbox(world):
+def test_the_digest_carries_the_inbox(world, django_capture_on_commit_callbacks):
     rep = world.users["representative"]
     ProposalFactory(partnership=world.partnership, title="Adopt the reuse charter")
     Notification.objects.create(
@@ -174,7 +174,8 @@ def test_the_digest_carries_the_inbox(world):
         title="Mona mentioned you",
         url="/x/",
     )
-    assert send_digests() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the email is queued at commit
+        assert send_digests() == 1
     body = mail.outbox[-1].body
     assert "Mona mentioned you" in body
     assert "Votes to cast" in body and "Adopt the reuse charter" in body

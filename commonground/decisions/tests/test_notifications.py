@@ -54,7 +54,9 @@ def test_digests_daily_weekly_and_off(
             notify(users=people.values(), partnership=world.partnership, kind="k", title=title)
     mailoutbox.clear()
     # Daily, weekly and the default (daily) each get one digest with both items; "off" none.
-    assert send_digests() == 3
+    # (Emails are queued when the transaction commits.)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert send_digests() == 3
     recipients = sorted(m.to[0] for m in mailoutbox)
     assert recipients == ["day@example.org", "default@example.org", "week@example.org"]
     daily = next(m for m in mailoutbox if m.to == ["day@example.org"])
@@ -65,11 +67,13 @@ def test_digests_daily_weekly_and_off(
     # Next day: a new item. The daily people get it; the weekly person waits a week.
     with time_machine.travel(start + datetime.timedelta(days=1)):
         notify(users=people.values(), partnership=world.partnership, kind="k", title="Third")
-        assert send_digests() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            assert send_digests() == 2
         assert sorted(m.to[0] for m in mailoutbox) == ["day@example.org", "default@example.org"]
     mailoutbox.clear()
     with time_machine.travel(start + datetime.timedelta(days=7)):
-        call_command("send_digests")
+        with django_capture_on_commit_callbacks(execute=True):
+            call_command("send_digests")
         assert [m.to[0] for m in mailoutbox] == ["week@example.org"]
         assert "Third" in mailoutbox[0].body
     # The "off" person still has the items in their list, never by email.
