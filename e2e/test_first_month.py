@@ -231,25 +231,25 @@ def test_choosing_an_organisation_without_javascript(new_context):
     page = new_context(javascript=False).new_page()
     sign_in(page, "tor@fjordvik.example")
     page.goto(f"{P}/invite/")
-    page.fill("#id_email", "advokat@rettshjelp.example")
+    page.fill("#id_email", "kurs@seniornett.example")
     page.select_option("#id_kind", "representative")
     page.select_option("#id_representative_kind", "doer")
     # Without JavaScript there is no live list: a link opens the search-and-choose page.
     page.get_by_role("link", name="Search the directory and choose").click()
     expect(page.get_by_role("heading", level=1, name="Choose an organisation")).to_be_visible()
-    page.fill("#pick-q", "rettshjelp")
+    page.fill("#pick-q", "seniornett")
     page.get_by_role("button", name="Search").click()
-    page.get_by_role("link", name=re.compile("Fjordvik Rettshjelpsenter")).click()
+    page.get_by_role("link", name=re.compile("Seniornett Bjerke")).click()
     # Back on the invitation form, the choice is in the box.
     expect(page.get_by_role("heading", level=1, name="Invite people")).to_be_visible()
-    expect(page.locator("#id_organisation")).to_have_value("Fjordvik Rettshjelpsenter")
-    page.fill("#id_email", "advokat@rettshjelp.example")
+    expect(page.locator("#id_organisation")).to_have_value("Seniornett Bjerke")
+    page.fill("#id_email", "kurs@seniornett.example")
     page.select_option("#id_kind", "representative")
     page.select_option("#id_representative_kind", "doer")
     page.get_by_role("button", name="Send invitation").click()
-    expect(page.get_by_text("Invitation sent to advokat@rettshjelp.example")).to_be_visible()
-    expect(page.locator("li", has_text="advokat@rettshjelp.example")).to_contain_text(
-        "Fjordvik Rettshjelpsenter"
+    expect(page.get_by_text("Invitation sent to kurs@seniornett.example")).to_be_visible()
+    expect(page.locator("li", has_text="kurs@seniornett.example")).to_contain_text(
+        "Seniornett Bjerke"
     )
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation
-from commonground.partnerships.models import MembershipStatus, WorkingGroup
+from commonground.partnerships.models import Membership, MembershipStatus, WorkingGroup
 
 from .models import (
     CURRENCY_CHOICES,
@@ -18,13 +18,13 @@ from .models import (
 
 
 def member_orgs(partnership: Any) -> Any:
-    return (
-        Organisation.objects.filter(
-            memberships__partnership=partnership,
-        )
-        .exclude(memberships__status=MembershipStatus.LEFT)
-        .order_by("name")
-    )
+    """The partnership's member organisations that have not left it (leaving another
+    partnership does not count: the condition is on this partnership's membership)."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(partnership=partnership)
+        .exclude(status=MembershipStatus.LEFT)
+        .values("organisation_id")
+    ).order_by("name")
 
 
 def member_choices(orgs: Any) -> list[tuple[int, str]]:
