@@ -8,9 +8,12 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Agreements")
 
     def ready(self) -> None:
+        from commonground.core import hooks
         from commonground.core.nav import register_nav, register_panel
 
-        from . import rules
+        from . import rules, selectors
+
+        hooks.provide(hooks.AGREEMENT_LINKS, selectors.agreement_links)
 
         register_nav(
             order=45, label=_("Agreements"), url_name="agreements:list", capability=rules.VIEW

@@ -90,6 +90,21 @@ def agreements(partnership: Partnership) -> QuerySet[Agreement]:
     )
 
 
+def agreement_links(*, partnership: Partnership) -> list[tuple[int, str, str]]:
+    """(id, title, url) of the partnership's agreements, oldest first (``hooks.AGREEMENT_LINKS``)."""
+    from django.urls import reverse
+
+    rows = (
+        Agreement.objects.filter(partnership=partnership)
+        .order_by("created_at", "id")
+        .values_list("pk", "title")
+    )
+    return [
+        (pk, title, reverse("agreements:detail", kwargs={"slug": partnership.slug, "pk": pk}))
+        for pk, title in rows
+    ]
+
+
 def agreement_detail(partnership: Partnership, pk: int) -> Agreement:
     return get_object_or_404(agreements(partnership), pk=pk)
 

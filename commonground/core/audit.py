@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import decimal
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from typing import Any, TypeVar
 
 from django.db import models
 
-from . import versions
+from . import policy, versions
 from .cache import page_cache
 from .i18n import Msg, render_default
 from .models import AuditEvent
@@ -37,6 +39,21 @@ def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:
     return {name: _jsonable(getattr(instance, name)) for name in fields}
 
 
+_closing: ContextVar[bool] = ContextVar("commonground_closing_partnership", default=False)
+
+
+@contextlib.contextmanager
+def closing_partnership() -> Iterator[None]:
+    """The writes that end a partnership (its status, the data room's end rules) are
+    the last a person may make in it: inside this block ``audit_record`` lets them
+    through."""
+    token = _closing.set(True)
+    try:
+        yield
+    finally:
+        _closing.reset(token)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -52,12 +69,23 @@ def audit_record(
 
     ``summary`` is a ``core.i18n.Msg`` (a message key and its values, shown to each
     reader in their language; the text in the default language is stored beside it) or
-    a plain text (shown as it is)."""
+    a plain text (shown as it is).
+
+    An ended partnership is read-only: a person's change to it is refused here, in
+    every service, with ``policy.PartnershipEnded`` (a 403 with the reason). The
+    scheduler and commands (no actor) still run."""
     key, params = "", {}
     if isinstance(summary, Msg):
         key, params = summary.key, summary.stored_params()
         summary = render_default(summary)
     actor_obj = actor if getattr(actor, "is_authenticated", False) else None
+    if (
+        actor_obj is not None
+        and partnership is not None
+        and policy.is_ended(partnership)
+        and not _closing.get()
+    ):
+        raise policy.PartnershipEnded(partnership)
     event = AuditEvent.objects.create(
         partnership=partnership,
         actor=actor_obj,

@@ -29,6 +29,13 @@ INVITATION_ACCEPT = "invitation.accept"
 # partnerships.selectors.partnerships_of_organisation(*, user, organisation) -> QuerySet
 ORGANISATION_PARTNERSHIPS = "organisation.partnerships"
 
+# agreements.selectors.agreement_links(*, partnership) -> list[tuple[int, str, str]]:
+#   (id, title, url) of the partnership's agreements, for the ending's agreement review
+AGREEMENT_LINKS = "agreement.links"
+# library.services.retention_apply(*, actor, partnership) -> dict[str, int]: run the data
+#   room's end-of-partnership rules (return, delete, archive) once the partnership ended
+END_RULES_APPLY = "library.end_rules_apply"
+
 _PROVIDERS: dict[str, Callable[..., Any]] = {}
 
 

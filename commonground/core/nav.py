@@ -103,6 +103,7 @@ SECTIONS: list[tuple[str, str | Promise]] = [
 ]
 SECTION_OF = {
     "partnerships:home": "overview",
+    "partnerships:ending": "overview",
     "partnerships:audit": "overview",
     "partnerships:members": "people",
     "prospects:board": "people",

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -60,21 +61,30 @@ class Capability:
     code: str
     label: str | Promise
     roles: frozenset[str]
+    # A capability that only reads: the one kind an ended partnership still grants.
+    reads: bool = False
 
 
 _REGISTRY: dict[str, Capability] = {}
 
 
-def register(code: str, label: str | Promise, roles: Iterable[str]) -> str:
-    """Declare a capability and the roles that hold it. Returns the code."""
+def register(
+    code: str, label: str | Promise, roles: Iterable[str], *, reads: bool | None = None
+) -> str:
+    """Declare a capability and the roles that hold it. Returns the code.
+
+    ``reads``: the capability only reads (by default, a code ending in ``.view``). An
+    ended partnership is read-only: it grants only reading capabilities."""
     roles = frozenset(roles)
+    if reads is None:
+        reads = code.endswith(".view")
     unknown = roles - ALL_ROLES
     if unknown:
         raise ValueError(f"unknown roles for {code}: {sorted(unknown)}")
     existing = _REGISTRY.get(code)
     if existing is not None and existing.roles != roles:
         raise ValueError(f"capability {code} registered twice with different roles")
-    _REGISTRY[code] = Capability(code=code, label=label, roles=roles)
+    _REGISTRY[code] = Capability(code=code, label=label, roles=roles, reads=reads)
     return code
 
 
@@ -147,9 +157,33 @@ def is_member(user: Any, partnership: Partnership) -> bool:
     return is_instance_admin(user) or bool(roles_for(user, partnership))
 
 
+def is_ended(partnership: Partnership) -> bool:
+    """An ended partnership's workspace is read-only (for instance administrators too)."""
+    return getattr(partnership, "status", "") == "ended"
+
+
+def ended_message(partnership: Partnership) -> str:
+    ended_on = getattr(partnership, "ended_on", None)
+    if ended_on is None:
+        return str(_("This partnership has ended; its workspace is read-only."))
+    return str(
+        _("This partnership ended on %(date)s; its workspace is read-only.")
+        % {"date": date_format(ended_on, "DATE_FORMAT")}
+    )
+
+
+class PartnershipEnded(PermissionDenied):
+    """A change asked of an ended (read-only) partnership."""
+
+    def __init__(self, partnership: Partnership) -> None:
+        super().__init__(ended_message(partnership))
+
+
 def has_capability(user: Any, partnership: Partnership, code: str) -> bool:
     """Instance form: may ``user`` do ``code`` in ``partnership``?"""
     cap = capability(code)
+    if not cap.reads and is_ended(partnership):
+        return False
     if is_instance_admin(user):
         return True
     return bool(roles_for(user, partnership) & cap.roles)
@@ -160,9 +194,8 @@ def partnerships_with(user: Any, code: str) -> QuerySet[Partnership]:
     cap = capability(code)
     if not getattr(user, "is_authenticated", False):
         return _roles().partnerships_where(None, cap.roles)
-    if is_instance_admin(user):
-        return _roles().partnerships_where(user, None)
-    return _roles().partnerships_where(user, cap.roles)
+    found = _roles().partnerships_where(user, None if is_instance_admin(user) else cap.roles)
+    return found if cap.reads else found.exclude(status="ended")
 
 
 def require(user: Any, partnership: Partnership, code: str) -> None:
@@ -171,6 +204,8 @@ def require(user: Any, partnership: Partnership, code: str) -> None:
         return
     if not is_member(user, partnership):
         raise Http404
+    if is_ended(partnership):
+        raise PartnershipEnded(partnership)
     raise PermissionDenied(
         _("Your role in this partnership does not allow this: %(what)s.")
         % {"what": capability(code).label}
@@ -193,13 +228,18 @@ def partnership_view(code: str) -> Callable[[ViewFunc], ViewFunc]:
     """Decorate a view taking ``slug``: it receives the checked partnership instead.
 
     The capability is kept on the view (``view.capability``) so the permission
-    matrix test can list what every URL requires.
+    matrix test can list what every URL requires. An ended partnership refuses every
+    request that is not a read (``PartnershipEnded``, a 403 with the reason).
     """
 
     def decorator(view: ViewFunc) -> ViewFunc:
         @wraps(view)
         def wrapped(request: HttpRequest, slug: str, *args: Any, **kwargs: Any) -> HttpResponse:
             partnership = partnership_or_404(request.user, slug, code)
+            if is_ended(partnership) and request.method not in ("GET", "HEAD", "OPTIONS"):
+                # Read-only, whatever the capability: following a thread or reacting
+                # changes the workspace as much as editing does.
+                raise PartnershipEnded(partnership)
             request.partnership = partnership  # type: ignore[attr-defined]
             return view(request, partnership, *args, **kwargs)
 

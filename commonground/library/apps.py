@@ -11,9 +11,12 @@ class LibraryConfig(AppConfig):
     verbose_name = _("Library")
 
     def ready(self) -> None:
+        from commonground.core import hooks
         from commonground.core.nav import register_nav, register_panel
 
-        from . import rules
+        from . import rules, services
+
+        hooks.provide(hooks.END_RULES_APPLY, services.retention_apply)
         from .reports import register_library_sections
 
         register_nav(

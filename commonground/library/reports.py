@@ -159,6 +159,18 @@ def timeline_section(params: ReportParams) -> dict[str, Any] | None:
     return {"entries": entries[:TIMELINE_LIMIT]}
 
 
+def ending_section(params: ReportParams) -> dict[str, Any] | None:
+    """The ending of an ended partnership: its date and announcement, and (in the
+    members' report) the four lessons recorded on the way out."""
+    from commonground.partnerships.models import Ending
+
+    partnership = params.partnership
+    if partnership.status != "ended":
+        return None
+    ending = Ending.objects.filter(partnership=partnership).first()
+    return {"partnership": partnership, "ending": ending, "show_internal": not params.public}
+
+
 def lessons_section(params: ReportParams) -> dict[str, Any] | None:
     from .models import CaseStudy
 
@@ -212,6 +224,7 @@ def pictures_section(params: ReportParams) -> dict[str, Any] | None:
 
 def register_library_sections() -> None:
     register_report_section(10, "library/report/purpose.html", purpose_section)
+    register_report_section(15, "library/report/ending.html", ending_section)
     register_report_section(20, "library/report/members.html", members_section)
     register_report_section(30, "library/report/timeline.html", timeline_section)
     register_report_section(70, "library/report/lessons.html", lessons_section)

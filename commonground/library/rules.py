@@ -19,7 +19,7 @@ MANAGE = register(
 )
 WRITE = register("library.write", _("write case studies and lessons learned"), PARTICIPANTS)
 MILESTONES = register("library.milestones", _("record milestones"), RECORD_KEEPERS)
-REPORT = register("library.report", _("generate the partnership report"), ALL_ROLES)
+REPORT = register("library.report", _("generate the partnership report"), ALL_ROLES, reads=True)
 
 
 def user_org_ids(user: Any, partnership: Any) -> list[int]:

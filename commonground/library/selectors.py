@@ -33,6 +33,7 @@ MILESTONE_VERBS = (
     "meeting.close",
     "meetings.minutes_approve",
     "partnership.phase",
+    "partnership.end",
 )
 
 

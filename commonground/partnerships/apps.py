@@ -25,6 +25,12 @@ class PartnershipsConfig(AppConfig):
             order=10, label=_("Members"), url_name="partnerships:members", capability=rules.VIEW
         )
         register_nav(
+            order=890,
+            label=_("Ending"),
+            url_name="partnerships:ending",
+            capability=rules.VIEW,
+        )
+        register_nav(
             order=900,
             label=_("Audit log"),
             url_name="partnerships:audit",

@@ -178,3 +178,94 @@ class InvitationForm(forms.Form):
             )
         if data.get("new_org_number") and len(number) < 6:
             self.add_error("new_org_number", _("An organisation number has at least six digits."))
+
+
+# --- ending the partnership: one small form per step --------------------------------------
+
+_TEXT = {"rows": 4}
+
+
+class DissatisfactionForm(forms.Form):
+    dissatisfaction_note = forms.CharField(
+        label=_("What was raised, with which partners and funders, and what they said"),
+        widget=forms.Textarea(attrs=_TEXT),
+    )
+
+
+class AgreementReviewForm(forms.Form):
+    agreement_ids = forms.TypedMultipleChoiceField(
+        label=_("Agreements reviewed"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    agreement_note = forms.CharField(
+        label=_("What the agreement says about ending, exit and what each party keeps"),
+        widget=forms.Textarea(attrs=_TEXT),
+    )
+
+    def __init__(self, *args: Any, links: list[tuple[int, str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["agreement_ids"].choices = [(pk, title) for pk, title, _url in links]  # type: ignore[attr-defined]
+
+
+class MediatorForm(forms.Form):
+    mediator_needed = forms.TypedChoiceField(
+        label=_("A third-party mediator"),
+        choices=[("no", _("Not needed")), ("yes", _("Brought in"))],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        initial="no",
+    )
+    mediator_name = forms.CharField(label=_("Mediator"), max_length=200, required=False)
+    mediator_organisation = forms.CharField(
+        label=_("Mediator's organisation"), max_length=200, required=False
+    )
+    mediator_note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )
+
+
+class LessonsForm(forms.Form):
+    lesson_achievements = forms.CharField(
+        label=_("Achievements: what the partnership achieved"),
+        widget=forms.Textarea(attrs=_TEXT),
+        required=False,
+    )
+    lesson_contributions = forms.CharField(
+        label=_("Contributions: what each partner brought"),
+        widget=forms.Textarea(attrs=_TEXT),
+        required=False,
+    )
+    lesson_adaptation = forms.CharField(
+        label=_("Adaptation: how the partners adapted along the way"),
+        widget=forms.Textarea(attrs=_TEXT),
+        required=False,
+    )
+    lesson_communication = forms.CharField(
+        label=_("Communication problems: what went wrong between partners, and why"),
+        widget=forms.Textarea(attrs=_TEXT),
+        required=False,
+    )
+
+
+class AnnouncementForm(forms.Form):
+    announcement = forms.CharField(
+        label=_("Announcement to partners, funders and the public"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    announce_on = forms.DateField(
+        label=_("Announced on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+
+ENDING_FORMS: dict[str, type[forms.Form]] = {
+    "dissatisfaction": DissatisfactionForm,
+    "agreement": AgreementReviewForm,
+    "mediator": MediatorForm,
+    "lessons": LessonsForm,
+    "announcement": AnnouncementForm,
+}

@@ -56,6 +56,7 @@ class Partnership(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
     )
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     place_name = models.CharField(_("place"), max_length=120, blank=True)
     trigger = models.TextField(
         _("trigger"), blank=True, help_text=_("What made partnering necessary now.")
@@ -80,6 +81,10 @@ class Partnership(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("partnerships:home", kwargs={"slug": self.slug})
+
+    @property
+    def is_ended(self) -> bool:
+        return self.status == Status.ENDED
 
 
 class MembershipStatus(models.TextChoices):
@@ -232,3 +237,79 @@ class WorkingGroup(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Ending(TimeStampedModel):
+    """The guided path to ending a partnership well, one step after another.
+
+    Each step keeps who recorded it and when; the lessons and the announcement must
+    be written before the partnership can be ended (``services.partnership_end``).
+    """
+
+    partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="ending")
+    # (a) dissatisfaction raised with the partners and the funders first
+    dissatisfaction_note = models.TextField(_("what was raised, with whom"), blank=True)
+    dissatisfaction_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    dissatisfaction_at = models.DateTimeField(null=True, blank=True)
+    # (b) the agreement(s) reviewed: their ending and exit terms
+    agreement_ids = models.JSONField(_("agreements reviewed"), default=list, blank=True)
+    agreement_note = models.TextField(_("what the agreement says about ending"), blank=True)
+    agreement_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    agreement_at = models.DateTimeField(null=True, blank=True)
+    # (c) a third-party mediator, or a recorded "not needed"
+    mediator_needed = models.BooleanField(_("a mediator is brought in"), default=False)
+    mediator_name = models.CharField(_("mediator"), max_length=200, blank=True)
+    mediator_organisation = models.CharField(
+        _("mediator's organisation"), max_length=200, blank=True
+    )
+    mediator_note = models.TextField(_("note"), blank=True)
+    mediator_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    mediator_at = models.DateTimeField(null=True, blank=True)
+    # (d) lessons
+    lesson_achievements = models.TextField(_("what we achieved"), blank=True)
+    lesson_contributions = models.TextField(_("what each partner contributed"), blank=True)
+    lesson_adaptation = models.TextField(_("how we adapted"), blank=True)
+    lesson_communication = models.TextField(_("communication problems"), blank=True)
+    lessons_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    lessons_at = models.DateTimeField(null=True, blank=True)
+    # (e) the announcement
+    announcement = models.TextField(_("announcement"), blank=True)
+    announce_on = models.DateField(_("announced on"), null=True, blank=True)
+    announcement_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    announcement_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ending")
+        verbose_name_plural = _("endings")
+
+    def __str__(self) -> str:
+        return f"ending of {self.partnership_id}"
+
+    @property
+    def lessons_written(self) -> bool:
+        return all(
+            v.strip()
+            for v in (
+                self.lesson_achievements,
+                self.lesson_contributions,
+                self.lesson_adaptation,
+                self.lesson_communication,
+            )
+        )
+
+    @property
+    def announcement_written(self) -> bool:
+        return bool(self.announcement.strip() and self.announce_on)

@@ -15,7 +15,7 @@ from .models import Partnership, Visibility
 VIEW = register("partnership.view", _("see the partnership workspace"), ALL_ROLES)
 MANAGE = register("partnership.manage", _("edit the partnership, its members and roles"), MANAGERS)
 INVITE = register("partnership.invite", _("invite people and organisations"), MANAGERS)
-VIEW_AUDIT = register("partnership.view_audit", _("read the audit log"), MANAGERS)
+VIEW_AUDIT = register("partnership.view_audit", _("read the audit log"), MANAGERS, reads=True)
 
 
 def visible_partnerships(user: Any) -> QuerySet[Partnership]:

@@ -13,7 +13,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from commonground.core.policy import all_capabilities
 
-from .models import Membership, Partnership, Role, RoleKind
+from .models import Ending, Membership, Partnership, Role, RoleKind
 
 
 def members_of(partnership: Partnership) -> QuerySet[Membership]:
@@ -148,3 +148,19 @@ def partnerships_of_organisation(*, user: Any, organisation: Any) -> QuerySet[Pa
     from .rules import visible_partnerships
 
     return visible_partnerships(user).filter(memberships__organisation=organisation).distinct()
+
+
+def ending_of(partnership: Partnership) -> Ending | None:
+    """The partnership's ending record with who recorded each step (one query)."""
+    return (
+        Ending.objects.filter(partnership=partnership)
+        .select_related(
+            "dissatisfaction_by",
+            "agreement_by",
+            "mediator_by",
+            "lessons_by",
+            "announcement_by",
+            "ended_by",
+        )
+        .first()
+    )

@@ -12,12 +12,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from commonground.core import policy
-from commonground.core.audit import audit_record, snapshot
+from commonground.core import hooks, policy
+from commonground.core.audit import audit_record, closing_partnership, snapshot
 from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation
 
-from .models import Membership, MembershipStatus, Partnership, Role, RoleKind
+from .models import Ending, Membership, MembershipStatus, Partnership, Role, RoleKind, Status
 
 if TYPE_CHECKING:
     from commonground.accounts.models import User
@@ -304,3 +304,169 @@ def role_end(*, actor: User, role: Role, on: datetime.date | None = None) -> Rol
         after={"ended_on": role.ended_on},
     )
     return role
+
+
+# --- ending the partnership well -------------------------------------------------------
+
+# The guided path, in order: (step, the Ending field that says it was recorded).
+ENDING_STEPS = (
+    ("dissatisfaction", "dissatisfaction_at"),
+    ("agreement", "agreement_at"),
+    ("mediator", "mediator_at"),
+    ("lessons", "lessons_at"),
+    ("announcement", "announcement_at"),
+)
+ENDING_STEP_FIELDS = {
+    "dissatisfaction": ("dissatisfaction_note",),
+    "agreement": ("agreement_ids", "agreement_note"),
+    "mediator": ("mediator_needed", "mediator_name", "mediator_organisation", "mediator_note"),
+    "lessons": (
+        "lesson_achievements",
+        "lesson_contributions",
+        "lesson_adaptation",
+        "lesson_communication",
+    ),
+    "announcement": ("announcement", "announce_on"),
+}
+ENDING_STEP_TITLES = {
+    "dissatisfaction": gettext_noop("Tell partners and funders first"),
+    "agreement": gettext_noop("Review the agreement"),
+    "mediator": gettext_noop("Bring in a mediator, if needed"),
+    "lessons": gettext_noop("Record the lessons"),
+    "announcement": gettext_noop("Announce the ending"),
+}
+_STEP_PREFIX = {
+    "dissatisfaction": "dissatisfaction",
+    "agreement": "agreement",
+    "mediator": "mediator",
+    "lessons": "lessons",
+    "announcement": "announcement",
+}
+
+
+def _ending_for_update(partnership: Partnership) -> Ending:
+    ending, _created = Ending.objects.select_for_update().get_or_create(partnership=partnership)
+    return ending
+
+
+@transaction.atomic
+def ending_step_save(*, actor: User, partnership: Partnership, step: str, **fields: Any) -> Ending:
+    """Record (or redraft) one step of the ending path. A step follows the steps before it."""
+    if step not in ENDING_STEP_FIELDS:
+        raise ValueError(f"not an ending step: {step}")
+    unknown = set(fields) - set(ENDING_STEP_FIELDS[step])
+    if unknown:
+        raise ValueError(f"not fields of {step}: {sorted(unknown)}")
+    ending = _ending_for_update(partnership)
+    for earlier, stamp in ENDING_STEPS:
+        if earlier == step:
+            break
+        if getattr(ending, stamp) is None:
+            raise ValidationError(
+                _("Record the step “%(step)s” first.") % {"step": _(ENDING_STEP_TITLES[earlier])}
+            )
+    if step == "dissatisfaction" and not fields.get("dissatisfaction_note", "").strip():
+        raise ValidationError(
+            {
+                "dissatisfaction_note": _(
+                    "Write what was raised, and with which partners and funders."
+                )
+            }
+        )
+    if step == "agreement":
+        if not fields.get("agreement_note", "").strip():
+            raise ValidationError(
+                {"agreement_note": _("Write what the agreement says about ending and exit.")}
+            )
+        ids = [int(i) for i in fields.get("agreement_ids") or []]
+        known = {pk for pk, _t, _u in agreement_links(partnership)}
+        if set(ids) - known:
+            raise ValidationError({"agreement_ids": _("Choose agreements of this partnership.")})
+        fields["agreement_ids"] = sorted(ids)
+    if (
+        step == "mediator"
+        and fields.get("mediator_needed")
+        and not fields.get("mediator_name", "").strip()
+    ):
+        raise ValidationError({"mediator_name": _("Name the mediator.")})
+    if step == "mediator" and not fields.get("mediator_needed"):
+        fields.update(mediator_name="", mediator_organisation="")
+    for name, value in fields.items():
+        setattr(ending, name, value)
+    prefix = _STEP_PREFIX[step]
+    setattr(ending, f"{prefix}_by", actor)
+    setattr(ending, f"{prefix}_at", timezone.now())
+    ending.save()
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="partnership.ending_step",
+        target=ending,
+        summary=Msg(
+            gettext_noop("Ending the partnership: recorded the step “%(step)s”"),
+            step=ENDING_STEP_TITLES[step],
+        ),
+        after=dict(fields),
+    )
+    return ending
+
+
+def ending_missing(ending: Ending | None) -> list[str]:
+    """The steps still to do before the partnership can be ended (their keys, in order)."""
+    missing = []
+    for step, stamp in ENDING_STEPS:
+        if ending is None or getattr(ending, stamp) is None or (step == "lessons" and not ending.lessons_written) or (step == "announcement" and not ending.announcement_written):
+            missing.append(step)
+    return missing
+
+
+@transaction.atomic
+def partnership_end(*, actor: User, partnership: Partnership) -> Partnership:
+    """End the partnership: it becomes read-only, the data room's end rules run, and the
+    story records it. Only when every step is recorded, the four lessons and the
+    announcement written."""
+    locked = Partnership.objects.select_for_update().get(pk=partnership.pk)
+    if policy.is_ended(locked):
+        raise ValidationError(_("The partnership has already ended."))
+    ending = Ending.objects.filter(partnership=locked).first()
+    missing = ending_missing(ending)
+    if missing:
+        raise ValidationError(
+            _(
+                "The partnership can end only when every step is recorded, with all four "
+                "lessons and the announcement written. Still to do: %(steps)s."
+            )
+            % {"steps": ", ".join(str(_(ENDING_STEP_TITLES[s])) for s in missing)}
+        )
+    assert ending is not None
+    before = snapshot(locked, ["status"])
+    today = timezone.localdate()
+    with closing_partnership():
+        for obj in (locked, partnership):
+            obj.status = Status.ENDED
+            obj.ended_on = today
+        locked.save(update_fields=["status", "ended_on", "updated_at"])
+        ending.ended_by = actor
+        ending.save(update_fields=["ended_by", "updated_at"])
+        audit_record(
+            actor=actor,
+            partnership=locked,
+            verb="partnership.end",
+            target=locked,
+            summary=Msg(
+                gettext_noop("The partnership ended (announced on %(date)s)"),
+                date=ending.announce_on,
+            ),
+            before=before,
+            after=snapshot(locked, ["status", "ended_on"]),
+        )
+        if hooks.provided(hooks.END_RULES_APPLY):
+            hooks.call(hooks.END_RULES_APPLY, actor=actor, partnership=locked)
+    return partnership
+
+
+def agreement_links(partnership: Partnership) -> list[tuple[int, str, str]]:
+    if not hooks.provided(hooks.AGREEMENT_LINKS):
+        return []
+    links: list[tuple[int, str, str]] = hooks.call(hooks.AGREEMENT_LINKS, partnership=partnership)
+    return links

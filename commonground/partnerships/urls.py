@@ -16,5 +16,8 @@ urlpatterns = [
     path("<slug:slug>/roles/<int:pk>/edit/", views.role_edit, name="role_edit"),
     path("<slug:slug>/invite/", views.invite, name="invite"),
     path("<slug:slug>/audit/", views.audit_log, name="audit"),
+    path("<slug:slug>/ending/", views.ending, name="ending"),
+    path("<slug:slug>/ending/end/", views.ending_end, name="ending_end"),
+    path("<slug:slug>/ending/<slug:step>/", views.ending_step, name="ending_step"),
     path("<slug:slug>/panels/<str:key>/", views.home_panel, name="panel"),
 ]

@@ -32,7 +32,14 @@ from commonground.organisations.models import Organisation
 from commonground.organisations.picker import NewOrganisation, return_choices_to
 
 from . import invitations, rules, selectors, services
-from .forms import InvitationForm, MembershipForm, PartnershipForm, RoleEditForm, RoleForm
+from .forms import (
+    ENDING_FORMS,
+    InvitationForm,
+    MembershipForm,
+    PartnershipForm,
+    RoleEditForm,
+    RoleForm,
+)
 from .models import Membership, Partnership, Role, RoleKind
 
 
@@ -82,6 +89,7 @@ def partnership_home(request: HttpRequest, slug: str) -> HttpResponse:
             "role_table": selectors.role_capability_html(translation.get_language()),
             "panels": panels_for(request, partnership, shared),
             "can_manage": policy.has_capability(request.user, partnership, rules.MANAGE),
+            "ending": selectors.ending_of(partnership) if partnership.is_ended else None,
         },
     )
 
@@ -338,4 +346,104 @@ def home_panel(request: AuthedRequest, partnership: Partnership, key: str) -> Ht
         request,
         "partnerships/panel_page.html",
         {"panel_template": panel.template, "panel": ctx, "title": panel_title(panel)},
+    )
+
+
+# --- ending the partnership well -----------------------------------------------------------
+
+
+def _ending_page(
+    request: AuthedRequest,
+    partnership: Partnership,
+    *,
+    bound: tuple[str, Any] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    ending = selectors.ending_of(partnership)
+    links = services.agreement_links(partnership)
+    can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
+    missing = services.ending_missing(ending)
+    steps = []
+    for number, (key, stamp) in enumerate(services.ENDING_STEPS, start=1):
+        prefix = key if key != "lessons" else "lessons"
+        form = None
+        if can_manage:
+            if bound is not None and bound[0] == key:
+                form = bound[1]
+            else:
+                initial = (
+                    {f: getattr(ending, f) for f in services.ENDING_STEP_FIELDS[key]}
+                    if ending is not None
+                    else {}
+                )
+                if key == "mediator" and ending is not None:
+                    initial["mediator_needed"] = "yes" if ending.mediator_needed else "no"
+                kwargs: dict[str, Any] = {"links": links} if key == "agreement" else {}
+                form = ENDING_FORMS[key](initial=initial, prefix=key, **kwargs)
+        steps.append(
+            {
+                "key": key,
+                "number": number,
+                "title": _(services.ENDING_STEP_TITLES[key]),
+                "at": getattr(ending, stamp) if ending is not None else None,
+                "by": getattr(ending, f"{prefix}_by") if ending is not None else None,
+                "open": key in missing,
+                "form": form,
+            }
+        )
+    reviewed = set(ending.agreement_ids) if ending is not None else set()
+    return render(
+        request,
+        "partnerships/ending.html",
+        {
+            "ending": ending,
+            "steps": steps,
+            "missing": [_(services.ENDING_STEP_TITLES[k]) for k in missing],
+            "can_manage": can_manage,
+            "reviewed_agreements": [(t, u) for pk, t, u in links if pk in reviewed],
+        },
+        status=status,
+    )
+
+
+@partnership_view(rules.VIEW)
+def ending(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
+    """The guided path to ending the partnership: managers record each step; members read."""
+    return _ending_page(request, partnership)
+
+
+@partnership_view(rules.MANAGE)
+def ending_step(request: AuthedRequest, partnership: Partnership, step: str) -> HttpResponse:
+    if step not in ENDING_FORMS:
+        raise Http404
+    kwargs: dict[str, Any] = (
+        {"links": services.agreement_links(partnership)} if step == "agreement" else {}
+    )
+    form = ENDING_FORMS[step](request.POST or None, prefix=step, **kwargs)
+    done = handle_form(
+        request,
+        form,
+        lambda data: services.ending_step_save(
+            actor=request.user, partnership=partnership, step=step, **data
+        ),
+        success_message=_("Saved as a draft. You can change it until the partnership ends."),
+        redirect_to=reverse("partnerships:ending", kwargs={"slug": partnership.slug})
+        + f"#step-{step}",
+    )
+    if done:
+        return done
+    return _ending_page(request, partnership, bound=(step, form), status=form_status(request))
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def ending_end(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
+    return post_action(
+        request,
+        lambda: services.partnership_end(actor=request.user, partnership=partnership),
+        success_message=_(
+            "The partnership has ended. Its workspace is now read-only; the data room's "
+            "end-of-partnership rules have been applied."
+        ),
+        redirect_to=partnership,
     )

@@ -72,6 +72,16 @@ def rows(world: World) -> list[Row]:
         Row("partnerships:role_edit", fresh_role, p.MANAGE),
         Row("partnerships:invite", slug, p.INVITE),
         Row("partnerships:audit", slug, p.VIEW_AUDIT),
+        Row("partnerships:ending", slug, p.VIEW),
+        Row(
+            "partnerships:ending_step",
+            {**slug, "step": "dissatisfaction"},
+            p.MANAGE,
+            method="post",
+            data={"dissatisfaction-dissatisfaction_note": "Told the partners and the fund."},
+        ),
+        # Refused by the service (the steps are not all recorded): a redirect, not an end.
+        Row("partnerships:ending_end", slug, p.MANAGE, method="post"),
         Row("partnerships:panel", {**slug, "key": "results"}, p.VIEW),
         Row("api:api-root", {}, "public_404", api=True),
         Row("api:openapi-json", {}, "public", api=True),

@@ -162,3 +162,51 @@ def test_admin_needs_staff(world, client_for):
         response = client_for(role).get("/admin/")
         assert response.status_code == 302 and "/admin/login/" in response["Location"]
     assert client_for("admin").get("/admin/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_an_ended_partnership_is_read_only_for_every_role(world):
+    """The same rows once the partnership has ended: every change (any POST, PATCH, PUT or
+    DELETE, and any page of a capability that does more than read) is refused with 403 and
+    the reason, for every role and the instance admin; pages that read still open; an
+    outsider still gets 404."""
+    import dataclasses
+    import datetime
+
+    from commonground.partnerships.models import Partnership
+
+    add_every_role_kind(world)
+    # Objects made for a row are made before the end (nothing is changed after it).
+    rows = [
+        dataclasses.replace(row, kwargs=row.kwargs() if callable(row.kwargs) else row.kwargs)
+        for row in matrix_rows(world)
+        if row.access in CAPABILITY_HOLDERS
+    ]
+    Partnership.objects.filter(pk=world.partnership.pk).update(
+        status="ended", ended_on=datetime.date(2026, 6, 1)
+    )
+    world.partnership.refresh_from_db()
+    failures = []
+    for role in MATRIX_ROLES:
+        client = Client(raise_request_exception=False)
+        user = world.user(role)
+        if user is not None:
+            client.force_login(user)
+        for row in rows:
+            kwargs = row.kwargs
+            assert isinstance(kwargs, dict)
+            if kwargs.get("slug", world.partnership.slug) != world.partnership.slug:
+                continue
+            want = expected(row, role, world)
+            writes = row.method != "get" or not policy.capability(row.access).reads
+            if want == "allow" and writes:
+                want = "forbid"
+            response = send(client, row)
+            got = outcome(response, row)
+            if want != got:
+                failures.append(
+                    f"{row.method.upper()} {row.name} as {role}: expected {want}, got {got}"
+                )
+            elif got == "forbid" and writes and b"read-only" not in response.content:
+                failures.append(f"{row.method.upper()} {row.name} as {role}: no reason given")
+    assert not failures, "\n".join(failures)
