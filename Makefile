@@ -6,6 +6,9 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Emailed links are built from the site URL: `make run PORT=8123` serves and links to
+# http://127.0.0.1:8123 (a COMMONGROUND_SITE_URL given in the environment wins).
+run: export COMMONGROUND_SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install messages migrate demo run test lint format typecheck pytest test-pg makemessages clean e2e bench loadtest
 
