@@ -123,6 +123,7 @@ def reset(scenario: dict[str, Any]) -> None:
     from commonground.partnerships.models import Partnership
 
     slugs = [scenario["partnership"][k]["slug"] for k in ("partnership", "other_partnership")]
+    slugs.append(scenario["ending"]["partnership"]["slug"])
     Partnership.objects.filter(slug__in=slugs).delete()
     people = scenario["people"]
     for domain in sorted(

@@ -1284,6 +1284,89 @@ def conversations(ctx: DemoContext, data: Data) -> None:
 
 
 # (file, step) in the order they run: later steps use what earlier ones made.
+def ending(ctx: DemoContext, data: Data) -> None:
+    """A second partnership that ended well: each step of the ending path, then the end
+    itself (read-only; the data room's end rules run), dated back as the scenario says."""
+    from commonground.core.models import AuditEvent
+    from commonground.library import services as library_services
+    from commonground.library.models import Document
+    from commonground.library.uploads import bytes_upload
+    from commonground.partnerships import services
+    from commonground.partnerships.models import (
+        Ending,
+        Membership,
+        MembershipStatus,
+        Partnership,
+        Role,
+    )
+
+    pe, o = ctx.people, ctx.orgs
+    spec = dict(data["partnership"])
+    spec["created_by"] = pe[spec["created_by"]]
+    p = Partnership.objects.create(**spec)
+    for key in data["members"]:
+        Membership.objects.create(
+            partnership=p,
+            organisation=o[key],
+            status=MembershipStatus.ACTIVE,
+            joined_on=ctx.days_ago(400),
+        )
+    for key, kind in data["roles"].items():
+        person = ctx.extra["people_spec"][key]
+        Role.objects.create(
+            partnership=p,
+            user=pe[key],
+            organisation=o[person["organisation"]],
+            kind=kind,
+            started_on=ctx.days_ago(400),
+        )
+    for d in data["documents"]:
+        library_services.document_upload(
+            actor=pe[d["uploaded_by"]],
+            partnership=p,
+            upload=bytes_upload(d["file"], file_bytes(d)),
+            title=d["title"],
+            owner_organisation=o[d["owner"]],
+            purpose=d["purpose"],
+            confidentiality=d["confidentiality"],
+            end_rule=d["end_rule"],
+        )
+    st = data["steps"]
+    by = pe[st["by"]]
+    fields = {
+        "dissatisfaction": {"dissatisfaction_note": st["dissatisfaction"]["note"]},
+        "agreement": {"agreement_ids": [], "agreement_note": st["agreement"]["note"]},
+        "mediator": {
+            "mediator_needed": st["mediator"]["needed"],
+            "mediator_note": st["mediator"]["note"],
+        },
+        "lessons": {
+            f"lesson_{k}": st["lessons"][k]
+            for k in ("achievements", "contributions", "adaptation", "communication")
+        },
+        "announcement": {
+            "announcement": st["announcement"]["text"],
+            "announce_on": ctx.days_ago(st["announcement"]["announce_days_ago"]),
+        },
+    }
+    for step, values in fields.items():
+        services.ending_step_save(actor=by, partnership=p, step=step, **values)
+    services.partnership_end(actor=by, partnership=p)
+    # Dated back as the scenario says.
+    Ending.objects.filter(partnership=p).update(
+        **{f"{step}_at": at(ctx.days_ago(st[step]["days_ago"])) for step in fields}
+    )
+    ended = at(ctx.days_ago(st["ended_days_ago"]))
+    Partnership.objects.filter(pk=p.pk).update(ended_on=ended.date())
+    Document.objects.filter(partnership=p).update(end_rule_applied_at=ended)
+    last = ("partnership.end", "library.retention_apply")
+    AuditEvent.objects.filter(partnership=p, verb__in=last).update(created_at=ended)
+    AuditEvent.objects.filter(partnership=p).exclude(verb__in=last).update(
+        created_at=at(ctx.days_ago(st["dissatisfaction"]["days_ago"]))
+    )
+    ctx.extra["ended_partnership"] = p
+
+
 STEPS: list[tuple[str, Callable[[DemoContext, Data], None]]] = [
     ("organisations", organisations),
     ("people", people),
@@ -1301,4 +1384,5 @@ STEPS: list[tuple[str, Callable[[DemoContext, Data], None]]] = [
     ("library", library),
     ("systemmap", systemmap),
     ("conversations", conversations),
+    ("ending", ending),
 ]

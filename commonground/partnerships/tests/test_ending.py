@@ -202,3 +202,27 @@ def test_the_ending_page_costs_the_same_with_more_agreements(world, client_for):
             Agreement.objects.create(partnership=p, title=f"Agreement {i}")
 
     assert_queries_do_not_grow(lambda: client.get(url), grow)
+
+
+def test_the_demo_has_an_ended_partnership_beside_the_active_one(settings):
+    from commonground.demo import DEMO_SLUG, loader
+    from commonground.library.models import Document
+    from commonground.partnerships.models import Partnership
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    scenario = loader.read_scenario()
+    loader.build(scenario, only=["organisations", "people", "partnership", "ending"])
+    assert Partnership.objects.get(slug=DEMO_SLUG).status == "active"
+    ended = Partnership.objects.get(slug=scenario["ending"]["partnership"]["slug"])
+    assert ended.status == "ended" and ended.ended_on is not None
+    ending = Ending.objects.get(partnership=ended)
+    assert ending.lessons_written and ending.announcement_written
+    assert services.ending_missing(ending) == []
+    assert set(Document.objects.filter(partnership=ended).values_list("status", flat=True)) == {
+        "returned",
+        "deleted",
+        "archived",
+    }
+    ingrid = ended.roles.get(kind="convener").user
+    assert policy.has_capability(ingrid, ended, "partnership.view")
+    assert not policy.has_capability(ingrid, ended, "library.upload")
