@@ -41,10 +41,18 @@ def test_demo_loads_once_and_is_idempotent(client):
         "multilateral",
     }
     assert len(set(demo.roles.values_list("kind", flat=True))) == 9
-    # The convener sees it; the outsider gets 404.
+    # The convener sees it; the outsider (README's table) sees the listed partnership's
+    # overview with its name and purpose only, 404 on the rest of the workspace, and 404
+    # on the overview too once it is private.
     client.force_login(User.objects.get(email="ingrid@fjordvik.example"))
     assert client.get(demo.get_absolute_url()).status_code == 200
     client.force_login(User.objects.get(email="outsider@elsewhere.example"))
+    assert demo.visibility == "listed"
+    overview = client.get(demo.get_absolute_url())
+    assert overview.status_code == 200
+    assert demo.purpose in overview.content.decode()
+    assert client.get(f"/p/{demo.slug}/documents/").status_code == 404
+    assert client.get(f"/p/{demo.slug}/contributions/").status_code == 404
     demo.visibility = "private"
     demo.save()
     assert client.get(demo.get_absolute_url()).status_code == 404
