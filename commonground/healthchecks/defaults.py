@@ -10,6 +10,15 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_noop
 
+# The response rate of the source's baseline round: 25 of the 32 members invited answered
+# (78%). Shown beside each round's own rate unless a partnership sets its own reference.
+REFERENCE_RATE_ANSWERED = 25
+REFERENCE_RATE_INVITED = 32
+
+# A round is due once a year: the reminder goes out this many months after the last
+# whole-partnership round opened, when no round is open.
+ROUND_INTERVAL_MONTHS = 12
+
 # key, section, kind, text, reference mean
 DEFAULT_ITEMS: list[tuple[str, str, str, str, Decimal | None]] = [
     (
@@ -41,10 +50,15 @@ DEFAULT_ITEMS: list[tuple[str, str, str, str, Decimal | None]] = [
         Decimal("4.0"),
     ),
     (
-        "power_control",
+        # The source's item: the secretariat (the coordinating team) holds the power and
+        # control its mandate needs. Compared with the source's baseline of 3.9.
+        "secretariat_mandate",
         "health",
         "agreement",
-        gettext_noop("Power and control are shared in a way that fits what each partner brings."),
+        gettext_noop(
+            "The secretariat has the authority and control it needs to carry out the mandate "
+            "the partners gave it."
+        ),
         Decimal("3.9"),
     ),
     (

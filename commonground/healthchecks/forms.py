@@ -97,3 +97,30 @@ class ItemRewordForm(forms.ModelForm):
     class Meta:
         model = SurveyItem
         fields = ["text", "position"]
+
+
+class FollowUpNoteForm(forms.Form):
+    held_on = forms.DateField(label=_("Interviews held on"), required=False, widget=DATE)
+    text = forms.CharField(
+        label=_("What the interviews found"),
+        max_length=TEXT_MAX,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_(
+            "Themes and findings across the interviews. Do not name or describe who said what: "
+            "members read this note once the results are published."
+        ),
+    )
+
+
+class ReferenceRateForm(forms.Form):
+    answered = forms.IntegerField(label=_("Answered"), min_value=0, required=False)
+    invited = forms.IntegerField(label=_("Invited"), min_value=0, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        answered, invited = data.get("answered") or 0, data.get("invited") or 0
+        if answered > invited:
+            raise forms.ValidationError(
+                _("The number who answered cannot exceed the number invited.")
+            )
+        return data

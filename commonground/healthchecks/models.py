@@ -248,3 +248,74 @@ class BreakdownCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.grouping}={self.group} on {self.item_id}"
+
+
+class ReferenceRate(TimeStampedModel):
+    """The response rate a partnership compares its rounds with.
+
+    Without a row, the method's baseline applies (``defaults.REFERENCE_RATE_*``:
+    25 of 32 invited, 78%). ``invited = 0`` means the partnership shows no reference rate.
+    """
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="health_reference_rate"
+    )
+    answered = models.PositiveIntegerField(_("answered"))
+    invited = models.PositiveIntegerField(_("invited"))
+
+    class Meta:
+        verbose_name = _("reference response rate")
+        verbose_name_plural = _("reference response rates")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(answered__lte=models.F("invited")),
+                name="reference_rate_answered_within_invited",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.answered}/{self.invited}"
+
+
+class FollowUpNote(TimeStampedModel):
+    """What follow-up interviews with members found after a round.
+
+    Written by managers once the round has closed; members read it once the results
+    are published. It belongs to the round only: nothing links it to an invitation, a
+    response or an answer, so no note can point at what one person said.
+    """
+
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="follow_up_notes")
+    held_on = models.DateField(_("interviews held on"), null=True, blank=True)
+    text = models.TextField(_("what the interviews found"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["round", "created_at", "id"]
+        verbose_name = _("follow-up interview note")
+        verbose_name_plural = _("follow-up interview notes")
+
+    def __str__(self) -> str:
+        return f"note on {self.round_id}"
+
+
+class NextRoundReminder(models.Model):
+    """That the managers were told a yearly round is due (once per due date)."""
+
+    partnership = models.ForeignKey(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
+    )
+    due_on = models.DateField()
+    sent_on = models.DateField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partnership", "due_on"], name="next_round_reminder_once_per_due_date"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.partnership_id} due {self.due_on}"

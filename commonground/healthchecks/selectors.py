@@ -18,6 +18,7 @@
 
 from __future__ import annotations
 
+import datetime
 import math
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -29,7 +30,19 @@ from django.db.models.functions import Coalesce
 from commonground.core.audit import cached_while_unchanged
 from commonground.organisations.models import Sector
 
-from .models import Answer, BreakdownCell, Invitation, ItemKind, Round, RoundItem, RoundStatus
+from . import defaults
+from .models import (
+    Answer,
+    BreakdownCell,
+    FollowUpNote,
+    Invitation,
+    ItemKind,
+    ReferenceRate,
+    Round,
+    RoundItem,
+    RoundStatus,
+    SurveyItem,
+)
 
 if TYPE_CHECKING:
     from commonground.partnerships.models import Partnership
@@ -148,6 +161,65 @@ def response_rate(round: Round) -> dict[str, int]:
         "answered": answered,
         "percent": pct(answered, invited),
     }
+
+
+def reference_rate(partnership: Partnership) -> dict[str, int] | None:
+    """The response rate each round is compared with: the partnership's own, or the
+    method's baseline (25 of 32, 78%) when it set none; None when it chose to show none."""
+    row = (
+        ReferenceRate.objects.filter(partnership=partnership).values("answered", "invited").first()
+    )
+    if row is None:
+        answered, invited = defaults.REFERENCE_RATE_ANSWERED, defaults.REFERENCE_RATE_INVITED
+    else:
+        answered, invited = row["answered"], row["invited"]
+    if not invited:
+        return None
+    return {"answered": answered, "invited": invited, "percent": pct(answered, invited)}
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day ``months`` later (the month's last day when it has no such day)."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=d)
+        except ValueError:
+            continue
+    raise ValueError(day)  # pragma: no cover
+
+
+@dataclass
+class NextRound:
+    last: Round
+    due_on: datetime.date
+    open: Round | None  # a whole-partnership round open now
+
+    def overdue(self, today: datetime.date) -> bool:
+        return self.open is None and self.due_on < today
+
+
+def next_round(partnership: Partnership) -> NextRound | None:
+    """When the next whole-partnership round is due: a year after the last one opened.
+    None before the first round."""
+    rounds = Round.objects.filter(partnership=partnership, working_group__isnull=True)
+    last = rounds.order_by("-opens_on", "-id").first()
+    if last is None:
+        return None
+    return NextRound(
+        last=last,
+        due_on=add_months(last.opens_on, defaults.ROUND_INTERVAL_MONTHS),
+        open=rounds.filter(status=RoundStatus.OPEN).order_by("-opens_on", "-id").first(),
+    )
+
+
+def follow_up_notes(round: Round, *, manager: bool) -> list[FollowUpNote]:
+    """The round's follow-up interview notes: managers see them as written, members
+    once the results are published."""
+    if not manager and not round.is_published:
+        return []
+    return list(FollowUpNote.objects.filter(round=round).select_related("written_by"))
 
 
 def previous_round(round: Round) -> Round | None:
@@ -331,11 +403,19 @@ def trend(partnership: Partnership, working_group: Any = None) -> dict[str, Any]
         .values_list("key", "text")
     ):
         labels[key] = text  # the latest wording wins
+    # The baseline of each item (the source's mean for the same question), drawn on the chart.
+    baselines = {
+        key: str(ref)
+        for key, ref in SurveyItem.objects.filter(
+            partnership=partnership, key__in=list(labels), reference_mean__isnull=False
+        ).values_list("key", "reference_mean")
+    }
     series = [
         {
             "key": key,
             "label": labels.get(key, key),
             "values": [str(means[key].get(r.pk, "")) or None for r in shown],
+            "baseline": baselines.get(key),
         }
         for key in labels
         if key in means

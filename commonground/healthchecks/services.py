@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -27,8 +27,11 @@ from .defaults import DEFAULT_ITEMS
 from .models import (
     Answer,
     BreakdownCell,
+    FollowUpNote,
     Invitation,
     ItemKind,
+    NextRoundReminder,
+    ReferenceRate,
     Response,
     Round,
     RoundItem,
@@ -152,6 +155,34 @@ def item_set_active(*, actor: User, item: SurveyItem, active: bool) -> SurveyIte
         ),
     )
     return item
+
+
+@transaction.atomic
+def reference_rate_set(
+    *, actor: User, partnership: Partnership, answered: int | None, invited: int | None
+) -> ReferenceRate:
+    """Set the response rate rounds are compared with; no figures means show none."""
+    answered, invited = answered or 0, invited or 0
+    if answered < 0 or invited < 0 or answered > invited:
+        raise ValidationError(
+            {"answered": _("The number who answered cannot exceed the number invited.")}
+        )
+    rate, _created = ReferenceRate.objects.update_or_create(
+        partnership=partnership, defaults={"answered": answered, "invited": invited}
+    )
+    audit_record(
+        actor=actor,
+        partnership=partnership,
+        verb="healthcheck.reference_rate",
+        summary=Msg(
+            gettext_noop("Reference response rate set to %(answered)s of %(invited)s")
+            if invited
+            else gettext_noop("Reference response rate no longer shown"),
+            answered=answered,
+            invited=invited,
+        ),
+    )
+    return rate
 
 
 # --- rounds -----------------------------------------------------------------------------
@@ -394,6 +425,111 @@ def round_publish(*, actor: User, round: Round) -> Round:
         summary=Msg(gettext_noop("Health-check results published: %(title)s"), title=round.title),
     )
     return round
+
+
+# --- after the round: follow-up interviews -----------------------------------------------
+
+
+@transaction.atomic
+def note_add(
+    *, actor: User, round: Round, text: str, held_on: datetime.date | None = None
+) -> FollowUpNote:
+    """Record what follow-up interviews with members found. Only after the round has
+    closed (the interviews follow the results), and never tied to a respondent: the
+    note belongs to the round alone."""
+    if round.status == RoundStatus.OPEN:
+        raise ValidationError(_("Interview notes can be written once the round has closed."))
+    text = text.strip()
+    if not text:
+        raise ValidationError({"text": _("Write what the interviews found.")})
+    note = FollowUpNote.objects.create(round=round, text=text, held_on=held_on, written_by=actor)
+    audit_record(
+        actor=actor,
+        partnership=round.partnership,
+        verb="healthcheck.note_add",
+        target=round,
+        summary=Msg(gettext_noop("Follow-up interview note added to %(title)s"), title=round.title),
+    )
+    return note
+
+
+@transaction.atomic
+def note_delete(*, actor: User, note: FollowUpNote) -> None:
+    round = note.round
+    before = snapshot(note, ["text", "held_on"])
+    note.delete()
+    audit_record(
+        actor=actor,
+        partnership=round.partnership,
+        verb="healthcheck.note_delete",
+        target=round,
+        summary=Msg(
+            gettext_noop("Follow-up interview note removed from %(title)s"), title=round.title
+        ),
+        before=before,
+    )
+
+
+# --- the yearly reminder ------------------------------------------------------------------
+
+
+def managers_of(partnership: Partnership) -> list[User]:
+    from commonground.core.policy import roles_holding
+
+    from .rules import MANAGE
+
+    return list(
+        User.objects.filter(
+            is_active=True,
+            partnership_roles__partnership=partnership,
+            partnership_roles__kind__in=roles_holding(MANAGE),
+            partnership_roles__ended_on__isnull=True,
+        ).distinct()
+    )
+
+
+def next_round_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Tell each partnership's managers when a year has passed since its last
+    whole-partnership round opened and no round is open. Once per due date: running it
+    again, the same day or any later day, tells nobody twice. Returns how many
+    partnerships were reminded."""
+    from commonground.decisions.notifications import notify
+    from commonground.partnerships.models import Partnership, Status
+
+    today = today or timezone.localdate()
+    sent = 0
+    partnerships = (
+        Partnership.objects.exclude(status=Status.ENDED)
+        .filter(health_rounds__working_group__isnull=True)
+        .distinct()
+        .order_by("id")
+    )
+    for partnership in partnerships:
+        due = selectors.next_round(partnership)
+        if due is None or due.open is not None or due.due_on > today:
+            continue
+        try:
+            with transaction.atomic():
+                NextRoundReminder.objects.create(
+                    partnership=partnership, due_on=due.due_on, sent_on=today
+                )
+        except IntegrityError:
+            continue  # already reminded for this due date
+        notify(
+            users=managers_of(partnership),
+            partnership=partnership,
+            kind="healthcheck.round_due",
+            title=Msg(
+                gettext_noop(
+                    "The yearly health check is due: the last round opened on %(date)s. "
+                    "Open the next round."
+                ),
+                date=due.last.opens_on,
+            ),
+            url=reverse("healthchecks:round_list", kwargs={"slug": partnership.slug}),
+        )
+        sent += 1
+    return sent
 
 
 # --- answering --------------------------------------------------------------------------

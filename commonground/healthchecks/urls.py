@@ -16,6 +16,9 @@ urlpatterns = [
     ),
     path("rounds/<int:pk>/export.csv", views.round_export_csv, name="round_export_csv"),
     path("rounds/<int:pk>/report.pdf", views.round_report_pdf, name="round_report_pdf"),
+    path("rounds/<int:pk>/notes/", views.note_add, name="note_add"),
+    path("rounds/<int:pk>/notes/<int:note_pk>/delete/", views.note_delete, name="note_delete"),
     path("questions/", views.item_list, name="item_list"),
+    path("questions/reference-rate/", views.reference_rate, name="reference_rate"),
     path("questions/<int:pk>/", views.item_edit, name="item_edit"),
 ]

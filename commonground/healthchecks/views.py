@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -24,14 +25,23 @@ from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
 from .compact import compact_averages
-from .forms import ItemForm, ItemRewordForm, RoundForm, SurveyForm
-from .models import Round, SurveyItem
+from .forms import (
+    FollowUpNoteForm,
+    ItemForm,
+    ItemRewordForm,
+    ReferenceRateForm,
+    RoundForm,
+    SurveyForm,
+)
+from .models import FollowUpNote, Round, SurveyItem
 
 
 @partnership_view(rules.VIEW)
 def round_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     can_manage = policy.has_capability(request.user, partnership, rules.MANAGE)
     page = paginate(request, selectors.rounds_for(partnership, include_unpublished=True))
+    for r in page.object_list:
+        r.percent = selectors.pct(r.answered, r.invited)
     return render(
         request,
         "healthchecks/round_list.html",
@@ -40,6 +50,9 @@ def round_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse
             "can_manage": can_manage,
             "trend": selectors.trend(partnership),
             "min_responses": selectors.MIN_RESPONSES,
+            "reference_rate": selectors.reference_rate(partnership),
+            "next_round": selectors.next_round(partnership),
+            "today": timezone.localdate(),
         },
     )
 
@@ -100,6 +113,7 @@ def round_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> H
                 "reference": _("Reference (another alliance)"),
             },
         }
+    notes = selectors.follow_up_notes(rnd, manager=can_manage)
     return render(
         request,
         "healthchecks/round_detail.html",
@@ -111,6 +125,9 @@ def round_detail(request: AuthedRequest, partnership: Partnership, pk: int) -> H
             "continuum": results.section("continuum") if results and not results.suppressed else [],
             "can_manage": can_manage,
             "min_responses": selectors.MIN_RESPONSES,
+            "reference_rate": selectors.reference_rate(partnership),
+            "notes": notes,
+            "note_form": FollowUpNoteForm() if can_manage and rnd.status != "open" else None,
             "compact": compact_averages(partnership)
             if results and any(i.section == "values" for i in results.scored)
             else None,
@@ -124,8 +141,58 @@ def round_rate(request: AuthedRequest, partnership: Partnership, pk: int) -> Htt
     return render(
         request,
         "healthchecks/_rate.html",
-        {"round": rnd, "rate": selectors.response_rate(rnd)},
+        {
+            "round": rnd,
+            "rate": selectors.response_rate(rnd),
+            "reference_rate": selectors.reference_rate(partnership),
+        },
     )
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def note_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
+    rnd = _round(partnership, pk)
+    form = FollowUpNoteForm(request.POST)
+    if form.is_valid():
+        try:
+            services.note_add(actor=request.user, round=rnd, **form.cleaned_data)
+        except ValidationError as exc:
+            messages.error(request, exc.messages[0])
+        else:
+            messages.success(request, _("Interview note saved."))
+    else:
+        messages.error(request, _("Write what the interviews found."))
+    return redirect(rnd.get_absolute_url() + "#follow-up")
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def note_delete(
+    request: AuthedRequest, partnership: Partnership, pk: int, note_pk: int
+) -> HttpResponse:
+    rnd = _round(partnership, pk)
+    note = get_object_or_404(FollowUpNote, pk=note_pk, round=rnd)
+    services.note_delete(actor=request.user, note=note)
+    messages.success(request, _("Interview note removed."))
+    return redirect(rnd.get_absolute_url() + "#follow-up")
+
+
+@require_POST
+@partnership_view(rules.MANAGE)
+def reference_rate(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
+    form = ReferenceRateForm(request.POST)
+    if form.is_valid():
+        services.reference_rate_set(
+            actor=request.user,
+            partnership=partnership,
+            answered=form.cleaned_data.get("answered"),
+            invited=form.cleaned_data.get("invited"),
+        )
+        messages.success(request, _("Reference response rate saved."))
+    else:
+        messages.error(request, " ".join(form.non_field_errors()) or _("Check the numbers."))
+    return redirect("healthchecks:item_list", slug=partnership.slug)
 
 
 @require_POST
@@ -247,6 +314,11 @@ def round_report_pdf(request: AuthedRequest, partnership: Partnership, pk: int) 
             "round": results.round,
             "partnership": partnership,
             "min_responses": selectors.MIN_RESPONSES,
+            "reference_rate": selectors.reference_rate(partnership),
+            "notes": selectors.follow_up_notes(
+                results.round,
+                manager=policy.has_capability(request.user, partnership, rules.MANAGE),
+            ),
         },
         request=request,
     )
@@ -273,10 +345,16 @@ def item_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
             messages.success(request, _("Question added; it will be asked from the next round."))
             return redirect("healthchecks:item_list", slug=partnership.slug)
     page = paginate(request, SurveyItem.objects.filter(partnership=partnership), 50)
+    rate = selectors.reference_rate(partnership)
     return render(
         request,
         "healthchecks/item_list.html",
-        {"page": page, "form": form},
+        {
+            "page": page,
+            "form": form,
+            "reference_rate": rate,
+            "rate_form": ReferenceRateForm(initial=rate or {"answered": 0, "invited": 0}),
+        },
         status=400 if form.errors else 200,
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from commonground.core.testing import Row, World
 from commonground.healthchecks import rules as r
 from commonground.healthchecks import services
-from commonground.healthchecks.models import SurveyItem
+from commonground.healthchecks.models import FollowUpNote, SurveyItem
 from commonground.healthchecks.tests.factories import add_responses, open_round
 
 
@@ -25,6 +25,11 @@ def rows(world: World) -> list[Row]:
         return {**slug, "pk": rnd.pk}
 
     pub = {**slug, "pk": published.pk}
+
+    def fresh_note() -> dict:
+        note = FollowUpNote.objects.create(round=published, text="What the interviews found")
+        return {**pub, "note_pk": note.pk}
+
     return [
         Row("healthchecks:round_list", slug, r.VIEW),
         Row("healthchecks:round_create", slug, r.MANAGE),
@@ -35,7 +40,16 @@ def rows(world: World) -> list[Row]:
         Row("healthchecks:round_publish", fresh_round, r.MANAGE, method="post"),
         Row("healthchecks:round_export_csv", pub, r.VIEW),
         Row("healthchecks:round_report_pdf", pub, r.VIEW),
+        Row("healthchecks:note_add", pub, r.MANAGE, method="post", data={"text": "Interviews"}),
+        Row("healthchecks:note_delete", fresh_note, r.MANAGE, method="post"),
         Row("healthchecks:item_list", slug, r.MANAGE),
+        Row(
+            "healthchecks:reference_rate",
+            slug,
+            r.MANAGE,
+            method="post",
+            data={"answered": "25", "invited": "32"},
+        ),
         Row("healthchecks:item_edit", {**slug, "pk": item.pk}, r.MANAGE),
         Row("healthchecks_global:answer", {}, "public"),
         Row(

@@ -56,7 +56,20 @@ document.addEventListener("DOMContentLoaded", () => {
       grid: { left: 40, right: 30, top: 20, bottom: 60 },
       xAxis: { type: "category", data: trend.rounds.map((r) => r.period) },
       yAxis: { type: "value", min: 1, max: 5 },
-      series: trend.series.map((s) => ({ name: short(s.label), type: "line", data: s.values.map(num) })),
+      // Each question's baseline (the source's mean for it) as a dashed line in the question's colour.
+      series: trend.series.map((s) => {
+        const line = { name: short(s.label), type: "line", data: s.values.map(num) };
+        if (s.baseline !== null && s.baseline !== undefined) {
+          line.markLine = {
+            silent: true,
+            symbol: "none",
+            lineStyle: { type: "dashed", width: 1 },
+            label: { show: false },
+            data: [{ yAxis: num(s.baseline) }],
+          };
+        }
+        return line;
+      }),
     });
     window.addEventListener("resize", () => chart.resize());
   }
