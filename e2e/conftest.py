@@ -67,12 +67,21 @@ def server(server_var: Path) -> Iterator[str]:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], env=env, check=True, cwd=ROOT)
     subprocess.run([*manage, "load_demo"], env=env, check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # Both append to mail.log: the server and the task worker, which sends the emails
+    # (every email is queued as a background task).
     proc = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--nothreading"],
         env=env,
         cwd=ROOT,
-        stdout=(var / "mail.log").open("w"),
+        stdout=(var / "mail.log").open("a"),
         stderr=(var / "server.log").open("w"),
+    )
+    worker = subprocess.Popen(
+        [*manage, "db_worker", "--interval", "0.2", "--no-reload", "--no-startup-delay"],
+        env=env,
+        cwd=ROOT,
+        stdout=(var / "mail.log").open("a"),
+        stderr=(var / "worker.log").open("w"),
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -83,24 +92,33 @@ def server(server_var: Path) -> Iterator[str]:
         except OSError:
             if time.monotonic() > deadline or proc.poll() is not None:
                 proc.kill()
+                worker.kill()
                 raise RuntimeError("the test server did not start; see server.log") from None
             time.sleep(0.3)
     try:
         yield base
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        for process in (proc, worker):
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture
 def sent_mail(server: str, server_var: Path):
-    """The text the server has printed so far (the console email backend writes there)."""
+    """The text the server and its task worker have printed so far (the console email
+    backend writes there). ``read(until=...)`` waits, up to 60 s, until ``until(text)`` is
+    true, since the worker sends queued emails a moment after the page that caused them."""
 
-    def read() -> str:
-        return (server_var / "mail.log").read_text(encoding="utf-8", errors="replace")
+    def read(until=None) -> str:
+        deadline = time.monotonic() + 60
+        while True:
+            text = (server_var / "mail.log").read_text(encoding="utf-8", errors="replace")
+            if until is None or until(text) or time.monotonic() > deadline:
+                return text
+            time.sleep(0.3)
 
     return read
 
