@@ -869,6 +869,7 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
     from commonground.healthchecks.models import ItemKind, RoundItem
     from commonground.healthchecks.services import (
         items_ensure_default,
+        note_add,
         round_open,
         round_publish,
         seal,
@@ -922,7 +923,14 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
                 mean = means.get(ri.key, (means["trust"] + means["platform"]) / 2)
                 rows.append((ri.key, max(1, min(5, round(rng.gauss(mean, 0.8)))), ""))
             seal(rnd, org.sector if org else "", rows)
-        round_publish(actor=tor, round=rnd)
+        rnd = round_publish(actor=tor, round=rnd)
+        for note in spec.get("follow_up", []):
+            note_add(
+                actor=ctx.people[note["by"]],
+                round=rnd,
+                text=note["text"],
+                held_on=ctx.days_ago(note["held_days_ago"]),
+            )
 
 
 def atlas(ctx: DemoContext, data: Data) -> None:
