@@ -191,7 +191,9 @@ def reference_rate(request: AuthedRequest, partnership: Partnership) -> HttpResp
         )
         messages.success(request, _("Reference response rate saved."))
     else:
-        messages.error(request, " ".join(form.non_field_errors()) or _("Check the numbers."))
+        messages.error(
+            request, " ".join(str(e) for e in form.non_field_errors()) or _("Check the numbers.")
+        )
     return redirect("healthchecks:item_list", slug=partnership.slug)
 
 
