@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import ngettext
 
@@ -14,25 +15,29 @@ from .models import Contribution
 
 
 def each_member_contributes(p: Any) -> Evidence | None:
-    members = set(
-        Membership.objects.filter(partnership=p, status=MembershipStatus.ACTIVE).values_list(
-            "organisation_id", flat=True
-        )
+    counts = Membership.objects.filter(partnership=p, status=MembershipStatus.ACTIVE).aggregate(
+        members=Count("id"),
+        giving=Count(
+            "id",
+            filter=Q(
+                Exists(
+                    Contribution.objects.filter(
+                        partnership=p, contributor_id=OuterRef("organisation_id")
+                    )
+                )
+            ),
+        ),
     )
-    giving = set(
-        Contribution.objects.filter(partnership=p, contributor_id__in=members)
-        .values_list("contributor_id", flat=True)
-        .distinct()
-    )
+    members, giving = counts["members"], counts["giving"]
     if not giving:
         return None
     return Evidence(
         ngettext(
             "%(n)s of %(total)s member organisation has recorded a contribution",
             "%(n)s of %(total)s member organisations have recorded a contribution",
-            len(members),
+            members,
         )
-        % {"n": len(giving), "total": len(members)},
+        % {"n": giving, "total": members},
         reverse("contributions:ledger", kwargs={"slug": p.slug}),
         met=giving == members,
     )

@@ -20,9 +20,10 @@ def what_next(partnership: Any) -> dict[str, Any]:
         for row in selectors.phase_detail(partnership, phase)
         if row["done"] < len(row["step"].checklist)
     ]
-    not_agreed = selectors.elements_not_agreed(partnership)
+    elements = selectors.elements_state(partnership)
+    not_agreed = [row["element"] for row in elements if row["state"] == "open"]
     return {
-        "in_practice": selectors.elements_in_practice(partnership)[:4],
+        "in_practice": [row for row in elements if row["state"] == "practice"][:4],
         "phase": phase,
         "steps": steps[:3],
         "more_steps": max(len(steps) - 3, 0),

@@ -191,16 +191,16 @@ def element_versions(record: DesignElementRecord) -> QuerySet[DesignElementVersi
 
 def elements_not_agreed(partnership: Partnership) -> list[Any]:
     """Design elements neither agreed on paper nor shown by the records."""
-    return [row["element"] for row in _elements_state(partnership) if row["state"] == "open"]
+    return [row["element"] for row in elements_state(partnership) if row["state"] == "open"]
 
 
 def elements_in_practice(partnership: Partnership) -> list[dict[str, Any]]:
     """Elements not agreed on paper whose records show them in practice (with the
     evidence): guidance may suggest writing them down, never call them missing."""
-    return [row for row in _elements_state(partnership) if row["state"] == "practice"]
+    return [row for row in elements_state(partnership) if row["state"] == "practice"]
 
 
-def _elements_state(partnership: Partnership) -> list[dict[str, Any]]:
+def elements_state(partnership: Partnership) -> list[dict[str, Any]]:
     agreed = set(
         DesignElementRecord.objects.filter(
             partnership=partnership, status=ElementStatus.AGREED

@@ -29,7 +29,10 @@ def test_every_panel_loads_alone_and_as_a_page(world, client_for, role):
         n, _sql, fragment = count_queries(lambda url=url: client.get(url, HTTP_HX_REQUEST="true"))
         assert fragment.status_code == 200, panel.key
         assert b"<html" not in fragment.content
-        assert n <= 15, f"{panel.key}: {n} queries"
+        # The person's own next steps read the inbox (a fixed number of queries per
+        # section, see core/tests/test_inbox.py), the others stay small.
+        limit = 20 if panel.key == "method-panel_yours" else 15
+        assert n <= limit, f"{panel.key}: {n} queries"
         page = client.get(url)
         assert page.status_code == 200 and b"<html" in page.content
 

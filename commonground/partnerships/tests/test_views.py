@@ -94,4 +94,6 @@ def test_list_pages_do_not_grow_queries_with_rows(world, client_for):
         reverse("core:dashboard"),
         reverse("organisations:list"),
     ):
-        assert_queries_do_not_grow(lambda url=url: client.get(url), grow, max_queries=25)  # type: ignore[misc]
+        # 30: the home builds its shared What next panel here (once per data version,
+        # then cached), which reads the records behind each bound step and element.
+        assert_queries_do_not_grow(lambda url=url: client.get(url), grow, max_queries=30)  # type: ignore[misc]
