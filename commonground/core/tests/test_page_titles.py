@@ -6,6 +6,7 @@ from __future__ import annotations
 import html
 import re
 from collections import defaultdict
+from pathlib import Path
 
 import pytest
 from django.test import Client
@@ -58,3 +59,15 @@ def test_every_page_a_manager_opens_has_a_specific_title(world):
     assert not same, "different pages with the same title:\n" + "\n".join(
         f"{title}: {', '.join(sorted(names))}" for title, names in sorted(same.items())
     )
+
+
+def test_every_page_links_the_favicon_served_from_static(client):
+    from django.contrib.staticfiles import finders
+    from django.templatetags.static import static
+    from django.urls import reverse
+
+    page = client.get(reverse("account_login")).content.decode()
+    href = static("favicon.svg")
+    assert f'<link rel="icon" href="{href}" type="image/svg+xml">' in page
+    found = finders.find("favicon.svg")
+    assert found and Path(found).read_text().startswith("<svg")
