@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -37,6 +38,13 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class ContributionForm(forms.ModelForm):
+    # Shown only once the entry looks like one already recorded (see ``clean``).
+    confirm_duplicate = forms.BooleanField(
+        label=_("Record it anyway"),
+        required=False,
+        help_text=_("Tick this if it is a separate contribution, not the same one entered twice."),
+    )
+
     class Meta:
         model = Contribution
         fields = [
@@ -97,6 +105,37 @@ class ContributionForm(forms.ModelForm):
             partnership=partnership
         )
         self.fields["currency"].initial = "NOK"
+        self.partnership = partnership
+        self.duplicates: list[Contribution] = []
+        if "confirm_duplicate" not in self.data:
+            del self.fields["confirm_duplicate"]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if self.instance.pk is None and not cleaned.get("confirm_duplicate"):
+            from .services import duplicate_contributions
+
+            self.duplicates = duplicate_contributions(
+                self.partnership,
+                contributor=cleaned.get("contributor"),
+                kind=cleaned.get("kind") or "",
+                amount=cleaned.get("amount"),
+                pledged_on=cleaned.get("pledged_on"),
+            )
+            if self.duplicates:
+                self.fields["confirm_duplicate"] = copy.deepcopy(
+                    self.base_fields["confirm_duplicate"]
+                )
+                raise forms.ValidationError(
+                    _(
+                        "A contribution from %(org)s of this kind, amount and date is already "
+                        "recorded. If this is a separate contribution, tick “Record it anyway” "
+                        "and save again."
+                    ),
+                    code="duplicate",
+                    params={"org": cleaned.get("contributor")},
+                )
+        return cleaned
 
     def _post_clean(self) -> None:
         # Validation of the whole entry is the service's job (it also serves the API and import).

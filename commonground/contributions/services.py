@@ -196,6 +196,29 @@ def contribution_create(*, actor: User, partnership: Partnership, **data: Any) -
     return contribution
 
 
+def duplicate_contributions(
+    partnership: Partnership,
+    *,
+    contributor: Any,
+    kind: str,
+    amount: Decimal | None,
+    pledged_on: datetime.date | None,
+    exclude: Contribution | None = None,
+) -> list[Contribution]:
+    """Contributions already recorded with the same giver, kind, amount and date: the same
+    one typed twice, most likely. The form asks before recording another (the API and the
+    import take what they are given)."""
+    if contributor is None or not kind or pledged_on is None:
+        return []
+    found = Contribution.objects.filter(
+        partnership=partnership, contributor=contributor, kind=kind, pledged_on=pledged_on
+    )
+    found = found.filter(amount__isnull=True) if amount is None else found.filter(amount=amount)
+    if exclude is not None and exclude.pk is not None:
+        found = found.exclude(pk=exclude.pk)
+    return list(found.order_by("pk")[:5])
+
+
 @transaction.atomic
 def contribution_update(*, actor: User, contribution: Contribution, **data: Any) -> Contribution:
     merged = {name: getattr(contribution, name) for name in CONTRIBUTION_FIELDS}

@@ -101,6 +101,7 @@ def _save_contribution(
         form.initial.setdefault("pledged_on", timezone.localdate())
 
     def save(data: dict[str, Any]) -> Contribution:
+        data = {k: v for k, v in data.items() if k != "confirm_duplicate"}
         if instance is None:
             return services.contribution_create(actor=request.user, partnership=partnership, **data)
         return services.contribution_update(actor=request.user, contribution=instance, **data)
