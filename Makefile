@@ -35,8 +35,14 @@ run: demo
 	@echo "  Common Ground is running at http://$(HOST):$(PORT)/"
 	@echo "  Sign in as the convener:  ingrid@fjordvik.example  /  fjordvik-demo-2026"
 	@echo "  An outsider account:      outsider@elsewhere.example  /  fjordvik-demo-2026"
+	@echo "  One background worker and the scheduler run beside it; Ctrl-C stops all three."
 	@echo ""
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	$(PY) scripts/serve.py --host $(HOST) --port $(PORT)
+
+# One more background worker (email, periodic jobs), e.g. in a second terminal beside `make run`.
+.PHONY: worker
+worker: migrate
+	$(PY) manage.py db_worker
 
 lint: install
 	$(VENV)/bin/ruff check .

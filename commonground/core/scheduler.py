@@ -48,6 +48,7 @@ JOBS: tuple[Job, ...] = (
     Job("prune_db_task_results", at=datetime.time(4, 15)),
     Job("extend_meeting_series", at=datetime.time(5, 30)),
     Job("send_action_reminders", at=datetime.time(6, 0)),
+    Job("send_health_check_reminders", at=datetime.time(6, 10)),
 )
 COMMANDS = frozenset(job.name for job in JOBS if job.name != RETRY_DELIVERIES)
 

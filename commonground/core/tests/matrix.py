@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from commonground.accounts.models import ApiToken
+from commonground.core.models import Delivery, DeliveryStatus
 from commonground.core.testing import Row, World
 from commonground.partnerships import rules as p
 
@@ -26,12 +27,28 @@ def rows(world: World) -> list[Row]:
             ).pk,
         }
 
+    failed = Delivery.objects.create(
+        partnership=world.partnership,
+        to="lost@example.org",
+        subject="s",
+        kind="invitation",
+        status=DeliveryStatus.FAILED,
+    )
     org_payload = {"name": world.organisation.name, "sector": "civil"}
     return [
         Row("core:dashboard", {}, "signed_in"),
         Row("core:inbox_count", {}, "signed_in"),
         Row("core:about", {}, "public"),
         Row("core:healthz", {}, "public"),
+        Row("core:deliveries", {}, "staff"),
+        Row("core:delivery_retry", {"pk": failed.pk}, "staff", method="post"),
+        Row("core:partnership_deliveries", slug, p.MANAGE),
+        Row(
+            "core:partnership_delivery_retry",
+            {**slug, "pk": failed.pk},
+            p.MANAGE,
+            method="post",
+        ),
         Row("core:readyz", {}, "public"),
         # Only a scraper with COMMONGROUND_METRICS_TOKEN sees it (core.observability).
         Row("core:metrics", {}, "public_404"),
