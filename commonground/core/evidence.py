@@ -16,6 +16,7 @@ un-ticks when the evidence goes away.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -24,6 +25,9 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.utils import timezone
+
+from commonground.core.audit import cached_while_unchanged
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
@@ -66,7 +70,27 @@ def is_bound(key: str) -> bool:
     return key in checks()
 
 
-def evidence_for(partnership: Any, keys: list[str]) -> dict[str, Evidence | None]:
-    """The evidence of each bound key (unbound keys are left out)."""
+def evidence_for(
+    partnership: Any, keys: list[str], *, remember: bool = False
+) -> dict[str, Evidence | None]:
+    """The evidence of each bound key (unbound keys are left out). With ``remember``
+    (for pages that show every phase at once), the result is kept until the
+    partnership's data change, and read again each day: some checks look back from
+    today."""
+    bound = sorted(k for k in keys if k in checks())
+    if not bound:
+        return {}
+    if not remember:
+        return _compute(partnership, bound)
+    digest = hashlib.sha1(",".join(bound).encode(), usedforsecurity=False).hexdigest()[:16]
+    return cached_while_unchanged(
+        partnership,
+        "evidence",
+        [timezone.localdate().isoformat(), digest],
+        lambda: _compute(partnership, bound),
+    )
+
+
+def _compute(partnership: Any, keys: list[str]) -> dict[str, Evidence | None]:
     table = checks()
-    return {key: table[key](partnership) for key in keys if key in table}
+    return {key: table[key](partnership) for key in keys}

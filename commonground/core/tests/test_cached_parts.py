@@ -143,6 +143,13 @@ CACHED_PARTS = [
         across=True,
     ),
     Part(
+        "evidence",
+        "commonground.core.evidence:_compute",
+        lambda w: __import__("commonground.core.evidence").core.evidence.evidence_for(
+            w.partnership, ["prepare.trigger.trigger-written"], remember=True
+        ),
+    ),
+    Part(
         "action-board",
         "commonground.actionplan.selectors:board",
         lambda w: __import__(

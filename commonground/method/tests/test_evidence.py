@@ -39,6 +39,12 @@ def _end(obj):
     obj.save()
 
 
+def _set(obj, **values):
+    for name, value in values.items():
+        setattr(obj, name, value)
+    obj.save()
+
+
 def _text(world, field):
     setattr(world.partnership, field, "Written down")
     world.partnership.save()
@@ -138,7 +144,7 @@ CASES = {
     "agree.ratify.ratify-signed": (_ratified, lambda w, a: a.delete()),
     "consolidate.records.records-minutes": (
         lambda w: MeetingFactory(partnership=w.partnership, minutes_status="approved"),
-        lambda w, m: m.__class__.objects.filter(pk=m.pk).update(minutes_status="draft"),
+        lambda w, m: _set(m, minutes_status="draft"),
     ),
     "consolidate.resources.resources-rhythm": (_rhythm, lambda w, ms: ms[0].delete()),
     "consolidate.records.records-actions": (
@@ -153,7 +159,7 @@ CASES = {
     ),
     "assess.accountability.accountability-data": (
         lambda w: IndicatorFactory(partnership=w.partnership, owner=w.users["manager"]),
-        lambda w, i: i.__class__.objects.filter(pk=i.pk).update(owner=None),
+        lambda w, i: _set(i, owner=None),
     ),
     "element:decision_authority": (
         lambda w: DecisionDomain.objects.create(

@@ -236,4 +236,6 @@ def test_list_pages_do_not_grow_queries(world, client_for, url):
         def get(page: str = page):
             return client.get(page)
 
-        assert_queries_do_not_grow(get, grow, max_queries=25)
+        # The lifecycle page reads the evidence of every phase's bound steps when first
+        # built (then kept until the data change: see the evidence cached part).
+        assert_queries_do_not_grow(get, grow, max_queries=35 if name == "lifecycle" else 25)
