@@ -67,8 +67,9 @@ def _run_make(tmp_path: Path, *args: str, env_extra: dict[str, str] | None = Non
 @pytest.mark.skipif(shutil.which("make") is None, reason="GNU make is not installed")
 def test_make_run_on_another_port_sets_the_site_url_for_the_server(tmp_path):
     calls = _run_make(tmp_path, "PORT=8123")
-    served = [c for c in calls if "runserver" in c]
-    assert served == ["http://127.0.0.1:8123|manage.py runserver 127.0.0.1:8123"]
+    # scripts/serve.py starts the web server, a worker and the scheduler in this environment.
+    served = [c for c in calls if "serve.py" in c]
+    assert served == ["http://127.0.0.1:8123|scripts/serve.py --host 127.0.0.1 --port 8123"]
     # Everything `make run` starts (a worker sending the emails too) sees the same URL.
     assert all(c.startswith("http://127.0.0.1:8123|") for c in calls)
 
@@ -78,5 +79,5 @@ def test_make_run_keeps_a_site_url_given_in_the_environment(tmp_path):
     calls = _run_make(
         tmp_path, "PORT=8123", env_extra={"COMMONGROUND_SITE_URL": "https://partners.example.org"}
     )
-    served = [c for c in calls if "runserver" in c]
-    assert served == ["https://partners.example.org|manage.py runserver 127.0.0.1:8123"]
+    served = [c for c in calls if "serve.py" in c]
+    assert served == ["https://partners.example.org|scripts/serve.py --host 127.0.0.1 --port 8123"]
