@@ -20,6 +20,40 @@
     const money = new Intl.NumberFormat(document.documentElement.lang || undefined, { maximumFractionDigits: 0 });
     const unit = data.measure === "count" ? "" : " " + data.currency;
     const chart = echarts.init(el, null, { renderer: "svg" });
+    // Labels fit the room they have: each column's labels are cut to the gap before the
+    // next column ("…"; the full name is in the tooltip and the table), smaller on a phone,
+    // and a label that would overlap another is left out rather than drawn over it.
+    function layout() {
+      const width = el.clientWidth || 800;
+      const narrow = width < 640;
+      const right = narrow ? Math.min(110, Math.round(width * 0.3)) : 200;
+      const nodeWidth = narrow ? 10 : 14;
+      const gap = Math.max(40, (width - 8 - right - 3 * nodeWidth) / 2);
+      return {
+        right,
+        nodeWidth,
+        nodeGap: narrow ? 8 : 14,
+        fontSize: narrow ? 10 : 12,
+        inner: Math.round(gap - 10),
+        outer: right - 10,
+      };
+    }
+    function options() {
+      const l = layout();
+      return {
+        series: [{
+          right: l.right,
+          nodeWidth: l.nodeWidth,
+          nodeGap: l.nodeGap,
+          label: { fontSize: l.fontSize, width: l.inner },
+          levels: [
+            { depth: 0, label: { width: l.inner } },
+            { depth: 1, label: { width: l.inner } },
+            { depth: 2, label: { position: "right", width: l.outer } },
+          ],
+        }],
+      };
+    }
     chart.setOption({
       animation: false, // draw at once: no moving bands, and screenshots show the whole diagram
       tooltip: {
@@ -30,18 +64,22 @@
       },
       series: [{
         type: "sankey",
-        left: 8, right: 170, top: 12, bottom: 12,
-        nodeWidth: 14, nodeGap: 10, nodeAlign: "justify", layoutIterations: 64,
+        left: 8, top: 12, bottom: 12,
+        nodeAlign: "justify", layoutIterations: 64,
         draggable: false,
         emphasis: { focus: "adjacency" },
         lineStyle: { color: "gradient", curveness: 0.5, opacity: 0.45 },
-        label: { fontSize: 12, color: "#1f2933" },
-        levels: [{ depth: 2, label: { position: "right" } }],
+        label: { color: "#1f2933", overflow: "truncate", ellipsis: "…" },
+        labelLayout: { hideOverlap: true },
         data: nodes,
         links: data.links.map((l) => ({ source: l.source, target: l.target, value: Number(l.value) })),
       }],
     });
-    window.addEventListener("resize", () => chart.resize());
+    chart.setOption(options());
+    window.addEventListener("resize", () => {
+      chart.setOption(options());
+      chart.resize();
+    });
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", draw);
   else draw();
