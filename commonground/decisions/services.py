@@ -763,7 +763,7 @@ RUNOFF_SHORTEST = datetime.timedelta(days=1)
 RUNOFF_LONGEST = datetime.timedelta(days=14)
 
 
-def _open_runoff(*, actor: Any, proposal: Proposal, length: datetime.timedelta) -> Proposal:
+def _open_runoff(*, actor: User | None, proposal: Proposal, length: datetime.timedelta) -> Proposal:
     """A new vote between the tied options of ``proposal``, open as long as the first
     one was meant to be (one day to two weeks), for the same electorate, with the same
     settings. If it ties again, the chair decides."""
@@ -817,7 +817,7 @@ def _open_runoff(*, actor: Any, proposal: Proposal, length: datetime.timedelta) 
     return runoff
 
 
-def _chairs(partnership: Any) -> Any:
+def _chairs(partnership: Partnership) -> Any:
     """The people who may settle a tie as chair: holders of ``decisions.manage``."""
     from commonground.accounts.models import User
 
@@ -839,7 +839,7 @@ def _ask_the_chair(proposal: Proposal) -> None:
 
 
 @transaction.atomic
-def proposal_tie_settle(*, actor: Any, proposal: Proposal, option: int, reason: str) -> Proposal:
+def proposal_tie_settle(*, actor: User, proposal: Proposal, option: int, reason: str) -> Proposal:
     """The chair (a holder of ``decisions.manage``) chooses among the tied options of a
     proposal whose tie rule leaves it to them, with a reason; the register says so."""
     locked = (
