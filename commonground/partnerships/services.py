@@ -415,7 +415,12 @@ def ending_missing(ending: Ending | None) -> list[str]:
     """The steps still to do before the partnership can be ended (their keys, in order)."""
     missing = []
     for step, stamp in ENDING_STEPS:
-        if ending is None or getattr(ending, stamp) is None or (step == "lessons" and not ending.lessons_written) or (step == "announcement" and not ending.announcement_written):
+        if (
+            ending is None
+            or getattr(ending, stamp) is None
+            or (step == "lessons" and not ending.lessons_written)
+            or (step == "announcement" and not ending.announcement_written)
+        ):
             missing.append(step)
     return missing
 
