@@ -12,6 +12,16 @@ A form view::
         return done
     return render(request, "app/form.html", {"form": form}, status=form_status(request))
 
+or, in one call, ``form_page`` (the same, the page's context given as a dict or, when it
+costs queries, as a function that is called only when the page is shown)::
+
+    return form_page(
+        request, form,
+        lambda data: services.thing_create(actor=request.user, partnership=partnership, **data),
+        "app/form.html",
+        success_message=_("Saved."),
+    )
+
 A POST-only action::
 
     return post_action(
@@ -34,8 +44,8 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.forms import BaseForm
-from django.http import HttpRequest, HttpResponseRedirect
-from django.shortcuts import redirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
 
 
 def apply_service_errors(form: BaseForm, exc: ValidationError) -> None:
@@ -100,6 +110,29 @@ def handle_form(
     if success_message:
         messages.success(request, success_message)
     return _redirect_for(redirect_to, result)
+
+
+def form_page(
+    request: HttpRequest,
+    form: BaseForm,
+    call: Callable[[dict[str, Any]], Any],
+    template: str,
+    context: dict[str, Any] | Callable[[], dict[str, Any]] | None = None,
+    *,
+    success_message: str | Callable[[Any], str] | None = None,
+    redirect_to: Any = None,
+) -> HttpResponse:
+    """A whole form view: ``handle_form``, and when it does not redirect, ``template``
+    with ``context`` (a dict, or a function called only then) and the form as ``form``,
+    with the status of ``form_status``."""
+    done = handle_form(
+        request, form, call, success_message=success_message, redirect_to=redirect_to
+    )
+    if done:
+        return done
+    page = context() if callable(context) else dict(context or {})
+    page.setdefault("form", form)
+    return render(request, template, page, status=form_status(request))
 
 
 def post_action(

@@ -14,6 +14,7 @@ from django.test import RequestFactory
 from commonground.core.views_helpers import (
     apply_service_errors,
     flash_error,
+    form_page,
     form_status,
     handle_form,
     post_action,
@@ -142,6 +143,56 @@ def test_handle_form_on_get_only_shows_the_form() -> None:
     assert handle_form(request, form, called.append, redirect_to="/") is None
     assert called == [] and not form.errors
     assert form_status(request) == 200
+
+
+# --- form_page -------------------------------------------------------------------
+
+
+def _rendered(monkeypatch: Any) -> list[tuple[str, dict[str, Any], int]]:
+    shown: list[tuple[str, dict[str, Any], int]] = []
+
+    def fake_render(request: HttpRequest, template: str, context: dict, status: int) -> Any:
+        shown.append((template, context, status))
+        return "page"
+
+    monkeypatch.setattr("commonground.core.views_helpers.render", fake_render)
+    return shown
+
+
+def test_form_page_redirects_after_the_service_and_shows_no_page(monkeypatch: Any) -> None:
+    shown = _rendered(monkeypatch)
+    request = _request(data={"name": "Harbour"})
+    asked: list[str] = []
+
+    def context() -> dict[str, Any]:
+        asked.append("context")
+        return {}
+
+    response = form_page(
+        request, ThingForm(request.POST), lambda data: None, "t.html", context, redirect_to="/x/"
+    )
+    assert response.status_code == 302 and response["Location"] == "/x/"
+    assert shown == [] and asked == []
+
+
+def test_form_page_refused_shows_the_page_with_the_form_and_400(monkeypatch: Any) -> None:
+    shown = _rendered(monkeypatch)
+    request = _request(data={"name": "Harbour"})
+    form = ThingForm(request.POST)
+
+    def refuse(data: dict[str, Any]) -> None:
+        raise ValidationError("No.")
+
+    assert form_page(request, form, refuse, "t.html", lambda: {"extra": 1}) == "page"
+    assert shown == [("t.html", {"extra": 1, "form": form}, 400)]
+    assert form.non_field_errors() == ["No."]
+
+
+def test_form_page_on_get_shows_the_page_with_200(monkeypatch: Any) -> None:
+    shown = _rendered(monkeypatch)
+    form = ThingForm(None)
+    assert form_page(_request("get"), form, lambda data: None, "t.html", {"a": 2}) == "page"
+    assert shown == [("t.html", {"a": 2, "form": form}, 200)]
 
 
 # --- post_action and flash_error ---------------------------------------------------
