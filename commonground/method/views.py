@@ -19,12 +19,7 @@ from commonground.core.htmx import render_page
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import (
-    apply_service_errors,
-    form_status,
-    handle_form,
-    post_action,
-)
+from commonground.core.views_helpers import apply_service_errors, form_page, post_action
 from commonground.partnerships import selectors as partnership_selectors
 from commonground.partnerships.models import Partnership
 
@@ -137,17 +132,15 @@ def phase_reopen(request: AuthedRequest, partnership: Partnership) -> HttpRespon
         r["phase"].code for r in selectors.progress(partnership) if r["status"] == "completed"
     ]
     form = PhaseReopenForm(request.POST, completed=completed)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.phase_reopen(actor=request.user, partnership=partnership, **data),
+        "method/lifecycle.html",
+        lambda: _lifecycle_context(request, partnership, reopen_form=form),
         success_message=_("The phase is open again."),
         redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
     )
-    if done:
-        return done
-    ctx = _lifecycle_context(request, partnership, reopen_form=form)
-    return render(request, "method/lifecycle.html", ctx, status=400)
 
 
 @require_POST
@@ -156,20 +149,18 @@ def phase_send_back(request: AuthedRequest, partnership: Partnership) -> HttpRes
     content = method()
     earlier = [p.code for p in content.phases[: content.phase_index(partnership.phase)]]
     form = PhaseSendBackForm(request.POST, earlier=earlier)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.phase_send_back(actor=request.user, partnership=partnership, **data),
+        "method/lifecycle.html",
+        lambda: _lifecycle_context(request, partnership, send_back_form=form),
         success_message=lambda result: (
             _("The partnership is back in “%(phase)s”. Earlier ticks and notes are kept.")
             % {"phase": content.phase(partnership.phase).title}
         ),
         redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
     )
-    if done:
-        return done
-    ctx = _lifecycle_context(request, partnership, send_back_form=form)
-    return render(request, "method/lifecycle.html", ctx, status=400)
 
 
 def _phase_context(request: HttpRequest, partnership: Partnership, phase: Phase) -> dict:
@@ -251,22 +242,16 @@ def step_note(request: AuthedRequest, partnership: Partnership, phase: str) -> H
 def review(request: AuthedRequest, partnership: Partnership, phase: str) -> HttpResponse:
     ph = _phase_or_404(phase)
     form = ReviewForm(request.POST or None)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.review_record(
             actor=request.user, partnership=partnership, phase=ph.code, **data
         ),
+        "method/review_form.html",
+        lambda: {"phase": ph, "previous": selectors.reviews(partnership, ph.code)[:3]},
         success_message=_("Milestone review recorded."),
         redirect_to=reverse("method:lifecycle", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/review_form.html",
-        {"phase": ph, "form": form, "previous": selectors.reviews(partnership, ph.code)[:3]},
-        status=form_status(request),
     )
 
 
@@ -429,22 +414,16 @@ def profile(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 def profile_edit(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     initial = {c["dim"].code: c["record"] for c in _all_profile_rows(partnership)}
     form = ProfileForm(request.POST or None, initial_choices=initial)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.profile_save(
             actor=request.user, partnership=partnership, choices=form.choices()
         ),
+        "method/profile_edit.html",
+        lambda: {"reps": selectors.representative_counts(partnership)},
         success_message=_("Structure profile saved."),
         redirect_to=reverse("method:profile", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/profile_edit.html",
-        {"form": form, "reps": selectors.representative_counts(partnership)},
-        status=form_status(request),
     )
 
 
@@ -457,22 +436,16 @@ def _all_profile_rows(partnership: Partnership) -> list[dict]:
 @partnership_view(rules.WORK)
 def trust_add(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = TrustStageForm(request.POST)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.trust_stage_record(
             actor=request.user, partnership=partnership, **data
         ),
+        "method/profile.html",
+        lambda: _profile_context(request, partnership, trust_form=form),
         success_message=_("Trust stage recorded."),
         redirect_to=reverse("method:profile", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/profile.html",
-        _profile_context(request, partnership, trust_form=form),
-        status=400,
     )
 
 
@@ -500,7 +473,7 @@ def problem_edit(
         instance=cycle,
         initial=None if cycle else {"started_on": timezone.localdate()},
     )
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.problem_cycle_save(
@@ -509,16 +482,10 @@ def problem_edit(
             cycle=cycle,
             **{k: data[k] for k in services.PROBLEM_FIELDS},
         ),
+        "method/problem_form.html",
+        {"cycle": cycle, "stages": method().problem_solving},
         success_message=_("Problem-solving log saved."),
         redirect_to=reverse("method:problems", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/problem_form.html",
-        {"form": form, "cycle": cycle, "stages": method().problem_solving},
-        status=form_status(request),
     )
 
 
@@ -554,22 +521,15 @@ def spectrum(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.RATE)
 def spectrum_rate(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = SpectrumForm(request.POST or None, mine=selectors.my_ratings(partnership, request.user))
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.spectrum_rate(
             actor=request.user, partnership=partnership, ratings=form.ratings()
         ),
+        "method/spectrum_rate.html",
         success_message=_("Thank you: your ratings are saved."),
         redirect_to=reverse("method:spectrum", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/spectrum_rate.html",
-        {"form": form},
-        status=form_status(request),
     )
 
 
@@ -611,22 +571,16 @@ def glossary_edit(
 ) -> HttpResponse:
     term = get_object_or_404(GlossaryTerm, pk=pk, partnership=partnership) if pk else None
     form = GlossaryTermForm(request.POST or None, instance=term)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.glossary_term_save(
             actor=request.user, partnership=partnership, term=term, **data
         ),
+        "method/glossary_form.html",
+        {"term": term},
         success_message=_("Glossary term saved."),
         redirect_to=reverse("method:glossary", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "method/glossary_form.html",
-        {"form": form, "term": term},
-        status=form_status(request),
     )
 
 
