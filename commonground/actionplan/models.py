@@ -155,6 +155,8 @@ class Action(TimeStampedModel):
                 fields=["partnership", "due_key", "-priority", "id"], name="action_due_idx"
             ),
             models.Index(fields=["owner", "status"]),
+            # The method's evidence counts a partnership's actions from meetings.
+            models.Index(fields=["partnership", "meeting"], name="action_meeting_idx"),
         ]
         constraints = [
             models.CheckConstraint(
