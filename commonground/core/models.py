@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django.conf import settings
+from typing import Any, ClassVar, Protocol
+
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from commonground.core.fields import PartnershipForeignKey, UserLink
 
 
 class TimeStampedModel(models.Model):
@@ -16,6 +20,31 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class _InPartnership(Protocol):
+    page_url_name: ClassVar[str]
+    page_pk_kwarg: ClassVar[str]
+
+    @property
+    def pk(self) -> Any: ...
+    @property
+    def partnership(self) -> Any: ...
+
+
+class PartnershipPage:
+    """For a record with its own page in its partnership's workspace: set
+    ``page_url_name`` (``"app:name"``, a URL taking the partnership's ``slug`` and the
+    record's key as ``page_pk_kwarg``) and ``get_absolute_url`` leads there."""
+
+    page_url_name: ClassVar[str]
+    page_pk_kwarg: ClassVar[str] = "pk"
+
+    def get_absolute_url(self: _InPartnership) -> str:
+        return reverse(
+            self.page_url_name,
+            kwargs={"slug": self.partnership.slug, self.page_pk_kwarg: self.pk},
+        )
+
+
 class AuditEvent(models.Model):
     """One state change: who did what to which record, when, and what changed.
 
@@ -24,22 +53,10 @@ class AuditEvent(models.Model):
     partnership's permanent history.
     """
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="audit_events",
-        verbose_name=_("partnership"),
+    partnership = PartnershipForeignKey(
+        null=True, blank=True, related_name="audit_events", verbose_name=_("partnership")
     )
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("actor"),
-    )
+    actor = UserLink(verbose_name=_("actor"))
     verb = models.CharField(_("action"), max_length=80)
     target_type = models.CharField(_("record type"), max_length=80, blank=True)
     target_id = models.CharField(_("record id"), max_length=64, blank=True)
@@ -129,13 +146,8 @@ class Delivery(models.Model):
     managers see failures and can send them again. The body is kept only until the
     message is sent (it may hold a one-use link)."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="deliveries",
-        verbose_name=_("partnership"),
+    partnership = PartnershipForeignKey(
+        null=True, blank=True, related_name="deliveries", verbose_name=_("partnership")
     )
     to = models.EmailField(_("to"), max_length=254)
     subject = models.CharField(_("subject"), max_length=500)
