@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.organisations.models import ResourceCategory, Sector, Tag
 from commonground.organisations.picker import OrganisationField
 
+from .competencies import DESCRIPTORS
 from .models import (
     DIMENSIONS,
     AssessmentKind,
@@ -223,8 +224,13 @@ class SelfAssessmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         person = DIMENSIONS[AssessmentKind.PERSON]
         org = DIMENSIONS[AssessmentKind.ORGANISATION]
+        person_says = DESCRIPTORS[AssessmentKind.PERSON]
+        org_says = DESCRIPTORS[AssessmentKind.ORGANISATION]
         for i in range(4):
             self.fields[f"score_{i + 1}"].label = _("%(person)s / %(organisation)s (1–5)") % {
                 "person": person[i],
                 "organisation": org[i],
             }
+            self.fields[f"score_{i + 1}"].help_text = _(
+                "A person: %(person)s An organisation: %(organisation)s"
+            ) % {"person": person_says[i], "organisation": org_says[i]}

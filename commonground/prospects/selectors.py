@@ -42,6 +42,7 @@ from commonground.organisations.models import (
 from commonground.organisations.selectors import text_filter
 from commonground.partnerships.models import MembershipStatus, Partnership
 
+from .competencies import DESCRIPTORS
 from .geo import bounding_box, haversine_km, lon_scale
 from .models import (
     DIMENSIONS,
@@ -811,6 +812,13 @@ def self_assessment_profiles(partnership: Partnership) -> list[dict[str, Any]]:
                 "label": str(label),
                 "count": agg["n"],
                 "rows": list(zip(dims, averages, strict=True)),
+                # Each dimension with its average and what it means, for the table.
+                "described": [
+                    {"dimension": d, "average": a, "means": str(m)}
+                    for d, a, m in zip(
+                        dims, averages, DESCRIPTORS[AssessmentKind(kind)], strict=True
+                    )
+                ],
                 "chart": {
                     "dimensions": dims,
                     "values": [float(a) if a is not None else 0 for a in averages],

@@ -54,6 +54,7 @@ DEFAULT_CRITERIA = [
     (CriterionGroup.COMPATIBILITY, gettext_lazy("Can commit at the level we are asking for"), 2),
     (CriterionGroup.COMPATIBILITY, gettext_lazy("Can stay for as long as the work needs"), 1),
     (CriterionGroup.COMPATIBILITY, gettext_lazy("Can start when we need them"), 1),
+    (CriterionGroup.COMPATIBILITY, gettext_lazy("Their way of working fits with ours"), 1),
     (CriterionGroup.ASSESSMENT, gettext_lazy("Goals and timeframes line up with ours"), 2),
     (CriterionGroup.ASSESSMENT, gettext_lazy("The service is part of their core expertise"), 2),
     (CriterionGroup.ASSESSMENT, gettext_lazy("Widens our reach, offer or impact"), 1),
@@ -64,6 +65,7 @@ DEFAULT_CRITERIA = [
         gettext_lazy("Backing from the wider organisation it belongs to"),
         1,
     ),
+    (CriterionGroup.ASSESSMENT, gettext_lazy("We understand how they are governed"), 1),
     (
         CriterionGroup.SELECTION,
         gettext_lazy("Sound management, enough staff and stable finances"),
@@ -75,6 +77,12 @@ DEFAULT_CRITERIA = [
         1,
     ),
     (CriterionGroup.SELECTION, gettext_lazy("Understands why public processes exist"), 1),
+    (CriterionGroup.SELECTION, gettext_lazy("Shares our picture of success"), 2),
+    (
+        CriterionGroup.SELECTION,
+        gettext_lazy("Has delivered before and can grow in step with our timeline"),
+        1,
+    ),
 ]
 
 
