@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 
 PARTNERSHIP = "partnerships.Partnership"
+ORGANISATION = "organisations.Organisation"
 
 # The value types (set, get) that the django-stubs plugin fills in from the model, as it
 # does for ForeignKey; the default lets it see them as not yet known.
@@ -51,6 +52,19 @@ class PartnershipForeignKey(_ForeignKey[_ST, _GT]):
         self,
         to: Any = PARTNERSHIP,
         on_delete: Any = models.CASCADE,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(to, on_delete, **kwargs)
+
+
+class OrganisationForeignKey(_ForeignKey[_ST, _GT]):
+    """An organisation a record names (who gave, signed, owns); by default the
+    organisation cannot be deleted while a record names it (``PROTECT``)."""
+
+    def __init__(
+        self,
+        to: Any = ORGANISATION,
+        on_delete: Any = models.PROTECT,
         **kwargs: Any,
     ) -> None:
         super().__init__(to, on_delete, **kwargs)
