@@ -48,7 +48,7 @@ def posts_of(thread: Thread, user: Any) -> QuerySet[Post]:
     from commonground.library.rules import documents_visible_to
 
     visible = documents_visible_to(
-        user, Document.objects.filter(partnership_id=thread.partnership_id)
+        user, Document.objects.filter(partnership_id=thread.partnership_id), thread.partnership_id
     )
     attachments = Attachment.objects.filter(document__in=visible.values("pk")).select_related(
         "document"

@@ -28,9 +28,9 @@ def user_org_ids(user: Any, partnership: Any) -> list[int]:
     return sorted(ids(user, partnership))
 
 
-def _visibility(user: Any) -> Q | None:
+def _visibility(user: Any, partnership_id: int | None = None) -> Q | None:
     """The condition on documents that ``user`` may open, in every partnership at once
-    (``None``: every document). Managers see everything of their partnership (also
+    or only in ``partnership_id`` (``None``: every document). Managers see everything of their partnership (also
     archived items and deleted tombstones). Other members see active items at their
     access level (all members; their working group; their organisation named; items
     they uploaded), and returned items only when their organisation owns them."""
@@ -43,35 +43,41 @@ def _visibility(user: Any) -> Q | None:
     managing, viewing = policy.roles_holding(MANAGE), policy.roles_holding(VIEW)
     kinds: dict[int, set[str]] = {}
     orgs: dict[int, set[int]] = {}
-    for partnership_id, kind, organisation_id in (
-        Role.objects.filter(user=user, ended_on__isnull=True)
-        .order_by()
-        .values_list("partnership_id", "kind", "organisation_id")
+    roles = Role.objects.filter(user=user, ended_on__isnull=True)
+    if partnership_id is not None:
+        # Only that partnership's roles: a condition naming each of a person's
+        # partnerships selects the documents of all of them before the page keeps one.
+        roles = roles.filter(partnership_id=partnership_id)
+    for role_partnership, kind, organisation_id in roles.order_by().values_list(
+        "partnership_id", "kind", "organisation_id"
     ):
-        kinds.setdefault(partnership_id, set()).add(kind)
+        kinds.setdefault(role_partnership, set()).add(kind)
         if organisation_id is not None:
-            orgs.setdefault(partnership_id, set()).add(organisation_id)
+            orgs.setdefault(role_partnership, set()).add(organisation_id)
     managed = sorted(p for p, k in kinds.items() if k & managing)
     condition = Q(partnership_id__in=managed)
-    for partnership_id in sorted(p for p, k in kinds.items() if k & viewing and p not in managed):
-        mine = sorted(orgs.get(partnership_id, set()) | {user.organisation_id} - {None})
+    for viewed in sorted(p for p, k in kinds.items() if k & viewing and p not in managed):
+        mine = sorted(orgs.get(viewed, set()) | {user.organisation_id} - {None})
         access = (
             Q(access_level=AccessLevel.ALL_MEMBERS)
             | Q(access_level=AccessLevel.WORKING_GROUP, working_group__members=user)
             | Q(access_level=AccessLevel.ORGANISATIONS, organisations__in=mine)
             | Q(created_by=user)
         )
-        condition |= Q(partnership_id=partnership_id) & (
+        condition |= Q(partnership_id=viewed) & (
             (Q(status=DocumentStatus.ACTIVE) & access)
             | Q(status=DocumentStatus.RETURNED, owner_organisation__in=mine)
         )
     return condition
 
 
-def documents_visible_to(user: Any, documents: QuerySet[Document]) -> QuerySet[Document]:
+def documents_visible_to(
+    user: Any, documents: QuerySet[Document], partnership_id: int | None = None
+) -> QuerySet[Document]:
     """Queryset form of :func:`can_see_document`: the documents in ``documents`` that
-    ``user`` may open (see, list, download, attach, link to)."""
-    condition = _visibility(user)
+    ``user`` may open (see, list, download, attach, link to); ``partnership_id`` when
+    ``documents`` are all of one partnership."""
+    condition = _visibility(user, partnership_id)
     if condition is None:
         return documents
     # The access filters join many-valued relations: select the ids, then the rows.
@@ -80,12 +86,16 @@ def documents_visible_to(user: Any, documents: QuerySet[Document]) -> QuerySet[D
 
 def can_see_document(user: Any, document: Document) -> bool:
     """Instance form: may ``user`` open ``document``?"""
-    return documents_visible_to(user, Document.objects.filter(pk=document.pk)).exists()
+    return documents_visible_to(
+        user, Document.objects.filter(pk=document.pk), document.partnership_id
+    ).exists()
 
 
 def visible_documents(user: Any, partnership: Any) -> QuerySet[Document]:
     """The documents ``user`` may open in ``partnership``."""
-    return documents_visible_to(user, Document.objects.filter(partnership=partnership))
+    return documents_visible_to(
+        user, Document.objects.filter(partnership=partnership), partnership.pk
+    )
 
 
 def can_change(user: Any, document: Document) -> bool:
