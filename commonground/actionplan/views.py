@@ -19,7 +19,7 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import handle_form
+from commonground.core.views_helpers import form_page
 from commonground.partnerships.models import Partnership
 from commonground.partnerships.roles import people_choices
 
@@ -140,19 +140,13 @@ def _save(request: AuthedRequest, partnership: Partnership, action: Action | Non
         services.action_update(actor=request.user, action=action, **data)
         return action
 
-    done = handle_form(
+    return form_page(
         request,
         form,
         save,
-        success_message=_("Action added.") if creating else _("Saved."),
-    )
-    if done:
-        return done
-    return render(
-        request,
         "actionplan/action_form.html",
-        {"form": form, "action": action},
-        status=400 if form.errors else 200,
+        {"action": action},
+        success_message=_("Action added.") if creating else _("Saved."),
     )
 
 

@@ -15,7 +15,7 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import flash_error, handle_form
+from commonground.core.views_helpers import flash_error, form_page
 from commonground.partnerships.models import Partnership
 
 from . import geo, rules, selectors, services
@@ -125,26 +125,19 @@ def activity_detail(request: AuthedRequest, partnership: Partnership, pk: int) -
 @partnership_view(rules.ADD)
 def activity_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = ActivityForm(request.POST or None, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.activity_create(
             actor=request.user, partnership=partnership, **form.service_kwargs()
         ),
+        "atlas/activity_form.html",
         success_message=lambda activity: _saved_message(
             request, activity, _("The activity is on the map.")
         ),
         redirect_to=lambda activity: reverse(
             "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
         ),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "atlas/activity_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
     )
 
 
@@ -154,24 +147,18 @@ def activity_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> 
     if not rules.can_edit_activity(request.user, activity):
         raise PermissionDenied(_("Only its organisations and the managers can edit this activity."))
     form = ActivityForm(request.POST or None, instance=activity, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.activity_update(
             actor=request.user, activity=activity, **form.service_kwargs()
         ),
+        "atlas/activity_form.html",
+        {"activity": activity},
         success_message=lambda activity: _saved_message(request, activity, _("Saved.")),
         redirect_to=lambda _result: reverse(
             "atlas:activity", kwargs={"slug": partnership.slug, "pk": activity.pk}
         ),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "atlas/activity_form.html",
-        {"form": form, "activity": activity},
-        status=400 if form.errors else 200,
     )
 
 
