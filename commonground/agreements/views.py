@@ -17,8 +17,8 @@ from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
     apply_service_errors,
     flash_error,
+    form_page,
     form_status,
-    handle_form,
     post_action,
 )
 from commonground.organisations.models import Organisation
@@ -72,15 +72,13 @@ def agreement_list(request: AuthedRequest, partnership: Partnership) -> HttpResp
 @partnership_view(rules.DRAFT)
 def agreement_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = AgreementCreateForm(request.POST or None, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.agreement_create(actor=request.user, partnership=partnership, **data),
+        "agreements/create.html",
         success_message=_("Draft created. Read it through and edit the clauses."),
     )
-    if done:
-        return done
-    return render(request, "agreements/create.html", {"form": form}, status=form_status(request))
 
 
 def _detail_context(
@@ -373,7 +371,7 @@ def compact_create(request: AuthedRequest, partnership: Partnership) -> HttpResp
                 _("Ambassadors: we speak well of the partnership and credit each other's work"),
             ]
         )
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.compact_create(
@@ -383,12 +381,8 @@ def compact_create(request: AuthedRequest, partnership: Partnership) -> HttpResp
             introduction=data["introduction"],
             principles=form.principle_list(),
         ),
+        "agreements/compact_form.html",
         success_message=_("Compact adopted. Members can now sign it."),
-    )
-    if done:
-        return done
-    return render(
-        request, "agreements/compact_form.html", {"form": form}, status=form_status(request)
     )
 
 
@@ -458,7 +452,7 @@ def compact_assess(request: AuthedRequest, partnership: Partnership, pk: int) ->
         organisations=Organisation.objects.filter(memberships__partnership=partnership),
         principles=list(compact.principles.all()),
     )
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.self_assess(
@@ -468,14 +462,8 @@ def compact_assess(request: AuthedRequest, partnership: Partnership, pk: int) ->
             year=data["year"],
             scores=form.scores(),
         ),
+        "agreements/compact.html",
+        lambda: _compact_context(request, partnership, compact, assess_form=form),
         success_message=_("Self-assessment saved."),
         redirect_to=compact,
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "agreements/compact.html",
-        _compact_context(request, partnership, compact, assess_form=form),
-        status=400,
     )
