@@ -9,12 +9,12 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q, Value
 from django.db.models.functions import Coalesce
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 DUE_SOON_DAYS = 7
 NO_DUE_DATE = datetime.date(9999, 12, 31)  # sorts after every real due date
@@ -46,10 +46,8 @@ class Priority(models.IntegerChoices):
 PRIORITIES_HIGHEST_FIRST = sorted(Priority.choices, reverse=True)
 
 
-class Action(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="actions"
-    )
+class Action(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="actions")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     enablers = models.TextField(
@@ -57,29 +55,14 @@ class Action(TimeStampedModel):
         blank=True,
         help_text=_("What has to be in place: money, people, permissions, data."),
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("owner"),
+    owner = OptionalForeignKey(
+        settings.AUTH_USER_MODEL, related_name="actions", verbose_name=_("owner")
     )
-    owner_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner organisation"),
+    owner_organisation = OptionalForeignKey(
+        "organisations.Organisation", related_name="+", verbose_name=_("owner organisation")
     )
-    working_group = models.ForeignKey(
-        "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("working group"),
+    working_group = OptionalForeignKey(
+        "partnerships.WorkingGroup", related_name="actions", verbose_name=_("working group")
     )
     priority = models.PositiveSmallIntegerField(
         _("priority (1 = low, 5 = high)"),
@@ -93,37 +76,17 @@ class Action(TimeStampedModel):
         _("status"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.NOT_STARTED
     )
     completed_on = models.DateField(_("completed on"), null=True, blank=True)
-    meeting = models.ForeignKey(
-        "meetings.Meeting",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("from meeting"),
+    meeting = OptionalForeignKey(
+        "meetings.Meeting", related_name="actions", verbose_name=_("from meeting")
     )
-    agenda_item = models.ForeignKey(
-        "meetings.AgendaItem",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("from agenda item"),
+    agenda_item = OptionalForeignKey(
+        "meetings.AgendaItem", related_name="actions", verbose_name=_("from agenda item")
     )
-    decision = models.ForeignKey(
-        "decisions.Decision",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("from decision"),
+    decision = OptionalForeignKey(
+        "decisions.Decision", related_name="actions", verbose_name=_("from decision")
     )
-    review = models.ForeignKey(
-        "results.Review",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="actions",
-        verbose_name=_("from results review"),
+    review = OptionalForeignKey(
+        "results.Review", related_name="actions", verbose_name=_("from results review")
     )
     agreement_deliverable = models.CharField(
         _("from agreement deliverable"),
@@ -131,9 +94,7 @@ class Action(TimeStampedModel):
         blank=True,
         help_text=_("Name or link of the agreement deliverable this action serves."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
     # The due date with "no date" sorted last, kept by the database: lists sort on it through
     # an index (both databases put NULLs at different ends, and an expression cannot be indexed
     # portably), so a page of a 50,000-action plan reads 50 index entries, not the whole plan.
@@ -142,6 +103,8 @@ class Action(TimeStampedModel):
         output_field=models.DateField(),
         db_persist=True,
     )
+
+    page_url_name = "actionplan:detail"
 
     class Meta:
         # Within a due date the highest priority first (5 = high).
@@ -178,9 +141,6 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("actionplan:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
     @property
     def is_open(self) -> bool:
