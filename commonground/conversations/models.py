@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage
 
 DEFAULT_GROUND_RULES = _(
     "- Listen actively: read what others wrote before you answer.\n"
@@ -22,9 +24,7 @@ class GroundRules(models.Model):
         "partnerships.Partnership", on_delete=models.CASCADE, related_name="ground_rules"
     )
     text = models.TextField(_("ground rules"))
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    updated_by = UserLink(blank=False)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -36,7 +36,7 @@ class GroundRules(models.Model):
 
 
 class GroundRulesAcceptance(models.Model):
-    partnership = models.ForeignKey("partnerships.Partnership", on_delete=models.CASCADE)
+    partnership = PartnershipForeignKey()
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     accepted_at = models.DateTimeField(auto_now_add=True)
 
@@ -51,26 +51,19 @@ class GroundRulesAcceptance(models.Model):
         return f"{self.user_id} accepted {self.partnership_id}"
 
 
-class Thread(models.Model):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="threads"
-    )
-    working_group = models.ForeignKey(
-        "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="threads",
-        verbose_name=_("working group"),
+class Thread(PartnershipPage, models.Model):
+    partnership = PartnershipForeignKey(related_name="threads")
+    working_group = OptionalForeignKey(
+        "partnerships.WorkingGroup", related_name="threads", verbose_name=_("working group")
     )
     title = models.CharField(_("title"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    created_by = UserLink(blank=False)
     created_at = models.DateTimeField(auto_now_add=True)
     last_post_at = models.DateTimeField(null=True, blank=True, db_index=True)
     is_pinned = models.BooleanField(_("pinned"), default=False)
     is_closed = models.BooleanField(_("closed"), default=False)
+
+    page_url_name = "conversations:thread"
 
     class Meta:
         ordering = ["-is_pinned", "-last_post_at", "-id"]
@@ -81,11 +74,6 @@ class Thread(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "conversations:thread", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
-
 
 class PostKind(models.TextChoices):
     PLAIN = "", _("Post")
@@ -95,38 +83,23 @@ class PostKind(models.TextChoices):
 
 class Post(models.Model):
     thread = models.ForeignKey(Thread, on_delete=models.CASCADE, related_name="posts")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = UserLink(blank=False)
     body = models.TextField(_("text"))
-    quote = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    quote = OptionalForeignKey("self", related_name="+")
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     edited_at = models.DateTimeField(null=True, blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=PostKind.choices, blank=True)
     fact_agreed_at = models.DateTimeField(null=True, blank=True)
-    fact_agreed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    fact_agreed_by = UserLink(blank=False)
     is_hidden = models.BooleanField(default=False)
     hidden_reason = models.CharField(_("reason"), max_length=300, blank=True)
-    hidden_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    hidden_by = UserLink(blank=False)
     # A request: someone in the partnership is asked for something, tracked until answered.
-    addressee = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="conversation_requests",
-        verbose_name=_("request to"),
+    addressee = OptionalForeignKey(
+        settings.AUTH_USER_MODEL, related_name="conversation_requests", verbose_name=_("request to")
     )
     answered_at = models.DateTimeField(null=True, blank=True)
-    answer_post = models.ForeignKey(
-        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    answer_post = OptionalForeignKey("self", related_name="+")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -150,9 +123,7 @@ class PostRevision(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="revisions")
     body = models.TextField()
     created_at = models.DateTimeField()
-    editor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    editor = UserLink(blank=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -221,9 +192,7 @@ class ReadState(models.Model):
 
 class Report(models.Model):
     post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    reporter = UserLink(blank=False)
     reason = models.CharField(_("reason"), max_length=500)
     created_at = models.DateTimeField(auto_now_add=True)
 
