@@ -8,12 +8,12 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 
 class MeetingSettings(TimeStampedModel):
@@ -59,7 +59,7 @@ class Frequency(models.TextChoices):
     MONTHLY = "monthly", _("months")
 
 
-class MeetingSeries(TimeStampedModel):
+class MeetingSeries(PartnershipPage, TimeStampedModel):
     """Meetings that recur at a cadence: every ``interval`` weeks or months from the first
     one (same weekday and time of day, or same day of the month; a month without that
     day is skipped, as iCalendar's RRULE does). The series holds the defaults its meetings
@@ -68,14 +68,9 @@ class MeetingSeries(TimeStampedModel):
     Occurrences are planned ahead for ``HORIZON_MONTHS`` (``series.series_extend``,
     run daily by ``manage.py extend_meeting_series``)."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="meeting_series"
-    )
-    working_group = models.ForeignKey(
+    partnership = PartnershipForeignKey(related_name="meeting_series")
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="meeting_series",
         verbose_name=_("working group"),
         help_text=_("Leave empty for meetings of the whole partnership."),
@@ -107,21 +102,15 @@ class MeetingSeries(TimeStampedModel):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("chair"),
-    )
+    chair = UserLink(verbose_name=_("chair"))
     # Occurrences are planned up to here; later ones by ``series_extend``. An occurrence
     # before it with no meeting was cancelled (EXDATE in the calendar).
     planned_until = models.DateTimeField(null=True, blank=True)
     ended_at = models.DateTimeField(_("ended"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "meetings:series_detail"
+    page_pk_kwarg = "series_pk"
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -138,11 +127,6 @@ class MeetingSeries(TimeStampedModel):
     def __str__(self) -> str:
         return self.title
 
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "meetings:series_detail", kwargs={"slug": self.partnership.slug, "series_pk": self.pk}
-        )
-
     @property
     def cadence_label(self) -> str:
         """ "every 2 weeks", "every month"."""
@@ -156,18 +140,9 @@ class MeetingSeries(TimeStampedModel):
         return self.ended_at is not None
 
 
-class Meeting(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="meetings"
-    )
-    series = models.ForeignKey(
-        MeetingSeries,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="meetings",
-        verbose_name=_("series"),
-    )
+class Meeting(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="meetings")
+    series = OptionalForeignKey(MeetingSeries, related_name="meetings", verbose_name=_("series"))
     # The start the series' rule gave this occurrence (iCalendar's RECURRENCE-ID); it stays
     # when the meeting itself is moved.
     occurrence_start = models.DateTimeField(null=True, blank=True, editable=False)
@@ -176,11 +151,8 @@ class Meeting(TimeStampedModel):
         default=False,
         help_text=_("Set when this one meeting of a series is edited on its own."),
     )
-    working_group = models.ForeignKey(
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="meetings",
         verbose_name=_("working group"),
         help_text=_("Leave empty for a meeting of the whole partnership."),
@@ -193,28 +165,16 @@ class Meeting(TimeStampedModel):
     ends_at = models.DateTimeField(_("ends"))
     place = models.CharField(_("place"), max_length=200, blank=True)
     online_url = models.URLField(_("online meeting link"), blank=True)
-    chair = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("chair"),
-    )
+    chair = UserLink(verbose_name=_("chair"))
     minutes_status = models.CharField(
         _("minutes"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
     )
-    minutes_approved_at = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="approved_minutes",
-        verbose_name=_("minutes approved at"),
+    minutes_approved_at = OptionalForeignKey(
+        "self", related_name="approved_minutes", verbose_name=_("minutes approved at")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "meetings:detail"
 
     class Meta:
         ordering = ["-starts_at", "-id"]
@@ -240,9 +200,6 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
     @property
     def has_happened(self) -> bool:
@@ -300,14 +257,7 @@ class AgendaItem(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=10, choices=ItemStatus.choices, default=ItemStatus.ACCEPTED
     )
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposed_by = UserLink(verbose_name=_("proposed by"))
     notes = models.TextField(_("discussion highlights"), blank=True)
 
     class Meta:
@@ -335,20 +285,8 @@ class MotionResult(models.TextChoices):
 class Motion(TimeStampedModel):
     item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="motions")
     text = models.TextField(_("motion"))
-    proposed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
-    seconded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("seconded by"),
-    )
+    proposed_by = UserLink(blank=False, verbose_name=_("proposed by"))
+    seconded_by = UserLink(blank=False, verbose_name=_("seconded by"))
     result = models.CharField(_("result"), max_length=12, choices=MotionResult.choices)
     votes_for = models.PositiveIntegerField(_("for"), default=0)
     votes_against = models.PositiveIntegerField(_("against"), default=0)
@@ -392,13 +330,7 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(TimeStampedModel):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    organisation = OptionalForeignKey("organisations.Organisation", related_name="+")
     status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
 
     class Meta:
