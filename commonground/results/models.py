@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 
 class Kind(models.TextChoices):
@@ -29,15 +28,10 @@ class Cadence(models.TextChoices):
     YEARLY = "yearly", _("Yearly")
 
 
-class Indicator(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="indicators"
-    )
-    working_group = models.ForeignKey(
+class Indicator(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="indicators")
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="indicators",
         verbose_name=_("working group"),
         help_text=_("Leave empty for an indicator of the whole partnership."),
@@ -71,14 +65,8 @@ class Indicator(TimeStampedModel):
         _("band: highest acceptable"), max_digits=14, decimal_places=2, null=True, blank=True
     )
     data_source = models.CharField(_("data source"), max_length=200, blank=True)
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-        help_text=_("Who collects the data and keeps it up to date."),
+    owner = UserLink(
+        verbose_name=_("owner"), help_text=_("Who collects the data and keeps it up to date.")
     )
     cadence = models.CharField(
         _("collection cadence"), max_length=12, choices=Cadence.choices, default=Cadence.MONTHLY
@@ -87,9 +75,9 @@ class Indicator(TimeStampedModel):
     meets_fact_base = models.BooleanField(_("relevant to the fact base"), default=False)
     meets_timely = models.BooleanField(_("available in time to act on"), default=False)
     meets_lived_experience = models.BooleanField(_("reflects lived experience"), default=False)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "results:indicator_detail"
 
     class Meta:
         ordering = ["name", "id"]
@@ -98,11 +86,6 @@ class Indicator(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "results:indicator_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
 
     @property
     def is_quantitative(self) -> bool:
@@ -134,14 +117,7 @@ class Measurement(TimeStampedModel):
     )
     note = models.CharField(_("note"), max_length=500, blank=True)
     source_file = models.FileField(_("source file"), upload_to=measurement_upload_to, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    recorded_by = UserLink(verbose_name=_("recorded by"))
 
     class Meta:
         ordering = ["measured_on", "id"]
@@ -153,19 +129,12 @@ class Measurement(TimeStampedModel):
         return f"{self.indicator}: {self.value if self.value is not None else self.rating} ({self.measured_on})"
 
 
-class Review(TimeStampedModel):
+class Review(PartnershipPage, TimeStampedModel):
     """A structured look back: what worked, what did not, why, and what changes."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="indicator_reviews"
-    )
-    working_group = models.ForeignKey(
-        "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("working group"),
+    partnership = PartnershipForeignKey(related_name="indicator_reviews")
+    working_group = OptionalForeignKey(
+        "partnerships.WorkingGroup", related_name="+", verbose_name=_("working group")
     )
     held_on = models.DateField(_("held on"))
     title = models.CharField(_("title"), max_length=200)
@@ -182,9 +151,9 @@ class Review(TimeStampedModel):
         help_text=_("A visible success worth celebrating and telling partners about."),
     )
     early_win_note = models.CharField(_("the early win"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "results:review_detail"
 
     class Meta:
         ordering = ["-held_on", "-id"]
@@ -193,11 +162,6 @@ class Review(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "results:review_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
 
 
 class TargetRevision(TimeStampedModel):
@@ -214,17 +178,10 @@ class TargetRevision(TimeStampedModel):
     old_target_date = models.DateField(_("old target date"))
     new_target_date = models.DateField(_("new target date"))
     reason = models.TextField(_("reason"))
-    review = models.ForeignKey(
-        Review,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="target_revisions",
-        verbose_name=_("decided at review"),
+    review = OptionalForeignKey(
+        Review, related_name="target_revisions", verbose_name=_("decided at review")
     )
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = UserLink()
 
     class Meta:
         ordering = ["revised_on", "id"]
