@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.organisations.models import Organisation, OrgType, Sector
 
 from . import edges as edge_registry
+from . import preplists
 from .models import Coordination, Relationship, ServiceType, Survey, SurveyInvitation
 
 DATE = forms.DateInput(attrs={"type": "date"})
@@ -335,7 +336,33 @@ class ResourcesForm(forms.Form):
     note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
 
 
+class ListToolForm(forms.Form):
+    """Work through one of the preparation lists: tick what applies, add a note."""
+
+    tool = ""
+
+    chosen = forms.MultipleChoiceField(
+        label=_("What applies to us"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    comment = forms.CharField(
+        label=_("Notes"),
+        widget=TEXT,
+        required=False,
+        help_text=_("Anything to add: what it means for us, what we will do about it."),
+    )
+    note = forms.CharField(label=_("What changed since last time"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["chosen"].choices = preplists.LISTS[self.tool]
+
+
+def _list_form(tool: str) -> type[ListToolForm]:
+    return type(f"{tool.title().replace('_', '')}Form", (ListToolForm,), {"tool": tool})
+
+
 PREP_FORMS: dict[str, type[forms.Form]] = {
+    **{tool: _list_form(tool) for tool in preplists.LISTS},
     "self_rating": SelfRatingForm,
     "stop_start_continue": StopStartContinueForm,
     "benefits": BenefitsForm,

@@ -301,6 +301,10 @@ class PrepTool(models.TextChoices):
     STOP_START_CONTINUE = "stop_start_continue", _("Stop / start / continue")
     BENEFITS = "benefits", _("Benefits and drawbacks")
     RESOURCES = "resources", _("Resources and limitations")
+    OBSTACLES = "obstacles", _("Obstacles to partnering")
+    BENEFIT_KINDS = "benefit_kinds", _("Kinds of benefit")
+    WHEN_TO_PARTNER = "when_to_partner", _("Is a partnership the right tool?")
+    STRENGTHS = "strengths", _("Strengths to assess")
 
 
 class PrepToolVersion(models.Model):

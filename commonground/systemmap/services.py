@@ -21,6 +21,7 @@ from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation, OrgType, Sector
 from commonground.organisations.services import organisation_save
 
+from . import preplists
 from .models import (
     Confidence,
     Coordination,
@@ -459,6 +460,19 @@ def clean_prep_content(tool: str, content: dict[str, Any]) -> dict[str, Any]:
             "next_step": next_step,
             "next_step_by": by,
             "previous_step_done": bool(content.get("previous_step_done")),
+        }
+    if tool in preplists.LISTS:
+        codes = {code for code, _label in preplists.LISTS[tool]}
+        raw = content.get("chosen") or []
+        chosen = [str(c) for c in raw] if isinstance(raw, list | tuple) else []
+        if any(c not in codes for c in chosen):
+            raise ValidationError({"chosen": _("Choose only from the list.")})
+        comment = str(content.get("comment") or "").strip()
+        if not chosen and not comment:
+            raise ValidationError(_("Choose at least one item or write a note before saving."))
+        return {
+            "chosen": [c for c, _label in preplists.LISTS[tool] if c in chosen],
+            "comment": comment,
         }
     pairs = {
         PrepTool.STOP_START_CONTINUE: ("stop", "start", "continue"),

@@ -20,7 +20,7 @@ from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import form_status, handle_form
 from commonground.partnerships.models import Partnership
 
-from . import rules, selectors, services
+from . import preplists, rules, selectors, services
 from .forms import (
     PREP_FORMS,
     FunderFormSet,
@@ -40,6 +40,10 @@ PREP_STEPS: dict[str, Any] = {
     PrepTool.STOP_START_CONTINUE: gettext_lazy("Prepare · Clarify objectives"),
     PrepTool.BENEFITS: gettext_lazy("Prepare · Weigh costs and benefits"),
     PrepTool.RESOURCES: gettext_lazy("Prepare · Identify available resources"),
+    PrepTool.OBSTACLES: gettext_lazy("Prepare · Identify motivation"),
+    PrepTool.BENEFIT_KINDS: gettext_lazy("Prepare · Weigh costs and benefits"),
+    PrepTool.WHEN_TO_PARTNER: gettext_lazy("Prepare · Identify motivation"),
+    PrepTool.STRENGTHS: gettext_lazy("Prepare · Identify available resources"),
 }
 PREP_HELP: dict[str, Any] = {
     PrepTool.SELF_RATING: gettext_lazy(
@@ -57,6 +61,21 @@ PREP_HELP: dict[str, Any] = {
     PrepTool.RESOURCES: gettext_lazy(
         "List the skills, people, money and time you can realistically commit, and the limits "
         "you should be open about."
+    ),
+    PrepTool.OBSTACLES: gettext_lazy(
+        "Tick what could get in the way of partnering, for you or for the others, so you can "
+        "plan for it instead of being surprised by it."
+    ),
+    PrepTool.BENEFIT_KINDS: gettext_lazy(
+        "Tick the kinds of benefit you hope a partnership will bring, and say which matter most."
+    ),
+    PrepTool.WHEN_TO_PARTNER: gettext_lazy(
+        "A partnership is not always the best answer. Tick the signs that it is right here; if "
+        "few apply, consider another way of working."
+    ),
+    PrepTool.STRENGTHS: gettext_lazy(
+        "Tick the strengths you and your possible partners could bring, to see where you "
+        "complement each other."
     ),
 }
 
@@ -421,6 +440,8 @@ def prepare(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 
 
 def _initial(tool: str, content: dict[str, Any]) -> dict[str, Any]:
+    if tool in preplists.LISTS:
+        return {"chosen": content.get("chosen", []), "comment": content.get("comment", "")}
     initial: dict[str, Any] = {}
     for key, value in content.items():
         name = "continue_" if key == "continue" else key

@@ -119,8 +119,37 @@ def _rhythm(world):
     ]
 
 
+def _prep(world, tool, content):
+    from commonground.systemmap import services as systemmap_services
+
+    return systemmap_services.prep_tool_save(
+        actor=world.users["manager"], partnership=world.partnership, tool=tool, content=content
+    )
+
+
+def _ticked(tool, code):
+    return (
+        lambda w: _prep(w, tool, {"chosen": [code]}),
+        # A newer version with nothing ticked takes the evidence away.
+        lambda w, v: _prep(w, tool, {"chosen": [], "comment": "Not sure any more"}),
+    )
+
+
+def _costs_and_benefits(world):
+    _prep(world, "benefit_kinds", {"chosen": ["funding"]})
+    assert not met(world, "prepare.resources.resources-costs")  # partial: no costs yet
+    return _prep(world, "benefits", {"benefits": "More reach", "drawbacks": "Staff time"})
+
+
 # key -> (make the evidence, take it away)
 CASES = {
+    "prepare.motivation.motivation-brakes": _ticked("obstacles", "authority"),
+    "prepare.motivation.motivation-right-tool": _ticked("when_to_partner", "both-benefit"),
+    "prepare.resources.resources-strengths": _ticked("strengths", "reach"),
+    "prepare.resources.resources-costs": (
+        _costs_and_benefits,
+        lambda w, v: _prep(w, "benefits", {"benefits": "More reach", "drawbacks": ""}),
+    ),
     "prepare.trigger.trigger-written": (lambda w: _text(w, "trigger"), _untext),
     "prepare.objectives.objectives-listed": (lambda w: _text(w, "objectives"), _untext),
     "agree.roles.roles-manager": (_manager, lambda w, r: _end(r)),

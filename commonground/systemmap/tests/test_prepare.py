@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils.html import escape
 
 from commonground.systemmap import services
 from commonground.systemmap.models import PrepToolVersion
@@ -107,3 +108,42 @@ def test_home_panel_shows_readiness(world, client_for):
 
     body = home_with_panels(client_for("observer"), world.partnership)
     assert "The system around us" in body and "6/10" in body and "Invite the tenants" in body
+
+
+@pytest.mark.parametrize("tool", ["obstacles", "benefit_kinds", "when_to_partner", "strengths"])
+def test_a_list_tool_keeps_the_chosen_items_and_a_note(world, client_for, tool):
+    from commonground.systemmap.preplists import LISTS
+
+    codes = [code for code, _label in LISTS[tool]][:2]
+    client = client_for("representative")
+    url = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": tool})
+    response = client.post(url, {"chosen": list(reversed(codes)), "comment": " Ask the board "})
+    assert response.status_code == 302
+    v = PrepToolVersion.objects.get(tool=tool)
+    assert v.content == {"chosen": codes, "comment": "Ask the board"}
+    page = client.get(url)
+    assert escape(str(LISTS[tool][0][1])) in page.content.decode()
+    overview = client.get(reverse("systemmap:prepare", kwargs={"slug": "matrix"}))
+    assert escape(str(LISTS[tool][1][1])) in overview.content.decode()
+
+
+@pytest.mark.parametrize(
+    "content",
+    [{"chosen": ["not-on-the-list"]}, {"chosen": [], "comment": "  "}, {"chosen": "authority"}],
+)
+def test_a_list_tool_refuses_unknown_items_and_empty_saves(world, content):
+    with pytest.raises(ValidationError):
+        services.prep_tool_save(
+            actor=world.user("manager"),
+            partnership=world.partnership,
+            tool="obstacles",
+            content=content,
+        )
+    assert not PrepToolVersion.objects.exists()
+
+
+def test_a_list_tool_cannot_be_saved_by_someone_who_may_only_read(world, client_for):
+    url = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "obstacles"})
+    response = client_for("observer").post(url, {"chosen": ["authority"]})
+    assert response.status_code == 403
+    assert not PrepToolVersion.objects.exists()
