@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import (
+    OptionalForeignKey,
+    OrganisationForeignKey,
+    PartnershipForeignKey,
+    UserLink,
+)
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 # ISO 4217 codes the ledger accepts. Rates between them are entered by the partnership.
 CURRENCIES = [
@@ -83,9 +87,7 @@ class LedgerSettings(models.Model):
 class ExchangeRate(TimeStampedModel):
     """One unit of ``currency`` is worth ``rate`` units of the reporting currency."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="exchange_rates"
-    )
+    partnership = PartnershipForeignKey(related_name="exchange_rates")
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES)
     rate = models.DecimalField(
         _("rate"),
@@ -107,35 +109,23 @@ class ExchangeRate(TimeStampedModel):
         return f"1 {self.currency} = {self.rate}"
 
 
-class Contribution(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="contributions"
-    )
+class Contribution(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="contributions")
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     title = models.CharField(_("what"), max_length=200)
     description = models.TextField(_("description"), blank=True)
-    contributor = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="contributions_given",
-        verbose_name=_("from"),
-    )
+    contributor = OrganisationForeignKey(related_name="contributions_given", verbose_name=_("from"))
     recipient_kind = models.CharField(
         _("to"), max_length=15, choices=RecipientKind.choices, default=RecipientKind.PARTNERSHIP
     )
-    recipient_org = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
+    recipient_org = OrganisationForeignKey(
         null=True,
         blank=True,
         related_name="contributions_received",
         verbose_name=_("receiving organisation"),
     )
-    recipient_group = models.ForeignKey(
+    recipient_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="contributions",
         verbose_name=_("receiving working group"),
     )
@@ -185,26 +175,14 @@ class Contribution(TimeStampedModel):
         validators=[MinValueValidator(ZERO)],
     )
     # Assets and facilities
-    owner = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("owner"),
-    )
-    custodian = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("custodian of the joint inventory"),
+    owner = OrganisationForeignKey(null=True, blank=True, related_name="+", verbose_name=_("owner"))
+    custodian = OrganisationForeignKey(
+        null=True, blank=True, related_name="+", verbose_name=_("custodian of the joint inventory")
     )
     maintenance = models.TextField(_("maintenance and use rules"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "contributions:detail"
 
     class Meta:
         ordering = ["-pledged_on", "-id"]
@@ -241,11 +219,6 @@ class Contribution(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "contributions:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
 
     @property
     def is_money(self) -> bool:
@@ -290,18 +263,8 @@ class OwnershipTransfer(models.Model):
     contribution = models.ForeignKey(
         Contribution, on_delete=models.CASCADE, related_name="transfers"
     )
-    from_org = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("from"),
-    )
-    to_org = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("to"),
-    )
+    from_org = OrganisationForeignKey(related_name="+", verbose_name=_("from"))
+    to_org = OrganisationForeignKey(related_name="+", verbose_name=_("to"))
     transfer_on = models.DateField(_("transfer date"))
     note = models.CharField(_("note"), max_length=200, blank=True)
 
@@ -322,15 +285,8 @@ class BenefitDirection(models.TextChoices):
 class Benefit(TimeStampedModel):
     """A benefit a member expects from, or has had from, the partnership."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="benefits"
-    )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="+",
-        verbose_name=_("organisation"),
-    )
+    partnership = PartnershipForeignKey(related_name="benefits")
+    organisation = OrganisationForeignKey(related_name="+", verbose_name=_("organisation"))
     direction = models.CharField(
         _("expected or received"), max_length=10, choices=BenefitDirection.choices
     )
@@ -345,9 +301,7 @@ class Benefit(TimeStampedModel):
     )
     currency = models.CharField(_("currency"), max_length=3, choices=CURRENCY_CHOICES, blank=True)
     recorded_on = models.DateField(_("recorded on"))
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    recorded_by = UserLink()
 
     class Meta:
         ordering = ["organisation__name", "-recorded_on", "id"]
