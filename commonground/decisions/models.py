@@ -14,11 +14,16 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import (
+    OptionalForeignKey,
+    OrganisationForeignKey,
+    PartnershipForeignKey,
+    UserLink,
+)
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 
 class DecisionMethod(models.TextChoices):
@@ -70,16 +75,8 @@ class TieRule(models.TextChoices):
 class Decision(TimeStampedModel):
     """One entry of the decision register."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="decisions"
-    )
-    working_group = models.ForeignKey(
-        "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="decisions",
-    )
+    partnership = PartnershipForeignKey(related_name="decisions")
+    working_group = OptionalForeignKey("partnerships.WorkingGroup", related_name="decisions")
     title = models.CharField(_("decision"), max_length=300)
     statement = models.TextField(_("outcome statement"), blank=True)
     method = models.CharField(_("method"), max_length=20, choices=DecisionMethod.choices)
@@ -88,9 +85,7 @@ class Decision(TimeStampedModel):
     # The finer result of a vote (blocked, no quorum, option chosen…); empty for motions.
     outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices, blank=True)
     decided_on = models.DateField(_("decided on"))
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    decided_by = UserLink()
     # Where it came from: a proposal (decisions app) or a meeting motion (meetings app).
     source_label = models.CharField(_("source"), max_length=200, blank=True)
     source_url = models.CharField(_("source link"), max_length=300, blank=True)
@@ -172,28 +167,16 @@ class DecisionDomain(TimeStampedModel):
     stay with the whole partnership.
     """
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="decision_domains"
-    )
+    partnership = PartnershipForeignKey(related_name="decision_domains")
     name = models.CharField(_("domain"), max_length=120)
     kind = models.CharField(_("kind"), max_length=20, choices=DomainKind.choices)
     description = models.TextField(_("what it covers"), blank=True)
-    working_group = models.ForeignKey(
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="decision_domains",
         verbose_name=_("working group"),
     )
-    person = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("person"),
-    )
+    person = UserLink(verbose_name=_("person"))
     spending_limit = models.DecimalField(
         _("may spend up to"),
         max_digits=14,
@@ -225,26 +208,16 @@ class ProposalStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-class Proposal(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="proposals"
-    )
-    working_group = models.ForeignKey(
+class Proposal(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="proposals")
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="proposals",
         verbose_name=_("working group"),
         help_text=_("Leave empty for a decision of the whole partnership."),
     )
-    domain = models.ForeignKey(
-        DecisionDomain,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="proposals",
-        verbose_name=_("decision domain"),
+    domain = OptionalForeignKey(
+        DecisionDomain, related_name="proposals", verbose_name=_("decision domain")
     )
     title = models.CharField(_("question"), max_length=300)
     details = models.TextField(_("details"), blank=True)
@@ -278,22 +251,10 @@ class Proposal(TimeStampedModel):
         _("if options tie for first place"), max_length=10, choices=TieRule.choices, blank=True
     )
     # The proposal whose tie this runoff settles.
-    runoff_of = models.ForeignKey(
-        "self",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="runoffs",
-        verbose_name=_("runoff of"),
-        editable=False,
+    runoff_of = OptionalForeignKey(
+        "self", related_name="runoffs", verbose_name=_("runoff of"), editable=False
     )
-    proposer = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("proposed by"),
-    )
+    proposer = UserLink(blank=False, verbose_name=_("proposed by"))
     status = models.CharField(
         _("status"), max_length=10, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
     )
@@ -312,6 +273,8 @@ class Proposal(TimeStampedModel):
     n_voted = models.PositiveIntegerField(default=0, editable=False)
     stance_counts = models.JSONField(default=dict, blank=True, editable=False)
 
+    page_url_name = "decisions:proposal_detail"
+
     class Meta:
         ordering = ["-created_at", "-id"]
         indexes = [
@@ -323,11 +286,6 @@ class Proposal(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "decisions:proposal_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
 
     @property
     def is_open(self) -> bool:
@@ -368,13 +326,7 @@ class Vote(TimeStampedModel):
     voter = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="proposal_votes"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    organisation = OrganisationForeignKey(null=True, blank=True, related_name="+")
     elector = models.CharField(max_length=24)
     # The voter's name when the vote was cast: the list of voters is read in name
     # order from an index instead of sorting every vote of the proposal.
@@ -476,13 +428,7 @@ class Notification(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    partnership = models.ForeignKey(
-        "partnerships.Partnership",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="notifications",
-    )
+    partnership = PartnershipForeignKey(null=True, blank=True, related_name="notifications")
     kind = models.CharField(_("kind"), max_length=40)
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("link"), max_length=300, blank=True)
