@@ -5,10 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import (
+    OptionalForeignKey,
+    OrganisationForeignKey,
+    PartnershipForeignKey,
+    UserLink,
+)
 from commonground.core.models import TimeStampedModel
 
 
@@ -48,9 +53,7 @@ class DocumentStatus(models.TextChoices):
 class Document(TimeStampedModel):
     """A document or dataset in the data room, with its data-sharing protocol."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="documents"
-    )
+    partnership = PartnershipForeignKey(related_name="documents")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(
@@ -65,13 +68,8 @@ class Document(TimeStampedModel):
         choices=AccessLevel.choices,
         default=AccessLevel.ALL_MEMBERS,
     )
-    working_group = models.ForeignKey(
-        "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="documents",
-        verbose_name=_("working group"),
+    working_group = OptionalForeignKey(
+        "partnerships.WorkingGroup", related_name="documents", verbose_name=_("working group")
     )
     organisations = models.ManyToManyField(
         "organisations.Organisation",
@@ -86,11 +84,8 @@ class Document(TimeStampedModel):
         _("status"), max_length=20, choices=DocumentStatus.choices, default=DocumentStatus.ACTIVE
     )
     # The data-sharing protocol.
-    owner_organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        related_name="owned_documents",
-        verbose_name=_("owner organisation"),
+    owner_organisation = OrganisationForeignKey(
+        related_name="owned_documents", verbose_name=_("owner organisation")
     )
     purpose = models.TextField(_("purpose of sharing"))
     confidentiality = models.CharField(
@@ -110,9 +105,7 @@ class Document(TimeStampedModel):
         default=EndRule.ARCHIVE,
     )
     end_rule_applied_at = models.DateTimeField(_("end rule applied"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["-updated_at", "-id"]
@@ -142,9 +135,7 @@ class DocumentVersion(models.Model):
     size = models.PositiveBigIntegerField(_("size in bytes"))
     sha256 = models.CharField(max_length=64)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = UserLink(blank=False)
     created_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
 
     class Meta:
@@ -162,9 +153,7 @@ class DocumentVersion(models.Model):
 class DownloadLog(models.Model):
     document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="downloads")
     version = models.ForeignKey(DocumentVersion, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    user = UserLink(blank=False)
     downloaded_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
     class Meta:
@@ -182,9 +171,7 @@ class CaseKind(models.TextChoices):
 
 
 class CaseStudy(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="case_studies"
-    )
+    partnership = PartnershipForeignKey(related_name="case_studies")
     kind = models.CharField(
         _("kind"), max_length=10, choices=CaseKind.choices, default=CaseKind.CASE_STUDY
     )
@@ -215,9 +202,7 @@ class CaseStudy(TimeStampedModel):
         blank=True,
         help_text=_("E.g. a review, a meeting or the ending of the partnership."),
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -235,18 +220,14 @@ class CaseStudy(TimeStampedModel):
 class Milestone(TimeStampedModel):
     """A moment in the partnership's story, for the timeline and the report."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="milestones"
-    )
+    partnership = PartnershipForeignKey(related_name="milestones")
     date = models.DateField(_("date"))
     title = models.CharField(_("milestone"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("May appear in the public report.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["-date", "-id"]
