@@ -12,6 +12,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import (
+    OptionalForeignKey,
+    OrganisationForeignKey,
+    PartnershipForeignKey,
+    UserLink,
+)
 from commonground.core.models import TimeStampedModel
 
 
@@ -40,13 +46,8 @@ class UserManager(BaseUserManager["User"]):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("email"), unique=True)
     display_name = models.CharField(_("name"), max_length=120, blank=True)
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="people",
-        verbose_name=_("organisation"),
+    organisation = OptionalForeignKey(
+        "organisations.Organisation", related_name="people", verbose_name=_("organisation")
     )
     title = models.CharField(_("job title"), max_length=120, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
@@ -85,30 +86,18 @@ class Invitation(TimeStampedModel):
     Only a digest of the token is stored; the link in the email carries the raw token.
     """
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="invitations"
-    )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
+    partnership = PartnershipForeignKey(related_name="invitations")
+    organisation = OrganisationForeignKey(null=True, blank=True, related_name="+")
     email = models.EmailField(_("email"))
     kind = models.CharField(_("role"), max_length=20)
     representative_kind = models.CharField(_("representative type"), max_length=20, blank=True)
     # The role given on acceptance carries the authority to sign for the organisation.
     is_signatory = models.BooleanField(_("authorised signatory"), default=False)
     token_hash = models.CharField(max_length=64, unique=True)
-    invited_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    invited_by = UserLink(blank=False)
     expires_at = models.DateTimeField(_("expires"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    accepted_by = UserLink()
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
 
     class Meta:
