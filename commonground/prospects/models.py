@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import OrganisationForeignKey, PartnershipForeignKey, UserLink
 from commonground.core.models import TimeStampedModel
 from commonground.organisations.models import ResourceCategory
 
@@ -39,23 +40,12 @@ OPEN_STAGES = [
 class Prospect(TimeStampedModel):
     """An organisation the partnership is considering, with its research record."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="prospects"
-    )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="prospect_records"
-    )
+    partnership = PartnershipForeignKey(related_name="prospects")
+    organisation = OrganisationForeignKey(related_name="prospect_records")
     stage = models.CharField(
         _("stage"), max_length=12, choices=Stage.choices, default=Stage.IDENTIFIED
     )
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("followed up by"),
-    )
+    owner = UserLink(verbose_name=_("followed up by"))
     why_approach = models.TextField(_("why approach them"), blank=True)
     could_bring = models.TextField(_("what they could bring"), blank=True)
     vision = models.TextField(_("vision"), blank=True)
@@ -64,9 +54,7 @@ class Prospect(TimeStampedModel):
     strategic_plan = models.TextField(_("strategic plan"), blank=True)
     existing_partners = models.TextField(_("existing partners"), blank=True)
     stage_changed_on = models.DateField(_("stage changed on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["organisation__name", "id"]
@@ -97,13 +85,7 @@ class ContactLog(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
     happened_on = models.DateField(_("date"))
     who = models.CharField(_("who we spoke with"), max_length=200)
-    by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        related_name="+",
-        verbose_name=_("recorded by"),
-    )
+    by = UserLink(blank=False, verbose_name=_("recorded by"))
     outcome = models.TextField(_("outcome"), blank=True)
     next_step = models.CharField(_("next step"), max_length=300, blank=True)
 
@@ -125,9 +107,7 @@ class CriterionGroup(models.TextChoices):
 class Criterion(TimeStampedModel):
     """One weighted question on the partnership's scorecard."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="prospect_criteria"
-    )
+    partnership = PartnershipForeignKey(related_name="prospect_criteria")
     group = models.CharField(_("group"), max_length=20, choices=CriterionGroup.choices)
     label = models.CharField(_("criterion"), max_length=200)
     # A default criterion's message key, so it reads in each reader's language; blank for
@@ -194,9 +174,7 @@ class Priority(models.IntegerChoices):
 class Need(TimeStampedModel):
     """Something the partnership needs, by resource category."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="prospect_needs"
-    )
+    partnership = PartnershipForeignKey(related_name="prospect_needs")
     category = models.CharField(
         _("resource category"), max_length=20, choices=ResourceCategory.choices
     )
@@ -244,9 +222,7 @@ DIMENSIONS = {
 class SelfAssessment(TimeStampedModel):
     """A person rates themselves, or their organisation, on four dimensions (1–5)."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="self_assessments"
-    )
+    partnership = PartnershipForeignKey(related_name="self_assessments")
     kind = models.CharField(_("kind"), max_length=12, choices=AssessmentKind.choices)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(
