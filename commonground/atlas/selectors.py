@@ -151,6 +151,11 @@ def map_activities(partnerships: Any, *, many: bool = False) -> QuerySet[Activit
     )
     if not many:
         return Activity.objects.filter(partnership__in=ids)
+    if isinstance(ids, QuerySet):
+        # The ids as a list (one small query): behind "+ 0" a subquery leaves
+        # PostgreSQL no estimate, and it tested each point in the box against every
+        # partnership (1.6 s at F=10 for the alliance's clusters).
+        ids = list(ids.values_list("pk", flat=True))
     return Activity.objects.alias(
         in_partnership=ExpressionWrapper(
             F("partnership_id") + Value(0), output_field=IntegerField()
