@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +80,8 @@ INSTALLED_APPS = [
     "template_partials",
     "allauth",
     "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "ninja",
     "django_tasks",
     "django_tasks_db",
@@ -200,6 +203,8 @@ CACHES = caches_from_url(
 # --- Accounts --------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
+    # Refuses every password sign-in when COMMONGROUND_PASSWORD_SIGN_IN is off.
+    "commonground.accounts.sso.PasswordSignInSwitch",
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
@@ -221,6 +226,7 @@ LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "account_login"
 
 ACCOUNT_ADAPTER = "commonground.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "commonground.accounts.forms.LoginForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
@@ -240,6 +246,38 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password": "20/m/ip,5/m/key",
     "reset_password_from_key": "20/m/ip",
 }
+
+# --- Single sign-on (OpenID Connect) ----------------------------------------
+# COMMONGROUND_OIDC_ISSUER (the identity provider's issuer URL; its discovery document
+# is read from <issuer>/.well-known/openid-configuration), COMMONGROUND_OIDC_CLIENT_ID
+# and COMMONGROUND_OIDC_CLIENT_SECRET add "Sign in with <COMMONGROUND_OIDC_NAME>"
+# (allauth's openid_connect provider, provider id "sso", PKCE). Who may come in and
+# which invitations are accepted: accounts.sso. COMMONGROUND_PASSWORD_SIGN_IN=false
+# leaves only that button (no password sign-in, no password reset).
+COMMONGROUND_PASSWORD_SIGN_IN = env_bool("COMMONGROUND_PASSWORD_SIGN_IN", default=True)
+_OIDC_ISSUER = os.environ.get("COMMONGROUND_OIDC_ISSUER", "").rstrip("/")
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": [
+            {
+                "provider_id": "sso",
+                # The button reads "Sign in with <name>"; by default the issuer's host.
+                "name": os.environ.get("COMMONGROUND_OIDC_NAME", "")
+                or urlsplit(_OIDC_ISSUER).hostname
+                or _OIDC_ISSUER,
+                "client_id": os.environ.get("COMMONGROUND_OIDC_CLIENT_ID", ""),
+                "secret": os.environ.get("COMMONGROUND_OIDC_CLIENT_SECRET", ""),
+                "settings": {"server_url": _OIDC_ISSUER, "oauth_pkce_enabled": True},
+            }
+        ]
+        if _OIDC_ISSUER
+        else [],
+    }
+}
+SOCIALACCOUNT_ADAPTER = "commonground.accounts.sso.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
 
 # --- Sessions and security -------------------------------------------------
 SESSION_COOKIE_AGE = 12 * 60 * 60  # absolute lifetime: 12 hours

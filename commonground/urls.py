@@ -29,6 +29,8 @@ PARTNERSHIP_MODULES = [
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("commonground.core.urls")),
+    # Password reset switched off with password sign-in (before allauth's own).
+    path("accounts/", include("commonground.accounts.urls_auth")),
     path("accounts/", include("allauth.urls")),
     path("me/", include("commonground.accounts.urls")),
     path("organisations/", include("commonground.organisations.urls")),

@@ -23,3 +23,9 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_login_failed
 
         user_login_failed.connect(_log_failed_sign_in, dispatch_uid="commonground-failed-sign-in")
+
+        from allauth.account.signals import user_logged_in
+
+        from .sso import on_user_logged_in
+
+        user_logged_in.connect(on_user_logged_in, dispatch_uid="commonground-sso-invitations")

@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from typing import Any
 
+from allauth.account import forms as allauth_forms
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
 
 from .models import User
+
+
+class LoginForm(allauth_forms.LoginForm):
+    """allauth's sign-in form; refuses at once when password sign-in is switched off."""
+
+    def clean(self) -> dict[str, Any]:
+        from .sso import password_sign_in_enabled
+
+        if not password_sign_in_enabled():
+            raise forms.ValidationError(
+                _("Signing in with a password is switched off here. Use single sign-on.")
+            )
+        return super().clean()
 
 
 class ProfileForm(forms.ModelForm):

@@ -16,6 +16,7 @@ from commonground.core.http import AuthedRequest
 from . import services
 from .forms import ApiTokenForm, InvitationSignupForm, ProfileForm
 from .models import User
+from .sso import password_sign_in_enabled
 
 
 def profile(request: AuthedRequest) -> HttpResponse:
@@ -77,7 +78,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
                     request, _("Welcome to %(name)s.") % {"name": invitation.partnership.name}
                 )
                 return redirect(invitation.partnership.get_absolute_url())
-    elif existing is None:
+    elif existing is None and password_sign_in_enabled():
         form = InvitationSignupForm(request.POST or None, email=invitation.email)
         if request.method == "POST" and form.is_valid():
             with transaction.atomic():

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
@@ -105,6 +106,9 @@ def lon_strip(longitude: Decimal | float | None) -> int | None:
     return math.floor(float(longitude) * LON_STRIPS_PER_DEGREE)
 
 
+EMAIL_DOMAIN_RE = re.compile(r"(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}")
+
+
 def normalise_org_number(value: str | None) -> str:
     """An organisation number as stored: its digits only ("912 345 678" -> "912345678")."""
     return re.sub(r"\D", "", value or "")
@@ -162,6 +166,17 @@ class Organisation(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Set by an instance administrator (Django admin); see accounts.sso.
+    email_domains = models.CharField(
+        _("email domains for single sign-on"),
+        max_length=500,
+        blank=True,
+        help_text=_(
+            "Comma-separated, e.g. “fjordvik.kommune.no”. Anyone the identity provider "
+            "confirms at one of these domains may sign in and gets an account in this "
+            "organisation."
+        ),
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -184,6 +199,33 @@ class Organisation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("organisations:detail", kwargs={"slug": self.slug})
+
+    @property
+    def email_domain_list(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split(",") if d.strip()]
+
+    def clean(self) -> None:
+        super().clean()
+        domains = self.email_domain_list
+        for domain in domains:
+            if not EMAIL_DOMAIN_RE.fullmatch(domain):
+                raise ValidationError(
+                    {"email_domains": _("“%(domain)s” is not a domain name.") % {"domain": domain}}
+                )
+            others = (
+                Organisation.objects.filter(email_domains__icontains=domain)
+                .exclude(pk=self.pk)
+                .only("name", "email_domains")
+            )
+            for other in others:
+                if domain in other.email_domain_list:
+                    raise ValidationError(
+                        {
+                            "email_domains": _("%(domain)s already belongs to %(name)s.")
+                            % {"domain": domain, "name": other.name}
+                        }
+                    )
+        self.email_domains = ", ".join(domains)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.lon_strip = lon_strip(self.longitude)
