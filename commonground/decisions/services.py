@@ -11,13 +11,13 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from commonground.core import anonymity, policy
 from commonground.core.audit import audit_record, snapshot
 from commonground.core.i18n import Msg, choice_label
+from commonground.core.slugs import unique_slug
 from commonground.partnerships.models import Role, WorkingGroup
 
 from . import rules, selectors, tally
@@ -206,15 +206,13 @@ def _has_role(partnership: Partnership, user: Any) -> bool:
 
 
 def _unique_group_slug(partnership: Partnership, name: str, exclude_pk: int | None = None) -> str:
-    root = slugify(name)[:70] or "group"
-    slug, n = root, 2
-    qs = WorkingGroup.objects.filter(partnership=partnership)
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{root}-{n}"
-        n += 1
-    return slug
+    return unique_slug(
+        WorkingGroup.objects.filter(partnership=partnership),
+        name,
+        max_length=70,
+        fallback="group",
+        exclude_pk=exclude_pk,
+    )
 
 
 @transaction.atomic

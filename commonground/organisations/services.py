@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
-from django.utils.text import slugify
 from django.utils.translation import gettext_noop
 
+from commonground.core import slugs
 from commonground.core.audit import audit_record, snapshot
 from commonground.core.i18n import Msg
 
@@ -35,17 +35,14 @@ RESERVED_SLUGS = frozenset({"new", "pick"})
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    root = slugify(name)[:200] or "organisation"
-    if root in RESERVED_SLUGS:
-        root = f"{root}-organisation"
-    slug, n = root, 2
-    qs = Organisation.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{root}-{n}"
-        n += 1
-    return slug
+    return slugs.unique_slug(
+        Organisation.objects.all(),
+        name,
+        max_length=200,
+        fallback="organisation",
+        exclude_pk=exclude_pk,
+        reserved=RESERVED_SLUGS,
+    )
 
 
 @transaction.atomic

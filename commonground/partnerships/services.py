@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from commonground.core import hooks, policy
+from commonground.core import hooks, policy, slugs
 from commonground.core.audit import audit_record, closing_partnership, snapshot
 from commonground.core.i18n import Msg, choice_label
 from commonground.organisations.models import Organisation
@@ -38,15 +37,13 @@ PARTNERSHIP_FIELDS = [
 
 
 def unique_slug(base: str, *, exclude_pk: int | None = None) -> str:
-    root = slugify(base)[:70] or "partnership"
-    slug, n = root, 2
-    qs = Partnership.objects.all()
-    if exclude_pk:
-        qs = qs.exclude(pk=exclude_pk)
-    while qs.filter(slug=slug).exists():
-        slug = f"{root}-{n}"
-        n += 1
-    return slug
+    return slugs.unique_slug(
+        Partnership.objects.all(),
+        base,
+        max_length=70,
+        fallback="partnership",
+        exclude_pk=exclude_pk,
+    )
 
 
 @transaction.atomic
