@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from commonground.contributions.models import Contribution, Kind, RecipientKind, Status
 
@@ -164,10 +165,17 @@ class Completeness:
     missing_context: list[str]
     missing_term: list[str]
     required: list[str]
+    # What the parties' contributions leave open about risk (formal agreements only).
+    missing_risk: list[str] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:
-        return not (self.missing_components or self.missing_context or self.missing_term)
+        return not (
+            self.missing_components
+            or self.missing_context
+            or self.missing_term
+            or self.missing_risk
+        )
 
     @property
     def done(self) -> int:
@@ -184,14 +192,52 @@ def completeness(agreement: Agreement, version: AgreementVersion) -> Completenes
     term = []
     if not version.start_on:
         term.append(_("start date"))
-    if version.form in (Form.MOU, Form.CONTRACT, Form.PENALTY_CONTRACT) and not version.end_on:
+    formal = version.form in (Form.MOU, Form.CONTRACT, Form.PENALTY_CONTRACT)
+    if formal and not version.end_on:
         term.append(_("end date or review date"))
     return Completeness(
         missing_components=missing,
         missing_context=context,
         missing_term=term,
         required=list(required),
+        missing_risk=risk_gaps(agreement, version) if formal else [],
     )
+
+
+def risk_gaps(agreement: Agreement, version: AgreementVersion) -> list[str]:
+    """What the parties' open contributions do not yet say about risk, counted in one
+    query: who bears it, and what happens if a contribution is late or over budget."""
+    counts = (
+        Contribution.objects.filter(
+            partnership_id=agreement.partnership_id,
+            contributor__in=version.parties.all(),
+        )
+        .exclude(status=Status.WITHDRAWN)
+        .aggregate(
+            no_owner=Count("pk", filter=Q(risk_owner__isnull=True)),
+            no_plan=Count("pk", filter=Q(contingency="")),
+        )
+    )
+    gaps = []
+    if counts["no_owner"]:
+        gaps.append(
+            ngettext(
+                "%(n)s contribution has no one named to bear its risk.",
+                "%(n)s contributions have no one named to bear their risk.",
+                counts["no_owner"],
+            )
+            % {"n": counts["no_owner"]}
+        )
+    if counts["no_plan"]:
+        gaps.append(
+            ngettext(
+                "%(n)s contribution does not say what happens if it is late or over budget.",
+                "%(n)s contributions do not say what happens if they are late or over budget.",
+                counts["no_plan"],
+            )
+            % {"n": counts["no_plan"]}
+        )
+    return gaps
 
 
 def less_formal_than(chosen: str, recommended: str) -> bool:

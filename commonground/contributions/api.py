@@ -42,10 +42,18 @@ class ContributionOut(Schema):
     valuation_method: str
     hours: Decimal | None
     fte: Decimal | None
+    contingency: str
+    risk_owner: str | None
+    intellectual_property: str
+    contractors: str
 
     @staticmethod
     def resolve_contributor(obj) -> str:  # type: ignore[no-untyped-def]
         return obj.contributor.slug
+
+    @staticmethod
+    def resolve_risk_owner(obj) -> str | None:  # type: ignore[no-untyped-def]
+        return obj.risk_owner.slug if obj.risk_owner_id else None
 
     @staticmethod
     def resolve_recipient(obj) -> str:  # type: ignore[no-untyped-def]
@@ -72,6 +80,10 @@ class ContributionIn(Schema):
     scope: str = ""
     hours: str | None = None
     fte: str | None = None
+    contingency: str = ""
+    risk_owner: str | None = None
+    intellectual_property: str = ""
+    contractors: str = ""
 
 
 class TransitionIn(Schema):
@@ -112,6 +124,7 @@ def contribution_create(request: AuthedRequest, slug: str, payload: Contribution
     data = payload.dict()
     data["contributor"] = _org(partnership, data["contributor"])
     data["recipient_org"] = _org(partnership, data.get("recipient_org"))
+    data["risk_owner"] = _org(partnership, data.get("risk_owner"))
     group = data.get("recipient_group")
     data["recipient_group"] = (
         get_object_or_404(WorkingGroup, slug=group, partnership=partnership) if group else None

@@ -44,6 +44,10 @@ COLUMNS = [
     "hours",
     "fte",
     "description",
+    "risk_owner",
+    "contingency",
+    "intellectual_property",
+    "contractors",
 ]
 IMPORT_COLUMNS = [
     c for c in COLUMNS if c not in ("id", "committed_on", "delivered_on", "withdrawn_on")
@@ -103,6 +107,10 @@ def rows_for_export(queryset: Any) -> Iterator[list[Any]]:
             _cell(c.hours),
             _cell(c.fte),
             _text(c.description),
+            _text(c.risk_owner.name if c.risk_owner else ""),
+            _text(c.contingency),
+            _text(c.intellectual_property),
+            _text(c.contractors),
         ]
 
 
@@ -218,8 +226,15 @@ def _parse_row(
         "hours",
         "fte",
         "description",
+        "contingency",
+        "intellectual_property",
+        "contractors",
     ):
         data[name] = (row.get(name) or "").strip()
+    bearer = (row.get("risk_owner") or "").strip()
+    data["risk_owner"] = orgs.get(bearer.lower())
+    if bearer and data["risk_owner"] is None:
+        problems.append(_("“%(name)s” is not a member organisation.") % {"name": bearer})
     method = (row.get("valuation_method") or "").strip()
     if method not in ValuationMethod.values:
         problems.append(_("Unknown valuation method “%(m)s”.") % {"m": method})

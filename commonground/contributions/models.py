@@ -180,6 +180,18 @@ class Contribution(PartnershipPage, TimeStampedModel):
         null=True, blank=True, related_name="+", verbose_name=_("custodian of the joint inventory")
     )
     maintenance = models.TextField(_("maintenance and use rules"), blank=True)
+    # Risk: what happens if it comes late or costs more, and who carries that.
+    contingency = models.TextField(_("if it is late or over budget"), blank=True)
+    risk_owner = models.ForeignKey(
+        "organisations.Organisation",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who bears the risk"),
+    )
+    intellectual_property = models.TextField(_("intellectual property"), blank=True)
+    contractors = models.TextField(_("contractors"), blank=True)
     created_by = UserLink()
 
     page_url_name = "contributions:detail"

@@ -111,7 +111,7 @@ def ledger(
     partnership: Partnership, *, kind: str = "", status: str = "", contributor: Any = None
 ) -> QuerySet:
     qs = Contribution.objects.filter(partnership=partnership).select_related(
-        "contributor", "recipient_org", "recipient_group", "partnership"
+        "contributor", "recipient_org", "recipient_group", "partnership", "risk_owner"
     )
     if kind:
         qs = qs.filter(kind=kind)
@@ -128,10 +128,11 @@ def ledger_table(partnership: Partnership, **filters: Any) -> QuerySet:
     return (
         ledger(partnership, **filters)
         .select_related(None)
-        .select_related("contributor", "recipient_org", "recipient_group")
+        .select_related("contributor", "recipient_org", "recipient_group", "risk_owner")
         .only(
             *("title", "kind", "status", "amount", "currency", "due_on", "recipient_kind"),
             *("contributor__name", "recipient_org__name", "recipient_group__name"),
+            "risk_owner__name",
         )
     )
 
@@ -140,7 +141,13 @@ def contribution_detail(partnership: Partnership, pk: int) -> Contribution:
     from django.shortcuts import get_object_or_404
 
     qs = Contribution.objects.select_related(
-        "contributor", "recipient_org", "recipient_group", "owner", "custodian", "created_by"
+        "contributor",
+        "recipient_org",
+        "recipient_group",
+        "owner",
+        "custodian",
+        "risk_owner",
+        "created_by",
     ).prefetch_related("schedule", "transfers__from_org", "transfers__to_org")
     return get_object_or_404(qs, pk=pk, partnership=partnership)
 

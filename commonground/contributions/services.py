@@ -57,7 +57,24 @@ CONTRIBUTION_FIELDS = [
     "owner",
     "custodian",
     "maintenance",
+    "contingency",
+    "risk_owner",
+    "intellectual_property",
+    "contractors",
 ]
+# Free-text fields stored as "" when left out.
+TEXT_FIELDS = (
+    "description",
+    "valuation_method",
+    "source",
+    "conditions",
+    "scope",
+    "experience",
+    "maintenance",
+    "contingency",
+    "intellectual_property",
+    "contractors",
+)
 STATUS_DATE_FIELD = {
     Status.COMMITTED: "committed_on",
     Status.DELIVERED: "delivered_on",
@@ -160,6 +177,9 @@ def validate_contribution(partnership: Partnership, data: dict[str, Any]) -> dic
     else:
         clean["recipient_org"] = None
         clean["recipient_group"] = None
+    risk_owner = clean.get("risk_owner")
+    if risk_owner is not None and risk_owner.pk not in members:
+        err("risk_owner", _("%(org)s is not a member of this partnership.") % {"org": risk_owner})
     if not clean.get("pledged_on"):
         err("pledged_on", _("Give the date of the pledge."))
     start, end = clean.get("start_on"), clean.get("end_on")
@@ -175,9 +195,7 @@ def contribution_create(*, actor: User, partnership: Partnership, **data: Any) -
     clean = validate_contribution(partnership, data)
     check_speaks_for(actor, partnership, clean["contributor"])
     fields = {k: v for k, v in clean.items() if k in CONTRIBUTION_FIELDS}
-    for name in ("description", "valuation_method", "source", "conditions", "scope"):
-        fields[name] = fields.get(name) or ""
-    for name in ("experience", "maintenance"):
+    for name in TEXT_FIELDS:
         fields[name] = fields.get(name) or ""
     contribution = Contribution.objects.create(
         partnership=partnership,
@@ -229,15 +247,7 @@ def contribution_update(*, actor: User, contribution: Contribution, **data: Any)
     before = snapshot(contribution, ["title", "amount", "currency", "due_on"])
     for name in CONTRIBUTION_FIELDS:
         value = clean.get(name)
-        if value is None and name in (
-            "description",
-            "valuation_method",
-            "source",
-            "conditions",
-            "scope",
-            "experience",
-            "maintenance",
-        ):
+        if value is None and name in TEXT_FIELDS:
             value = ""
         setattr(contribution, name, value)
     contribution.save()

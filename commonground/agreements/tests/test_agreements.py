@@ -112,7 +112,14 @@ def test_completeness_lists_missing_components_context_and_term(world):
 
 
 def test_prefilled_memorandum_is_complete_once_context_is_considered(world):
-    make_contribution(world, title="Workshop tools", kind="asset", amount="10")
+    make_contribution(
+        world,
+        title="Workshop tools",
+        kind="asset",
+        amount="10",
+        risk_owner=world.organisation,
+        contingency="The tools are lent from the library instead.",
+    )
     a = make_agreement(world)
     v = services.latest_version(a)
     assert "Workshop tools" in v.clauses["deliverables"]
