@@ -7,7 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from commonground.organisations.models import Organisation
-from commonground.partnerships.models import Membership, MembershipStatus, WorkingGroup
+from commonground.partnerships.models import WorkingGroup
+from commonground.partnerships.selectors import current_member_organisations as member_orgs
 
 from .models import (
     CURRENCY_CHOICES,
@@ -16,16 +17,6 @@ from .models import (
     Kind,
     Status,
 )
-
-
-def member_orgs(partnership: Any) -> Any:
-    """The partnership's member organisations that have not left it (leaving another
-    partnership does not count: the condition is on this partnership's membership)."""
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.filter(partnership=partnership)
-        .exclude(status=MembershipStatus.LEFT)
-        .values("organisation_id")
-    ).order_by("name")
 
 
 def member_choices(orgs: Any) -> list[tuple[int, str]]:
@@ -71,19 +62,12 @@ class ContributionForm(forms.ModelForm):
             "owner",
             "custodian",
             "maintenance",
-            "contingency",
-            "risk_owner",
-            "intellectual_property",
-            "contractors",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "conditions": forms.Textarea(attrs={"rows": 2}),
             "scope": forms.Textarea(attrs={"rows": 2}),
             "maintenance": forms.Textarea(attrs={"rows": 2}),
-            "contingency": forms.Textarea(attrs={"rows": 2}),
-            "intellectual_property": forms.Textarea(attrs={"rows": 2}),
-            "contractors": forms.Textarea(attrs={"rows": 2}),
             "pledged_on": DATE,
             "due_on": DATE,
             "start_on": DATE,
@@ -99,12 +83,6 @@ class ContributionForm(forms.ModelForm):
             "source": _("Funding only: where the money comes from."),
             "scope": _("Services and staff: what the people will do."),
             "owner": _("Assets: who owns it now."),
-            "contingency": _("What the partners do if it comes late or costs more than planned."),
-            "risk_owner": _("The member that carries the cost if it comes late or costs more."),
-            "intellectual_property": _(
-                "Who owns what is made with it (software, data, designs, patents) and who may use it."
-            ),
-            "contractors": _("Other firms that will do part of the work, and on what terms."),
         }
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
@@ -112,7 +90,7 @@ class ContributionForm(forms.ModelForm):
         orgs = member_orgs(partnership)
         for name in ("contributor", "recipient_org"):
             self.fields[name].queryset = orgs  # type: ignore[attr-defined]
-        for name in ("owner", "custodian", "risk_owner"):
+        for name in ("owner", "custodian"):
             self.fields[name].queryset = orgs  # type: ignore[attr-defined]
         self.fields["recipient_group"].queryset = WorkingGroup.objects.filter(  # type: ignore[attr-defined]
             partnership=partnership

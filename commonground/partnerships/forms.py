@@ -15,6 +15,7 @@ from commonground.organisations.picker import (
 )
 
 from .models import MembershipStatus, Partnership, RepresentativeKind, RoleKind
+from .selectors import current_member_organisations
 
 PARTNERSHIP_FORM_FIELDS = [
     "name",
@@ -49,12 +50,6 @@ class MembershipForm(forms.Form):
     )
 
 
-def member_organisations(partnership: Partnership) -> Any:
-    return Organisation.objects.filter(memberships__partnership=partnership).exclude(
-        memberships__status=MembershipStatus.LEFT
-    )
-
-
 class RoleForm(forms.Form):
     user = forms.ModelChoiceField(
         User.objects.filter(is_active=True),
@@ -82,7 +77,7 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = member_organisations(partnership)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = current_member_organisations(partnership)  # type: ignore[attr-defined]
 
 
 class RoleEditForm(forms.Form):
@@ -101,7 +96,7 @@ class RoleEditForm(forms.Form):
 
     def __init__(self, *args: Any, partnership: Partnership, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = member_organisations(partnership)  # type: ignore[attr-defined]
+        self.fields["organisation"].queryset = current_member_organisations(partnership)  # type: ignore[attr-defined]
 
 
 class InvitationForm(forms.Form):

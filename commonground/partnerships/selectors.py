@@ -12,14 +12,26 @@ from django.utils import translation
 from django.utils.safestring import SafeString, mark_safe
 
 from commonground.core.policy import all_capabilities
+from commonground.organisations.models import Organisation
 
-from .models import Ending, Membership, Partnership, Role, RoleKind
+from .models import Ending, Membership, MembershipStatus, Partnership, Role, RoleKind
 
 
 def members_of(partnership: Partnership) -> QuerySet[Membership]:
     return partnership.memberships.select_related("organisation").order_by(
         "status", "organisation__name"
     )
+
+
+def current_member_organisations(partnership: Partnership) -> QuerySet[Organisation]:
+    """The partnership's member organisations that have not left it, by name (leaving
+    another partnership does not count: the condition is on this partnership's
+    membership)."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(partnership=partnership)
+        .exclude(status=MembershipStatus.LEFT)
+        .values("organisation_id")
+    ).order_by("name")
 
 
 def active_roles(partnership: Partnership) -> QuerySet[Role]:
