@@ -62,12 +62,19 @@ class ContributionForm(forms.ModelForm):
             "owner",
             "custodian",
             "maintenance",
+            "contingency",
+            "risk_owner",
+            "intellectual_property",
+            "contractors",
         ]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "conditions": forms.Textarea(attrs={"rows": 2}),
             "scope": forms.Textarea(attrs={"rows": 2}),
             "maintenance": forms.Textarea(attrs={"rows": 2}),
+            "contingency": forms.Textarea(attrs={"rows": 2}),
+            "intellectual_property": forms.Textarea(attrs={"rows": 2}),
+            "contractors": forms.Textarea(attrs={"rows": 2}),
             "pledged_on": DATE,
             "due_on": DATE,
             "start_on": DATE,
@@ -83,6 +90,12 @@ class ContributionForm(forms.ModelForm):
             "source": _("Funding only: where the money comes from."),
             "scope": _("Services and staff: what the people will do."),
             "owner": _("Assets: who owns it now."),
+            "contingency": _("What the partners do if it comes late or costs more than planned."),
+            "risk_owner": _("The member that carries the cost if it comes late or costs more."),
+            "intellectual_property": _(
+                "Who owns what is made with it (software, data, designs, patents) and who may use it."
+            ),
+            "contractors": _("Other firms that will do part of the work, and on what terms."),
         }
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:
@@ -90,7 +103,7 @@ class ContributionForm(forms.ModelForm):
         orgs = member_orgs(partnership)
         for name in ("contributor", "recipient_org"):
             self.fields[name].queryset = orgs  # type: ignore[attr-defined]
-        for name in ("owner", "custodian"):
+        for name in ("owner", "custodian", "risk_owner"):
             self.fields[name].queryset = orgs  # type: ignore[attr-defined]
         self.fields["recipient_group"].queryset = WorkingGroup.objects.filter(  # type: ignore[attr-defined]
             partnership=partnership
