@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Q
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, share
 from commonground.partnerships.models import Membership, MembershipStatus
 
 from .models import Contribution
@@ -28,18 +28,15 @@ def each_member_contributes(p: Any) -> Evidence | None:
             ),
         ),
     )
-    members, giving = counts["members"], counts["giving"]
-    if not giving:
-        return None
-    return Evidence(
-        ngettext(
+    return share(
+        counts["giving"],
+        counts["members"],
+        ngettext_lazy(
             "%(n)s of %(total)s member organisation has recorded a contribution",
             "%(n)s of %(total)s member organisations have recorded a contribution",
-            members,
-        )
-        % {"n": giving, "total": members},
+            "total",
+        ),
         reverse("contributions:ledger", kwargs={"slug": p.slug}),
-        met=giving == members,
     )
 
 

@@ -66,6 +66,15 @@ def counted(n: int, message: Any, url: str) -> Evidence | None:
     return Evidence(message % {"n": n}, url)
 
 
+def share(n: int, total: int, message: Any, url: str) -> Evidence | None:
+    """Evidence that ``n`` of ``total`` records have something (None when none have),
+    met when all have. ``message`` is an ``ngettext_lazy(singular, plural, "total")``
+    sentence with ``%(n)s`` and ``%(total)s``: it takes its form from ``total``."""
+    if not n:
+        return None
+    return Evidence(message % {"n": n, "total": total}, url, met=n == total)
+
+
 def is_bound(key: str) -> bool:
     return key in checks()
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, share
 
 from .models import MembershipStatus, Partnership, Role, RoleKind
 
@@ -64,18 +64,15 @@ def representatives_named(p: Partnership) -> Evidence | None:
             ),
         ),
     )
-    members, represented = counts["members"], counts["represented"]
-    if not members or not represented:
-        return None
-    return Evidence(
-        ngettext(
+    return share(
+        counts["represented"],
+        counts["members"],
+        ngettext_lazy(
             "%(n)s of %(total)s member organisation has a named representative",
             "%(n)s of %(total)s member organisations have a named representative",
-            members,
-        )
-        % {"n": represented, "total": members},
+            "total",
+        ),
         _members(p),
-        met=represented == members,
     )
 
 

@@ -6,9 +6,9 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
-from commonground.core.evidence import Evidence
+from commonground.core.evidence import Evidence, share
 
 from .models import Indicator
 
@@ -38,17 +38,15 @@ def indicators_set(p: Any) -> Evidence | None:
 
 def data_owners(p: Any) -> Evidence | None:
     c = _counts(p)
-    if not c["total"] or not c["owned"]:
-        return None
-    return Evidence(
-        ngettext(
+    return share(
+        c["owned"],
+        c["total"],
+        ngettext_lazy(
             "%(n)s of %(total)s indicator has a named owner",
             "%(n)s of %(total)s indicators have a named owner",
-            c["total"],
-        )
-        % {"n": c["owned"], "total": c["total"]},
+            "total",
+        ),
         reverse("results:indicator_list", kwargs={"slug": p.slug}),
-        met=c["owned"] == c["total"],
     )
 
 
