@@ -15,14 +15,15 @@ from commonground.partnerships.models import Role
 from .models import AgreementVersion, Ratification
 
 
-def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
-    signs_for = set(
-        Role.objects.filter(
-            user=user, is_signatory=True, ended_on__isnull=True, organisation__isnull=False
-        )
-        .order_by()
-        .values_list("partnership_id", "organisation_id")
+def waiting(
+    user: Any, now: datetime.datetime, limit: int, partnership: Any = None
+) -> list[Section]:
+    roles = Role.objects.filter(
+        user=user, is_signatory=True, ended_on__isnull=True, organisation__isnull=False
     )
+    if partnership is not None:
+        roles = roles.filter(partnership=partnership)
+    signs_for = set(roles.order_by().values_list("partnership_id", "organisation_id"))
     section = Section("signatures", _("Agreements awaiting your signature"))
     if not signs_for:
         return [section]
@@ -61,11 +62,9 @@ def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
                 break
     section.count = len(todo)
     section.items = [
-        Item(
+        Item.of(
+            v.agreement,
             title=_("%(title)s, version %(n)s") % {"title": v.title, "n": v.number},
-            partnership=v.agreement.partnership.name,
-            partnership_id=v.agreement.partnership_id,
-            url=v.agreement.get_absolute_url(),
             action=_("Read and ratify"),
         )
         for v in todo[:limit]

@@ -1,7 +1,8 @@
 """A person's inbox: what is waiting for them across all their partnerships.
 
 Each app that can put something in the inbox has a module ``<app>/inbox.py`` with
-a function ``waiting(user, now, limit) -> list[Section]`` (core imports no app: the
+a function ``waiting(user, now, limit, partnership=None) -> list[Section]`` (all the
+person's partnerships, or the one given; core imports no app: the
 modules are found through ``settings.COMMONGROUND_APPS``). Each section costs a
 fixed number of queries, whatever the number of partnerships or items, and
 carries its full count and at most ``limit`` items, soonest deadline first.
@@ -21,18 +22,13 @@ from importlib.util import find_spec
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 from django.utils import timezone
-
-from commonground.core import versions
-from commonground.core.cache import page_cache
 
 if TYPE_CHECKING:
     from django.utils.functional import Promise
 
 ITEMS_PER_SECTION = 10
-# The navigation's count is kept for a person until the instance's data change, or
-# five minutes (deadlines move with the clock, not only with the data).
-COUNT_SECONDS = 300
 
 
 @dataclass(frozen=True)
@@ -46,6 +42,43 @@ class Item:
     overdue: bool = False
     detail: str | Promise = ""
     partnership_id: int | None = None
+
+    @classmethod
+    def of(
+        cls,
+        row: Any,
+        *,
+        action: str | Promise,
+        title: str | None = None,
+        url: str | None = None,
+        partnership: Any = None,
+        **rest: Any,
+    ) -> Item:
+        """An item for a row of a partnership (its title, partnership and page unless
+        given)."""
+        owner = partnership if partnership is not None else row.partnership
+        return cls(
+            title=str(row.title) if title is None else title,
+            partnership=owner.name if owner is not None else "",
+            partnership_id=owner.pk if owner is not None else None,
+            url=row.get_absolute_url() if url is None else url,
+            action=action,
+            **rest,
+        )
+
+
+def in_partnerships(
+    queryset: QuerySet[Any], user: Any, partnership: Any = None, *, via: str = "partnership"
+) -> QuerySet[Any]:
+    """The rows of ``queryset`` that belong to a partnership where the person holds a
+    current role, or, given one, to that partnership only (``via`` is the path to the
+    partnership)."""
+    queryset = queryset.filter(
+        **{f"{via}__roles__user": user, f"{via}__roles__ended_on__isnull": True}
+    )
+    if partnership is not None:
+        queryset = queryset.filter(**{via: partnership})
+    return queryset.distinct()
 
 
 @dataclass
@@ -62,7 +95,7 @@ class Section:
         return max(self.count - len(self.items), 0)
 
 
-Provider = Callable[[Any, datetime.datetime, int], list[Section]]
+Provider = Callable[..., list[Section]]
 # Sections are shown in this order (what needs the person's decision first).
 SECTION_ORDER = ["votes", "signatures", "surveys", "actions", "mentions", "meetings"]
 
@@ -77,12 +110,22 @@ def providers() -> tuple[Provider, ...]:
     return tuple(found)
 
 
-def inbox_for(user: Any, *, now: datetime.datetime | None = None) -> list[Section]:
-    """The person's sections, in a fixed order, empty ones included."""
+def inbox_for(
+    user: Any,
+    *,
+    now: datetime.datetime | None = None,
+    limit: int = ITEMS_PER_SECTION,
+    partnership: Any = None,
+) -> list[Section]:
+    """The person's sections, in a fixed order, empty ones included: across their
+    partnerships, or in the one given. ``limit=0`` counts without loading any item (a
+    sliced-to-nothing query is never sent)."""
     if not getattr(user, "is_authenticated", False):
         return []
     now = now or timezone.now()
-    sections = [s for provider in providers() for s in provider(user, now, ITEMS_PER_SECTION)]
+    sections = [
+        s for provider in providers() for s in provider(user, now, limit, partnership=partnership)
+    ]
     order = {key: i for i, key in enumerate(SECTION_ORDER)}
     return sorted(sections, key=lambda s: order.get(s.key, len(order)))
 
@@ -92,12 +135,13 @@ def waiting_count(sections: list[Section]) -> int:
 
 
 def navigation_count(user: Any) -> int:
-    """How many things wait for the person (the number beside "My work")."""
+    """How many things wait for the person (the number beside "My work").
+
+    Counted afresh on every request (one count per section; the page loads it after
+    itself, so no page waits for it) and never cached: a per-person figure kept in a
+    shared cache would move the moment the person answers a health-check survey or
+    casts an anonymous ballot, and the cache row's write time would then tell an
+    operator *when* they answered, which docs/security.md promises nobody learns."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    key = f"inbox-count:{user.pk}:{versions.read(versions.INSTANCE)}"
-    count = page_cache().get(key)
-    if count is None:
-        count = waiting_count(inbox_for(user))
-        page_cache().set(key, count, COUNT_SECONDS)
-    return int(count)
+    return waiting_count(inbox_for(user, limit=0))

@@ -1,5 +1,5 @@
-"""Inbox: open proposals the person may still vote on, and unread mentions and
-requests (notifications).
+"""Inbox: open proposals the person may still vote on, ties waiting for the person as
+chair, and unread mentions and requests (notifications).
 
 Whether the person may vote follows ``selectors.electorate`` (a voting role; in a
 working group's proposal, membership of the group; for votes per organisation, a
@@ -16,11 +16,20 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from commonground.core import policy
-from commonground.core.inbox import Item, Section
+from commonground.core.inbox import Item, Section, in_partnerships
 from commonground.partnerships.models import Membership, MembershipStatus, Role, RoleKind
 
 from . import rules
-from .models import Eligibility, Notification, Participation, Proposal, ProposalStatus, Vote
+from .models import (
+    Eligibility,
+    Notification,
+    Outcome,
+    Participation,
+    Proposal,
+    ProposalStatus,
+    TieRule,
+    Vote,
+)
 
 SCAN_LIMIT = 200  # open proposals looked at for one person (their partnerships' open votes)
 
@@ -65,15 +74,13 @@ def _electors(user: Any, proposals: list[Proposal]) -> dict[int, str]:
     return result
 
 
-def _votes(user: Any, now: datetime.datetime, limit: int) -> Section:
+def _votes(user: Any, now: datetime.datetime, limit: int, partnership: Any) -> Section:
     proposals = list(
-        Proposal.objects.filter(
-            status=ProposalStatus.OPEN,
-            closes_at__gt=now,
-            partnership__roles__user=user,
-            partnership__roles__ended_on__isnull=True,
+        in_partnerships(
+            Proposal.objects.filter(status=ProposalStatus.OPEN, closes_at__gt=now),
+            user,
+            partnership,
         )
-        .distinct()
         .select_related("partnership", "working_group")
         .order_by("closes_at", "id")[:SCAN_LIMIT]
     )
@@ -89,11 +96,8 @@ def _votes(user: Any, now: datetime.datetime, limit: int) -> Section:
     todo = [p for p in proposals if p.pk in electors and (p.pk, electors[p.pk]) not in voted]
     section = Section("votes", _("Votes to cast"), count=len(todo))
     section.items = [
-        Item(
-            title=p.title,
-            partnership=p.partnership.name,
-            partnership_id=p.partnership_id,
-            url=p.get_absolute_url(),
+        Item.of(
+            p,
             action=_("Vote"),
             due=p.closes_at,
             detail=_("for your organisation") if electors[p.pk].startswith("o") else "",
@@ -108,26 +112,59 @@ def _votes(user: Any, now: datetime.datetime, limit: int) -> Section:
 ASKING = ("conversations.mention", "conversations.request", "conversations.report")
 
 
-def _mentions(user: Any, limit: int) -> Section:
-    unread = Notification.objects.filter(user=user, read_at__isnull=True, kind__in=ASKING).filter(
-        Q(partnership__isnull=True)
-        | Q(partnership__roles__user=user, partnership__roles__ended_on__isnull=True)
-    )
+def _mentions(user: Any, limit: int, partnership: Any) -> Section:
+    unread = Notification.objects.filter(user=user, read_at__isnull=True, kind__in=ASKING)
+    if partnership is not None:
+        unread = in_partnerships(unread, user, partnership)
+    else:
+        unread = unread.filter(
+            Q(partnership__isnull=True)
+            | Q(partnership__roles__user=user, partnership__roles__ended_on__isnull=True)
+        )
     section = Section("mentions", _("Mentions and requests"), count=unread.distinct().count())
     rows = unread.distinct().select_related("partnership").order_by("-created_at", "-id")[:limit]
     section.items = [
-        Item(
-            title=n.title,
-            partnership=n.partnership.name if n.partnership else "",
-            partnership_id=n.partnership_id,
-            url=n.url,
-            action=_("Open"),
-            due=None,
-        )
-        for n in rows
+        Item.of(n, url=n.url, partnership=n.partnership, action=_("Open")) for n in rows
     ]
     return section
 
 
-def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
-    return [_votes(user, now, limit), _mentions(user, limit)]
+def _ties(user: Any, limit: int, partnership: Any) -> Section:
+    """Closed votes tied for first place whose rule leaves the choice to the chair (a
+    holder of ``decisions.manage``), not yet settled, in partnerships where the person
+    is one."""
+    chairing = Role.objects.filter(
+        user=user, ended_on__isnull=True, kind__in=policy.roles_holding(rules.MANAGE)
+    ).values("partnership_id")
+    waiting = (
+        Proposal.objects.filter(
+            partnership_id__in=chairing,
+            outcome=Outcome.TIED,
+            tally__settlement__rule=TieRule.CHAIR,
+        )
+        .filter(Q(tally__settlement__chosen=None) | Q(tally__settlement__chosen__isnull=True))
+        .order_by()
+    )
+    if partnership is not None:
+        waiting = waiting.filter(partnership=partnership)
+    section = Section("ties", _("Ties for you to settle"), count=waiting.count())
+    rows = waiting.select_related("partnership").order_by("closed_at", "id")[:limit]
+    section.items = [
+        Item.of(
+            p,
+            action=_("Settle the tie"),
+            detail=_("The vote ended tied; the chair decides, with a reason."),
+        )
+        for p in rows
+    ]
+    return section
+
+
+def waiting(
+    user: Any, now: datetime.datetime, limit: int, partnership: Any = None
+) -> list[Section]:
+    return [
+        _votes(user, now, limit, partnership),
+        _ties(user, limit, partnership),
+        _mentions(user, limit, partnership),
+    ]

@@ -17,18 +17,21 @@ from commonground.core.inbox import Item, Section
 from .models import Invitation, RoundStatus
 
 
-def waiting(user: Any, now: datetime.datetime, limit: int) -> list[Section]:
+def waiting(
+    user: Any, now: datetime.datetime, limit: int, partnership: Any = None
+) -> list[Section]:
     today = now.date()
     open_ones = Invitation.objects.filter(
         user=user, answered=False, round__status=RoundStatus.OPEN, round__closes_on__gte=today
     )
+    if partnership is not None:
+        open_ones = open_ones.filter(round__partnership=partnership)
     section = Section("surveys", _("Health-check surveys to answer"), count=open_ones.count())
     rows = open_ones.select_related("round__partnership").order_by("round__closes_on", "id")[:limit]
     section.items = [
-        Item(
+        Item.of(
+            inv.round,
             title=str(inv.round),
-            partnership=inv.round.partnership.name,
-            partnership_id=inv.round.partnership_id,
             url=reverse("healthchecks_global:answer"),
             action=_("Answer"),
             due=inv.round.closes_on,

@@ -48,9 +48,9 @@ def yours_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None
         request.user, partnership, rules.MOVE_PHASE
     ):
         return None
-    sections = []
-    for section in inbox_for(request.user):
-        items = [i for i in section.items if i.partnership_id == partnership.pk]
-        if items:
-            sections.append({"section": section, "items": items})
+    sections = [
+        {"section": section, "items": section.items}
+        for section in inbox_for(request.user, partnership=partnership)
+        if section.items
+    ]
     return {"sections": sections, "phase": method().phase(partnership.phase)}

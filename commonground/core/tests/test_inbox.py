@@ -179,3 +179,59 @@ def test_the_digest_carries_the_inbox(world, django_capture_on_commit_callbacks)
     body = mail.outbox[-1].body
     assert "Mona mentioned you" in body
     assert "Votes to cast" in body and "Adopt the reuse charter" in body
+
+
+def _page_cache_rows():
+    """Everything the shared page cache holds (the database cache in tests)."""
+    from django.conf import settings
+    from django.db import connection
+
+    table = settings.CACHES["pages"]["LOCATION"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT cache_key, value FROM {table}")
+        return set(cursor.fetchall())
+
+
+def test_answering_a_survey_leaves_no_per_person_trace_in_the_cache(world, client_for):
+    """The count beside My work drops when the person answers a health-check survey (it
+    agrees with the data), but it is never stored: a cached per-person figure that moves
+    at that moment would date the answer for anyone reading the cache."""
+    from django.test import Client
+
+    from commonground.healthchecks.tests.test_attacks import _answer
+
+    rep = world.users["representative"]
+    rnd, tokens = open_round(world.partnership, world.users["manager"], notify=False)
+    client = client_for("representative")
+    assert ">1<" in client.get(reverse("core:inbox_count")).content.decode()
+    assert _answer(Client(), tokens[rep.pk], {"trust": "4"}).status_code == 200
+    assert HealthInvitation.objects.get(round=rnd, user=rep).answered
+    before = _page_cache_rows()
+    badge = client.get(reverse("core:inbox_count")).content.decode()
+    assert badge.strip() == '<span id="nav-count"></span>'
+    assert navigation_count(rep) == 0
+    # Fetching the count wrote nothing to the shared cache, before or after answering.
+    assert _page_cache_rows() == before
+    assert not any(str(rep.pk) in key.split(":") for key, _v in before)
+
+
+def test_the_next_steps_of_one_partnership_are_not_cut_by_the_others(world):
+    """Asked for one partnership, each section holds that partnership's items even when
+    the person has more than a page of earlier-due items elsewhere."""
+    rep = world.users["representative"]
+    elsewhere = PartnershipFactory()
+    RoleFactory(partnership=elsewhere, user=rep, kind="manager")
+    today = timezone.localdate()
+    for n in range(12):
+        ActionFactory(partnership=elsewhere, owner=rep, title=f"Other {n}", due_on=today)
+    here = ActionFactory(
+        partnership=world.partnership,
+        owner=rep,
+        title="Ours",
+        due_on=today + datetime.timedelta(days=30),
+    )
+    everywhere = {s.key: s for s in inbox_for(rep)}["actions"]
+    assert everywhere.count == 13 and here.title not in [i.title for i in everywhere.items]
+    ours = {s.key: s for s in inbox_for(rep, partnership=world.partnership)}["actions"]
+    assert ours.count == 1 and [i.title for i in ours.items] == ["Ours"]
+    assert {s.key: s for s in inbox_for(rep, partnership=elsewhere)}["actions"].count == 12
