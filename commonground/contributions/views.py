@@ -16,7 +16,7 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import form_status, handle_form, post_action
+from commonground.core.views_helpers import form_page, form_status, handle_form, post_action
 from commonground.partnerships.models import Partnership
 
 from . import exports, rules, selectors, services
@@ -151,21 +151,20 @@ def transition(request: AuthedRequest, partnership: Partnership, pk: int) -> Htt
 def schedule_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = ScheduleForm(request.POST)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.schedule_add(actor=request.user, contribution=contribution, **data),
+        "contributions/detail.html",
+        lambda: _detail_context(
+            request,
+            partnership,
+            selectors.contribution_detail(partnership, pk),
+            True,
+            schedule_form=form,
+        ),
         success_message=_("Payment added to the schedule."),
         redirect_to=contribution,
-    )
-    if done:
-        return done
-    c = selectors.contribution_detail(partnership, pk)
-    return render(
-        request,
-        "contributions/detail.html",
-        _detail_context(request, partnership, c, True, schedule_form=form),
-        status=400,
     )
 
 
@@ -174,21 +173,20 @@ def schedule_add(request: AuthedRequest, partnership: Partnership, pk: int) -> H
 def transfer_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     contribution = get_object_or_404(Contribution, pk=pk, partnership=partnership)
     form = TransferForm(request.POST, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.transfer_add(actor=request.user, contribution=contribution, **data),
+        "contributions/detail.html",
+        lambda: _detail_context(
+            request,
+            partnership,
+            selectors.contribution_detail(partnership, pk),
+            True,
+            transfer_form=form,
+        ),
         success_message=_("Ownership transfer recorded."),
         redirect_to=contribution,
-    )
-    if done:
-        return done
-    c = selectors.contribution_detail(partnership, pk)
-    return render(
-        request,
-        "contributions/detail.html",
-        _detail_context(request, partnership, c, True, transfer_form=form),
-        status=400,
     )
 
 
@@ -301,25 +299,18 @@ def balance(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
 @partnership_view(rules.RECORD)
 def benefit_add(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = BenefitForm(request.POST, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.benefit_record(actor=request.user, partnership=partnership, **data),
-        success_message=_("Benefit recorded."),
-        redirect_to=reverse("contributions:balance", args=[partnership.slug]),
-    )
-    if done:
-        return done
-    return render(
-        request,
         "contributions/balance.html",
-        {
+        lambda: {
             "rows": selectors.balance(partnership),
             "base": selectors.base_currency(partnership),
             "page": paginate(request, selectors.benefits(partnership)),
-            "form": form,
         },
-        status=400,
+        success_message=_("Benefit recorded."),
+        redirect_to=reverse("contributions:balance", args=[partnership.slug]),
     )
 
 

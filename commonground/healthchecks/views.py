@@ -20,7 +20,7 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import apply_service_errors
+from commonground.core.views_helpers import apply_service_errors, form_page, post_action
 from commonground.partnerships.models import Partnership
 
 from . import rules, selectors, services
@@ -60,24 +60,15 @@ def round_list(request: AuthedRequest, partnership: Partnership) -> HttpResponse
 @partnership_view(rules.MANAGE)
 def round_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = RoundForm(request.POST or None, partnership=partnership)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rnd, tokens = services.round_open(
-                actor=request.user, partnership=partnership, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Round opened; %(n)s people were sent their personal link.") % {"n": len(tokens)},
-            )
-            return redirect(rnd)
-    return render(
+    return form_page(
         request,
+        form,
+        lambda data: services.round_open(actor=request.user, partnership=partnership, **data),
         "healthchecks/round_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        success_message=lambda opened: (
+            _("Round opened; %(n)s people were sent their personal link.") % {"n": len(opened[1])}
+        ),
+        redirect_to=lambda opened: opened[0],
     )
 
 
@@ -154,16 +145,14 @@ def round_rate(request: AuthedRequest, partnership: Partnership, pk: int) -> Htt
 def note_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     rnd = _round(partnership, pk)
     form = FollowUpNoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(actor=request.user, round=rnd, **form.cleaned_data)
-        except ValidationError as exc:
-            messages.error(request, exc.messages[0])
-        else:
-            messages.success(request, _("Interview note saved."))
-    else:
-        messages.error(request, _("Write what the interviews found."))
-    return redirect(rnd.get_absolute_url() + "#follow-up")
+    return post_action(
+        request,
+        lambda: services.note_add(actor=request.user, round=rnd, **form.cleaned_data),
+        success_message=_("Interview note saved."),
+        redirect_to=rnd.get_absolute_url() + "#follow-up",
+        form=form,
+        invalid_message=_("Write what the interviews found."),
+    )
 
 
 @require_POST

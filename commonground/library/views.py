@@ -20,7 +20,7 @@ from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
 from commonground.core.storage import download_response
-from commonground.core.views_helpers import handle_form
+from commonground.core.views_helpers import form_page
 from commonground.partnerships.models import Partnership
 
 from . import reports, rules, selectors, services
@@ -93,7 +93,7 @@ def document_upload(request: AuthedRequest, partnership: Partnership) -> HttpRes
         partnership=partnership,
         initial={"owner_organisation": own[0] if len(own) == 1 else None},
     )
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.document_upload(
@@ -102,23 +102,16 @@ def document_upload(request: AuthedRequest, partnership: Partnership) -> HttpRes
             upload=data["file"],
             **_doc_kwargs(form),
         ),
-        success_message=_("The document is in the data room."),
-        redirect_to=lambda document: reverse(
-            "library:document", kwargs={"slug": partnership.slug, "pk": document.pk}
-        ),
-    )
-    if done:
-        return done
-    return render(
-        request,
         "library/document_form.html",
-        {
-            "form": form,
+        lambda: {
             "groups": _groups(form),
             "upload": True,
             "max_bytes": settings.COMMONGROUND_UPLOAD_MAX_BYTES,
         },
-        status=400 if form.errors else 200,
+        success_message=_("The document is in the data room."),
+        redirect_to=lambda document: reverse(
+            "library:document", kwargs={"slug": partnership.slug, "pk": document.pk}
+        ),
     )
 
 
@@ -158,24 +151,18 @@ def document_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> 
     if not rules.can_change(request.user, document):
         raise PermissionDenied(_("Only the uploader and the managers can change this document."))
     form = DocumentForm(request.POST or None, instance=document, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.document_update(
             actor=request.user, document=document, **_doc_kwargs(form)
         ),
+        "library/document_form.html",
+        lambda: {"groups": _groups(form), "document": document},
         success_message=_("Saved."),
         redirect_to=lambda _result: reverse(
             "library:document", kwargs={"slug": partnership.slug, "pk": document.pk}
         ),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "library/document_form.html",
-        {"form": form, "groups": _groups(form), "document": document},
-        status=400 if form.errors else 200,
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.partnerships.roles import people as partnership_people
 
 from .models import Assessment, ItemType, Meeting, MeetingSeries, MeetingSettings, Motion
+from .services import MEETING_FIELDS
 
 
 class DateTimeInput(forms.DateTimeInput):
@@ -22,16 +23,7 @@ class DateTimeInput(forms.DateTimeInput):
 class MeetingForm(forms.ModelForm):
     class Meta:
         model = Meeting
-        fields = [
-            "title",
-            "working_group",
-            "mode",
-            "starts_at",
-            "ends_at",
-            "place",
-            "online_url",
-            "chair",
-        ]
+        fields = MEETING_FIELDS
         widgets = {"starts_at": DateTimeInput(), "ends_at": DateTimeInput()}
 
     def __init__(self, *args: Any, partnership: Any, **kwargs: Any) -> None:

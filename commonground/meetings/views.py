@@ -22,6 +22,7 @@ from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
     apply_service_errors,
     flash_error,
+    form_page,
     handle_form,
     post_action,
 )
@@ -80,16 +81,12 @@ def meeting_list(request: AuthedRequest, partnership: Partnership) -> HttpRespon
 @partnership_view(rules.MANAGE)
 def meeting_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = MeetingForm(request.POST or None, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.meeting_create(actor=request.user, partnership=partnership, **data),
+        "meetings/meeting_form.html",
         success_message=_("Meeting planned with the standard agenda."),
-    )
-    if done:
-        return done
-    return render(
-        request, "meetings/meeting_form.html", {"form": form}, status=400 if form.errors else 200
     )
 
 
@@ -211,16 +208,13 @@ def item_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpR
     meeting = _meeting(partnership, pk)
     _require_chair(request, meeting)
     form = ItemForm(request.POST)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.item_add(actor=request.user, meeting=meeting, **data),
         success_message=_("Item added to the agenda."),
         redirect_to=lambda _result: meeting.get_absolute_url() + "#agenda",
-    )
-    if done:
-        return done
-    return _detail(request, partnership, pk, status=400, item_form=form)
+    ) or _detail(request, partnership, pk, status=400, item_form=form)
 
 
 @require_POST
@@ -228,16 +222,13 @@ def item_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpR
 def item_propose(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     meeting = _meeting(partnership, pk)
     form = ItemForm(request.POST)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.item_propose(actor=request.user, meeting=meeting, **data),
         success_message=_("Thank you: the chair will accept or defer your item."),
         redirect_to=lambda _result: meeting.get_absolute_url() + "#proposed",
-    )
-    if done:
-        return done
-    return _detail(request, partnership, pk, status=400, propose_form=form)
+    ) or _detail(request, partnership, pk, status=400, propose_form=form)
 
 
 @require_POST
@@ -309,16 +300,13 @@ def item_notes(
     if request.method != "POST":
         return _item_page(request, meeting, item)
     form = NotesForm(request.POST)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.item_notes_set(actor=request.user, item=item, notes=data["notes"]),
         success_message=_("Minutes saved."),
         redirect_to=lambda _result: meeting.get_absolute_url() + f"#item-{item.pk}",
-    )
-    if done:
-        return done
-    return _item_page(request, meeting, item, status=400, notes_form=form)
+    ) or _item_page(request, meeting, item, status=400, notes_form=form)
 
 
 @require_POST
@@ -364,7 +352,7 @@ def task_add(
     meeting = _meeting(partnership, pk)
     item = _item(meeting, item_pk)
     form = TaskForm(request.POST, partnership=partnership)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.task_record(actor=request.user, item=item, **data),
@@ -372,10 +360,7 @@ def task_add(
         redirect_to=lambda _result: reverse(
             "meetings:item_notes", kwargs={"slug": partnership.slug, "pk": pk, "item_pk": item.pk}
         ),
-    )
-    if done:
-        return done
-    return _item_page(request, meeting, item, status=400, task_form=form)
+    ) or _item_page(request, meeting, item, status=400, task_form=form)
 
 
 @partnership_view(rules.RECORD)
@@ -525,7 +510,7 @@ def settings_edit(request: AuthedRequest, partnership: Partnership) -> HttpRespo
         partnership=partnership
     )
     form = SettingsForm(request.POST or None, instance=instance)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.settings_set(
@@ -533,13 +518,9 @@ def settings_edit(request: AuthedRequest, partnership: Partnership) -> HttpRespo
             partnership=partnership,
             quorum_fraction=data["quorum_fraction"],
         ),
+        "meetings/settings_form.html",
         success_message=_("Saved."),
         redirect_to=reverse("meetings:list", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request, "meetings/settings_form.html", {"form": form}, status=400 if form.errors else 200
     )
 
 

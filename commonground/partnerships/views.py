@@ -23,6 +23,7 @@ from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
 from commonground.core.views_helpers import (
     apply_service_errors,
+    form_page,
     form_status,
     handle_form,
     post_action,
@@ -216,20 +217,14 @@ def membership_set(request: AuthedRequest, partnership: Partnership) -> HttpResp
 @partnership_view(rules.MANAGE)
 def role_assign(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = RoleForm(request.POST, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.role_assign(actor=request.user, partnership=partnership, **data),
+        "partnerships/members.html",
+        lambda: members_context(request, partnership, role_form=form),
         success_message=_("Role given."),
         redirect_to=reverse("partnerships:members", kwargs={"slug": partnership.slug}),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "partnerships/members.html",
-        members_context(request, partnership, role_form=form),
-        status=400,
     )
 
 
@@ -420,7 +415,7 @@ def ending_step(request: AuthedRequest, partnership: Partnership, step: str) -> 
         {"links": services.agreement_links(partnership)} if step == "agreement" else {}
     )
     form = ENDING_FORMS[step](request.POST or None, prefix=step, **kwargs)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.ending_step_save(
@@ -429,10 +424,7 @@ def ending_step(request: AuthedRequest, partnership: Partnership, step: str) -> 
         success_message=_("Saved as a draft. You can change it until the partnership ends."),
         redirect_to=reverse("partnerships:ending", kwargs={"slug": partnership.slug})
         + f"#step-{step}",
-    )
-    if done:
-        return done
-    return _ending_page(request, partnership, bound=(step, form), status=form_status(request))
+    ) or _ending_page(request, partnership, bound=(step, form), status=form_status(request))
 
 
 @require_POST

@@ -18,7 +18,7 @@ from commonground.core.htmx import render_page
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate, querystring_without_page
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import flash_error, form_status, handle_form
+from commonground.core.views_helpers import flash_error, form_page, form_status, handle_form
 from commonground.organisations.picker import return_choices_to
 from commonground.partnerships.models import Partnership
 
@@ -272,7 +272,7 @@ def prospect_move(request: AuthedRequest, partnership: Partnership, pk: int) -> 
 def contact_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     prospect = _prospect(partnership, pk)
     form = ContactLogForm(request.POST)
-    done = handle_form(
+    return handle_form(
         request,
         form,
         lambda data: services.contact_log(actor=request.user, prospect=prospect, **data),
@@ -280,10 +280,7 @@ def contact_add(request: AuthedRequest, partnership: Partnership, pk: int) -> Ht
         redirect_to=lambda _result: reverse(
             "prospects:detail", kwargs={"slug": partnership.slug, "pk": pk}
         ),
-    )
-    if done:
-        return done
-    return _detail(request, partnership, prospect, status=400, contact_form=form)
+    ) or _detail(request, partnership, prospect, status=400, contact_form=form)
 
 
 @partnership_view(rules.VIEW)
@@ -318,24 +315,18 @@ def prospect_score(request: AuthedRequest, partnership: Partnership, pk: int) ->
         for s in Score.objects.filter(prospect=prospect, assessor_id=request.user.pk)
     }
     form = ScoreForm(request.POST or None, criteria=criteria, initial_scores=mine)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.scores_save(
             actor=request.user, prospect=prospect, scores=form.scores()
         ),
+        "prospects/score_form.html",
+        {"prospect": prospect, "criteria": criteria},
         success_message=_("Your scores are saved."),
         redirect_to=lambda _result: reverse(
             "prospects:detail", kwargs={"slug": partnership.slug, "pk": pk}
         ),
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "prospects/score_form.html",
-        {"prospect": prospect, "form": form, "criteria": criteria},
-        status=400 if form.errors else 200,
     )
 
 

@@ -14,7 +14,11 @@ from commonground.core import policy
 from commonground.core.http import AuthedRequest
 from commonground.core.pagination import paginate
 from commonground.core.policy import partnership_view
-from commonground.core.views_helpers import apply_service_errors, flash_error, handle_form
+from commonground.core.views_helpers import (
+    apply_service_errors,
+    flash_error,
+    form_page,
+)
 from commonground.partnerships.models import Partnership, WorkingGroup
 
 from . import rules, selectors, services
@@ -62,19 +66,12 @@ def indicator_list(request: AuthedRequest, partnership: Partnership) -> HttpResp
 @partnership_view(rules.MANAGE)
 def indicator_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = IndicatorForm(request.POST or None, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.indicator_create(actor=request.user, partnership=partnership, **data),
-        success_message=_("Indicator saved."),
-    )
-    if done:
-        return done
-    return render(
-        request,
         "results/indicator_form.html",
-        {"form": form},
-        status=400 if form.errors else 200,
+        success_message=_("Indicator saved."),
     )
 
 
@@ -82,20 +79,14 @@ def indicator_create(request: AuthedRequest, partnership: Partnership) -> HttpRe
 def indicator_edit(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = IndicatorForm(request.POST or None, instance=ind, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.indicator_update(actor=request.user, indicator=ind, **data),
+        "results/indicator_form.html",
+        {"indicator": ind},
         success_message=_("Indicator saved."),
         redirect_to=ind,
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "results/indicator_form.html",
-        {"form": form, "indicator": ind},
-        status=400 if form.errors else 200,
     )
 
 
@@ -177,22 +168,16 @@ def indicator_detail(request: AuthedRequest, partnership: Partnership, pk: int) 
 def measurement_add(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = MeasurementForm(request.POST, request.FILES, indicator=ind)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.measurement_record(actor=request.user, indicator=ind, **data),
-        success_message=_("Measurement recorded."),
-        redirect_to=ind,
-    )
-    if done:
-        return done
-    return render(
-        request,
         "results/indicator_detail.html",
-        _detail_context(
+        lambda: _detail_context(
             request, partnership, _indicator(partnership, ind.pk), measurement_form=form
         ),
-        status=400,
+        success_message=_("Measurement recorded."),
+        redirect_to=ind,
     )
 
 
@@ -209,20 +194,16 @@ def measurement_file(request: AuthedRequest, partnership: Partnership, pk: int) 
 def target_revise(request: AuthedRequest, partnership: Partnership, pk: int) -> HttpResponse:
     ind = get_object_or_404(Indicator, pk=pk, partnership=partnership)
     form = TargetRevisionForm(request.POST, partnership=partnership)
-    done = handle_form(
+    return form_page(
         request,
         form,
         lambda data: services.target_revise(actor=request.user, indicator=ind, **data),
+        "results/indicator_detail.html",
+        lambda: _detail_context(
+            request, partnership, _indicator(partnership, ind.pk), revision_form=form
+        ),
         success_message=_("Target revised."),
         redirect_to=ind,
-    )
-    if done:
-        return done
-    return render(
-        request,
-        "results/indicator_detail.html",
-        _detail_context(request, partnership, _indicator(partnership, ind.pk), revision_form=form),
-        status=400,
     )
 
 
