@@ -10,6 +10,7 @@ from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
 from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
+from commonground.organisations.schemas import OrganisationSectorOut
 
 from . import rules, selectors, services
 from .models import MembershipStatus, Partnership
@@ -28,24 +29,9 @@ class PartnershipOut(Schema):
     place_name: str
 
 
-class MemberOut(Schema):
-    organisation: str
-    organisation_name: str
-    sector: str
+class MemberOut(OrganisationSectorOut):
     status: str
     joined_on: datetime.date | None
-
-    @staticmethod
-    def resolve_organisation(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.slug
-
-    @staticmethod
-    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.name
-
-    @staticmethod
-    def resolve_sector(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.sector
 
 
 class RoleOut(Schema):

@@ -14,6 +14,7 @@ from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
 from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
+from commonground.organisations.schemas import OrganisationSectorOut
 
 from . import rules, selectors, services
 from .models import Prospect, Stage
@@ -41,26 +42,11 @@ class OrganisationOut(Schema):
     longitude: Decimal | None
 
 
-class ProspectOut(Schema):
+class ProspectOut(OrganisationSectorOut):
     id: int
-    organisation: str
-    organisation_name: str
-    sector: str
     stage: str
     stage_changed_on: datetime.date | None
     why_approach: str
-
-    @staticmethod
-    def resolve_organisation(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.slug
-
-    @staticmethod
-    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.name
-
-    @staticmethod
-    def resolve_sector(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.sector
 
 
 class ProspectIn(Schema):

@@ -12,6 +12,7 @@ from commonground.core import policy
 from commonground.core.api_pagination import PageNumberPagination
 from commonground.core.http import AuthedRequest
 from commonground.organisations.models import Organisation
+from commonground.organisations.schemas import OrganisationNamedOut
 
 from . import rules, selectors, services
 from .models import PrepTool
@@ -134,11 +135,9 @@ class ProgrammeOut(Schema):
     participants_per_year: int | None
 
 
-class ResponseOut(Schema):
+class ResponseOut(OrganisationNamedOut):
     id: int
     survey: str
-    organisation: str
-    organisation_name: str
     services: str
     target_groups: str
     funded_role: str
@@ -154,14 +153,6 @@ class ResponseOut(Schema):
     @staticmethod
     def resolve_survey(obj) -> str:  # type: ignore[no-untyped-def]
         return obj.survey.title
-
-    @staticmethod
-    def resolve_organisation(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.slug
-
-    @staticmethod
-    def resolve_organisation_name(obj) -> str:  # type: ignore[no-untyped-def]
-        return obj.organisation.name
 
     @staticmethod
     def resolve_programmes(obj) -> list:  # type: ignore[no-untyped-def]
