@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import OrganisationForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 
 class Form(models.TextChoices):
@@ -57,10 +57,8 @@ class Template(models.TextChoices):
     LETTER = "letter", _("Letter of agreement")
 
 
-class Agreement(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="agreements"
-    )
+class Agreement(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="agreements")
     title = models.CharField(_("title"), max_length=200)
     form = models.CharField(_("form"), max_length=20, choices=Form.choices, default=Form.MOU)
     # Formality questions answered while drafting.
@@ -83,9 +81,9 @@ class Agreement(TimeStampedModel):
     context_considered = models.JSONField(
         _("legal and regulatory context considered"), default=list, blank=True
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "agreements:detail"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -94,9 +92,6 @@ class Agreement(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:detail", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
 
 class AgreementVersion(models.Model):
@@ -119,9 +114,7 @@ class AgreementVersion(models.Model):
     note = models.CharField(_("what changed"), max_length=300, blank=True)
     ratified_at = models.DateTimeField(_("ratified by all parties"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["agreement", "-number"]
@@ -157,12 +150,8 @@ class Ratification(models.Model):
     version = models.ForeignKey(
         AgreementVersion, on_delete=models.CASCADE, related_name="ratifications"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    organisation = OrganisationForeignKey(related_name="+")
+    user = UserLink(blank=False)
     signer_name = models.CharField(_("name"), max_length=200)
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     organisation_name = models.CharField(_("organisation"), max_length=200)
@@ -187,12 +176,8 @@ class TerminationNotice(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="termination_notices"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    given_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    organisation = OrganisationForeignKey(related_name="+")
+    given_by = UserLink(blank=False)
     given_on = models.DateField(_("given on"))
     effective_on = models.DateField(_("takes effect on"))
     reason = models.TextField(_("reason"), blank=True)
@@ -207,18 +192,16 @@ class TerminationNotice(models.Model):
         return f"{self.organisation} → {self.effective_on}"
 
 
-class Compact(TimeStampedModel):
+class Compact(PartnershipPage, TimeStampedModel):
     """A members' compact: principles and behaviours, signed voluntarily."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="compacts"
-    )
+    partnership = PartnershipForeignKey(related_name="compacts")
     title = models.CharField(_("title"), max_length=200)
     introduction = models.TextField(_("introduction"), blank=True)
     adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "agreements:compact"
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -227,9 +210,6 @@ class Compact(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse("agreements:compact", kwargs={"slug": self.partnership.slug, "pk": self.pk})
 
 
 class Principle(models.Model):
@@ -249,12 +229,8 @@ class Principle(models.Model):
 
 class CompactSignature(models.Model):
     compact = models.ForeignKey(Compact, on_delete=models.CASCADE, related_name="signatures")
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    organisation = OrganisationForeignKey(related_name="+")
+    signed_by = UserLink(blank=False)
     signer_title = models.CharField(_("title"), max_length=200, blank=True)
     signed_at = models.DateTimeField(auto_now_add=True)
 
@@ -274,17 +250,13 @@ class SelfAssessment(models.Model):
     """How far a member lives one principle, scored 1–5 once a year."""
 
     principle = models.ForeignKey(Principle, on_delete=models.CASCADE, related_name="assessments")
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="+"
-    )
+    organisation = OrganisationForeignKey(related_name="+")
     year = models.PositiveIntegerField(_("year"))
     score = models.PositiveSmallIntegerField(
         _("score"), validators=[MinValueValidator(1), MaxValueValidator(5)]
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
-    assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    assessed_by = UserLink(blank=False)
     assessed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
