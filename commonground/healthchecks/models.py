@@ -19,10 +19,10 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from commonground.core.models import TimeStampedModel
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
+from commonground.core.models import PartnershipPage, TimeStampedModel
 
 
 class ItemKind(models.TextChoices):
@@ -47,9 +47,7 @@ class SurveyItem(TimeStampedModel):
     trends compare like with like; a new question gets a new key.
     """
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="survey_items"
-    )
+    partnership = PartnershipForeignKey(related_name="survey_items")
     key = models.SlugField(_("key"), max_length=60)
     section = models.CharField(_("section"), max_length=20, choices=Section.choices)
     kind = models.CharField(_("answer type"), max_length=20, choices=ItemKind.choices)
@@ -83,15 +81,10 @@ class RoundStatus(models.TextChoices):
     PUBLISHED = "published", _("Results published")
 
 
-class Round(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="health_rounds"
-    )
-    working_group = models.ForeignKey(
+class Round(PartnershipPage, TimeStampedModel):
+    partnership = PartnershipForeignKey(related_name="health_rounds")
+    working_group = OptionalForeignKey(
         "partnerships.WorkingGroup",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
         related_name="+",
         verbose_name=_("working group"),
         help_text=_("Leave empty to ask the whole partnership."),
@@ -104,9 +97,9 @@ class Round(TimeStampedModel):
         _("status"), max_length=10, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
     published_on = models.DateField(_("published on"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
+
+    page_url_name = "healthchecks:round_detail"
 
     class Meta:
         ordering = ["-opens_on", "-id"]
@@ -115,11 +108,6 @@ class Round(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
-
-    def get_absolute_url(self) -> str:
-        return reverse(
-            "healthchecks:round_detail", kwargs={"slug": self.partnership.slug, "pk": self.pk}
-        )
 
     @property
     def is_published(self) -> bool:
@@ -288,9 +276,7 @@ class FollowUpNote(TimeStampedModel):
     round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="follow_up_notes")
     held_on = models.DateField(_("interviews held on"), null=True, blank=True)
     text = models.TextField(_("what the interviews found"))
-    written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    written_by = UserLink()
 
     class Meta:
         ordering = ["round", "created_at", "id"]
@@ -304,9 +290,7 @@ class FollowUpNote(TimeStampedModel):
 class NextRoundReminder(models.Model):
     """That the managers were told a yearly round is due (once per due date)."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
-    )
+    partnership = PartnershipForeignKey(related_name="+")
     due_on = models.DateField()
     sent_on = models.DateField()
 
