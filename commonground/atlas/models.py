@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import PartnershipForeignKey, UserLink
 from commonground.core.models import TimeStampedModel
 
 # The standard themes (created by a data migration) are translated when shown.
@@ -26,13 +26,7 @@ class Theme(models.Model):
 
     slug = models.SlugField(_("short name"), max_length=60)
     name = models.CharField(_("name"), max_length=80)
-    partnership = models.ForeignKey(
-        "partnerships.Partnership",
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="atlas_themes",
-    )
+    partnership = PartnershipForeignKey(null=True, blank=True, related_name="atlas_themes")
 
     class Meta:
         ordering = ["name", "id"]
@@ -77,9 +71,7 @@ class Tier(models.TextChoices):
 
 
 class Activity(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="activities"
-    )
+    partnership = PartnershipForeignKey(related_name="activities")
     title = models.CharField(_("title"), max_length=200)
     description = models.TextField(_("description"), blank=True)
     kind = models.CharField(
@@ -120,9 +112,7 @@ class Activity(TimeStampedModel):
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("May appear in the public report.")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["title", "id"]
@@ -154,17 +144,11 @@ class Activity(TimeStampedModel):
 class ConversationSuggestion(TimeStampedModel):
     """Someone thinks two overlapping activities should talk to each other."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership",
-        on_delete=models.CASCADE,
-        related_name="conversation_suggestions",
-    )
+    partnership = PartnershipForeignKey(related_name="conversation_suggestions")
     first = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
     second = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="+")
     note = models.TextField(_("note"), blank=True)
-    suggested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    suggested_by = UserLink(blank=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
