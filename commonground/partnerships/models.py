@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import OrganisationForeignKey, UserLink
 from commonground.core.models import TimeStampedModel
 
 
@@ -64,9 +65,7 @@ class Partnership(TimeStampedModel):
     objectives = models.TextField(_("objectives"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
     resources = models.TextField(_("available resources"), blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
     organisations = models.ManyToManyField(  # type: ignore[var-annotated]
         "organisations.Organisation", through="Membership", related_name="partnerships"
     )
@@ -100,9 +99,7 @@ class Membership(TimeStampedModel):
     partnership = models.ForeignKey(
         Partnership, on_delete=models.CASCADE, related_name="memberships"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation", on_delete=models.PROTECT, related_name="memberships"
-    )
+    organisation = OrganisationForeignKey(related_name="memberships")
     status = models.CharField(
         _("membership status"),
         max_length=10,
@@ -154,13 +151,8 @@ class Role(TimeStampedModel):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_roles"
     )
-    organisation = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("on behalf of"),
+    organisation = OrganisationForeignKey(
+        null=True, blank=True, related_name="+", verbose_name=_("on behalf of")
     )
     kind = models.CharField(_("role"), max_length=20, choices=RoleKind.choices)
     representative_kind = models.CharField(
@@ -209,14 +201,7 @@ class WorkingGroup(TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     slug = models.SlugField(_("short name"), max_length=80)
     remit = models.TextField(_("remit"), blank=True)
-    lead = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("lead"),
-    )
+    lead = UserLink(verbose_name=_("lead"))
     members = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         blank=True,
@@ -249,16 +234,12 @@ class Ending(TimeStampedModel):
     partnership = models.OneToOneField(Partnership, on_delete=models.CASCADE, related_name="ending")
     # (a) dissatisfaction raised with the partners and the funders first
     dissatisfaction_note = models.TextField(_("what was raised, with whom"), blank=True)
-    dissatisfaction_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    dissatisfaction_by = UserLink()
     dissatisfaction_at = models.DateTimeField(null=True, blank=True)
     # (b) the agreement(s) reviewed: their ending and exit terms
     agreement_ids = models.JSONField(_("agreements reviewed"), default=list, blank=True)
     agreement_note = models.TextField(_("what the agreement says about ending"), blank=True)
-    agreement_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    agreement_by = UserLink()
     agreement_at = models.DateTimeField(null=True, blank=True)
     # (c) a third-party mediator, or a recorded "not needed"
     mediator_needed = models.BooleanField(_("a mediator is brought in"), default=False)
@@ -267,29 +248,21 @@ class Ending(TimeStampedModel):
         _("mediator's organisation"), max_length=200, blank=True
     )
     mediator_note = models.TextField(_("note"), blank=True)
-    mediator_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    mediator_by = UserLink()
     mediator_at = models.DateTimeField(null=True, blank=True)
     # (d) lessons
     lesson_achievements = models.TextField(_("what we achieved"), blank=True)
     lesson_contributions = models.TextField(_("what each partner contributed"), blank=True)
     lesson_adaptation = models.TextField(_("how we adapted"), blank=True)
     lesson_communication = models.TextField(_("communication problems"), blank=True)
-    lessons_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    lessons_by = UserLink()
     lessons_at = models.DateTimeField(null=True, blank=True)
     # (e) the announcement
     announcement = models.TextField(_("announcement"), blank=True)
     announce_on = models.DateField(_("announced on"), null=True, blank=True)
-    announcement_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    announcement_by = UserLink()
     announcement_at = models.DateTimeField(null=True, blank=True)
-    ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    ended_by = UserLink()
 
     class Meta:
         verbose_name = _("ending")
