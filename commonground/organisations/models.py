@@ -7,13 +7,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import UserLink
 from commonground.core.models import TimeStampedModel
 
 
@@ -163,9 +163,7 @@ class Organisation(TimeStampedModel):
     needs = models.ManyToManyField(
         Tag, blank=True, related_name="needed_by", verbose_name=_("needs")
     )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
     # Set by an instance administrator (Django admin); see accounts.sso.
     email_domains = models.CharField(
         _("email domains for single sign-on"),
