@@ -13,11 +13,11 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import OptionalForeignKey, PartnershipForeignKey, UserLink
 from commonground.core.models import TimeStampedModel
 
 
@@ -43,9 +43,7 @@ class Origin(models.TextChoices):
 
 
 class Relationship(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="relationships"
-    )
+    partnership = PartnershipForeignKey(related_name="relationships")
     source = models.ForeignKey(
         "organisations.Organisation",
         on_delete=models.CASCADE,
@@ -73,16 +71,8 @@ class Relationship(TimeStampedModel):
     origin = models.CharField(
         _("origin"), max_length=10, choices=Origin.choices, default=Origin.ENTERED
     )
-    survey_response = models.ForeignKey(
-        "SurveyResponse",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="relationships",
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    survey_response = OptionalForeignKey("SurveyResponse", related_name="relationships")
+    created_by = UserLink()
 
     class Meta:
         ordering = ["source__name", "kind", "target__name", "id"]
@@ -118,9 +108,7 @@ class TieCount(models.Model):
     either end): the system map ranks organisations by these without reading every
     relationship. Kept by the signal handlers in ``ties.py``; never edited by hand."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="+"
-    )
+    partnership = PartnershipForeignKey(related_name="+")
     organisation = models.ForeignKey(
         "organisations.Organisation", on_delete=models.CASCADE, related_name="+"
     )
@@ -160,18 +148,14 @@ class Coordination(models.TextChoices):
 
 
 class Survey(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="surveys"
-    )
+    partnership = PartnershipForeignKey(related_name="surveys")
     title = models.CharField(_("title"), max_length=200)
     area = models.CharField(_("area"), max_length=200, blank=True)
     introduction = models.TextField(
         _("introduction"), blank=True, help_text=_("Shown to respondents above the questions.")
     )
     is_open = models.BooleanField(_("open for answers"), default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -310,16 +294,12 @@ class PrepTool(models.TextChoices):
 class PrepToolVersion(models.Model):
     """One saved version of a preparation tool; the newest is the current one."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="prep_tool_versions"
-    )
+    partnership = PartnershipForeignKey(related_name="prep_tool_versions")
     tool = models.CharField(_("tool"), max_length=30, choices=PrepTool.choices)
     version = models.PositiveIntegerField(_("version"))
     content = models.JSONField(_("content"), default=dict)
     note = models.CharField(_("what changed"), max_length=300, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = UserLink()
     created_at = models.DateTimeField(_("saved"), auto_now_add=True)
 
     class Meta:
