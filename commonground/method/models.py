@@ -11,6 +11,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from commonground.core.fields import PartnershipForeignKey, UserLink
 from commonground.core.models import TimeStampedModel
 
 USER = settings.AUTH_USER_MODEL
@@ -28,12 +29,10 @@ def phase_title(code: str) -> str:
 class ChecklistTick(models.Model):
     """One ticked checklist item (``item_key`` = "phase.step.item")."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="method_ticks"
-    )
+    partnership = PartnershipForeignKey(related_name="method_ticks")
     item_key = models.CharField(max_length=120)
     phase = models.CharField(max_length=20)
-    ticked_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    ticked_by = UserLink(blank=False)
     ticked_at = models.DateTimeField()
 
     class Meta:
@@ -49,12 +48,10 @@ class ChecklistTick(models.Model):
 class StepNote(models.Model):
     """The partnership's working notes on one step (``step_key`` = "phase.step")."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="method_notes"
-    )
+    partnership = PartnershipForeignKey(related_name="method_notes")
     step_key = models.CharField(max_length=80)
     text = models.TextField(_("notes"), blank=True)
-    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = UserLink(blank=False)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -69,14 +66,10 @@ class StepNote(models.Model):
 class PhaseState(models.Model):
     """Whether a phase is completed for a partnership (absent = open)."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="method_phase_states"
-    )
+    partnership = PartnershipForeignKey(related_name="method_phase_states")
     phase = models.CharField(max_length=20)
     completed_at = models.DateTimeField(null=True, blank=True)
-    completed_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    completed_by = UserLink()
 
     class Meta:
         constraints = [
@@ -96,14 +89,12 @@ class PhaseMoveKind(models.TextChoices):
 class PhaseMove(models.Model):
     """The log of phase moves: the method is iterative, so moves go both ways."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="method_phase_moves"
-    )
+    partnership = PartnershipForeignKey(related_name="method_phase_moves")
     kind = models.CharField(max_length=12, choices=PhaseMoveKind.choices)
     from_phase = models.CharField(max_length=20)
     to_phase = models.CharField(max_length=20)
     reason = models.TextField(_("reason"), blank=True)
-    actor = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = UserLink(blank=False)
     at = models.DateTimeField()
 
     class Meta:
@@ -130,9 +121,7 @@ class NeedStill(models.TextChoices):
 class MilestoneReview(models.Model):
     """The three review questions asked at the end of a phase."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="method_reviews"
-    )
+    partnership = PartnershipForeignKey(related_name="method_reviews")
     phase = models.CharField(max_length=20)
     need_still_there = models.CharField(
         _("Is the need still there?"), max_length=8, choices=NeedStill.choices
@@ -140,7 +129,7 @@ class MilestoneReview(models.Model):
     need_comment = models.TextField(_("What tells you so?"), blank=True)
     gaps = models.TextField(_("Which gaps or shortcomings do you see?"))
     changes = models.TextField(_("How should the partnership change?"))
-    reviewed_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    reviewed_by = UserLink(blank=False)
     reviewed_at = models.DateTimeField()
 
     class Meta:
@@ -166,9 +155,7 @@ class DesignElementRecord(TimeStampedModel):
     save based on an older version is refused (see services.element_save).
     """
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="design_elements"
-    )
+    partnership = PartnershipForeignKey(related_name="design_elements")
     element = models.CharField(max_length=40)
     text = models.TextField(_("agreed answer"), blank=True)
     status = models.CharField(
@@ -178,9 +165,7 @@ class DesignElementRecord(TimeStampedModel):
     agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
     revisit_on = models.DateField(_("revisit on"), null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
-    updated_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = UserLink()
 
     class Meta:
         constraints = [
@@ -202,7 +187,7 @@ class DesignElementVersion(models.Model):
     agreed_on = models.DateField(null=True, blank=True)
     revisit_on = models.DateField(null=True, blank=True)
     change_note = models.CharField(_("what changed"), max_length=300, blank=True)
-    author = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    author = UserLink(blank=False)
     created_at = models.DateTimeField()
 
     class Meta:
@@ -218,13 +203,11 @@ class DesignElementVersion(models.Model):
 class ProfileChoice(models.Model):
     """The chosen type for one structure-profile trait or factor."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="profile_choices"
-    )
+    partnership = PartnershipForeignKey(related_name="profile_choices")
     dimension = models.CharField(max_length=40)
     choice = models.CharField(max_length=40)
     note = models.CharField(_("note"), max_length=300, blank=True)
-    updated_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    updated_by = UserLink(blank=False)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -241,13 +224,11 @@ class ProfileChoice(models.Model):
 class TrustStageEntry(models.Model):
     """Where the partnership stood on the trust-building cycle, from a date on."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="trust_stages"
-    )
+    partnership = PartnershipForeignKey(related_name="trust_stages")
     stage = models.CharField(_("stage"), max_length=20)
     on = models.DateField(_("from"))
     note = models.TextField(_("what shows it"), blank=True)
-    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = UserLink(blank=False)
     recorded_at = models.DateTimeField()
 
     class Meta:
@@ -260,16 +241,14 @@ class TrustStageEntry(models.Model):
 class ProblemCycle(TimeStampedModel):
     """One turn of the problem-solving cycle: observe, interpret, test, learn."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="problem_cycles"
-    )
+    partnership = PartnershipForeignKey(related_name="problem_cycles")
     title = models.CharField(_("title"), max_length=200)
     observation = models.TextField(_("observation"))
     interpretation = models.TextField(_("interpretation"), blank=True)
     solution = models.TextField(_("solution tested"), blank=True)
     learning = models.TextField(_("effectiveness and learning"), blank=True)
     started_on = models.DateField(_("started on"))
-    recorded_by = models.ForeignKey(USER, on_delete=models.SET_NULL, null=True, related_name="+")
+    recorded_by = UserLink(blank=False)
 
     class Meta:
         ordering = ["-started_on", "-id"]
@@ -291,9 +270,7 @@ class ProblemCycle(TimeStampedModel):
 class SpectrumRating(models.Model):
     """One person's rating of one relationship-spectrum dimension: now and aim, 1–5."""
 
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="spectrum_ratings"
-    )
+    partnership = PartnershipForeignKey(related_name="spectrum_ratings")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
     dimension = models.CharField(max_length=40)
     now = models.PositiveSmallIntegerField(
@@ -320,15 +297,11 @@ class SpectrumRating(models.Model):
 
 
 class GlossaryTerm(TimeStampedModel):
-    partnership = models.ForeignKey(
-        "partnerships.Partnership", on_delete=models.CASCADE, related_name="glossary_terms"
-    )
+    partnership = PartnershipForeignKey(related_name="glossary_terms")
     preferred = models.CharField(_("preferred term"), max_length=120)
     avoid = models.CharField(_("term to avoid"), max_length=120, blank=True)
     definition = models.TextField(_("definition"))
-    updated_by = models.ForeignKey(
-        USER, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    updated_by = UserLink()
 
     class Meta:
         ordering = ["preferred", "id"]
