@@ -26,6 +26,7 @@ from commonground.partnerships import rules as partnership_rules
 from commonground.partnerships.models import Partnership, Role
 
 from . import advice, exports, rules, selectors, services, texts
+from .compact_defaults import DEFAULT_INTRODUCTION, default_principles_text
 from .forms import (
     AgreementCreateForm,
     AgreementEditForm,
@@ -358,19 +359,9 @@ def version_docx(
 def compact_create(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
     form = CompactForm(request.POST or None)
     if request.method != "POST":
-        form.initial["principles"] = "\n".join(
-            [
-                _("Transparency: we share plans, numbers and problems early"),
-                _("Equity: every voice counts, whatever the size of the organisation"),
-                _("Mutual benefit: we look for what each partner gets, not only what it gives"),
-                _("Being a good partner: we keep our promises and say so when we cannot"),
-                _(
-                    "Handling competition: we name conflicts of interest and keep them out of joint work"
-                ),
-                _("Sharing learning: we pass on what worked and what did not"),
-                _("Ambassadors: we speak well of the partnership and credit each other's work"),
-            ]
-        )
+        # The full set of clauses, offered for the partners to edit (compact_defaults).
+        form.initial["principles"] = default_principles_text()
+        form.initial["introduction"] = DEFAULT_INTRODUCTION
     return form_page(
         request,
         form,

@@ -64,6 +64,8 @@ class ActivityForm(forms.ModelForm):
             "themes",
             "status",
             "tier",
+            "facilitated_by_secretariat",
+            "indicators",
             "starts_on",
             "ends_on",
             "place_name",
@@ -72,6 +74,7 @@ class ActivityForm(forms.ModelForm):
         widgets = {
             "organisations": forms.CheckboxSelectMultiple,
             "themes": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple,
             "starts_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "ends_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "description": forms.Textarea(attrs={"rows": 4}),
@@ -85,8 +88,21 @@ class ActivityForm(forms.ModelForm):
         self.fields["themes"].queryset = selectors.themes_for([partnership])  # type: ignore[attr-defined]
         self.fields["themes"].required = False
         self.fields["tier"].help_text = _(
-            "Core: the partnership's own joint work. Additional strategic: related work that "
-            "strengthens it. Platform: shared services and gatherings that serve everyone."
+            "Core: the work programme the board approved, paid from core contributions. "
+            "Additional strategic: projects grown from members' shared interest, approved by "
+            "the board, with mixed funding. Platform: partnerships members run themselves, "
+            "facilitated by the secretariat and funded outside the work plan. Core and "
+            "strategic activities count against the alliance's targets; platform activities "
+            "are counted apart, as the secretariat's facilitation."
+        )
+        from commonground.results.models import Indicator
+
+        self.fields["indicators"].queryset = Indicator.objects.filter(  # type: ignore[attr-defined]
+            partnership=partnership
+        ).order_by("name", "pk")
+        self.fields["indicators"].help_text = _(
+            "The partnership's indicators that measure this activity. They count for the "
+            "alliance's work programme when the activity is core or additional strategic."
         )
         self.partner_places = list(
             services.partner_places(partnership).values_list(

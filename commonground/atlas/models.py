@@ -54,7 +54,18 @@ class ActivityKind(models.TextChoices):
     PROGRAMME = "programme", _("Programme")
     PILOT = "pilot", _("Pilot")
     SERVICE = "service", _("Service")
-    GATHERING = "gathering", _("Gathering or lab")
+    # The alliance's three kinds of event, each counted against its own yearly target.
+    INNOVATION_LAB = "innovation_lab", _("Innovation lab")
+    REGIONAL_GATHERING = "regional_gathering", _("Regional gathering")
+    VIRTUAL_DISCUSSION = "virtual_discussion", _("Virtual discussion")
+
+
+# The kinds the alliance counts as events held (AllianceTarget has a target for each).
+EVENT_KINDS = (
+    ActivityKind.INNOVATION_LAB,
+    ActivityKind.REGIONAL_GATHERING,
+    ActivityKind.VIRTUAL_DISCUSSION,
+)
 
 
 class ActivityStatus(models.TextChoices):
@@ -65,9 +76,27 @@ class ActivityStatus(models.TextChoices):
 
 
 class Tier(models.TextChoices):
+    """The alliance's three tiers of activity, and what each counts for (docs/method.md,
+    "Alliance-scale features"):
+
+    - core: the work programme the board approved, paid from core contributions;
+    - strategic (additional strategic): projects grown from members' shared interest,
+      board-approved, with mixed funding;
+    - platform: partnerships that members run themselves, facilitated by the
+      secretariat and funded outside the work plan.
+
+    Core and strategic activities are the work programme: their events count against
+    the yearly targets and the indicators that measure them are the work programme's.
+    Platform activities are counted apart: always as the secretariat's facilitation,
+    never against the work programme's targets. Joint work by members counts in every
+    tier."""
+
     CORE = "core", _("Core")
     STRATEGIC = "strategic", _("Additional strategic")
     PLATFORM = "platform", _("Platform")
+
+
+WORK_PROGRAMME_TIERS = (Tier.CORE, Tier.STRATEGIC)
 
 
 class Activity(TimeStampedModel):
@@ -111,6 +140,20 @@ class Activity(TimeStampedModel):
     )
     is_public = models.BooleanField(
         _("public"), default=False, help_text=_("May appear in the public report.")
+    )
+    facilitated_by_secretariat = models.BooleanField(
+        _("facilitated by the secretariat"),
+        default=False,
+        help_text=_(
+            "The alliance's secretariat brings the people together and runs the process. "
+            "Platform activities always count as facilitated."
+        ),
+    )
+    indicators = models.ManyToManyField(
+        "results.Indicator",
+        blank=True,
+        related_name="activities",
+        verbose_name=_("indicators that measure it"),
     )
     created_by = UserLink()
 
@@ -163,8 +206,13 @@ class AllianceTarget(models.Model):
     """Yearly alliance targets (kept by instance administrators in the admin)."""
 
     year = models.PositiveIntegerField(_("year"), unique=True)
-    gatherings = models.PositiveIntegerField(_("gatherings and labs"), default=0)
-    new_partnerships = models.PositiveIntegerField(_("new partnerships"), default=0)
+    innovation_labs = models.PositiveIntegerField(_("innovation labs"), default=0)
+    regional_gatherings = models.PositiveIntegerField(_("regional gatherings"), default=0)
+    virtual_discussions = models.PositiveIntegerField(_("virtual discussions"), default=0)
+    partnerships_brokered = models.PositiveIntegerField(_("partnerships brokered"), default=0)
+    facilitated = models.PositiveIntegerField(
+        _("activities facilitated by the secretariat"), default=0
+    )
 
     class Meta:
         ordering = ["-year"]

@@ -33,6 +33,8 @@ from commonground.organisations.models import Organisation
 
 from . import geo, rules
 from .models import (
+    EVENT_KINDS,
+    WORK_PROGRAMME_TIERS,
     Activity,
     ActivityKind,
     ActivityStatus,
@@ -695,9 +697,9 @@ def alliance_partnerships(user: Any) -> QuerySet[Any]:
 
 
 def alliance_indicators(partnerships: Any) -> dict[str, Any]:
-    """The alliance's yearly indicators for ``partnerships`` (they count every activity
-    of every partnership), kept until the next change anywhere, the next day, or
-    INDICATORS_CACHE_SECONDS."""
+    """The alliance's yearly indicators for ``partnerships``, kept until the next change
+    anywhere, the next day, or INDICATORS_CACHE_SECONDS. What each tier counts for is
+    the rule in ``models.Tier``."""
     pids = sorted(partnerships.values_list("pk", flat=True))
     today = timezone.localdate()
     digest = hashlib.sha256(",".join(map(str, pids)).encode()).hexdigest()[:32]
@@ -709,10 +711,26 @@ def alliance_indicators(partnerships: Any) -> dict[str, Any]:
     )
 
 
-def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any]:
-    year_start = today.replace(month=1, day=1)
-    from commonground.partnerships.models import Membership, Partnership
+# Each event kind and the AllianceTarget field holding its yearly target.
+EVENT_TARGETS = {
+    ActivityKind.INNOVATION_LAB: "innovation_labs",
+    ActivityKind.REGIONAL_GATHERING: "regional_gatherings",
+    ActivityKind.VIRTUAL_DISCUSSION: "virtual_discussions",
+}
 
+
+def facilitated_q() -> Q:
+    """Activities the secretariat facilitates: those marked so, and every platform
+    activity (the tier is defined as facilitated by the secretariat)."""
+    return Q(facilitated_by_secretariat=True) | Q(tier=Tier.PLATFORM)
+
+
+def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any]:
+    """A fixed number of queries whatever the number of partnerships and activities."""
+    year_start = today.replace(month=1, day=1)
+    from commonground.partnerships.models import BrokeredBy, Membership, Partnership
+
+    # Joint work: an activity of two organisations or more, in any tier.
     joint = (
         Activity.objects.filter(partnership_id__in=pids)
         .annotate(n=Count("organisations", distinct=True))
@@ -730,24 +748,81 @@ def _alliance_indicators(pids: list[int], today: datetime.date) -> dict[str, Any
         .distinct()
         .count()
     )
-    new_partnerships = Partnership.objects.filter(
-        pk__in=pids, created_at__date__gte=year_start
-    ).count()
-    gatherings = Activity.objects.filter(
-        partnership_id__in=pids,
-        kind=ActivityKind.GATHERING,
-        starts_on__gte=year_start,
-        starts_on__lte=today,
-    ).count()
+    # Partnerships formed this year: the alliance counts those it helped to form.
+    formed = Partnership.objects.filter(pk__in=pids, created_at__date__gte=year_start).aggregate(
+        recorded=Count("pk"),
+        brokered=Count("pk", filter=~Q(brokered_by=BrokeredBy.NONE)),
+        by_secretariat=Count("pk", filter=Q(brokered_by=BrokeredBy.SECRETARIAT)),
+    )
+    # Events held this year, by kind: the work programme's against its targets, the
+    # platform's apart.
+    held: dict[str, dict[str, int]] = {k: {"programme": 0, "platform": 0} for k in EVENT_TARGETS}
+    for row in (
+        Activity.objects.filter(
+            partnership_id__in=pids,
+            kind__in=EVENT_KINDS,
+            starts_on__gte=year_start,
+            starts_on__lte=today,
+        )
+        .values("kind", "tier")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        part = "programme" if row["tier"] in WORK_PROGRAMME_TIERS else "platform"
+        held[row["kind"]][part] += row["n"]
+    # The secretariat's facilitation: facilitated activities running at some time this
+    # year (events among them).
+    running = (
+        Q(status__in=[ActivityStatus.ACTIVE, ActivityStatus.PAUSED, ActivityStatus.COMPLETED])
+        & (Q(starts_on__isnull=True) | Q(starts_on__lte=today))
+        & (Q(ends_on__isnull=True) | Q(ends_on__gte=year_start))
+    )
+    facilitated = (
+        Activity.objects.filter(partnership_id__in=pids)
+        .filter(facilitated_q() & running)
+        .aggregate(
+            all=Count("pk"),
+            events=Count("pk", filter=Q(kind__in=EVENT_KINDS)),
+        )
+    )
+    # Indicators that measure the work programme count; those that measure only platform
+    # activities are the members' own, shown apart.
+    links = Activity.indicators.through.objects.filter(activity__partnership_id__in=pids)
+    programme = links.filter(activity__tier__in=WORK_PROGRAMME_TIERS).values("indicator_id")
+    programme_indicators = programme.distinct().count()
+    platform_indicators = (
+        links.filter(activity__tier=Tier.PLATFORM)
+        .exclude(indicator_id__in=programme)
+        .values("indicator_id")
+        .distinct()
+        .count()
+    )
     target = AllianceTarget.objects.filter(year=today.year).first()
+    labels = dict(ActivityKind.choices)
+    events = [
+        {
+            "kind": kind,
+            "label": str(labels[kind]),
+            "held": held[kind]["programme"],
+            "platform": held[kind]["platform"],
+            "target": getattr(target, field) if target else None,
+        }
+        for kind, field in EVENT_TARGETS.items()
+    ]
     return {
         "year": today.year,
         "members_active": active_orgs,
         "members_total": member_orgs,
         "partnerships": len(pids),
-        "new_partnerships": new_partnerships,
-        "new_partnerships_target": target.new_partnerships if target else None,
-        "gatherings": gatherings,
-        "gatherings_target": target.gatherings if target else None,
         "joint_activities": joint.count(),
+        "partnerships_recorded": formed["recorded"],
+        "partnerships_brokered": formed["brokered"],
+        "brokered_by_secretariat": formed["by_secretariat"],
+        "partnerships_brokered_target": target.partnerships_brokered if target else None,
+        "events": events,
+        "facilitated": facilitated["all"],
+        "facilitated_events": facilitated["events"],
+        "facilitated_target": target.facilitated if target else None,
+        "programme_indicators": programme_indicators,
+        "platform_indicators": platform_indicators,
     }

@@ -25,7 +25,17 @@ if TYPE_CHECKING:
     from commonground.accounts.models import User
     from commonground.partnerships.models import Partnership
 
-AUDITED = ["title", "status", "tier", "starts_on", "ends_on", "latitude", "longitude", "is_public"]
+AUDITED = [
+    "title",
+    "status",
+    "tier",
+    "facilitated_by_secretariat",
+    "starts_on",
+    "ends_on",
+    "latitude",
+    "longitude",
+    "is_public",
+]
 
 
 def _locate(activity: Activity, latitude: Any, longitude: Any, area: Any) -> None:
@@ -66,6 +76,17 @@ def _check_orgs(partnership: Partnership, organisations: Any) -> list[Any]:
     if any(o.pk not in member_ids for o in orgs):
         raise ValidationError(_("Only member organisations of the partnership can be named."))
     return orgs
+
+
+def _check_indicators(partnership: Partnership, indicators: Any) -> list[Any]:
+    """The indicators, each of ``partnership`` (an activity is measured by its own)."""
+    from commonground.results.models import Indicator
+
+    ids = {getattr(i, "pk", i) for i in indicators or ()}
+    found = list(Indicator.objects.filter(partnership=partnership, pk__in=ids))
+    if len(found) != len(ids):
+        raise ValidationError({"indicators": [_("Choose indicators of this partnership only.")]})
+    return found
 
 
 def partner_places(partnership: Partnership) -> QuerySet[Organisation]:
@@ -143,6 +164,7 @@ def activity_create(
     at_organisation: Any = None,
     starts_on: datetime.date | None = None,
     ends_on: datetime.date | None = None,
+    indicators: Any = (),
     **fields: Any,
 ) -> Activity:
     """Add an activity. ``at_organisation`` (a member organisation or its id) puts it at
@@ -150,6 +172,7 @@ def activity_create(
     (``Activity.has_location`` is false)."""
     _check_period(starts_on, ends_on)
     orgs = _check_orgs(partnership, organisations)
+    indicator_list = _check_indicators(partnership, indicators)
     if at_organisation not in (None, ""):
         latitude, longitude, fields["place_name"] = _at_partner(
             partnership, at_organisation, latitude, longitude, fields.get("place_name", "")
@@ -168,6 +191,7 @@ def activity_create(
     activity.save()
     activity.organisations.set(orgs)
     activity.themes.set(theme_list)
+    activity.indicators.set(indicator_list)
     audit_record(
         actor=actor,
         verb="atlas.activity_create",
@@ -191,12 +215,17 @@ def activity_update(
     longitude: Any = None,
     area: Any = None,
     at_organisation: Any = None,
+    indicators: Any = None,
     **fields: Any,
 ) -> Activity:
-    """Change an activity (``at_organisation`` as for ``activity_create``)."""
+    """Change an activity (``at_organisation`` as for ``activity_create``; ``indicators``
+    None leaves them as they are)."""
     before = snapshot(Activity.objects.get(pk=activity.pk), AUDITED)
     _check_period(fields.get("starts_on"), fields.get("ends_on"))
     orgs = _check_orgs(activity.partnership, organisations)
+    indicator_list = (
+        None if indicators is None else _check_indicators(activity.partnership, indicators)
+    )
     if at_organisation not in (None, ""):
         latitude, longitude, fields["place_name"] = _at_partner(
             activity.partnership,
@@ -213,6 +242,8 @@ def activity_update(
     activity.save()
     activity.organisations.set(orgs)
     activity.themes.set(theme_list)
+    if indicator_list is not None:
+        activity.indicators.set(indicator_list)
     audit_record(
         actor=actor,
         verb="atlas.activity_update",

@@ -47,6 +47,7 @@ ALL_ROLES = frozenset(
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     }
 )
 # People who do the partnership's work (everyone except sponsors and observers,

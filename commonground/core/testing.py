@@ -10,7 +10,7 @@ from typing import Any
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-# The nine partnership role kinds, written out (not read from the models or the policy).
+# The ten partnership role kinds, written out (not read from the models or the policy).
 ROLE_KINDS = [
     "convener",
     "manager",
@@ -21,6 +21,7 @@ ROLE_KINDS = [
     "facilitator",
     "record_keeper",
     "observer",
+    "translator",
 ]
 # Everyone the permission matrix sends to every URL: a person holding each role kind in
 # the world's partnership, plus nobody signed in, a member of another partnership only,

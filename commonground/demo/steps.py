@@ -84,6 +84,15 @@ def partnership(ctx: DemoContext, data: Data) -> None:
             title=person["title"],
             started_on=ctx.days_ago(joined.get(person["organisation"], 100)),
         )
+    for extra in data["extra_roles"]:
+        Role.objects.create(
+            partnership=p,
+            user=ctx.people[extra["person"]],
+            organisation=ctx.orgs[extra["organisation"]],
+            kind=extra["role"],
+            title=extra["title"],
+            started_on=ctx.days_ago(joined.get(extra["organisation"], 100)),
+        )
     other = dict(data["other_partnership"])
     member, convener = ctx.orgs[other.pop("member")], ctx.people[other.pop("convener")]
     other["created_by"] = ctx.people[other["created_by"]]
@@ -935,7 +944,7 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
 
 def atlas(ctx: DemoContext, data: Data) -> None:
     from commonground.atlas import services
-    from commonground.atlas.models import ActivityKind, AllianceTarget, Theme
+    from commonground.atlas.models import AllianceTarget, Theme
 
     p, rng = ctx.partnership, ctx.rng
     actor = ctx.people[data["created_by"]]
@@ -955,6 +964,7 @@ def atlas(ctx: DemoContext, data: Data) -> None:
                 "place_name",
                 "custom_themes",
                 "status",
+                "facilitated_by_secretariat",
             )
             if k in spec
         }
@@ -989,8 +999,6 @@ def atlas(ctx: DemoContext, data: Data) -> None:
         place = rng.choice(places)
         add(
             g,
-            kind=ActivityKind.GATHERING,
-            tier="platform",
             latitude=jitter(place["latitude"], 0.004),
             longitude=jitter(place["longitude"], 0.006),
             place_name=place["name"],

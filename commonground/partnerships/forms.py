@@ -27,6 +27,7 @@ PARTNERSHIP_FORM_FIELDS = [
     "objectives",
     "needs",
     "resources",
+    "brokered_by",
 ]
 
 

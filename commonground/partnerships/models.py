@@ -38,6 +38,14 @@ class Status(models.TextChoices):
     ENDED = "ended", _("Ended")
 
 
+class BrokeredBy(models.TextChoices):
+    """Who helped the partnership form: the alliance counts those it brokered."""
+
+    NONE = "", _("Formed by the partners themselves")
+    ALLIANCE = "alliance", _("Brokered by the alliance (its members introduced the partners)")
+    SECRETARIAT = "secretariat", _("Brokered by the alliance's secretariat")
+
+
 class Partnership(TimeStampedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name"), max_length=80, unique=True)
@@ -65,6 +73,17 @@ class Partnership(TimeStampedModel):
     objectives = models.TextField(_("objectives"), blank=True)
     needs = models.TextField(_("needs"), blank=True)
     resources = models.TextField(_("available resources"), blank=True)
+    brokered_by = models.CharField(
+        _("who helped it form"),
+        max_length=20,
+        choices=BrokeredBy.choices,
+        default=BrokeredBy.NONE,
+        blank=True,
+        help_text=_(
+            "The alliance counts the partnerships it helped to form, not every partnership "
+            "recorded here."
+        ),
+    )
     created_by = UserLink()
     organisations = models.ManyToManyField(  # type: ignore[var-annotated]
         "organisations.Organisation", through="Membership", related_name="partnerships"
@@ -133,6 +152,9 @@ class RoleKind(models.TextChoices):
     FACILITATOR = "facilitator", _("Facilitator")
     RECORD_KEEPER = "record_keeper", _("Record-keeper")
     OBSERVER = "observer", _("Observer / external partner")
+    # Someone who knows more than one sector's language and helps the others understand
+    # each other (the method asks cities to cultivate such people).
+    TRANSLATOR = "translator", _("Translator between sectors")
 
 
 class RepresentativeKind(models.TextChoices):

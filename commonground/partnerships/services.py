@@ -33,6 +33,7 @@ PARTNERSHIP_FIELDS = [
     "objectives",
     "needs",
     "resources",
+    "brokered_by",
 ]
 
 

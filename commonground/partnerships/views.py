@@ -160,6 +160,20 @@ def members_context(
         size,
     ).get_page(request.GET.get("rpage"))
     kinds = _choice_labels(Role, "kind")
+    # The people who translate between sectors, named above the table whatever its page.
+    translators = list(
+        selectors.active_roles(partnership)
+        .filter(kind=RoleKind.TRANSLATOR)
+        .values(
+            "user_id",
+            user_display_name=F("user__display_name"),
+            user_email=F("user__email"),
+            organisation_name=F("organisation__name"),
+            organisation_sector=F("organisation__sector"),
+        )[:50]
+    )
+    for t in translators:
+        t["sector_display"] = sectors.get(t["organisation_sector"], "")
     role_rows: list[dict[str, Any]] = [dict(r) for r in roles.object_list]
     for r in role_rows:
         r["kind_display"] = kinds.get(r["kind"], r["kind"])
@@ -178,6 +192,7 @@ def members_context(
         else None,
         "role_form": role_form,
         "can_manage": can_manage,
+        "translators": translators,
     }
 
 

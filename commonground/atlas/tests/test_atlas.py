@@ -333,14 +333,15 @@ def test_alliance_indicators(world, client_for):
         world.partnership,
         [world.organisation],
         title="Gathering",
-        kind="gathering",
+        kind="regional_gathering",
         starts_on=datetime.date.today(),
         status="completed",
     )
     response = client_for("manager").get(reverse("atlas_global:alliance"))
     ind = response.context["indicators"]
     assert ind["members_active"] == 2 and ind["members_total"] == 2
-    assert ind["gatherings"] == 1 and ind["joint_activities"] == 1
+    held = {e["kind"]: e["held"] for e in ind["events"]}
+    assert held["regional_gathering"] == 1 and ind["joint_activities"] == 1
 
 
 @pytest.mark.django_db

@@ -18,6 +18,7 @@ EVERY_KIND = frozenset(
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     }
 )
 
@@ -30,6 +31,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "actionplan.view": {
         "convener",
@@ -41,6 +43,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "agreements.draft": {"convener", "manager", "representative"},
     "agreements.manage_compact": {"convener", "manager"},
@@ -53,6 +56,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "agreements.view": {
         "convener",
@@ -64,6 +68,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "atlas.add": {
         "convener",
@@ -73,6 +78,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "atlas.follow_up": {"convener", "manager", "champion", "facilitator"},
     "atlas.manage": {"convener", "manager"},
@@ -84,6 +90,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "atlas.view": {
         "convener",
@@ -95,6 +102,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "contributions.manage": {"convener", "manager"},
     "contributions.record": {"convener", "manager", "representative"},
@@ -108,6 +116,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "conversations.ground_rules": {"convener", "manager"},
     "conversations.moderate": {"convener", "manager", "facilitator"},
@@ -119,6 +128,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "conversations.view": {
         "convener",
@@ -130,6 +140,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "decisions.manage": {"convener", "manager"},
     "decisions.propose": {
@@ -140,6 +151,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "decisions.view": {
         "convener",
@@ -151,6 +163,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "decisions.vote": {
         "convener",
@@ -160,6 +173,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "healthchecks.manage": {"convener", "manager"},
     "healthchecks.view": {
@@ -172,6 +186,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "library.manage": {"convener", "manager"},
     "library.milestones": {"convener", "manager", "facilitator", "record_keeper"},
@@ -185,6 +200,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "library.upload": {
         "convener",
@@ -194,6 +210,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "library.view": {
         "convener",
@@ -205,6 +222,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "library.write": {
         "convener",
@@ -214,6 +232,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "meetings.manage": {"convener", "manager", "facilitator"},
     "meetings.propose_item": {
@@ -224,6 +243,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "meetings.record": {"convener", "manager", "facilitator", "record_keeper"},
     "meetings.settings": {"convener", "manager"},
@@ -237,6 +257,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "method.edit_elements": {
         "convener",
@@ -246,6 +267,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "method.glossary": {"convener", "manager"},
     "method.move_phase": {"convener", "manager"},
@@ -258,6 +280,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "method.review": {"convener", "manager", "facilitator"},
     "method.view": {
@@ -270,6 +293,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "method.work": {
         "convener",
@@ -279,6 +303,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "partnership.invite": {"convener", "manager"},
     "partnership.manage": {"convener", "manager"},
@@ -292,6 +317,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "partnership.view_audit": {"convener", "manager"},
     "prospects.manage": {"convener", "manager", "champion", "facilitator"},
@@ -303,6 +329,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "prospects.self_assess": {
         "convener",
@@ -314,6 +341,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "prospects.view": {
         "convener",
@@ -323,6 +351,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "results.manage": {"convener", "manager"},
     "results.record": {
@@ -333,6 +362,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "results.view": {
         "convener",
@@ -344,6 +374,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
     "systemmap.edit": {
         "convener",
@@ -353,6 +384,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "systemmap.prepare": {
         "convener",
@@ -362,6 +394,7 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "wg_member",
         "facilitator",
         "record_keeper",
+        "translator",
     },
     "systemmap.survey": {"convener", "manager"},
     "systemmap.view": {
@@ -374,5 +407,6 @@ CAPABILITY_HOLDERS: dict[str, set[str]] = {
         "facilitator",
         "record_keeper",
         "observer",
+        "translator",
     },
 }

@@ -95,7 +95,7 @@ def send(client: Client, row: Row):
     return method(url, data=row.data or {})
 
 
-def test_the_written_table_names_the_nine_role_kinds():
+def test_the_written_table_names_the_ten_role_kinds():
     assert EVERY_KIND == set(ROLE_KINDS) == {kind for kind, _label in RoleKind.choices}
     assert all(holders <= EVERY_KIND for holders in CAPABILITY_HOLDERS.values())
 
