@@ -285,7 +285,10 @@ ONE_PER_LINE = _("One item per line.")
 
 class SelfRatingForm(forms.Form):
     rating = forms.IntegerField(
-        label=_("How ready are we to partner, from 0 to 10?"), min_value=0, max_value=10
+        label=_("Where do we stand on the problem, from 0 to 10?"),
+        min_value=0,
+        max_value=10,
+        help_text=_("0 means nothing has changed yet; 10 means the problem is solved."),
     )
     reasoning = forms.CharField(label=_("Why this number?"), widget=TEXT, required=False)
     previous_step_done = forms.BooleanField(

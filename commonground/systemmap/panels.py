@@ -8,21 +8,18 @@ from django.http import HttpRequest
 
 from commonground.core import policy
 
-from . import rules
-from .models import PrepTool, SurveyResponse
+from . import rules, selectors
+from .models import SurveyResponse
 
 
 def home_panel(request: HttpRequest, partnership: Any) -> dict[str, Any] | None:
     if not policy.has_capability(request.user, partnership, rules.VIEW):
         return None
-    rating = (
-        partnership.prep_tool_versions.filter(tool=PrepTool.SELF_RATING)
-        .order_by("-version")
-        .values_list("content", flat=True)
-        .first()
-    )
+    trend = selectors.rating_trend(partnership)
     return {
         "relationships": partnership.relationships.count(),
         "answers": SurveyResponse.objects.filter(survey__partnership=partnership).count(),
-        "rating": rating,
+        "rating": trend["latest_content"] if trend else None,
+        "trend": trend,
+        "can_prepare": policy.has_capability(request.user, partnership, rules.PREPARE),
     }

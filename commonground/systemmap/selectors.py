@@ -22,6 +22,7 @@ from typing import Any
 from django.db import connection
 from django.db.models import Case, Count, Q, QuerySet, Sum, Value, When
 from django.db.models.expressions import RawSQL
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from commonground.core.audit import cached_until_any_change, cached_while_unchanged
@@ -561,3 +562,39 @@ def prep_current(partnership: Partnership) -> dict[str, PrepToolVersion | None]:
 
 def prep_history(partnership: Partnership, tool: str) -> QuerySet[PrepToolVersion]:
     return partnership.prep_tool_versions.filter(tool=tool).select_related("created_by")
+
+
+# The self-rating is asked again after this long, and whenever the phase has changed.
+RATE_AGAIN_AFTER = datetime.timedelta(days=90)
+
+
+def rating_trend(partnership: Partnership) -> dict[str, Any] | None:
+    """The self-ratings (0 = nothing done yet, 10 = the problem is solved) oldest first,
+    the change from the first to the newest, and whether it is time to rate again:
+    ``due`` is "phase" when the newest rating was given in another phase, "age" when it
+    is older than ``RATE_AGAIN_AFTER``, else None. None when nobody has rated yet."""
+    rows = list(
+        partnership.prep_tool_versions.filter(tool=PrepTool.SELF_RATING)
+        .order_by("version")
+        .values("content", "created_at")
+    )
+    if not rows:
+        return None
+    latest = rows[-1]
+    due = None
+    asked_in = latest["content"].get("phase")
+    if asked_in and asked_in != partnership.phase:
+        due = "phase"
+    elif timezone.now() - latest["created_at"] > RATE_AGAIN_AFTER:
+        due = "age"
+    first_rating = rows[0]["content"].get("rating")
+    latest_rating = latest["content"].get("rating")
+    return {
+        "ratings": [r["content"].get("rating") for r in rows],
+        "first": first_rating,
+        "latest": latest_rating,
+        "latest_content": latest["content"],
+        "latest_on": latest["created_at"].date(),
+        "change": (latest_rating or 0) - (first_rating or 0),
+        "due": due,
+    }

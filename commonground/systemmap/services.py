@@ -495,6 +495,9 @@ def prep_tool_save(
     if tool not in PrepTool.values:
         raise ValidationError(_("Unknown preparation tool."))
     cleaned = clean_prep_content(tool, content)
+    if tool == PrepTool.SELF_RATING:
+        # The phase it was given in: a new phase asks for a new rating.
+        cleaned["phase"] = partnership.phase
     last = (
         PrepToolVersion.objects.filter(partnership=partnership, tool=tool).aggregate(
             n=Max("version")

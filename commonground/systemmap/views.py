@@ -47,8 +47,9 @@ PREP_STEPS: dict[str, Any] = {
 }
 PREP_HELP: dict[str, Any] = {
     PrepTool.SELF_RATING: gettext_lazy(
-        "Say honestly how ready you are to partner, on a scale of 0 to 10, then plan one small "
-        "step that would move you half a point. Come back to see whether you took it."
+        "Say honestly where you stand on the problem, from 0 to 10, where 10 means the problem "
+        "is solved. Then plan one small step that would move you half a point. You are asked "
+        "again in each phase and every three months, so the trend shows your progress."
     ),
     PrepTool.STOP_START_CONTINUE: gettext_lazy(
         "Look at how you work today: what should you stop doing, what should you start, and what "
@@ -435,6 +436,7 @@ def prepare(request: AuthedRequest, partnership: Partnership) -> HttpResponse:
                 for r in ratings
             ],
             "can_prepare": policy.has_capability(request.user, partnership, rules.PREPARE),
+            "trend": selectors.rating_trend(partnership),
         },
     )
 

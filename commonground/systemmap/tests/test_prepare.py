@@ -147,3 +147,65 @@ def test_a_list_tool_cannot_be_saved_by_someone_who_may_only_read(world, client_
     response = client_for("observer").post(url, {"chosen": ["authority"]})
     assert response.status_code == 403
     assert not PrepToolVersion.objects.exists()
+
+
+def _rate(world, rating):
+    return services.prep_tool_save(
+        actor=world.user("manager"),
+        partnership=world.partnership,
+        tool="self_rating",
+        content={"rating": rating, "next_step": "Invite the tenants"},
+    )
+
+
+def test_the_rating_means_10_is_the_problem_solved_and_earlier_ratings_stay(world, client_for):
+    from commonground.systemmap.selectors import rating_trend
+
+    for rating in (3, 4, 6):
+        _rate(world, rating)
+    trend = rating_trend(world.partnership)
+    assert trend["ratings"] == [3, 4, 6] and trend["change"] == 3 and trend["due"] is None
+    url = reverse("systemmap:prepare_tool", kwargs={"slug": "matrix", "tool": "self_rating"})
+    assert "10 means the problem is solved" in client_for("manager").get(url).content.decode()
+    page = client_for("observer").get(reverse("systemmap:prepare", kwargs={"slug": "matrix"}))
+    assert "3 → 4 → 6" in page.content.decode()
+    assert "Time to rate again" not in page.content.decode()
+
+
+def test_a_new_phase_asks_for_a_new_rating(world, client_for):
+    from commonground.core.testing import home_with_panels
+
+    version = _rate(world, 4)
+    assert version.content["phase"] == world.partnership.phase
+    body = home_with_panels(client_for("manager"), world.partnership)
+    assert "Time to rate again" not in body
+    world.partnership.phase = "identify" if world.partnership.phase != "identify" else "agree"
+    world.partnership.save()
+    body = home_with_panels(client_for("manager"), world.partnership)
+    assert "moved to a new phase since the last self-rating" in body and "Rate again" in body
+    _rate(world, 5)  # rated in the new phase: no more prompt
+    assert "Time to rate again" not in home_with_panels(client_for("manager"), world.partnership)
+
+
+@pytest.mark.parametrize(("days", "due"), [(30, None), (100, "age")])
+def test_an_old_rating_asks_again_after_three_months(world, days, due):
+    import datetime
+
+    from django.utils import timezone
+
+    from commonground.systemmap.selectors import rating_trend
+
+    _rate(world, 4)
+    PrepToolVersion.objects.update(created_at=timezone.now() - datetime.timedelta(days=days))
+    assert rating_trend(world.partnership)["due"] == due
+
+
+def test_a_rating_saved_before_phases_were_recorded_is_asked_again_only_by_age(world):
+    from commonground.systemmap.selectors import rating_trend
+
+    v = _rate(world, 4)
+    v.content.pop("phase")
+    v.save()
+    world.partnership.phase = "assess"
+    world.partnership.save()
+    assert rating_trend(world.partnership)["due"] is None
