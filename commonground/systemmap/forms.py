@@ -10,7 +10,14 @@ from commonground.organisations.models import Organisation, OrgType, Sector
 
 from . import edges as edge_registry
 from . import preplists
-from .models import Coordination, Relationship, ServiceType, Survey, SurveyInvitation
+from .models import (
+    Coordination,
+    Relationship,
+    ServiceType,
+    SpareCapacity,
+    Survey,
+    SurveyInvitation,
+)
 
 DATE = forms.DateInput(attrs={"type": "date"})
 ORG_NAME = {"placeholder": _("Organisation name"), "autocomplete": "off"}
@@ -219,6 +226,28 @@ class SurveyAnswerForm(forms.Form):
     )
     coordination_notes = forms.CharField(
         label=_("Which networks, forums or coordination bodies?"), widget=TEXT, required=False
+    )
+    spare_capacity = forms.ChoiceField(
+        label=_("Could you serve more people than you do today?"),
+        choices=[("", _("We do not know")), *SpareCapacity.choices],
+        required=False,
+    )
+    capacity_limits = forms.CharField(
+        label=_("What limits how many you can serve (staff, space, money, rules)?"),
+        widget=TEXT,
+        required=False,
+    )
+    funding_security = forms.CharField(
+        label=_("How secure is your funding, and until when?"), widget=TEXT, required=False
+    )
+    public_links = forms.CharField(
+        label=_("How are you linked to public services?"),
+        widget=TEXT,
+        required=False,
+        help_text=_(
+            "For example the municipality's social, health or employment services, schools or "
+            "the police: who refers people to you, contracts, shared data, joint cases."
+        ),
     )
 
     def __init__(self, *args: Any, known_organisation: bool, **kwargs: Any) -> None:

@@ -147,6 +147,12 @@ class Coordination(models.TextChoices):
     LEAD = "lead", _("We lead or host coordination")
 
 
+class SpareCapacity(models.TextChoices):
+    FULL = "full", _("We are full")
+    SOME = "some", _("We could take a few more")
+    ROOM = "room", _("We have room for many more")
+
+
 class Survey(TimeStampedModel):
     partnership = PartnershipForeignKey(related_name="surveys")
     title = models.CharField(_("title"), max_length=200)
@@ -221,6 +227,12 @@ class SurveyResponse(TimeStampedModel):
         default=Coordination.NONE,
     )
     coordination_notes = models.TextField(_("which coordination bodies"), blank=True)
+    spare_capacity = models.CharField(
+        _("room for more"), max_length=10, choices=SpareCapacity.choices, blank=True
+    )
+    capacity_limits = models.TextField(_("what limits your capacity"), blank=True)
+    funding_security = models.TextField(_("how secure your funding is"), blank=True)
+    public_links = models.TextField(_("links to public systems"), blank=True)
 
     class Meta:
         ordering = ["organisation__name", "id"]

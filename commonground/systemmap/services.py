@@ -265,6 +265,10 @@ class SurveyAnswers:
     data_collected: str = ""
     coordination: str = Coordination.NONE
     coordination_notes: str = ""
+    spare_capacity: str = ""
+    capacity_limits: str = ""
+    funding_security: str = ""
+    public_links: str = ""
     # (name, service_type, capacity, participants_per_year)
     programmes: list[tuple[str, str, int | None, int | None]] = field(default_factory=list)
     # (funder name, sector, expectations)
@@ -365,6 +369,10 @@ def survey_submit(*, raw_token: str, answers: SurveyAnswers) -> SurveyResponse:
         data_collected=answers.data_collected,
         coordination=answers.coordination,
         coordination_notes=answers.coordination_notes,
+        spare_capacity=answers.spare_capacity,
+        capacity_limits=answers.capacity_limits,
+        funding_security=answers.funding_security,
+        public_links=answers.public_links,
     )
     SurveyProgramme.objects.bulk_create(
         SurveyProgramme(

@@ -373,6 +373,10 @@ def survey_answer(request: HttpRequest, token: str) -> HttpResponse:
             data_collected=cd["data_collected"],
             coordination=cd["coordination"],
             coordination_notes=cd["coordination_notes"],
+            spare_capacity=cd["spare_capacity"],
+            capacity_limits=cd["capacity_limits"],
+            funding_security=cd["funding_security"],
+            public_links=cd["public_links"],
             programmes=_rows(
                 programmes, ("name", "service_type", "capacity", "participants_per_year")
             ),

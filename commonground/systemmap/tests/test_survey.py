@@ -206,3 +206,42 @@ def test_survey_pages_and_api_queries_do_not_grow(world, client_for):
     assert_queries_do_not_grow(lambda: client.get("/api/systemmap/matrix/survey-results"), grow)
     data = client.get("/api/systemmap/matrix/survey-results").json()
     assert data["count"] == 16 and data["items"][0]["programmes"]
+
+
+def test_the_survey_asks_about_capacity_funding_and_links_to_public_services(
+    world, client, client_for
+):
+    inv, raw = invite(world, organisation=OrganisationFactory())
+    url = reverse("systemmap_global:answer", kwargs={"token": raw})
+    form = client.get(url).content.decode()
+    assert "Could you serve more people than you do today?" in form
+    assert "How are you linked to public services?" in form
+    assert "How secure is your funding, and until when?" in form
+    client.post(
+        url,
+        answer_post(
+            spare_capacity="some",
+            capacity_limits="Two staff only",
+            funding_security="Grant until 2027",
+            public_links="The job centre refers people to us",
+        ),
+    )
+    response = SurveyResponse.objects.get()
+    assert (response.spare_capacity, response.public_links) == (
+        "some",
+        "The job centre refers people to us",
+    )
+    detail = client_for("manager").get(
+        reverse("systemmap:survey_detail", kwargs={"slug": "matrix", "pk": inv.survey.pk})
+    )
+    body = detail.content.decode()
+    assert "The job centre refers people to us" in body and "Grant until 2027" in body
+    assert "We could take a few more" in body and "Two staff only" in body
+
+
+def test_an_unknown_capacity_answer_is_refused(world, client):
+    _inv, raw = invite(world, organisation=OrganisationFactory())
+    url = reverse("systemmap_global:answer", kwargs={"token": raw})
+    response = client.post(url, answer_post(spare_capacity="endless"))
+    assert response.status_code in (200, 400)
+    assert not SurveyResponse.objects.exists()
