@@ -58,3 +58,17 @@ def test_may_see_document_instance_and_queryset_forms_agree(world):
         "facilitator": {for_all.pk},
         "record_keeper": {for_all.pk},
     }
+
+
+@pytest.mark.django_db
+def test_a_partnerships_documents_are_chosen_among_its_own_only(world):
+    """The data room of a person with roles in many partnerships: the visibility
+    condition names only the partnership in view (naming each of them made the
+    database select every partnership's documents first, 100,000 ids at F=10)."""
+    from commonground.partnerships.models import RoleKind
+    from commonground.partnerships.tests.factories import RoleFactory
+
+    manager, p, other = world.users["manager"], world.partnership, world.other_partnership
+    RoleFactory(partnership=other, user=manager, kind=RoleKind.MANAGER)
+    _, params = rules.visible_documents(manager, p).query.sql_with_params()
+    assert other.pk not in params and p.pk in params
