@@ -9,7 +9,16 @@ class CoreConfig(AppConfig):
 
     def ready(self) -> None:
         from . import ops, textinput, versions
+        from .nav import register_nav
+        from .views_deliveries import MANAGE
 
         versions.connect_signals()
+        # Managers find the emails that could not be sent beside the audit log.
+        register_nav(
+            order=895,
+            label=_("Failed deliveries"),
+            url_name="core:partnership_deliveries",
+            capability=MANAGE,
+        )
         ops.register_checks()
         textinput.connect_signals()

@@ -97,7 +97,7 @@ class Section:
 
 Provider = Callable[..., list[Section]]
 # Sections are shown in this order (what needs the person's decision first).
-SECTION_ORDER = ["votes", "signatures", "surveys", "actions", "mentions", "meetings"]
+SECTION_ORDER = ["votes", "ties", "signatures", "surveys", "actions", "mentions", "meetings"]
 
 
 @cache

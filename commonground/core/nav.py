@@ -104,6 +104,7 @@ SECTIONS: list[tuple[str, str | Promise]] = [
 SECTION_OF = {
     "partnerships:home": "overview",
     "partnerships:ending": "overview",
+    "core:partnership_deliveries": "overview",
     "partnerships:audit": "overview",
     "partnerships:members": "people",
     "prospects:board": "people",
