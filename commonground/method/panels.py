@@ -10,6 +10,7 @@ from commonground.core import policy
 from commonground.core.inbox import inbox_for
 
 from . import rules, selectors
+from .advice import profile_advice
 from .content import method
 
 
@@ -31,6 +32,7 @@ def what_next(partnership: Any) -> dict[str, Any]:
         "more_elements": max(len(not_agreed) - 4, 0),
         "due_reviews": selectors.due_reviews(partnership),
         "revisit": selectors.elements_to_revisit(partnership),
+        "advice": profile_advice(partnership),
     }
 
 
