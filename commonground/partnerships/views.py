@@ -161,8 +161,9 @@ def members_context(
     ).get_page(request.GET.get("rpage"))
     kinds = _choice_labels(Role, "kind")
     # The people who translate between sectors, named above the table whatever its page.
-    translators = list(
-        selectors.active_roles(partnership)
+    translators: list[dict[str, Any]] = [
+        dict(t)
+        for t in selectors.active_roles(partnership)
         .filter(kind=RoleKind.TRANSLATOR)
         .values(
             "user_id",
@@ -171,7 +172,7 @@ def members_context(
             organisation_name=F("organisation__name"),
             organisation_sector=F("organisation__sector"),
         )[:50]
-    )
+    ]
     for t in translators:
         t["sector_display"] = sectors.get(t["organisation_sector"], "")
     role_rows: list[dict[str, Any]] = [dict(r) for r in roles.object_list]

@@ -175,7 +175,9 @@ def test_the_activity_form_links_indicators_and_the_facilitation(world, client_f
 
 def test_the_secretariats_facilitation_is_counted(world):
     AllianceTarget.objects.create(year=timezone.localdate().year, facilitated=4)
-    make_activity(world.partnership, [world.organisation], title="A", facilitated_by_secretariat=True)
+    make_activity(
+        world.partnership, [world.organisation], title="A", facilitated_by_secretariat=True
+    )
     make_activity(world.partnership, [world.organisation], title="B", tier="platform")
     event(world, "regional_gathering", facilitated_by_secretariat=True)
     ind = indicators_of(world.partnership)
@@ -307,3 +309,22 @@ def test_migration_makes_old_gatherings_regional_gatherings(world):
     migration.join_gatherings(apps, None)
     activity.refresh_from_db()
     assert activity.kind == "gathering"
+
+
+# --- the indicator's page ----------------------------------------------------------------
+
+
+def test_the_indicator_page_names_the_activities_it_measures_with_their_tier(world, client_for):
+    indicator = IndicatorFactory(partnership=world.partnership, name="Tonnes")
+    make_activity(
+        world.partnership,
+        [world.organisation],
+        title="Reuse hub",
+        tier="platform",
+        indicators=[indicator],
+    )
+    make_activity(world.partnership, [world.organisation], title="Unrelated hub")
+    page = client_for("observer").get(indicator.get_absolute_url()).content.decode()
+    measures = page.split("Measures activities")[1].split("</dd>")[0]
+    assert "Reuse hub" in measures and "Platform" in measures
+    assert "Unrelated hub" not in measures
