@@ -386,7 +386,9 @@ class ListToolForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["chosen"].choices = preplists.LISTS[self.tool]
+        chosen = self.fields["chosen"]
+        assert isinstance(chosen, forms.MultipleChoiceField)
+        chosen.choices = preplists.LISTS[self.tool]
 
 
 def _list_form(tool: str) -> type[ListToolForm]:
