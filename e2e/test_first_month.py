@@ -199,6 +199,11 @@ def test_a_ranked_choice_tie_is_reported_as_a_tie_and_settled_by_the_chair(new_c
     expect(main).to_contain_text("The chair decides among Tøyen and Sagene, and gives a reason.")
     expect(main.locator(".badge--ok", has_text=re.compile("^(wins|chosen)$"))).to_have_count(0)
     screenshot(manager, "first-month-ranked-tie-desktop")
+    # The tie waits in the chair's inbox, one click from the settling form.
+    manager.goto("/")
+    ties = manager.locator("#inbox-ties")
+    expect(ties).to_contain_text("Where should the tool library open first?")
+    ties.get_by_role("link", name="Where should the tool library open first?").first.click()
 
     settle = manager.locator("form.tie-settle")
     settle.get_by_label("Sagene").check()
@@ -207,6 +212,10 @@ def test_a_ranked_choice_tie_is_reported_as_a_tie_and_settled_by_the_chair(new_c
     expect(main).to_contain_text("Settled by the chair (Tor Haugen): Sagene.")
     expect(main).to_contain_text("Because: Sagene has the workshop space ready in March.")
     expect(manager.locator("form.tie-settle")).to_have_count(0)
+    manager.goto("/")
+    expect(manager.locator("#inbox-ties")).not_to_contain_text(
+        "Where should the tool library open first?"
+    )
     manager.goto(f"{P}/decisions/register/")
     expect(
         manager.locator("tr", has_text="Where should the tool library open first?")
