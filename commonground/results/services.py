@@ -484,8 +484,8 @@ def review_actions_create(
             actor=actor,
             partnership=review.partnership,
             title=t,
-            description=_("Decided at the results review “%(review)s” (%(date)s).")
-            % {"review": review.title, "date": review.held_on.isoformat()},
+            # Where it came from is the link to the review, shown in the reader's language
+            # on the action's page (no text in the writer's language in the description).
             review=review,
             working_group=review.working_group,
             owner=owner,
