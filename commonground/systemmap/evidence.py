@@ -48,10 +48,17 @@ def _list_tool(tool: str, message: Any) -> Any:
 def costs_and_benefits(p: Any) -> Evidence | None:
     """Met when the kinds of benefit are ticked and the costs are listed too; partial
     when only one of the two is there."""
-    kinds = _latest(p, PrepTool.BENEFIT_KINDS)
-    weighed = _latest(p, PrepTool.BENEFITS)
-    has_kinds = kinds is not None and bool(kinds.content.get("chosen"))
-    has_costs = weighed is not None and bool(weighed.content.get("drawbacks"))
+    newest: dict[str, dict[str, Any]] = {}
+    for tool, content in (
+        PrepToolVersion.objects.filter(
+            partnership=p, tool__in=[PrepTool.BENEFIT_KINDS, PrepTool.BENEFITS]
+        )
+        .order_by("tool", "-version")
+        .values_list("tool", "content")
+    ):
+        newest.setdefault(tool, content)
+    has_kinds = bool(newest.get(PrepTool.BENEFIT_KINDS, {}).get("chosen"))
+    has_costs = bool(newest.get(PrepTool.BENEFITS, {}).get("drawbacks"))
     if not has_kinds and not has_costs:
         return None
     url = reverse("systemmap:prepare", kwargs={"slug": p.slug})

@@ -238,5 +238,6 @@ def test_list_pages_do_not_grow_queries(world, client_for, url):
             return client.get(page)
 
         # The lifecycle page reads the evidence of every phase's bound steps when first
-        # built (then kept until the data change: see the evidence cached part).
-        assert_queries_do_not_grow(get, grow, max_queries=35 if name == "lifecycle" else 25)
+        # built (then kept until the data change: see the evidence cached part); about one
+        # query per bound step.
+        assert_queries_do_not_grow(get, grow, max_queries=40 if name == "lifecycle" else 25)
