@@ -213,7 +213,7 @@ def test_a_ranked_choice_tie_is_reported_as_a_tie_and_settled_by_the_chair(new_c
     expect(main).to_contain_text("Because: Sagene has the workshop space ready in March.")
     expect(manager.locator("form.tie-settle")).to_have_count(0)
     manager.goto("/")
-    expect(manager.locator("#inbox-ties")).not_to_contain_text(
+    expect(manager.locator("section.inbox")).not_to_contain_text(
         "Where should the tool library open first?"
     )
     manager.goto(f"{P}/decisions/register/")

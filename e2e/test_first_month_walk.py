@@ -402,6 +402,8 @@ def test_a_new_convener_walks_the_first_month(new_context, sent_mail, lang, size
     expect(convener.locator("main")).to_contain_text("MoU on repair points")
     w.shot(convener, "audit")
     runa.goto(overview)
+    runa.wait_for_load_state("networkidle")  # the overview's panels arrive after the page
+    w.check_now(runa)
     w.shot(runa, "overview")
 
     if w.lang == "nb":
