@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from commonground.core.evidence import Evidence
 
 from .models import AgreementVersion
+from .start import start_decided
 
 
 def agreement_ratified(p: Any) -> Evidence | None:
@@ -28,4 +29,7 @@ def agreement_ratified(p: Any) -> Evidence | None:
     )
 
 
-EVIDENCE = {"agree.ratify.ratify-signed": agreement_ratified}
+EVIDENCE = {
+    "agree.ratify.ratify-signed": agreement_ratified,
+    "agree.start.start-decided": start_decided,
+}

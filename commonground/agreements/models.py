@@ -26,6 +26,7 @@ class Component(models.TextChoices):
     PARTIES = "parties", _("Parties")
     EXPECTATIONS = "expectations", _("Expectations")
     ROLES = "roles", _("Roles and responsibilities")
+    TERMS = "terms", _("Terms of reference")
     DELIVERABLES = "deliverables", _("Deliverables")
     TIMELINES = "timelines", _("Timelines and milestones")
     RISKS = "risks", _("Dependencies and risks")
@@ -36,6 +37,7 @@ class Component(models.TextChoices):
     REPORTING = "reporting", _("Reporting")
     TERMINATION = "termination", _("Termination and exit")
     CONTACTS = "contacts", _("Principal contacts")
+    EMERGENCY = "emergency", _("Emergency access and contacts")
     INSURANCE = "insurance", _("Insurance and liability")
 
 
@@ -136,6 +138,18 @@ class AgreementVersion(models.Model):
                 "number": self.number,
             },
         )
+
+    @property
+    def shown_note(self) -> str:
+        """What changed, in the reader's language: a typed note as typed; the default
+        notes ("First draft", "Amendment") are stored blank and translated here."""
+        if self.note:
+            return self.note
+        if self.number == 1:
+            return str(_("First draft"))
+        if self.is_amendment:
+            return str(_("Amendment"))
+        return ""
 
     def clause_list(self) -> list[dict[str, str]]:
         return [
@@ -275,3 +289,29 @@ class SelfAssessment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.score}"
+
+
+class StartScope(models.TextChoices):
+    ONE = "one", _("Start with one partner, then widen the circle")
+    MANY = "many", _("Start with several partners at once")
+
+
+class StartDecision(TimeStampedModel):
+    """The agree phase's first choice: begin with one partner or with many, and why."""
+
+    partnership = models.OneToOneField(
+        "partnerships.Partnership", on_delete=models.CASCADE, related_name="start_decision"
+    )
+    scope = models.CharField(_("how to start"), max_length=4, choices=StartScope.choices)
+    reason = models.TextField(_("why"), blank=True)
+    decided_on = models.DateField(_("decided on"))
+    decided_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("decision on how to start")
+        verbose_name_plural = _("decisions on how to start")
+
+    def __str__(self) -> str:
+        return self.get_scope_display()

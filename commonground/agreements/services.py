@@ -165,7 +165,7 @@ def agreement_create(
         end_on=end_on,
         trial_months=trial_months,
         clauses=body,
-        note=_("First draft"),
+        note="",  # shown as "First draft" in the reader's language
         is_amendment=False,
     )
     audit_record(
@@ -303,7 +303,7 @@ def amendment_start(*, actor: User, agreement: Agreement, note: str = "") -> Agr
         end_on=current.end_on,
         trial_months=current.trial_months,
         clauses=dict(current.clauses),
-        note=note or _("Amendment"),
+        note=note,  # blank is shown as "Amendment" in the reader's language
         is_amendment=True,
     )
     audit_record(

@@ -139,6 +139,15 @@ def prefill(template: str, partnership: Any, parties: list[Any]) -> dict[str, st
         Component.ROLES: _list(
             role_lines, _("Each party names a representative with authority to act for it.")
         ),
+        Component.TERMS: _(
+            "How the group works: the parties decide together; day-to-day decisions are taken by the "
+            "coordinator and the working groups on the partnership's behalf, and major decisions on policy "
+            "or spending go to all parties.\n\nExpected result: %(purpose)s\n\nMeetings: all parties meet "
+            "at least every three months; working groups meet more often, about every two to three weeks.\n\n"
+            "Conflicts: a party raises a concern early, first with the other party concerned, then with the "
+            "group; the dispute clause applies if that does not settle it."
+        )
+        % {"purpose": partnership.purpose.strip() or _("(to be written)")},
         Component.DELIVERABLES: _("Each party contributes as recorded in the partnership's ledger:")
         + "\n"
         + _list(deliverables, _("(nothing recorded yet)")),
@@ -179,6 +188,13 @@ def prefill(template: str, partnership: Any, parties: list[Any]) -> dict[str, st
         )
         % {"days": 30 if is_letter else 60},
         Component.CONTACTS: _list(contact_lines, _("Each party names a principal contact.")),
+        Component.EMERGENCY: _(
+            "In an emergency, the people of every party may enter the shared space at any time to protect "
+            "people and property; the party that holds the space is told at once. Each party names an "
+            "emergency contact who can be reached outside working hours:"
+        )
+        + "\n"
+        + _list(contact_lines, _("Each party names an emergency contact.")),
         Component.INSURANCE: _(
             "Each party keeps its own insurance and is responsible for its own property and people. Where one "
             "party's policies conflict with this text, that party's policies prevail for that party."

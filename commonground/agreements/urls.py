@@ -1,12 +1,13 @@
 from django.urls import path
 
-from . import views
+from . import start, views
 
 app_name = "agreements"
 
 urlpatterns = [
     path("", views.agreement_list, name="list"),
     path("new/", views.agreement_create, name="create"),
+    path("start/", start.start_decision, name="start"),
     path("<int:pk>/", views.agreement_detail, name="detail"),
     path("<int:pk>/edit/", views.agreement_edit, name="edit"),
     path("<int:pk>/amend/", views.agreement_amend, name="amend"),

@@ -32,6 +32,7 @@ def rows(world: World) -> list[Row]:
     return [
         Row("agreements:list", slug, r.VIEW),
         Row("agreements:create", slug, r.DRAFT),
+        Row("agreements:start", slug, r.DRAFT),
         Row("agreements:detail", one, r.VIEW),
         Row("agreements:edit", one, r.DRAFT),
         Row("agreements:amend", fresh_agreement, r.DRAFT, method="post"),

@@ -10,6 +10,7 @@ from django.utils import timezone
 from commonground.accounts.tests.factories import UserFactory
 from commonground.actionplan.tests.factories import ActionFactory
 from commonground.agreements import services as agreement_services
+from commonground.agreements.start import start_decide
 from commonground.agreements.tests.factories import make_agreement
 from commonground.contributions.tests.factories import make_contribution
 from commonground.core.evidence import checks, evidence_for
@@ -171,6 +172,10 @@ CASES = {
     ),
     "element:mutual_understanding": (_contributions, lambda w, cs: cs[0].delete()),
     "agree.ratify.ratify-signed": (_ratified, lambda w, a: a.delete()),
+    "agree.start.start-decided": (
+        lambda w: start_decide(actor=w.users["manager"], partnership=w.partnership, scope="one"),
+        lambda w, d: d.delete(),
+    ),
     "consolidate.records.records-minutes": (
         lambda w: MeetingFactory(partnership=w.partnership, minutes_status="approved"),
         lambda w, m: _set(m, minutes_status="draft"),
