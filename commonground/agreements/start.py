@@ -38,7 +38,7 @@ def start_decide(
     """Record (or change) how the partnership starts: with one partner or with many."""
     if scope not in StartScope.values:
         raise ValidationError({"scope": [_("Choose one partner or several partners.")]})
-    decision, created = StartDecision.objects.update_or_create(
+    decision, _created = StartDecision.objects.update_or_create(
         partnership=partnership,
         defaults={
             "scope": scope,
