@@ -182,13 +182,8 @@ class Contribution(PartnershipPage, TimeStampedModel):
     maintenance = models.TextField(_("maintenance and use rules"), blank=True)
     # Risk: what happens if it comes late or costs more, and who carries that.
     contingency = models.TextField(_("if it is late or over budget"), blank=True)
-    risk_owner = models.ForeignKey(
-        "organisations.Organisation",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("who bears the risk"),
+    risk_owner = OrganisationForeignKey(
+        null=True, blank=True, related_name="+", verbose_name=_("who bears the risk")
     )
     intellectual_property = models.TextField(_("intellectual property"), blank=True)
     contractors = models.TextField(_("contractors"), blank=True)

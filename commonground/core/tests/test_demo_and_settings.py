@@ -40,7 +40,8 @@ def test_demo_loads_once_and_is_idempotent(client):
         "residents",
         "multilateral",
     }
-    assert len(set(demo.roles.values_list("kind", flat=True))) == 9
+    # every role kind, the translator between sectors included
+    assert len(set(demo.roles.values_list("kind", flat=True))) == 10
     # The convener sees it; the outsider (README's table) sees the listed partnership's
     # overview with its name and purpose only, 404 on the rest of the workspace, and 404
     # on the overview too once it is private.

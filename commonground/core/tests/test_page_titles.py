@@ -61,7 +61,8 @@ def test_every_page_a_manager_opens_has_a_specific_title(world):
     )
 
 
-def test_every_page_links_the_favicon_served_from_static(client):
+def test_every_page_links_the_favicon_served_from_static(client, db):
+    # (the sign-in page lists the single sign-on providers allauth keeps in the database)
     from django.contrib.staticfiles import finders
     from django.templatetags.static import static
     from django.urls import reverse

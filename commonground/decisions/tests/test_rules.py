@@ -53,6 +53,7 @@ def test_may_decide_under_delegation_instance_and_queryset_forms_agree(world):
         "sponsor": set(),
         "champion": {by_group.pk},
         "wg_member": set(),
+        "translator": set(),
         "facilitator": {by_facilitator.pk},
         "record_keeper": set(),
     }

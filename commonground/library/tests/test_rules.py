@@ -55,6 +55,7 @@ def test_may_see_document_instance_and_queryset_forms_agree(world):
         "sponsor": {for_all.pk, own.pk},
         "champion": {for_all.pk, for_group.pk},
         "wg_member": {for_all.pk},
+        "translator": {for_all.pk},
         "facilitator": {for_all.pk},
         "record_keeper": {for_all.pk},
     }

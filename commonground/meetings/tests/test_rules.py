@@ -37,6 +37,7 @@ def test_may_chair_instance_and_queryset_forms_agree(world):
         "sponsor": set(),
         "champion": set(),
         "wg_member": set(),
+        "translator": set(),
         "facilitator": managers,
         "record_keeper": set(),
     }

@@ -94,6 +94,8 @@ def test_list_pages_do_not_grow_queries_with_rows(world, client_for):
         reverse("core:dashboard"),
         reverse("organisations:list"),
     ):
-        # 30: the home builds its shared What next panel here (once per data version,
-        # then cached), which reads the records behind each bound step and element.
-        assert_queries_do_not_grow(lambda url=url: client.get(url), grow, max_queries=30)  # type: ignore[misc]
+        # 40: the home builds its shared What next panel here (once per data version,
+        # then cached), which reads the records behind each bound step and element
+        # (one query each; the preparation lists and the profile/spectrum advice added
+        # seven) -- a fixed number, whatever the data.
+        assert_queries_do_not_grow(lambda url=url: client.get(url), grow, max_queries=40)  # type: ignore[misc]

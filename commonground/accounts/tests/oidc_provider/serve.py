@@ -40,6 +40,7 @@ def main() -> None:
     server = make_server("127.0.0.1", 0, get_wsgi_application(), handler_class=QuietHandler)
     sys.stdout.write(f"{server.server_port}\n")
     sys.stdout.flush()
+
     # The test closes our stdin (or dies): then stop.
     def stop_when_stdin_closes() -> None:
         sys.stdin.read()
