@@ -890,11 +890,12 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
     items_ensure_default(actor=tor, partnership=p)
     for spec in data["rounds"]:
         opens = ctx.days_ago(spec["opens_days_ago"])
-        closes = (
-            opens + datetime.timedelta(days=spec["open_days"])
-            if "open_days" in spec
-            else ctx.days_ago(spec["closes_days_ago"])
-        )
+        if "open_days" in spec:
+            closes = opens + datetime.timedelta(days=spec["open_days"])
+        elif "closes_in_days" in spec:
+            closes = ctx.days_ahead(spec["closes_in_days"])  # still open: answers stay sealed
+        else:
+            closes = ctx.days_ago(spec["closes_days_ago"])
         wg = None
         if "working_group" in spec:
             wg = WorkingGroup.objects.filter(partnership=p, slug=spec["working_group"]).first()
@@ -915,6 +916,8 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
         # writes them to the results in a random order).
         invitations = list(rnd.invitations.select_related("user__organisation").order_by("id"))
         rng.shuffle(invitations)
+        waiting = {ctx.people[k].pk for k in spec.get("unanswered", [])}
+        invitations = [inv for inv in invitations if inv.user_id not in waiting]
         items = list(RoundItem.objects.filter(round=rnd))
         for inv in invitations[: spec["respondents"]]:
             inv.answered = True
@@ -932,6 +935,8 @@ def healthchecks(ctx: DemoContext, data: Data) -> None:
                 mean = means.get(ri.key, (means["trust"] + means["platform"]) / 2)
                 rows.append((ri.key, max(1, min(5, round(rng.gauss(mean, 0.8)))), ""))
             seal(rnd, org.sector if org else "", rows)
+        if closes >= ctx.today:
+            continue
         rnd = round_publish(actor=tor, round=rnd)
         for note in spec.get("follow_up", []):
             note_add(
