@@ -288,7 +288,8 @@ def run(args: argparse.Namespace, env: dict[str, str], server: Server) -> bool:
     def session_for(user: User) -> str:
         s = store()
         s[SESSION_KEY] = str(user.pk)
-        s[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+        # As a sign-in by password records it (the first backend only refuses).
+        s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         s[HASH_SESSION_KEY] = user.get_session_auth_hash()
         s.create()
         return s.session_key
