@@ -23,6 +23,7 @@ from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.models import SocialLogin
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -40,14 +41,16 @@ def password_sign_in_enabled() -> bool:
     return bool(getattr(settings, "COMMONGROUND_PASSWORD_SIGN_IN", True))
 
 
-class PasswordSignInSwitch:
+class PasswordSignInSwitch(ModelBackend):
     """First authentication backend: with password sign-in switched off, every
-    sign-in by password (allauth's form, the admin's form) stops here.
+    sign-in by password (allauth's form, the admin's form) stops here; otherwise it
+    authenticates nobody and the next backends do. A session that names it (e.g. from
+    ``force_login``, which takes the first backend) finds its user as Django's own
+    backend does."""
 
-    It has no ``get_user``, so it never holds a session and test clients'
-    ``force_login`` skip it."""
-
-    def authenticate(self, request: HttpRequest | None, **credentials: Any) -> None:
+    def authenticate(  # type: ignore[override]
+        self, request: HttpRequest | None, **credentials: Any
+    ) -> None:
         if "password" in credentials and not password_sign_in_enabled():
             raise PermissionDenied("password sign-in is switched off")
         return

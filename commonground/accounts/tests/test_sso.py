@@ -275,3 +275,23 @@ def test_an_invitation_is_still_taken_by_its_link_only_once(sso, client, world):
     response = sso_sign_in(client, sso, "nora@elsewhere.example")
     assert response.status_code == 403
     assert not User.objects.filter(email="nora@elsewhere.example").exists()
+
+
+def test_a_session_naming_the_first_backend_finds_its_user(client, db):
+    """The password switch is the first backend; a session that names it (as a
+    hand-made or force_login session does) must still find its user, not fail."""
+    from django.conf import settings
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.urls import reverse
+
+    from commonground.accounts.tests.factories import UserFactory
+
+    user = UserFactory()
+    session = client.session
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.save()
+    response = client.get(reverse("core:dashboard"))
+    assert response.status_code == 200
+    assert response.wsgi_request.user == user
